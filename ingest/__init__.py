@@ -1,0 +1,1 @@
+"""Ingestion: load news from feeds, pages and files into the article store and the index."""

@@ -1,0 +1,78 @@
+"""Text cleaning: unicode normalisation, boilerplate lines out, headline detection."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_BOILERPLATE = re.compile(
+    r"""^(
+        related\ (articles|stories|content|coverage|topics)
+      | (read|see)\ (more|also)\b.{0,60}
+      | advertisement | sponsored(\ content)? | share(\ this)?(\ article)? | print
+      | sign\ up\b.{0,80} | subscribe\b.{0,80} | follow\ us\b.{0,60}
+      | \d+\ min(ute)?s?\ read\w*
+      | (skip\ to|jump\ to)\ (main\ )?content
+      | .*\bai-generated\b.*
+      | (©|copyright\ ©?)\s*\d{4}.* | all\ rights\ reserved.*
+      | .*\|.*\|.*                 # breadcrumbs and nav bars: "Home | News | World"
+      | (\S+\ ?){1,3}\|(\ ?\S+){1,3}  # a short "Site Home|Brand" bar
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_TERMINAL = (".", "!", "?", "\"", "'", "”", "’", ")", ":")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def normalise_text(text: str) -> str:
+    """NFC-normalise, drop control characters, tidy spaces and blank lines."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text).replace("\u200b", "").replace("\ufeff", "")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for navigation, share, sign-up and disclaimer lines that are not article text."""
+    stripped = line.strip()
+    return bool(stripped) and len(stripped.split()) <= 40 and bool(_BOILERPLATE.match(stripped))
+
+
+def _looks_like_headline(line: str) -> bool:
+    words = line.split()
+    return 3 <= len(words) <= 30 and not line.endswith(_TERMINAL[:3]) and not is_boilerplate(line)
+
+
+def _is_fragment(line: str) -> bool:
+    """A short line that is neither a sentence nor a heading: a caption tag, a section label."""
+    return len(line.split()) < 3 and not line.endswith(_TERMINAL)
+
+
+def split_headline(text: str) -> tuple[str, str]:
+    """Split a plain-text article into (headline, body), skipping page chrome before the title.
+
+    The first line is the headline, unless the text was dumped from a web page and starts with
+    navigation, captions or labels: then the first headline-like line among the opening lines is.
+    """
+    lines = [line.strip() for line in normalise_text(text).split("\n")]
+    non_empty = [i for i, line in enumerate(lines) if line]
+    if not non_empty:
+        return "", ""
+    first = non_empty[0]
+    title_at = first
+    if not _looks_like_headline(lines[first].lstrip("# ")):
+        for i in non_empty[:8]:
+            if _looks_like_headline(lines[i].lstrip("# ")):
+                title_at = i
+                break
+    title = lines[title_at].lstrip("#").strip()
+    return title, clean_body("\n".join(lines[title_at + 1 :]))
+
+
+def clean_body(text: str) -> str:
+    """Article body without boilerplate lines and stray fragments (labels, caption tags)."""
+    lines = normalise_text(text).split("\n")
+    kept = [line for line in lines if not line or not (is_boilerplate(line) or _is_fragment(line))]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(kept)).strip()

@@ -1,0 +1,66 @@
+"""Bytes to text: encoding detection, and refusal of empty, binary and oversized input."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+
+from charset_normalizer import from_bytes
+
+from ingest.errors import ExtractionError
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def check_size(data: bytes, origin: str, max_bytes: int) -> None:
+    """Refuse empty and oversized input with a clear reason."""
+    if not data.strip():
+        raise ExtractionError(f"{origin}: empty file")
+    if len(data) > max_bytes:
+        raise ExtractionError(
+            f"{origin}: too large ({len(data) / 1e6:.1f} MB; limit {max_bytes / 1e6:.1f} MB)"
+        )
+
+
+def maybe_gunzip(data: bytes, origin: str) -> bytes:
+    """Transparently decompress gzip content saved or served under a plain name."""
+    if data[:2] != b"\x1f\x8b":
+        return data
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ExtractionError(f"{origin}: corrupt gzip data ({exc})") from exc
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for content that is not text (NUL bytes, mostly control characters)."""
+    head = data[:8192]
+    if any(head.startswith(bom) for bom, _ in _BOMS[1:]):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.1
+
+
+def decode_text(data: bytes, origin: str) -> tuple[str, str | None]:
+    """Decode bytes to text; return (text, warning) where warning names a guessed encoding."""
+    if looks_binary(data):
+        raise ExtractionError(f"{origin}: binary content, not text")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace"), None
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    encoding = best.encoding if best is not None else "cp1252"
+    return (
+        data.decode(encoding, errors="replace"),
+        f"{origin}: not valid UTF-8; decoded as {encoding}",
+    )

@@ -1,0 +1,43 @@
+"""The one error hierarchy of newsdesk.
+
+    NewsdeskError                 anything newsdesk reports to a user or admin
+    ├── ConfigError               settings that cannot work (bad URL, missing model, no token)
+    ├── SourceError               one source or item could not be ingested; the rest goes on
+    │   ├── FetchError            a URL was unreachable, refused, too large or not text
+    │   └── ExtractionError       the input held no usable article (empty, binary, no main text)
+    ├── StoreError                the article store (SQLite) failed or is inconsistent
+    └── IndexError_               the vector or lexical index failed (Chroma down, bad data)
+
+Handlers catch ``NewsdeskError`` (or a subclass) to show its message; anything else is a bug
+and is logged with a traceback.
+"""
+
+from __future__ import annotations
+
+
+class NewsdeskError(Exception):
+    """Base class: its message is meant for the user."""
+
+
+class ConfigError(NewsdeskError):
+    """The configuration cannot work."""
+
+
+class SourceError(NewsdeskError):
+    """A source or an item of it could not be ingested."""
+
+
+class FetchError(SourceError):
+    """A URL could not be fetched."""
+
+
+class ExtractionError(SourceError):
+    """The input held no usable article."""
+
+
+class StoreError(NewsdeskError):
+    """The article store failed."""
+
+
+class IndexError_(NewsdeskError):  # noqa: N801 - trailing underscore avoids the builtin name
+    """The vector or lexical index failed."""

@@ -1,0 +1,112 @@
+"""Parse RSS 0.9x/1.0/2.0, Atom (feedparser) and JSON Feed into one entry shape."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import feedparser
+
+from ingest.dates import parse_published
+from ingest.errors import ExtractionError
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One feed item, format-independent."""
+
+    title: str
+    link: str
+    published: datetime | None
+    authors: tuple[str, ...]
+    content_html: str  # full text when the feed carries it (content:encoded, Atom content)
+    summary_html: str
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """A parsed feed: its title, entries, and what had to be recovered from."""
+
+    title: str
+    entries: list[FeedEntry]
+    warnings: list[str]
+
+
+def is_json_feed(data: bytes) -> bool:
+    """True when the bytes look like a JSON Feed document."""
+    head = data[:512].lstrip()
+    return head.startswith(b"{") and b"jsonfeed.org" in data[:4096]
+
+
+def parse_feed(data: bytes, origin: str) -> ParsedFeed:
+    """Parse any supported feed format; raise ExtractionError when nothing is a feed."""
+    if is_json_feed(data):
+        return _parse_json_feed(data, origin)
+    return _parse_xml_feed(data, origin)
+
+
+def _parse_xml_feed(data: bytes, origin: str) -> ParsedFeed:
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=True)
+    warnings: list[str] = []
+    if parsed.bozo:
+        reason = str(getattr(parsed, "bozo_exception", "") or "malformed").splitlines()[0]
+        if not parsed.entries:
+            kind = "not a feed" if not parsed.version else "malformed feed"
+            raise ExtractionError(f"{origin}: {kind} ({reason[:160]})")
+        warnings.append(
+            f"{origin}: malformed feed ({reason[:160]}); recovered {len(parsed.entries)} items"
+        )
+    elif not parsed.version and not parsed.entries:
+        raise ExtractionError(f"{origin}: not a feed (no RSS, Atom or JSON Feed found)")
+    entries = [_xml_entry(entry) for entry in parsed.entries]
+    return ParsedFeed(str(parsed.feed.get("title", "") or ""), entries, warnings)
+
+
+def _xml_entry(entry: Any) -> FeedEntry:
+    contents = entry.get("content") or []
+    content_html = max((c.get("value", "") for c in contents), key=len, default="")
+    authors = tuple(
+        str(a.get("name", "")).strip() for a in entry.get("authors", []) if a.get("name")
+    )
+    published = entry.get("published_parsed") or entry.get("updated_parsed")
+    return FeedEntry(
+        title=str(entry.get("title", "") or "").strip(),
+        link=str(entry.get("link", "") or "").strip(),
+        published=parse_published(published) if published else parse_published(
+            entry.get("published") or entry.get("updated")
+        ),
+        authors=authors or ((str(entry["author"]),) if entry.get("author") else ()),
+        content_html=str(content_html or ""),
+        summary_html=str(entry.get("summary", "") or ""),
+    )
+
+
+def _parse_json_feed(data: bytes, origin: str) -> ParsedFeed:
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ExtractionError(f"{origin}: malformed JSON Feed ({exc})") from exc
+    items = document.get("items") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        raise ExtractionError(f"{origin}: JSON Feed without an 'items' list")
+    entries = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+        entries.append(
+            FeedEntry(
+                title=str(item.get("title") or "").strip(),
+                link=str(item.get("url") or item.get("external_url") or "").strip(),
+                published=parse_published(item.get("date_published") or item.get("date_modified")),
+                authors=tuple(
+                    str(a.get("name", "")).strip() for a in authors
+                    if isinstance(a, dict) and a.get("name")
+                ),
+                content_html=str(item.get("content_html") or item.get("content_text") or ""),
+                summary_html=str(item.get("summary") or ""),
+            )
+        )
+    return ParsedFeed(str(document.get("title") or ""), entries, [])

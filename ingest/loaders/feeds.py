@@ -1,0 +1,74 @@
+"""Feed items to articles: full text from the feed when it has it, else the linked page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+from ingest.decoding import decode_text
+from ingest.errors import SourceError
+from ingest.fetch import Fetcher
+from ingest.html_text import html_to_text
+from ingest.loaders.base import ItemFailure, LoadEvent, LoadWarning
+from ingest.loaders.feed_parsing import FeedEntry, parse_feed
+from ingest.loaders.pages import extract_page
+from ingest.models import RawArticle
+
+# A feed's own content counts as the full article above this length; shorter is a teaser.
+FULL_TEXT_CHARS = 600
+
+
+class FeedLoader:
+    """Loads feed documents; fetches linked pages (concurrently) for teaser-only items."""
+
+    def __init__(self, fetcher: Fetcher | None, workers: int = 8) -> None:
+        self._fetcher = fetcher
+        self._workers = workers
+
+    def load(self, data: bytes, origin: str, source: str = "") -> Iterator[LoadEvent]:
+        """Yield an article, failure or warning for each item of the feed in ``data``."""
+        parsed = parse_feed(data, origin)
+        for message in parsed.warnings:
+            yield LoadWarning(origin, message)
+        outlet = source or parsed.title
+        if not parsed.entries:
+            yield LoadWarning(origin, f"{origin}: feed has no items")
+            return
+        with ThreadPoolExecutor(max_workers=self._workers) as pool:
+            yield from pool.map(lambda e: self._entry_to_event(e, origin, outlet), parsed.entries)
+
+    def _entry_to_event(self, entry: FeedEntry, origin: str, outlet: str) -> LoadEvent:
+        where = entry.link or f"{origin} item {entry.title[:60]!r}"
+        feed_text = html_to_text(entry.content_html)
+        summary = html_to_text(entry.summary_html)
+        text, note = feed_text, ""
+        if len(feed_text) < FULL_TEXT_CHARS:
+            page_text, note = self._linked_page_text(entry)
+            text = page_text or max(feed_text, summary, key=len)
+        if not text.strip():
+            reason = note or "item has no text"
+            return ItemFailure(where, reason)
+        warnings = (f"{where}: {note}; used the feed's own text",) if note else ()
+        return RawArticle(
+            title=entry.title or text.split("\n", 1)[0][:120],
+            text=text,
+            url=entry.link,
+            source=outlet,
+            published=entry.published,
+            authors=entry.authors,
+            origin=where,
+            warnings=warnings,
+        )
+
+    def _linked_page_text(self, entry: FeedEntry) -> tuple[str, str]:
+        """Full text of the linked page, or ("", why not)."""
+        if not entry.link.startswith(("http://", "https://")):
+            return "", "no link to fetch the full text from"
+        if self._fetcher is None:
+            return "", "page fetching is off"
+        try:
+            fetched = self._fetcher.fetch(entry.link)
+            html, _ = decode_text(fetched.content, entry.link)
+            return extract_page(html, url=fetched.url).text, ""
+        except SourceError as exc:
+            return "", f"full text unavailable ({exc})"

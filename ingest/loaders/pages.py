@@ -1,0 +1,43 @@
+"""Article pages (HTML) to raw articles with trafilatura: title, author, date, main text."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import trafilatura
+
+from ingest.dates import parse_published
+from ingest.errors import ExtractionError
+from ingest.models import RawArticle
+
+MIN_ARTICLE_CHARS = 200
+
+
+def extract_page(html: str, url: str = "", source: str = "", origin: str = "") -> RawArticle:
+    """Extract the main article of an HTML page; raise ExtractionError when there is none."""
+    origin = origin or url
+    document = trafilatura.bare_extraction(
+        html,
+        url=url or None,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        favor_recall=True,
+        deduplicate=False,
+    )
+    text = (getattr(document, "text", None) or "").strip() if document is not None else ""
+    if len(text) < MIN_ARTICLE_CHARS:
+        raise ExtractionError(f"{origin}: no article text found on the page")
+    assert document is not None
+    page_url = url or (document.url or "")
+    host = urlsplit(page_url).hostname or ""
+    authors = tuple(a.strip() for a in (document.author or "").split(";") if a.strip())
+    return RawArticle(
+        title=(document.title or "").strip(),
+        text=text,
+        url=page_url,
+        source=source or (document.sitename or "").strip() or host.removeprefix("www."),
+        published=parse_published(document.date),
+        authors=authors,
+        origin=origin,
+    )

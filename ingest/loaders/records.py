@@ -1,0 +1,66 @@
+"""JSON and JSONL article records: url, title, text, published, authors, source."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from ingest.dates import parse_published
+from ingest.loaders.base import ItemFailure, LoadEvent
+from ingest.models import RawArticle
+
+
+def record_to_article(row: Any, origin: str, default_source: str = "") -> RawArticle:
+    """Turn one record into an article; raise ValueError naming what is missing."""
+    if not isinstance(row, dict):
+        raise ValueError("record is not a JSON object")
+    text = row.get("text") or row.get("content") or row.get("content_text") or ""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("record has no 'text'")
+    title = row.get("title") or ""
+    if not isinstance(title, str):
+        title = str(title)
+    if not title.strip():
+        first_line = text.strip().split("\n", 1)[0]
+        title = first_line if len(first_line) <= 120 else first_line[:117].rsplit(" ", 1)[0] + "…"
+    authors = row.get("authors") or row.get("author") or ()
+    if isinstance(authors, str):
+        authors = [a.strip() for a in authors.split(",")]
+    return RawArticle(
+        title=title.strip(),
+        text=text,
+        url=str(row.get("url") or ""),
+        source=str(row.get("source") or default_source or ""),
+        published=parse_published(row.get("published") or row.get("date")),
+        authors=tuple(str(a).strip() for a in authors if str(a).strip()),
+        origin=origin,
+    )
+
+
+def load_jsonl(text: str, origin: str, source: str = "") -> Iterator[LoadEvent]:
+    """One article per line; a bad line is a per-item failure, not the end of the file."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{number}"
+        try:
+            yield record_to_article(json.loads(line), where, source)
+        except (json.JSONDecodeError, ValueError) as exc:
+            yield ItemFailure(where, f"bad record: {exc}")
+
+
+def load_json_records(data: Any, origin: str, source: str = "") -> Iterator[LoadEvent]:
+    """A JSON list of records, or an object holding one under 'articles' or 'items'."""
+    rows = data
+    if isinstance(data, dict):
+        rows = data.get("articles") or data.get("items") or [data]
+    if not isinstance(rows, list):
+        yield ItemFailure(origin, "JSON is neither a list of articles nor a JSON Feed")
+        return
+    for number, row in enumerate(rows, start=1):
+        where = f"{origin}[{number}]"
+        try:
+            yield record_to_article(row, where, source)
+        except ValueError as exc:
+            yield ItemFailure(where, f"bad record: {exc}")

@@ -1,0 +1,196 @@
+"""Ingest pipeline: load → clean → identify/dedup → store → chunk → index, in batches."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from ingest.clean import normalise_text
+from ingest.identity import article_id, content_hash
+from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
+from ingest.models import Article, Chunk, RawArticle
+from ingest.report import IngestReport
+from ingest.chunking import Chunker
+from ingest.store import ArticleStore
+
+MAX_ARTICLE_CHARS = 300_000
+
+Progress = Callable[[int, int | None, str], None]  # (done, total or None, what)
+
+
+class ChunkIndex(Protocol):
+    """Where chunks go to be searchable (implemented in retrieval)."""
+
+    def index_chunks(self, article_ids: Sequence[str], chunks: Sequence[Chunk]) -> None:
+        """Make ``chunks`` the only indexed chunks of ``article_ids``."""
+
+    def finish(self) -> None:
+        """Called once after a run that wrote chunks."""
+
+    def clear(self) -> None:
+        """Empty the index."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A location to ingest (URL, file, folder) and the outlet name to give its articles."""
+
+    location: str
+    name: str = ""
+
+
+@dataclass
+class _Batch:
+    articles: list[Article] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+
+
+class IngestPipeline:
+    """Ingests sources idempotently; one article is stored whole or not at all."""
+
+    def __init__(
+        self,
+        store: ArticleStore,
+        index: ChunkIndex,
+        loader: SourceLoader,
+        chunker: Chunker,
+        batch_chunks: int = 256,
+    ) -> None:
+        self._store = store
+        self._index = index
+        self._loader = loader
+        self._chunker = chunker
+        self._batch_chunks = batch_chunks
+
+    def run(self, sources: Sequence[SourceSpec], progress: Progress | None = None) -> IngestReport:
+        """Ingest ``sources``; first completes any article a previous run left unindexed."""
+        started = time.perf_counter()
+        report = IngestReport()
+        wrote = self._resume(report)
+        seen_hashes: set[str] = set()
+        done, total = 0, 0
+        for source in sources:
+            events = list(self._loader.load(source.location, source.name))
+            total += sum(isinstance(e, RawArticle) for e in events)
+            batch = _Batch()
+            for event in events:
+                if isinstance(event, ItemFailure):
+                    report.failed.append(event)
+                    continue
+                if isinstance(event, LoadWarning):
+                    report.warnings.append(event.message)
+                    continue
+                report.warnings.extend(event.warnings)
+                self._prepare(event, batch, report, seen_hashes)
+                done += 1
+                if progress:
+                    progress(done, total, event.title)
+                if len(batch.chunks) >= self._batch_chunks:
+                    wrote |= self._flush(batch, report)
+                    batch = _Batch()
+            wrote |= self._flush(batch, report)
+        if wrote:
+            self._index.finish()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def reindex(self, progress: Progress | None = None) -> IngestReport:
+        """Rebuild the whole index from the article store."""
+        started = time.perf_counter()
+        report = IngestReport()
+        self._index.clear()
+        self._store.mark_all_unindexed()
+        total = self._store.count()
+        batch = _Batch()
+        for done, article in enumerate(self._store.iter_articles(), start=1):
+            chunks = self._chunker.split(article)
+            self._store.save(article, chunks)
+            batch.articles.append(article)
+            batch.chunks.extend(chunks)
+            report.unchanged += 1
+            if progress:
+                progress(done, total, article.title)
+            if len(batch.chunks) >= self._batch_chunks:
+                self._flush(batch, report, save=False)
+                batch = _Batch()
+        self._flush(batch, report, save=False)
+        self._index.finish()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _resume(self, report: IngestReport) -> bool:
+        pending = self._store.pending_ids()
+        if not pending:
+            return False
+        articles = self._store.get_many(pending)
+        for start in range(0, len(pending), 64):
+            ids = pending[start : start + 64]
+            chunks = [c for i in ids if i in articles for c in self._chunker.split(articles[i])]
+            self._index.index_chunks(ids, chunks)
+            self._store.mark_indexed(ids)
+            report.resumed += len(ids)
+            report.chunks_indexed += len(chunks)
+        return True
+
+    def _prepare(
+        self, raw: RawArticle, batch: _Batch, report: IngestReport, seen_hashes: set[str]
+    ) -> None:
+        text = normalise_text(raw.text)
+        title = normalise_text(raw.title).replace("\n", " ")
+        where = raw.origin or raw.url or title
+        if not text:
+            report.failed.append(ItemFailure(where, "no article text"))
+            return
+        if len(text) > MAX_ARTICLE_CHARS:
+            report.failed.append(
+                ItemFailure(where, f"article too long ({len(text)} chars; limit {MAX_ARTICLE_CHARS})")
+            )
+            return
+        digest = content_hash(title, text)
+        identity = article_id(raw.url, digest)
+        stored_hash = self._store.hash_of(identity)
+        if stored_hash == digest:
+            report.unchanged += 1
+            return
+        if digest in seen_hashes or (
+            stored_hash is None and self._store.id_with_hash(digest) is not None
+        ):
+            report.duplicates += 1  # the same story under another URL or feed
+            return
+        seen_hashes.add(digest)
+        article = Article(
+            id=identity,
+            url=raw.url,
+            title=title or text.split("\n", 1)[0][:120],
+            source=raw.source or "unknown",
+            published=raw.published,
+            authors=raw.authors,
+            text=text,
+            content_hash=digest,
+            fetched_at=datetime.now(UTC),
+        )
+        if stored_hash is None:
+            report.added += 1
+        else:
+            report.updated += 1
+        batch.articles.append(article)
+        batch.chunks.extend(self._chunker.split(article))
+
+    def _flush(self, batch: _Batch, report: IngestReport, save: bool = True) -> bool:
+        """Store each article (its own transaction), then index the batch, then mark it done."""
+        if not batch.articles:
+            return False
+        if save:
+            by_article: dict[str, list[Chunk]] = {}
+            for chunk in batch.chunks:
+                by_article.setdefault(chunk.article_id, []).append(chunk)
+            for article in batch.articles:
+                self._store.save(article, by_article.get(article.id, []))
+        ids = [a.id for a in batch.articles]
+        self._index.index_chunks(ids, batch.chunks)
+        self._store.mark_indexed(ids)
+        report.chunks_indexed += len(batch.chunks)
+        return True

@@ -1,0 +1,53 @@
+"""The summary of an ingest run, for humans and for --json."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ingest.loaders.base import ItemFailure
+
+
+@dataclass
+class IngestReport:
+    """Counts and reasons: added / updated / unchanged / failed."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    resumed: int = 0
+    chunks_indexed: int = 0
+    failed: list[ItemFailure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ingested(self) -> int:
+        """Articles now in the store from this run (new, changed or already there)."""
+        return self.added + self.updated + self.unchanged + self.duplicates + self.resumed
+
+    @property
+    def ok(self) -> bool:
+        """False only when nothing at all could be ingested."""
+        return self.ingested > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        data = asdict(self)
+        data["failed"] = [{"item": f.origin, "reason": f.reason} for f in self.failed]
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+    def summary_lines(self) -> list[str]:
+        """Human-readable summary, failures with reasons."""
+        lines = [
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}"
+            + (f" (+{self.duplicates} duplicates)" if self.duplicates else "")
+            + (f", resumed {self.resumed}" if self.resumed else "")
+            + f", failed {len(self.failed)} — {self.chunks_indexed} chunks indexed"
+            + f" in {self.seconds:.1f}s"
+        ]
+        lines += [f"  warning: {w}" for w in self.warnings]
+        lines += [f"  failed: {f.origin}: {f.reason}" for f in self.failed]
+        return lines

@@ -1,0 +1,1 @@
+"""Retrieval: embeddings, vector and lexical search, cited answers."""

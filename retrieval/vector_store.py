@@ -1,0 +1,122 @@
+"""Chroma as the vector store: embedded (PersistentClient) or a server (HttpClient)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from ingest.errors import ConfigError, IndexError_
+from ingest.models import Chunk
+
+COLLECTION = "newsdesk_chunks"
+
+
+def connect_chroma(chroma_url: str, persist_dir: Path) -> Any:
+    """A Chroma client: HttpClient for a URL, else a PersistentClient under ``persist_dir``."""
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if not chroma_url:
+        persist_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(persist_dir), settings=settings)
+    parts = urlsplit(chroma_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"NEWSDESK_CHROMA_URL must be http(s)://host:port, got {chroma_url!r}")
+    ssl = parts.scheme == "https"
+    try:
+        client = chromadb.HttpClient(
+            host=parts.hostname, port=parts.port or (443 if ssl else 8000), ssl=ssl,
+            settings=settings,
+        )
+        client.heartbeat()
+    except Exception as exc:  # chroma raises assorted transport errors
+        raise IndexError_(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
+    return client
+
+
+@dataclass(frozen=True)
+class VectorHit:
+    """One chunk found by vector similarity."""
+
+    chunk_id: str
+    text: str
+    metadata: dict[str, Any]
+    score: float  # cosine similarity, higher is closer
+
+
+class VectorStore:
+    """The chunk collection: replace an article's chunks, query by embedding."""
+
+    def __init__(self, client: Any, collection: str = COLLECTION) -> None:
+        self._client = client
+        self._name = collection
+        self._collection = self._open()
+        self._max_batch = int(getattr(client, "get_max_batch_size", lambda: 5000)())
+
+    def _open(self) -> Any:
+        try:
+            return self._client.get_or_create_collection(
+                self._name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+        except Exception as exc:
+            raise IndexError_(f"cannot open the Chroma collection {self._name}: {exc}") from exc
+
+    def replace(
+        self, article_ids: Sequence[str], chunks: Sequence[Chunk], embeddings: np.ndarray
+    ) -> None:
+        """Remove every chunk of ``article_ids`` and add ``chunks`` with their embeddings."""
+        try:
+            for start in range(0, len(article_ids), 500):
+                part = list(article_ids[start : start + 500])
+                self._collection.delete(where={"article_id": {"$in": part}})
+            for start in range(0, len(chunks), self._max_batch):
+                batch = chunks[start : start + self._max_batch]
+                self._collection.add(
+                    ids=[c.id for c in batch],
+                    embeddings=embeddings[start : start + len(batch)],
+                    documents=[c.text for c in batch],
+                    metadatas=[{**c.metadata, "start": c.start, "end": c.end} for c in batch],
+                )
+        except Exception as exc:
+            raise IndexError_(f"writing to the vector store failed: {exc}") from exc
+
+    def query(
+        self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[VectorHit]:
+        """The ``k`` chunks closest to ``embedding``, optionally filtered by metadata."""
+        if self.count() == 0:
+            return []
+        try:
+            result = self._collection.query(
+                query_embeddings=[embedding], n_results=k, where=where or None,
+                include=["documents", "metadatas", "distances"],
+            )
+        except Exception as exc:
+            raise IndexError_(f"vector search failed: {exc}") from exc
+        return [
+            VectorHit(chunk_id, text or "", dict(meta or {}), 1.0 - float(distance))
+            for chunk_id, text, meta, distance in zip(
+                result["ids"][0], result["documents"][0], result["metadatas"][0],
+                result["distances"][0], strict=True,
+            )
+        ]
+
+    def count(self) -> int:
+        """Number of chunks in the collection."""
+        try:
+            return int(self._collection.count())
+        except Exception as exc:
+            raise IndexError_(f"the vector store is unavailable: {exc}") from exc
+
+    def clear(self) -> None:
+        """Drop and recreate the collection (before a full rebuild)."""
+        try:
+            self._client.delete_collection(self._name)
+        except Exception:  # noqa: S110 - absent already is fine
+            pass
+        self._collection = self._open()
