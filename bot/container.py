@@ -22,8 +22,10 @@ EMBEDDING_MODEL_KEY = "embedding_model"
 class Container:
     """Owns the components; the CLI and the bot each build one from their Settings."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
+        if embedder is not None:  # a model already loaded (tests share one across the session)
+            self.embedder = embedder
 
     @cached_property
     def store(self) -> ArticleStore:

@@ -45,11 +45,6 @@ def _looks_like_headline(line: str) -> bool:
     return 3 <= len(words) <= 30 and not line.endswith(_TERMINAL[:3]) and not is_boilerplate(line)
 
 
-def _is_fragment(line: str) -> bool:
-    """A short line that is neither a sentence nor a heading: a caption tag, a section label."""
-    return len(line.split()) < 3 and not line.endswith(_TERMINAL)
-
-
 def split_headline(text: str) -> tuple[str, str]:
     """Split a plain-text article into (headline, body), skipping page chrome before the title.
 
@@ -72,7 +67,7 @@ def split_headline(text: str) -> tuple[str, str]:
 
 
 def clean_body(text: str) -> str:
-    """Article body without boilerplate lines and stray fragments (labels, caption tags)."""
+    """Article body without boilerplate lines (share bars, sign-up prompts, disclaimers)."""
     lines = normalise_text(text).split("\n")
-    kept = [line for line in lines if not line or not (is_boilerplate(line) or _is_fragment(line))]
+    kept = [line for line in lines if not is_boilerplate(line)]
     return _BLANK_RUNS.sub("\n\n", "\n".join(kept)).strip()

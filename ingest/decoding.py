@@ -58,9 +58,28 @@ def decode_text(data: bytes, origin: str) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
-    encoding = best.encoding if best is not None else "cp1252"
+    encoding = guess_encoding(data)
     return (
         data.decode(encoding, errors="replace"),
         f"{origin}: not valid UTF-8; decoded as {encoding}",
     )
+
+
+def guess_encoding(data: bytes) -> str:
+    """Best guess for non-UTF-8 bytes, preferring cp1252 among Latin code pages.
+
+    Short Western text is ambiguous between cp1250/cp1252/cp1257/mac_latin2; cp1252 is by far
+    the most common of them in news, so it wins whenever the guess lands in that family.
+    """
+    best = from_bytes(data).best()
+    guess = best.encoding if best is not None else "cp1252"
+    if guess.startswith(_LATIN_FAMILY):
+        try:
+            data.decode("cp1252")
+        except UnicodeDecodeError:
+            return guess
+        return "cp1252"
+    return guess
+
+
+_LATIN_FAMILY = ("cp125", "cp775", "cp85", "mac_", "iso8859", "latin")

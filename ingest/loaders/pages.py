@@ -22,7 +22,6 @@ def extract_page(html: str, url: str = "", source: str = "", origin: str = "") -
         with_metadata=True,
         include_comments=False,
         include_tables=True,
-        favor_recall=True,
         deduplicate=False,
     )
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""

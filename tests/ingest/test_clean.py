@@ -1,0 +1,53 @@
+from ingest.clean import is_boilerplate, normalise_text, split_headline
+
+# Shaped like a web page saved as text (nav bar, caption, labels, disclaimer), in our own words.
+PAGE_DUMP = """Daily Wire Home|World Desk
+Harbour cranes at dawn in a file photo.
+PoliticsAnalysis
+
+Ministers Agree on a Plan to Share Port Inspection Data
+
+3 min readSource
+
+Two governments said on Tuesday they would share container inspection records.
+
+The agreement covers the four largest ports and starts in March. Officials said it would cut delays.
+
+Trade Questions Remain
+
+Exporters said they still want lower fees, and talks on tariffs continue next month.
+
+This summary is AI-generated from source articles. Please verify with the original source.
+
+Related Articles"""
+
+
+def test_page_dump_becomes_one_clean_article_with_its_title() -> None:
+    title, body = split_headline(PAGE_DUMP)
+    assert title == "Ministers Agree on a Plan to Share Port Inspection Data"
+    assert body.startswith("Two governments said on Tuesday")
+    assert "Trade Questions Remain" in body
+    assert body.endswith("talks on tariffs continue next month.")
+    for junk in ("Home|", "file photo", "min read", "AI-generated", "Related Articles"):
+        assert junk not in body
+
+
+def test_plain_first_line_is_the_headline() -> None:
+    title, body = split_headline("Ad sales lift profits at media group\n\nProfits rose 76% in Q4.")
+    assert title == "Ad sales lift profits at media group"
+    assert body == "Profits rose 76% in Q4."
+
+
+def test_markdown_heading_is_stripped_from_title() -> None:
+    title, _ = split_headline("# Storm closes harbour\n\nThe harbour closed on Friday night.")
+    assert title == "Storm closes harbour"
+
+
+def test_normalise_text_tidies_spaces_and_controls() -> None:
+    assert normalise_text("a\u00a0 b\r\n\r\n\r\n\r\nc\x07") == "a b\n\nc"
+
+
+def test_boilerplate_detection() -> None:
+    assert is_boilerplate("Related Articles")
+    assert is_boilerplate("Home | News | World")
+    assert not is_boilerplate("The minister said the related articles of the treaty stand.")

@@ -1,0 +1,89 @@
+from ingest.fetch import HttpFetcher
+from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
+from ingest.models import RawArticle
+from tests.ingest import feeds_fixtures as fx
+from tests.support.http_server import Canned, serve
+
+MB = 1024 * 1024
+
+
+def _events(tmp_path, name, data, fetcher=None):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return list(SourceLoader(fetcher, 10 * MB).load(str(path)))
+
+
+def test_rss_with_content_encoded_uses_the_full_text(tmp_path) -> None:
+    [article] = _events(tmp_path, "feed.xml", fx.RSS_FULL_TEXT)
+    assert isinstance(article, RawArticle)
+    assert article.title == "Night buses reach three more suburbs"
+    assert article.source == "Valley Gazette"
+    assert article.text.count("night bus network") == 2
+    assert "Short teaser" not in article.text
+    assert article.published is not None and article.published.year == 2026
+
+
+def test_teaser_feed_fetches_linked_pages_and_reports_unreachable_ones(tmp_path) -> None:
+    routes = {"/library": Canned(fx.ARTICLE_PAGE.encode())}
+    with serve(routes) as base:
+        feed = fx.RSS_TEASER_TEMPLATE.format(base=base).encode()
+        fetcher = HttpFetcher(timeout=5, max_bytes=MB)
+        events = _events(tmp_path, "teaser.rss", feed, fetcher)
+    articles = [e for e in events if isinstance(e, RawArticle)]
+    library = next(a for a in articles if a.title == "Library opens on Sundays")
+    assert "more than four thousand replies" in library.text
+    assert "Subscribe to our newsletter" not in library.text
+    gone = next(a for a in articles if a.title == "Gone story")
+    assert gone.text == "A story whose page has disappeared."
+    assert any("HTTP 404" in w for w in gone.warnings)
+
+
+def test_atom_and_json_feed(tmp_path) -> None:
+    [atom] = _events(tmp_path, "a.atom", fx.ATOM)
+    assert isinstance(atom, RawArticle)
+    assert atom.authors == ("Sam Reporter",) and "night bus" in atom.text
+    [item] = _events(tmp_path, "feed.json", fx.JSON_FEED)
+    assert isinstance(item, RawArticle)
+    assert item.title == "Ferry timetable changes" and item.source == "JSON Daily"
+    assert item.authors == ("Ana",)
+
+
+def test_malformed_feed_recovers_items_with_a_warning(tmp_path) -> None:
+    events = _events(tmp_path, "broken.xml", fx.MALFORMED_RSS)
+    assert [e.title for e in events if isinstance(e, RawArticle)] == ["First & only", "Second"]
+    assert any(isinstance(e, LoadWarning) and "malformed" in e.message for e in events)
+
+
+def test_html_page_under_a_feed_name_is_a_clear_error(tmp_path) -> None:
+    [failure] = _events(tmp_path, "page.xml", fx.NOT_A_FEED)
+    assert isinstance(failure, ItemFailure)
+    assert "not a feed" in failure.reason
+
+
+def test_url_source_sniffs_feed_and_page(tmp_path) -> None:
+    routes = {
+        "/rss": Canned(fx.RSS_FULL_TEXT, "application/rss+xml"),
+        "/story": Canned(fx.ARTICLE_PAGE.encode()),
+        "/empty": Canned(b"<html><body><nav>Home</nav></body></html>"),
+    }
+    loader_fetcher = HttpFetcher(timeout=5, max_bytes=MB)
+    loader = SourceLoader(loader_fetcher, MB)
+    with serve(routes) as base:
+        [from_feed] = list(loader.load(f"{base}/rss"))
+        [page] = list(loader.load(f"{base}/story"))
+        [empty] = list(loader.load(f"{base}/empty"))
+        [missing] = list(loader.load(f"{base}/nope"))
+    [unreachable] = list(loader.load("http://127.0.0.1:9/closed"))
+    assert isinstance(from_feed, RawArticle) and from_feed.source == "Valley Gazette"
+    assert isinstance(page, RawArticle) and page.title == "Library opens on Sundays"
+    assert page.authors == ("Jo Writer",) and page.published is not None
+    assert isinstance(empty, ItemFailure) and "no article text" in empty.reason
+    assert isinstance(missing, ItemFailure) and "HTTP 404" in missing.reason
+    assert isinstance(unreachable, ItemFailure) and "unreachable" in unreachable.reason
+
+
+def test_oversized_download_is_refused(tmp_path) -> None:
+    routes = {"/big": Canned(b"<html>" + b"x" * 5000 + b"</html>")}
+    with serve(routes) as base:
+        [failure] = list(SourceLoader(HttpFetcher(5, 1000), 1000).load(f"{base}/big"))
+    assert isinstance(failure, ItemFailure) and "too large" in failure.reason
