@@ -270,6 +270,8 @@ class _Transaction:
             raise StoreError(f"article store write failed: {error}") from error
         finally:
             self._lock.release()
+        if isinstance(exc, sqlite3.Error):
+            raise StoreError(f"article store write failed: {exc}") from exc
 
 
 _ARTICLE_COLUMNS = (

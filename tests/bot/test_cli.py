@@ -1,0 +1,122 @@
+"""The `newsdesk` CLI, in-process and as a real subprocess."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+
+
+@pytest.fixture
+def data_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(data))
+    return data
+
+
+def test_ingest_samples_then_stats_and_search(data_env: Path, capsys) -> None:
+    assert main(["ingest", "--samples", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["added"] == 6 and report["failed"] == []
+    assert main(["ingest", "--samples"]) == 0
+    assert "unchanged 6" in capsys.readouterr().out
+    assert main(["stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["articles"] == 6 and stats["chunks"] == stats["indexed_chunks"] > 0
+    assert stats["newest"]["published"].startswith("2026-01-12")
+    assert main(["search", "CPTPP trade pact", "--json", "--k", "2"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert len(hits) == 2 and "Nara" in hits[0]["title"]
+    assert {"url", "published", "start", "end", "source"} <= set(hits[0])
+
+
+def test_exit_status_when_nothing_could_be_ingested(data_env: Path, tmp_path: Path, capsys) -> None:
+    (tmp_path / "empty.md").write_text("")
+    assert main(["ingest", str(tmp_path / "empty.md"), str(tmp_path / "missing.txt")]) == 1
+    out = capsys.readouterr().out
+    assert "failed 2" in out and "empty file" in out and "no such file" in out
+
+
+def test_partial_failure_still_exits_zero(data_env: Path, tmp_path: Path, capsys) -> None:
+    (tmp_path / "ok.txt").write_text("A fine headline\n\nA fine body of text.")
+    assert main(["ingest", str(tmp_path / "ok.txt"), str(tmp_path / "missing.txt")]) == 0
+
+
+def test_usage_errors_are_clear(data_env: Path, capsys) -> None:
+    assert main(["ingest"]) == 1
+    assert "nothing to ingest" in capsys.readouterr().err
+    assert main(["search", "x", "--since", "someday"]) == 1
+    assert "cannot read the date" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["frobnicate"])
+
+
+def test_sources_file(data_env: Path, tmp_path: Path, capsys) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_text("Council approves budget\n\nThe council approved the budget.")
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[folders]]\nname = "Council notes"\npath = "notes"\n')
+    assert main(["ingest", "--sources", str(sources), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["added"] == 1
+    sources.write_text("[[feeds]]\nname = 3\n")
+    assert main(["ingest", "--sources", str(sources)]) == 1
+    assert "needs a string 'url'" in capsys.readouterr().err
+
+
+def _jsonl(path: Path, count: int) -> None:
+    with path.open("w") as out:
+        for i in range(count):
+            text = "\n\n".join(
+                f"Item {i} paragraph {p}: the committee heard evidence about topic {i}. " * 4
+                for p in range(12)
+            )
+            out.write(json.dumps({"url": f"https://kill.example/{i}", "title": f"Story {i}",
+                                  "text": text, "published": "2026-01-10"}) + "\n")
+
+
+@pytest.mark.slow
+def test_killed_ingest_is_completed_by_the_next_run(tmp_path: Path) -> None:
+    source = tmp_path / "many.jsonl"
+    _jsonl(source, 120)
+    env = {**os.environ, "NEWSDESK_DATA_DIR": str(tmp_path / "data"),
+           "NEWSDESK_CHUNK_SIZE": "400"}
+    command = [sys.executable, "-m", "bot.cli.main", "ingest", str(source), "--json"]
+    process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    database = tmp_path / "data" / "newsdesk.sqlite3"
+    deadline = time.monotonic() + 120
+    stored = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        if database.exists():
+            with closing(sqlite3.connect(database)) as db:
+                try:
+                    stored = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+                except sqlite3.OperationalError:
+                    stored = 0
+            if stored > 0:
+                break
+        time.sleep(0.05)
+    assert process.poll() is None, "ingest finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    finish = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True,
+                            timeout=600, check=False)
+    assert finish.returncode == 0, finish.stderr
+    report = json.loads(finish.stdout)
+    assert report["added"] + report["unchanged"] == 120
+    stats = subprocess.run(
+        [sys.executable, "-m", "bot.cli.main", "stats", "--json"], env=env, cwd=tmp_path,
+        capture_output=True, text=True, check=True,
+    )
+    counts = json.loads(stats.stdout)
+    assert counts["articles"] == 120 and counts["pending"] == 0
+    assert counts["chunks"] == counts["indexed_chunks"]

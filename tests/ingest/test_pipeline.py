@@ -1,0 +1,143 @@
+"""The pipeline against the real model, embedded Chroma and SQLite."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from bot.container import Container
+from ingest.models import Chunk
+from ingest.pipeline import IngestPipeline, SourceSpec
+
+STORY = """---
+title: {title}
+url: {url}
+source: Test Wire
+published: 2026-01-0{day}
+---
+{body}
+"""
+
+
+def write_story(folder: Path, name: str, title: str, body: str, url: str = "", day: int = 5) -> None:
+    url = url or f"https://wire.example/{name}"
+    (folder / f"{name}.md").write_text(STORY.format(title=title, url=url, body=body, day=day))
+
+
+def paragraphs(topic: str, n: int = 6) -> str:
+    return "\n\n".join(
+        f"Paragraph {i} of the {topic} report explains what officials said and what "
+        f"happens next for residents, businesses and visitors in the area." for i in range(n)
+    )
+
+
+def assert_index_matches_store(container: Container) -> None:
+    store = container.store
+    assert store.pending_ids() == []
+    assert container.vectors.count() == store.chunk_count()
+    for article in store.iter_articles():
+        for chunk in store.chunks_of(article.id):
+            got = container.vectors._collection.get(ids=[chunk.id], include=["documents"])
+            assert got["documents"] == [chunk.text]
+
+
+def test_ingest_is_idempotent(container: Container, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for i, topic in enumerate(["flood", "rail", "budget"]):
+        write_story(folder, topic, f"The {topic} story", paragraphs(topic), day=i + 1)
+    first = container.pipeline.run([SourceSpec(str(folder))])
+    assert (first.added, first.updated, first.unchanged, first.failed) == (3, 0, 0, [])
+    assert first.chunks_indexed == container.store.chunk_count() > 3
+    again = container.pipeline.run([SourceSpec(str(folder))])
+    assert (again.added, again.updated, again.unchanged, again.chunks_indexed) == (0, 0, 3, 0)
+    assert_index_matches_store(container)
+
+
+def test_changed_article_replaces_its_chunks_without_stale_ones(
+    container: Container, tmp_path: Path
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    write_story(folder, "flood", "Flood warning", paragraphs("flood", 10))
+    container.pipeline.run([SourceSpec(str(folder))])
+    before = container.vectors.count()
+    write_story(folder, "flood", "Flood warning lifted", paragraphs("lifted", 3))
+    report = container.pipeline.run([SourceSpec(str(folder))])
+    assert (report.added, report.updated) == (0, 1)
+    assert container.store.count() == 1
+    assert container.vectors.count() < before
+    stale = container.vectors._collection.get(where_document={"$contains": "flood report"})
+    assert stale["ids"] == []
+    assert_index_matches_store(container)
+
+
+def test_same_article_by_two_urls_or_two_feeds_is_stored_once(
+    container: Container, tmp_path: Path
+) -> None:
+    one, two = tmp_path / "feed1", tmp_path / "feed2"
+    one.mkdir()
+    two.mkdir()
+    body = paragraphs("ferry")
+    write_story(one, "ferry", "Ferry returns", body, url="https://wire.example/ferry")
+    write_story(two, "ferry", "Ferry returns", body,
+                url="http://www.wire.example/ferry/?utm_source=rss")
+    write_story(two, "mirror", "Ferry returns", body, url="https://mirror.example/copy")
+    report = container.pipeline.run([SourceSpec(str(one)), SourceSpec(str(two))])
+    assert report.added == 1
+    assert report.unchanged + report.duplicates == 2
+    assert container.store.count() == 1
+    assert_index_matches_store(container)
+
+
+class _CrashingIndex:
+    """Wraps the real index and dies (like Ctrl-C) on the n-th write."""
+
+    def __init__(self, inner: object, crash_on_call: int) -> None:
+        self._inner = inner
+        self._calls = 0
+        self._crash_on = crash_on_call
+
+    def index_chunks(self, article_ids: Sequence[str], chunks: Sequence[Chunk]) -> None:
+        self._calls += 1
+        if self._calls == self._crash_on:
+            raise KeyboardInterrupt
+        self._inner.index_chunks(article_ids, chunks)  # type: ignore[attr-defined]
+
+    def finish(self) -> None:
+        self._inner.finish()  # type: ignore[attr-defined]
+
+    def clear(self) -> None:
+        self._inner.clear()  # type: ignore[attr-defined]
+
+
+def test_interrupted_ingest_leaves_store_consistent_and_next_run_completes(
+    container: Container, tmp_path: Path
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for i in range(8):
+        write_story(folder, f"s{i}", f"Story number {i}", paragraphs(f"topic{i}", 8))
+    real = container.pipeline
+    crashing = IngestPipeline(
+        container.store, _CrashingIndex(container.index, 2), real._loader, real._chunker,
+        batch_chunks=8,
+    )
+    with pytest.raises(KeyboardInterrupt):
+        crashing.run([SourceSpec(str(folder))])
+    pending = container.store.pending_ids()
+    assert pending, "the crash should leave stored-but-unindexed articles behind"
+    assert container.store.count() < 8
+    for article in container.store.iter_articles():  # every stored article is whole
+        spans = container.store.chunks_of(article.id)
+        assert spans and spans[-1].end <= len(article.text)
+    report = real.run([SourceSpec(str(folder))])
+    assert report.resumed == len(pending)
+    assert container.store.count() == 8
+    assert_index_matches_store(container)
+
+
+def test_nothing_ingestable_is_not_ok(container: Container, tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    report = container.pipeline.run([SourceSpec(str(tmp_path / "empty.txt"))])
+    assert not report.ok and len(report.failed) == 1
