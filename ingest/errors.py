@@ -39,5 +39,5 @@ class StoreError(NewsdeskError):
     """The article store failed."""
 
 
-class IndexError_(NewsdeskError):  # noqa: N801 - trailing underscore avoids the builtin name
+class IndexError_(NewsdeskError):
     """The vector or lexical index failed."""

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from ingest.chunking import Chunker
 from ingest.clean import normalise_text
 from ingest.identity import article_id, content_hash
 from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
 from ingest.models import Article, Chunk, RawArticle
 from ingest.report import IngestReport
-from ingest.chunking import Chunker
 from ingest.store import ArticleStore
 
 MAX_ARTICLE_CHARS = 300_000
@@ -70,7 +70,7 @@ class IngestPipeline:
         started = time.perf_counter()
         report = IngestReport()
         wrote = self._resume(report)
-        seen_hashes: set[str] = set()
+        seen: set[str] = set()  # ids and hashes met in this run
         done, total = 0, 0
         for source in sources:
             events = list(self._loader.load(source.location, source.name))
@@ -84,7 +84,7 @@ class IngestPipeline:
                     report.warnings.append(event.message)
                     continue
                 report.warnings.extend(event.warnings)
-                self._prepare(event, batch, report, seen_hashes)
+                self._prepare(event, batch, report, seen)
                 done += 1
                 if progress:
                     progress(done, total, event.title)
@@ -136,7 +136,7 @@ class IngestPipeline:
         return True
 
     def _prepare(
-        self, raw: RawArticle, batch: _Batch, report: IngestReport, seen_hashes: set[str]
+        self, raw: RawArticle, batch: _Batch, report: IngestReport, seen: set[str]
     ) -> None:
         text = normalise_text(raw.text)
         title = normalise_text(raw.title).replace("\n", " ")
@@ -146,21 +146,25 @@ class IngestPipeline:
             return
         if len(text) > MAX_ARTICLE_CHARS:
             report.failed.append(
-                ItemFailure(where, f"article too long ({len(text)} chars; limit {MAX_ARTICLE_CHARS})")
+                ItemFailure(
+                    where, f"article too long ({len(text)} chars; limit {MAX_ARTICLE_CHARS})"
+                )
             )
             return
         digest = content_hash(title, text)
         identity = article_id(raw.url, digest)
+        if identity in seen or digest in seen:
+            # one link listed twice, or the same story via two URLs or feeds: first one wins
+            report.duplicates += 1
+            return
+        seen.update((identity, digest))
         stored_hash = self._store.hash_of(identity)
         if stored_hash == digest:
             report.unchanged += 1
             return
-        if digest in seen_hashes or (
-            stored_hash is None and self._store.id_with_hash(digest) is not None
-        ):
-            report.duplicates += 1  # the same story under another URL or feed
+        if stored_hash is None and self._store.id_with_hash(digest) is not None:
+            report.duplicates += 1  # already stored under another URL
             return
-        seen_hashes.add(digest)
         article = Article(
             id=identity,
             url=raw.url,

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from ingest.errors import StoreError
 from ingest.models import Article, Chunk
@@ -224,18 +225,18 @@ class ArticleStore:
 
     # --- plumbing --------------------------------------------------------------------------
 
-    def _one(self, sql: str, params: Sequence[object]) -> tuple[object, ...] | None:
+    def _one(self, sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
         with self._lock:
             try:
-                row: tuple[object, ...] | None = self._db.execute(sql, params).fetchone()
+                row: tuple[Any, ...] | None = self._db.execute(sql, params).fetchone()
             except sqlite3.Error as exc:
                 raise StoreError(f"article store query failed: {exc}") from exc
         return row
 
-    def _all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             try:
-                rows: list[tuple[object, ...]] = self._db.execute(sql, params).fetchall()
+                rows: list[tuple[Any, ...]] = self._db.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
                 raise StoreError(f"article store query failed: {exc}") from exc
         return rows
@@ -279,7 +280,7 @@ _ARTICLE_COLUMNS = (
 )
 
 
-def _to_article(row: tuple[object, ...]) -> Article:
+def _to_article(row: tuple[Any, ...]) -> Article:
     published = row[4]
     return Article(
         id=str(row[0]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,8 +116,6 @@ class VectorStore:
 
     def clear(self) -> None:
         """Drop and recreate the collection (before a full rebuild)."""
-        try:
+        with contextlib.suppress(Exception):  # absent already is fine
             self._client.delete_collection(self._name)
-        except Exception:  # noqa: S110 - absent already is fine
-            pass
         self._collection = self._open()

@@ -24,10 +24,11 @@ def extract_page(html: str, url: str = "", source: str = "", origin: str = "") -
         include_tables=True,
         deduplicate=False,
     )
-    text = (getattr(document, "text", None) or "").strip() if document is not None else ""
+    if not isinstance(document, trafilatura.settings.Document):
+        raise ExtractionError(f"{origin}: no article text found on the page")
+    text = (document.text or "").strip()
     if len(text) < MIN_ARTICLE_CHARS:
         raise ExtractionError(f"{origin}: no article text found on the page")
-    assert document is not None
     page_url = url or (document.url or "")
     host = urlsplit(page_url).hostname or ""
     authors = tuple(a.strip() for a in (document.author or "").split(";") if a.strip())

@@ -37,11 +37,13 @@ for weekend hours in a survey that drew more than four thousand replies.</p>
 <footer>Subscribe to our newsletter. Copyright 2026 Teaser Times.</footer></body></html>"""
 
 ATOM = f"""<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Post</title>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<title>Atom Post</title>
 <entry><title>Bridge repairs finish early</title><link href="https://atom.example/bridge"/>
 <id>tag:atom.example,2026:1</id><updated>2026-01-04T12:00:00Z</updated>
 <author><name>Sam Reporter</name></author>
-<content type="html">&lt;p&gt;{LONG_PARAGRAPH}{LONG_PARAGRAPH}&lt;/p&gt;</content></entry></feed>""".encode()
+<content type="html">&lt;p&gt;{LONG_PARAGRAPH}{LONG_PARAGRAPH}&lt;/p&gt;</content>
+</entry></feed>""".encode()
 
 JSON_FEED = f"""{{"version": "https://jsonfeed.org/version/1.1", "title": "JSON Daily",
 "items": [{{"id": "1", "url": "https://json.example/one", "title": "Ferry timetable changes",

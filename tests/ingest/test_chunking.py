@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +14,7 @@ words = st.text(alphabet="abcdefghij .,;!?\n", min_size=0, max_size=3000)
 def test_every_chunk_is_the_exact_span_of_the_article(text: str, size: int, overlap: int) -> None:
     article = make_article(text)
     chunks = Chunker(size, overlap).split(article)
-    for previous, chunk in zip(chunks, chunks[1:], strict=False):
+    for previous, chunk in pairwise(chunks):
         assert chunk.start > previous.start
     for number, chunk in enumerate(chunks):
         assert chunk.index == number

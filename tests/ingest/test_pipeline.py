@@ -19,7 +19,9 @@ published: 2026-01-0{day}
 """
 
 
-def write_story(folder: Path, name: str, title: str, body: str, url: str = "", day: int = 5) -> None:
+def write_story(
+    folder: Path, name: str, title: str, body: str, url: str = "", day: int = 5
+) -> None:
     url = url or f"https://wire.example/{name}"
     (folder / f"{name}.md").write_text(STORY.format(title=title, url=url, body=body, day=day))
 
