@@ -1,0 +1,48 @@
+"""Helpers shared by the benchmarks: data location, timing, memory."""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+NEWSDATA = REPO.parent / "shared" / "newsdata"
+
+
+def read_jsonl(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    """The first ``limit`` rows of a JSONL file."""
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                rows.append(json.loads(line))
+            if limit is not None and len(rows) >= limit:
+                break
+    return rows
+
+
+@contextmanager
+def stopwatch() -> Iterator[Callable[[], float]]:
+    """Yields a function returning the seconds elapsed (frozen when the block ends)."""
+    start = time.perf_counter()
+    end: list[float] = []
+    yield lambda: (end[0] if end else time.perf_counter()) - start
+    end.append(time.perf_counter())
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    """One line about where the numbers came from."""
+    import os
+
+    return f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cpu"

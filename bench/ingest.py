@@ -1,0 +1,77 @@
+"""Ingest throughput on a RealTime QA slice, against a plain model.encode baseline.
+
+    .venv/bin/python bench/ingest.py [--articles 300]
+
+Reports articles/s and chunks/s of a fresh ingest (embedded Chroma, SQLite), the ratio of the
+pipeline's wall time to a plain ``model.encode`` of the same chunk texts measured in the same
+run (goal <= 1.15), the re-ingest of the unchanged slice as a fraction of the first ingest
+(goal <= 0.05), and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import NEWSDATA, machine, peak_rss_mb, read_jsonl, stopwatch
+from bot.container import Container
+from bot.settings import Settings
+from ingest.pipeline import SourceSpec
+from retrieval.embeddings import Embedder, bundled_model_path
+from retrieval.index import embedding_text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--corpus", type=Path, default=NEWSDATA / "realtimeqa_corpus.jsonl")
+    args = parser.parse_args()
+
+    embedder = Embedder(bundled_model_path(), batch_size=64)
+    embedder.encode(["warm up the model"] * 8)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        slice_path = work / "slice.jsonl"
+        rows = read_jsonl(args.corpus, args.articles)
+        slice_path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+        container = Container(Settings(data_dir=work / "data"), embedder=embedder)
+        with stopwatch() as first_time:
+            first = container.pipeline.run([SourceSpec(str(slice_path))])
+        texts = [
+            embedding_text(chunk)
+            for article in container.store.iter_articles()
+            for chunk in container.pipeline._chunker.split(article)
+        ]
+        with stopwatch() as encode_time:
+            embedder.encode(texts)
+        with stopwatch() as again_time:
+            again = container.pipeline.run([SourceSpec(str(slice_path))])
+        container.close()
+
+    pipeline_s, encode_s = first_time(), encode_time()
+    results = {
+        "machine": machine(),
+        "articles": first.added,
+        "chunks": first.chunks_indexed,
+        "failed": len(first.failed),
+        "pipeline_seconds": round(pipeline_s, 2),
+        "plain_encode_seconds": round(encode_s, 2),
+        "articles_per_second": round(first.added / pipeline_s, 2),
+        "chunks_per_second": round(first.chunks_indexed / pipeline_s, 2),
+        "pipeline_to_encode_ratio": round(pipeline_s / encode_s, 3),
+        "reingest_seconds": round(again_time(), 3),
+        "reingest_fraction": round(again_time() / pipeline_s, 4),
+        "reingest_unchanged": again.unchanged,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
