@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP)
 	$(BIN)/newsdesk ingest --samples
-	$(BIN)/newsdesk search "$(QUESTION)" --k 3
+	$(BIN)/newsdesk ask "$(QUESTION)"
 
 test: $(STAMP)
 	$(BIN)/ruff check bot retrieval ingest tests bench

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from langchain_core.language_models import BaseChatModel
+
+from bot.conversations import ConversationStore
+from bot.service import NewsService
 from bot.settings import Settings
 from ingest.chunking import Chunker
 from ingest.errors import ConfigError
@@ -11,9 +15,12 @@ from ingest.fetch import HttpFetcher
 from ingest.loaders import SourceLoader
 from ingest.pipeline import IngestPipeline
 from ingest.store import ArticleStore
+from retrieval.answer.extractive import ExtractiveAnswerer
+from retrieval.answer.llm import LLMAnswerer
 from retrieval.embeddings import Embedder, model_identity, resolve_model_path
 from retrieval.index import SearchIndex
-from retrieval.search import DenseSearcher
+from retrieval.lexical import LexicalIndex
+from retrieval.search import HybridSearcher
 from retrieval.vector_store import VectorStore, connect_chroma
 
 EMBEDDING_MODEL_KEY = "embedding_model"
@@ -45,9 +52,14 @@ class Container:
         return VectorStore(client)
 
     @cached_property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index beside the vectors."""
+        return LexicalIndex(self.settings.data_dir / "bm25")
+
+    @cached_property
     def index(self) -> SearchIndex:
-        """The search index (embedder + vector store)."""
-        return SearchIndex(self.embedder, self.vectors)
+        """The search index (embedder, vector store, lexical index)."""
+        return SearchIndex(self.embedder, self.vectors, self.lexical, self.store)
 
     def verify_embedding_model(self) -> None:
         """Refuse to mix vectors of two models: the index must be rebuilt after a change."""
@@ -81,9 +93,37 @@ class Container:
         )
 
     @cached_property
-    def searcher(self) -> DenseSearcher:
-        """Search over the index."""
-        return DenseSearcher(self.embedder, self.vectors)
+    def searcher(self) -> HybridSearcher:
+        """Hybrid dense + lexical search."""
+        return HybridSearcher(self.embedder, self.vectors, self.lexical, self.store)
+
+    @cached_property
+    def answerer(self) -> ExtractiveAnswerer | LLMAnswerer:
+        """Cited answers: verbatim snippets, or LLM prose over them when NEWSDESK_LLM is set."""
+        extractive = ExtractiveAnswerer(self.searcher, self.lexical, self.store)
+        if not self.settings.llm:
+            return extractive
+        return LLMAnswerer(extractive, self.chat_model)
+
+    @cached_property
+    def chat_model(self) -> BaseChatModel:
+        """The LangChain chat model named by NEWSDESK_LLM."""
+        from langchain.chat_models import init_chat_model
+
+        try:
+            return init_chat_model(self.settings.llm)
+        except (ImportError, ValueError) as exc:
+            raise ConfigError(f"NEWSDESK_LLM={self.settings.llm!r} cannot be used: {exc}") from exc
+
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        """Recent turns per chat."""
+        return ConversationStore(self.settings.data_dir / "conversations.sqlite3")
+
+    @cached_property
+    def service(self) -> NewsService:
+        """The transport-independent service the bot and the console use."""
+        return NewsService(self.answerer, self.conversations)
 
     def close(self) -> None:
         """Release what was opened."""
@@ -91,3 +131,5 @@ class Container:
             self.fetcher.close()
         if "store" in self.__dict__:
             self.store.close()
+        if "conversations" in self.__dict__:
+            self.conversations.close()

@@ -28,7 +28,7 @@ class ChunkIndex(Protocol):
         """Make ``chunks`` the only indexed chunks of ``article_ids``."""
 
     def finish(self) -> None:
-        """Called once after a run that wrote chunks."""
+        """Called once at the end of every run: bring derived indexes up to date."""
 
     def clear(self) -> None:
         """Empty the index."""
@@ -69,7 +69,7 @@ class IngestPipeline:
         """Ingest ``sources``; first completes any article a previous run left unindexed."""
         started = time.perf_counter()
         report = IngestReport()
-        wrote = self._resume(report)
+        self._resume(report)
         seen: set[str] = set()  # ids and hashes met in this run
         done, total = 0, 0
         for source in sources:
@@ -89,11 +89,10 @@ class IngestPipeline:
                 if progress:
                     progress(done, total, event.title)
                 if len(batch.chunks) >= self._batch_chunks:
-                    wrote |= self._flush(batch, report)
+                    self._flush(batch, report)
                     batch = _Batch()
-            wrote |= self._flush(batch, report)
-        if wrote:
-            self._index.finish()
+            self._flush(batch, report)
+        self._index.finish()  # also repairs a lexical index a crashed run left stale
         report.seconds = time.perf_counter() - started
         return report
 
@@ -121,10 +120,8 @@ class IngestPipeline:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _resume(self, report: IngestReport) -> bool:
+    def _resume(self, report: IngestReport) -> None:
         pending = self._store.pending_ids()
-        if not pending:
-            return False
         articles = self._store.get_many(pending)
         for start in range(0, len(pending), 64):
             ids = pending[start : start + 64]
@@ -133,7 +130,6 @@ class IngestPipeline:
             self._store.mark_indexed(ids)
             report.resumed += len(ids)
             report.chunks_indexed += len(chunks)
-        return True
 
     def _prepare(
         self, raw: RawArticle, batch: _Batch, report: IngestReport, seen: set[str]
@@ -183,10 +179,10 @@ class IngestPipeline:
         batch.articles.append(article)
         batch.chunks.extend(self._chunker.split(article))
 
-    def _flush(self, batch: _Batch, report: IngestReport, save: bool = True) -> bool:
+    def _flush(self, batch: _Batch, report: IngestReport, save: bool = True) -> None:
         """Store each article (its own transaction), then index the batch, then mark it done."""
         if not batch.articles:
-            return False
+            return
         if save:
             by_article: dict[str, list[Chunk]] = {}
             for chunk in batch.chunks:
@@ -197,4 +193,3 @@ class IngestPipeline:
         self._index.index_chunks(ids, batch.chunks)
         self._store.mark_indexed(ids)
         report.chunks_indexed += len(batch.chunks)
-        return True

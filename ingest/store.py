@@ -120,6 +120,22 @@ class ArticleStore:
         )
         return [Chunk(article_id, i, s, e, article.text[s:e]) for i, s, e in rows]
 
+    def chunk_spans(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, int, int]]:
+        """(article id, start, end) of chunks given as "<article id>-<index>"."""
+        keys = [(cid.rsplit("-", 1)[0], int(cid.rsplit("-", 1)[1])) for cid in chunk_ids]
+        spans: dict[str, tuple[str, int, int]] = {}
+        for begin in range(0, len(keys), 400):
+            part = keys[begin : begin + 400]
+            marks = ",".join("(?, ?)" for _ in part)
+            rows = self._all(
+                f'SELECT article_id, idx, start, "end" FROM chunks'
+                f" WHERE (article_id, idx) IN (VALUES {marks})",
+                [value for key in part for value in key],
+            )
+            for article_id, index, start, end in rows:
+                spans[f"{article_id}-{index}"] = (str(article_id), int(start), int(end))
+        return spans
+
     def iter_articles(self, batch: int = 200) -> Iterator[Article]:
         """Every article, oldest id first, in pages so memory stays flat."""
         last = ""
@@ -133,6 +149,27 @@ class ArticleStore:
             for row in rows:
                 yield _to_article(row)
             last = str(rows[-1][0])
+
+    def revision(self) -> str:
+        """Changes with every article write: derived indexes compare it to know they are stale."""
+        return self.get_meta("revision") or "0"
+
+    def iter_chunk_texts(self, batch: int = 2000) -> Iterator[tuple[str, str, str]]:
+        """(chunk id, article title, chunk text) of every chunk, in pages."""
+        last = ("", -1)
+        while True:
+            rows = self._all(
+                "SELECT c.article_id, c.idx, a.title,"
+                ' substr(a.text, c.start + 1, c."end" - c.start)'
+                " FROM chunks c JOIN articles a ON a.id = c.article_id"
+                " WHERE (c.article_id, c.idx) > (?, ?) ORDER BY c.article_id, c.idx LIMIT ?",
+                (*last, batch),
+            )
+            if not rows:
+                return
+            for article_id, index, title, text in rows:
+                yield f"{article_id}-{index}", str(title), str(text)
+            last = (str(rows[-1][0]), int(rows[-1][1]))
 
     def pending_ids(self) -> list[str]:
         """Articles whose current version is not yet in the index."""
@@ -199,6 +236,10 @@ class ArticleStore:
             db.executemany(
                 'INSERT INTO chunks (article_id, idx, start, "end") VALUES (?, ?, ?, ?)',
                 [(c.article_id, c.index, c.start, c.end) for c in chunks],
+            )
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('revision', '1') ON CONFLICT(key)"
+                " DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
             )
 
     def mark_indexed(self, article_ids: Iterable[str]) -> None:

@@ -1,18 +1,46 @@
-"""Searching the index: the top chunks for a query, with their article metadata."""
+"""Hybrid search: dense (Chroma) + lexical (BM25) fused by reciprocal rank, news-aware.
+
+Ranking, in order: fuse ranks (RRF), weight by time words in the question ("latest", "this
+week"), favour the story the conversation is about, then pick a diverse top k: at most two
+chunks of one article, and one story told by several outlets is cited once with the others noted.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import datetime
+import math
+import re
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+
+from ingest.models import Article
+from ingest.store import ArticleStore
 from retrieval.embeddings import Embedder
-from retrieval.vector_store import VectorHit, VectorStore
+from retrieval.lexical import LexicalIndex
+from retrieval.recency import time_intent
+from retrieval.vector_store import VectorStore
+
+RRF_K = 60
+MAX_CHUNKS_PER_ARTICLE = 2
+SAME_STORY_SIMILARITY = 0.92
+
+
+@dataclass(frozen=True)
+class StoryRef:
+    """Another outlet's copy of a story that is cited once."""
+
+    title: str
+    source: str
+    url: str
+    published: str
 
 
 @dataclass(frozen=True)
 class SearchHit:
-    """A chunk found for a query."""
+    """A chunk found for a query, with its article's metadata."""
 
     chunk_id: str
     article_id: str
@@ -23,39 +51,143 @@ class SearchHit:
     start: int
     end: int
     text: str
-    score: float
+    score: float  # fused rank score
+    similarity: float  # cosine similarity of the chunk to the query
+    also: tuple[StoryRef, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return asdict(self)
 
 
-def hit_from_vector(hit: VectorHit) -> SearchHit:
-    """A SearchHit from a vector-store hit and its metadata."""
-    meta = hit.metadata
-    return SearchHit(
-        chunk_id=hit.chunk_id,
-        article_id=str(meta.get("article_id", "")),
-        title=str(meta.get("title", "")),
-        source=str(meta.get("source", "")),
-        url=str(meta.get("url", "")),
-        published=str(meta.get("published", "")),
-        start=int(meta.get("start", 0)),
-        end=int(meta.get("end", 0)),
-        text=hit.text,
-        score=round(hit.score, 4),
-    )
+@dataclass
+class _Candidate:
+    chunk_id: str
+    article: Article
+    start: int
+    end: int
+    fused: float = 0.0
+    similarity: float = 0.0
+    vector: np.ndarray | None = None
+    also: list[StoryRef] = field(default_factory=list)
 
 
-class DenseSearcher:
-    """Vector search over the chunk collection."""
+class HybridSearcher:
+    """Dense + BM25 retrieval over the article store's chunks."""
 
-    def __init__(self, embedder: Embedder, vectors: VectorStore) -> None:
+    def __init__(
+        self, embedder: Embedder, vectors: VectorStore, lexical: LexicalIndex, store: ArticleStore
+    ) -> None:
         self._embedder = embedder
         self._vectors = vectors
+        self._lexical = lexical
+        self._store = store
 
-    def search(self, query: str, k: int = 5, since: datetime | None = None) -> list[SearchHit]:
-        """The ``k`` chunks closest in meaning to ``query``, published after ``since``."""
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        since: datetime | None = None,
+        prefer_articles: Collection[str] = (),
+        now: datetime | None = None,
+    ) -> list[SearchHit]:
+        """The ``k`` best chunks for ``query``; ``since`` limits by publication time."""
+        intent = time_intent(query, now or datetime.now(UTC))
+        if intent.since and (since is None or intent.since > since):
+            since = intent.since
+        pool = max(40, 8 * k)
+        query_vector = self._embedder.encode([query])[0]
         where = {"published_ts": {"$gte": since.timestamp()}} if since else None
-        vector = self._embedder.encode([query])[0]
-        return [hit_from_vector(h) for h in self._vectors.query(vector, k, where)]
+        dense = self._vectors.query(query_vector, pool, where)
+        lexical = self._lexical.search(query, pool)
+        ranks: dict[str, float] = {}
+        for rank, hit in enumerate(dense):
+            ranks[hit.chunk_id] = ranks.get(hit.chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+        for rank, lex in enumerate(lexical):
+            ranks[lex.chunk_id] = ranks.get(lex.chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+        candidates = self._candidates(ranks, query_vector, since)
+        self._weigh(candidates, intent.prefer_recent, prefer_articles)
+        return [_to_hit(c) for c in _diverse(candidates, k)]
+
+    def _candidates(
+        self, ranks: dict[str, float], query_vector: np.ndarray, since: datetime | None
+    ) -> list[_Candidate]:
+        vectors = self._vectors.embeddings(list(ranks))
+        spans = self._store.chunk_spans(list(ranks))
+        articles = self._store.get_many(sorted({a for a, _, _ in spans.values()}))
+        found = []
+        for chunk_id, fused in ranks.items():
+            if chunk_id not in spans or chunk_id not in vectors:
+                continue  # the store moved on since the index was read
+            article_id, start, end = spans[chunk_id]
+            article = articles.get(article_id)
+            if article is None or (since and (not article.published or article.published < since)):
+                continue
+            vector = vectors[chunk_id]
+            found.append(_Candidate(chunk_id, article, start, end, fused,
+                                    float(vector @ query_vector), vector))
+        return found
+
+    @staticmethod
+    def _weigh(
+        candidates: list[_Candidate], prefer_recent: bool, prefer_articles: Collection[str]
+    ) -> None:
+        if prefer_recent:
+            stamps = [c.article.published.timestamp() for c in candidates if c.article.published]
+            newest = max(stamps, default=0.0)
+            for c in candidates:
+                age_days = (newest - c.article.published.timestamp()) / 86400 if (
+                    c.article.published) else 365.0
+                c.fused *= 1.0 + math.exp(-age_days / 7.0)
+        for c in candidates:
+            # similarity joins the rank score so a strong dense match is not outvoted by rank
+            c.fused += 0.01 * max(c.similarity, 0.0)
+            if c.article.id in prefer_articles:
+                c.fused *= 1.5
+
+
+def _diverse(candidates: list[_Candidate], k: int) -> list[_Candidate]:
+    chosen: list[_Candidate] = []
+    per_article: dict[str, int] = {}
+    for c in sorted(candidates, key=lambda c: c.fused, reverse=True):
+        if per_article.get(c.article.id, 0) >= MAX_CHUNKS_PER_ARTICLE:
+            continue
+        twin = next((o for o in chosen if o.article.id != c.article.id and _same_story(o, c)), None)
+        if twin is not None:
+            ref = _ref(c.article)
+            if ref not in twin.also:
+                twin.also.append(ref)
+            continue
+        chosen.append(c)
+        per_article[c.article.id] = per_article.get(c.article.id, 0) + 1
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _same_story(a: _Candidate, b: _Candidate) -> bool:
+    """Near-identical coverage: the same headline, or passages that say the same thing."""
+    if a.vector is not None and b.vector is not None and float(a.vector @ b.vector) >= (
+            SAME_STORY_SIMILARITY):
+        return True
+    words_a = set(_WORDS.findall(a.article.title.lower()))
+    words_b = set(_WORDS.findall(b.article.title.lower()))
+    return len(words_a) >= 4 and len(words_a & words_b) / len(words_a | words_b) >= 0.8
+
+
+def _ref(article: Article) -> StoryRef:
+    return StoryRef(article.title, article.source, article.url,
+                    article.published.isoformat() if article.published else "")
+
+
+def _to_hit(c: _Candidate) -> SearchHit:
+    a = c.article
+    return SearchHit(
+        chunk_id=c.chunk_id, article_id=a.id, title=a.title, source=a.source, url=a.url,
+        published=a.published.isoformat() if a.published else "", start=c.start, end=c.end,
+        text=a.text[c.start : c.end], score=round(c.fused, 6), similarity=round(c.similarity, 4),
+        also=tuple(c.also),
+    )

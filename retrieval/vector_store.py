@@ -107,6 +107,19 @@ class VectorStore:
             )
         ]
 
+    def embeddings(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of the given chunks (missing ids are left out)."""
+        if not chunk_ids:
+            return {}
+        try:
+            got = self._collection.get(ids=chunk_ids, include=["embeddings"])
+        except Exception as exc:
+            raise IndexError_(f"reading vectors failed: {exc}") from exc
+        return {
+            chunk_id: np.asarray(vector, dtype=np.float32)
+            for chunk_id, vector in zip(got["ids"], got["embeddings"], strict=True)
+        }
+
     def count(self) -> int:
         """Number of chunks in the collection."""
         try:

@@ -37,7 +37,7 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3", "trafilatura",
-                  "htmldate", "transformers", "huggingface_hub"):
+                  "htmldate", "transformers", "huggingface_hub", "bm25s"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 

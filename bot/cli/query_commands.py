@@ -1,13 +1,18 @@
-"""`newsdesk search`."""
+"""`newsdesk search`, `ask` and `chat`."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+from datetime import datetime
 
 from bot.container import Container
+from bot.render_text import render_answer
 from ingest.dates import parse_published
 from ingest.errors import ConfigError
+
+CONSOLE_CHAT = "console"
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,12 +24,34 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     search.add_argument("--json", action="store_true", help="print as JSON")
     search.set_defaults(handler=run_search)
 
+    ask = commands.add_parser(
+        "ask", help="answer a question with cited snippets",
+        description="Answer with verbatim quotes from the ingested news, each numbered and "
+        "linked to its source. With QUESTION '-' and --json, read one question per line from "
+        "stdin and print one JSON answer per line.",
+    )
+    ask.add_argument("question", metavar="QUESTION")
+    ask.add_argument("--k", type=int, default=5, help="at most this many citations (default 5)")
+    ask.add_argument("--since", default="", help="only articles published on/after DATE")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.set_defaults(handler=run_ask)
+
+    chat = commands.add_parser(
+        "chat", help="a console conversation (follow-up questions keep their context)"
+    )
+    chat.set_defaults(handler=run_chat)
+
+
+def _since(value: str) -> datetime | None:
+    since = parse_published(value) if value else None
+    if value and since is None:
+        raise ConfigError(f"--since: cannot read the date {value!r} (try 2026-01-12)")
+    return since
+
 
 def run_search(args: argparse.Namespace, container: Container) -> int:
     """Print the top chunks for a query."""
-    since = parse_published(args.since) if args.since else None
-    if args.since and since is None:
-        raise ConfigError(f"--since: cannot read the date {args.since!r} (try 2026-01-12)")
+    since = _since(args.since)
     container.verify_embedding_model()
     hits = container.searcher.search(args.query, k=max(1, args.k), since=since)
     if args.json:
@@ -39,4 +66,49 @@ def run_search(args: argparse.Namespace, container: Container) -> int:
         if hit.url:
             print(f"    {hit.url}")
         print(f"    {' '.join(hit.text.split())[:300]}")
+    return 0
+
+
+def run_ask(args: argparse.Namespace, container: Container) -> int:
+    """Answer one question, or one per stdin line with ``--json -``."""
+    since = _since(args.since)
+    container.verify_embedding_model()
+    k = max(1, min(args.k, 10))
+    if args.question == "-":
+        for line in sys.stdin:
+            if line.strip():
+                answer = container.answerer.answer(line.strip(), k=k, since=since)
+                print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        return 0
+    answer = container.answerer.answer(args.question, k=k, since=since)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(render_answer(answer))
+    return 0
+
+
+def run_chat(args: argparse.Namespace, container: Container) -> int:
+    """Read questions from the console until EOF or /quit; follow-ups keep their context."""
+    container.verify_embedding_model()
+    service = container.service
+    service.forget(CONSOLE_CHAT)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Ask about the news (/new starts over, /quit or Ctrl-D leaves).")
+    while True:
+        try:
+            question = input("you> " if interactive else "")
+        except EOFError:
+            break
+        question = question.strip()
+        if not question:
+            continue
+        if question in ("/quit", "/exit"):
+            break
+        if question == "/new":
+            service.forget(CONSOLE_CHAT)
+            print("(new conversation)")
+            continue
+        print(render_answer(service.ask(CONSOLE_CHAT, question)), end="\n\n", flush=True)
     return 0

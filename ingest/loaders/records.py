@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from ingest.dates import parse_published
 from ingest.loaders.base import ItemFailure, LoadEvent
@@ -27,11 +28,13 @@ def record_to_article(row: Any, origin: str, default_source: str = "") -> RawArt
     authors = row.get("authors") or row.get("author") or ()
     if isinstance(authors, str):
         authors = [a.strip() for a in authors.split(",")]
+    url = str(row.get("url") or "")
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
     return RawArticle(
         title=title.strip(),
         text=text,
-        url=str(row.get("url") or ""),
-        source=str(row.get("source") or default_source or ""),
+        url=url,
+        source=str(row.get("source") or default_source or host),
         published=parse_published(row.get("published") or row.get("date")),
         authors=tuple(str(a).strip() for a in authors if str(a).strip()),
         origin=origin,

@@ -1,0 +1,137 @@
+"""Answer quality on RealTime QA, against two baselines measured in the same run.
+
+    .venv/bin/python bench/eval.py [--limit N]
+
+Ingests ../shared/newsdata/realtimeqa_corpus.jsonl into bench/.cache/eval-data once (reused on
+later runs), then for each question in realtimeqa_eval.jsonl: hit@1 and hit@5 (a gold URL among
+the cited sources), MRR, answer@5 (the gold answer string inside the cited text), and how often
+the answer is `found`. Baselines: LangChain's ``Chroma.similarity_search`` with the same
+embeddings, and BM25 alone (each "cites" its top 5 chunks, whole). Finally the share of the
+questions in bench/out_of_corpus.txt answered "not found".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import NEWSDATA, machine, read_jsonl
+from bot.container import Container
+from bot.settings import Settings
+from ingest.identity import canonical_url
+from ingest.pipeline import SourceSpec
+from retrieval.vector_store import COLLECTION
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache" / "eval-data"
+
+
+@dataclass
+class Retrieved:
+    urls: list[str]  # distinct, in rank order
+    text: str  # everything shown to the user
+    found: bool = True
+
+
+def norm(text: str) -> str:
+    """Lowercase, strip accents, quotes and punctuation runs, for answer-string matching."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+def score(name: str, questions: Sequence[dict], run: Callable[[str], Retrieved]) -> dict:
+    """hit@1, hit@5, MRR, answer@5, found rate and mean latency of one system."""
+    hit1 = hit5 = mrr = answer5 = found = 0.0
+    started = time.perf_counter()
+    for q in questions:
+        gold = {canonical_url(u) for u in q["gold_urls"]}
+        got = run(q["question"])
+        ranks = [i for i, url in enumerate(got.urls[:5], start=1) if canonical_url(url) in gold]
+        hit1 += bool(ranks and ranks[0] == 1)
+        hit5 += bool(ranks)
+        mrr += 1.0 / ranks[0] if ranks else 0.0
+        answer5 += norm(q["answer"]) in norm(got.text)
+        found += got.found
+    n = len(questions)
+    return {
+        "system": name, "questions": n, "hit@1": round(hit1 / n, 3), "hit@5": round(hit5 / n, 3),
+        "mrr": round(mrr / n, 3), "answer@5": round(answer5 / n, 3),
+        "found_rate": round(found / n, 3),
+        "ms_per_question": round(1000 * (time.perf_counter() - started) / n, 1),
+    }
+
+
+def distinct(urls: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(urls))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    args = parser.parse_args()
+
+    container = Container(Settings(data_dir=CACHE))
+    if container.store.count() < 1000:
+        print("ingesting the RealTime QA corpus once (minutes)...", file=sys.stderr)
+        report = container.pipeline.run([SourceSpec(str(NEWSDATA / "realtimeqa_corpus.jsonl"))])
+        print(f"ingested {report.added} articles, {report.chunks_indexed} chunks", file=sys.stderr)
+    container.index.finish()
+    questions = read_jsonl(NEWSDATA / "realtimeqa_eval.jsonl", args.limit)
+    answerer = container.answerer
+
+    def ours(question: str) -> Retrieved:
+        answer = answerer.answer(question, k=5)
+        return Retrieved(distinct([c.url for c in answer.citations]),
+                         " ".join(c.snippet for c in answer.citations), answer.found)
+
+    from langchain_chroma import Chroma
+
+    baseline_store = Chroma(client=container.vectors._client, collection_name=COLLECTION,
+                            embedding_function=container.embedder)
+
+    def langchain_chroma(question: str) -> Retrieved:
+        docs = baseline_store.similarity_search(question, k=5)
+        return Retrieved(distinct([d.metadata["url"] for d in docs]),
+                         " ".join(d.page_content for d in docs))
+
+    def bm25_only(question: str) -> Retrieved:
+        hits = container.lexical.search(question, 5)
+        spans = container.store.chunk_spans([h.chunk_id for h in hits])
+        articles = container.store.get_many(sorted({a for a, _, _ in spans.values()}))
+        urls, texts = [], []
+        for hit in hits:
+            article_id, start, end = spans[hit.chunk_id]
+            urls.append(articles[article_id].url)
+            texts.append(articles[article_id].text[start:end])
+        return Retrieved(distinct(urls), " ".join(texts))
+
+    ours("warm up")
+    results = [score("newsdesk (hybrid + extractive)", questions, ours),
+               score("LangChain Chroma.similarity_search", questions, langchain_chroma),
+               score("BM25 alone (bm25s)", questions, bm25_only)]
+    outside = [line.strip() for line in (HERE / "out_of_corpus.txt").read_text().splitlines()
+               if line.strip()]
+    not_found = [q for q in outside if not answerer.answer(q, k=5).found]
+    print(json.dumps({
+        "machine": machine(),
+        "articles": container.store.count(),
+        "chunks": container.store.chunk_count(),
+        "results": results,
+        "out_of_corpus": {"questions": len(outside), "not_found": len(not_found),
+                          "not_found_rate": round(len(not_found) / len(outside), 3),
+                          "answered_anyway": [q for q in outside if q not in not_found]},
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()

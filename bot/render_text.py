@@ -1,0 +1,20 @@
+"""Answers as plain text for the console: the quotes, then the numbered sources."""
+
+from __future__ import annotations
+
+from retrieval.answer import Answer
+
+
+def render_answer(answer: Answer) -> str:
+    """Human-readable answer with its numbered sources."""
+    lines = [answer.answer]
+    if answer.citations:
+        lines += ["", "Sources:"]
+        for c in answer.citations:
+            date = c.published[:10] or "undated"
+            lines.append(f"[{c.n}] {c.title} — {c.source}, {date}")
+            if c.url:
+                lines.append(f"    {c.url}")
+            if c.also:
+                lines.append("    also reported by: " + ", ".join(a.source for a in c.also))
+    return "\n".join(lines)

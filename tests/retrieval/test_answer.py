@@ -1,0 +1,141 @@
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.container import Container
+from retrieval.answer import Answer, Turn
+from tests.retrieval import corpus
+
+
+@pytest.fixture(scope="module")
+def answered(embedder, tmp_path_factory) -> Container:
+    from bot.settings import Settings
+
+    root = tmp_path_factory.mktemp("answers")
+    built = Container(Settings(data_dir=root / "data"), embedder=embedder)
+    corpus.build(built, root / "corpus")
+    return built
+
+
+def assert_well_formed(answer: Answer, container: Container) -> None:
+    numbers = [c.n for c in answer.citations]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for marker in re.findall(r"\[(\d+)\]", answer.answer):
+        assert int(marker) in numbers
+    for citation in answer.citations:
+        article = container.store.get(citation.article_id)
+        assert article is not None
+        assert article.text[citation.start : citation.end] == citation.snippet
+        assert citation.url == article.url and citation.title == article.title
+
+
+def test_nara_agenda_is_answered_with_verified_quotes(answered: Container) -> None:
+    answer = answered.answerer.answer("What is on the Nara summit agenda?")
+    assert answer.found
+    assert_well_formed(answer, answered)
+    assert all("Nara" in c.title for c in answer.citations)
+    text = " ".join(c.snippet for c in answer.citations)
+    assert "January 13-14" in text or "Security" in text
+    data = answer.to_dict()
+    assert set(data["citations"][0]) >= {
+        "n",
+        "article_id",
+        "title",
+        "source",
+        "url",
+        "published",
+        "snippet",
+        "start",
+        "end",
+    }
+
+
+def test_number_question_quotes_the_number(answered: Container) -> None:
+    answer = answered.answerer.answer("How many residents were counted in Oakridge?")
+    assert answer.found and "3,518" in answer.citations[0].snippet
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who won the 2030 Champions League final?",
+        "What is the price of the new Nintendo console?",
+        "How do I bake sourdough bread?",
+    ],
+)
+def test_questions_the_news_does_not_cover_are_not_found(
+    answered: Container, question: str
+) -> None:
+    answer = answered.answerer.answer(question)
+    assert not answer.found and not answer.citations
+    assert answer.answer.startswith("I found nothing about that")
+    assert answer.related and "closest stories" in answer.answer
+
+
+def test_follow_up_stays_on_the_story(answered: Container) -> None:
+    first = answered.answerer.answer("What is on the Nara summit agenda?")
+    history = [Turn(first.question, tuple(c.article_id for c in first.citations))]
+    follow = answered.answerer.answer("and the seafood ban?", history=history)
+    assert follow.found and "seafood" in follow.citations[0].snippet
+    assert "Nara" in follow.citations[0].title
+
+
+def test_service_remembers_the_conversation_across_restarts(answered: Container) -> None:
+    answered.service.ask("chat-1", "What is on the Nara summit agenda?")
+    reopened = Container(answered.settings, embedder=answered.embedder)
+    follow = reopened.service.ask("chat-1", "and the seafood ban?")
+    assert follow.found and "Nara" in follow.citations[0].title
+    assert reopened.conversations.recent("chat-2") == []
+    reopened.close()
+
+
+words = st.sampled_from(
+    [
+        "Nara",
+        "summit",
+        "seafood",
+        "ban",
+        "Takaichi",
+        "marathon",
+        "record",
+        "flood",
+        "barrier",
+        "hydrogen",
+        "train",
+        "central",
+        "bank",
+        "rates",
+        "coral",
+        "reef",
+        "Oakridge",
+        "residents",
+        "wildfire",
+        "council",
+        "budget",
+        "what",
+        "who",
+        "how",
+        "when",
+        "the",
+        "is",
+        "on",
+        "latest",
+        "3,518",
+        "CPTPP",
+    ]
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(question=st.lists(words, min_size=1, max_size=8).map(" ".join), k=st.integers(1, 6))
+def test_property_snippets_are_spans_and_markers_point_to_sources(
+    answered: Container, question: str, k: int
+) -> None:
+    answer = answered.answerer.answer(question, k=k)
+    assert len(answer.citations) <= k
+    assert answer.found == bool(answer.citations)
+    assert_well_formed(answer, answered)
