@@ -123,7 +123,7 @@ class Container:
     @cached_property
     def service(self) -> NewsService:
         """The transport-independent service the bot and the console use."""
-        return NewsService(self.answerer, self.conversations)
+        return NewsService(self.answerer, self.conversations, self.store, self.searcher)
 
     def close(self) -> None:
         """Release what was opened."""

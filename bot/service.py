@@ -6,7 +6,10 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.conversations import ConversationStore
+from ingest.models import Article
+from ingest.store import ArticleStore
 from retrieval.answer import Answer, Turn
+from retrieval.search import HybridSearcher, StoryRef
 
 MAX_QUESTION_CHARS = 500
 
@@ -25,9 +28,17 @@ class Answerer(Protocol):
 class NewsService:
     """Asks with conversation memory per chat."""
 
-    def __init__(self, answerer: Answerer, conversations: ConversationStore) -> None:
+    def __init__(
+        self,
+        answerer: Answerer,
+        conversations: ConversationStore,
+        store: ArticleStore,
+        searcher: HybridSearcher,
+    ) -> None:
         self._answerer = answerer
         self._conversations = conversations
+        self._store = store
+        self._searcher = searcher
 
     def ask(
         self, chat_id: str, question: str, k: int = 5, since: datetime | None = None
@@ -43,3 +54,42 @@ class NewsService:
     def forget(self, chat_id: str) -> None:
         """Start the chat's conversation afresh."""
         self._conversations.clear(chat_id)
+
+    def latest(self, topic: str = "", limit: int = 5) -> list[StoryRef]:
+        """Newest headlines, on ``topic`` when given."""
+        if not topic.strip():
+            return [_ref(a) for a in self._store.newest(limit)]
+        hits = self._searcher.search(topic, k=limit * 3)
+        if not hits:
+            return []
+        # on topic: close to the best match, not merely the newest of everything
+        floor = max(0.2, max(h.similarity for h in hits) - 0.15)
+        relevant = [h for h in hits if h.similarity >= floor]
+        refs = {h.article_id: StoryRef(h.title, h.source, h.url, h.published) for h in relevant}
+        return sorted(refs.values(), key=lambda r: r.published, reverse=True)[:limit]
+
+    def sources(self) -> list[tuple[str, int, str]]:
+        """Outlets with their article counts and newest date."""
+        return [(name, count, newest.date().isoformat() if newest else "")
+                for name, count, newest in self._store.sources()]
+
+    def example_questions(self, count: int = 3) -> list[str]:
+        """Questions a newcomer could ask, drawn from the newest stories (varied outlets first)."""
+        newest = self._store.newest(20)
+        picks: list[Article] = []
+        for article in newest:
+            if len(picks) < count and all(p.source != article.source for p in picks):
+                picks.append(article)
+        picks += [a for a in newest if a not in picks][: count - len(picks)]
+        questions = []
+        for article in picks:
+            title = article.title
+            if len(title) > 70:
+                title = title[:67].rsplit(" ", 1)[0] + "…"
+            questions.append(f"What is the latest on “{title}”?")
+        return questions or ["What is in the news today?"]
+
+
+def _ref(article: Article) -> StoryRef:
+    return StoryRef(article.title, article.source, article.url,
+                    article.published.isoformat() if article.published else "")

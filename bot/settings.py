@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     telegram_token: str = ""
     telegram_api_url: str = "https://api.telegram.org/bot"
     webhook_url: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: str = ""  # empty: derived from the token
+    rate_limit_per_minute: int = Field(default=10, ge=1)
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     llm: str = ""
     sources_file: Path | None = None

@@ -205,6 +205,23 @@ class ArticleStore:
             newest_published=datetime.fromisoformat(newest[1]) if newest and newest[1] else None,
         )
 
+    def newest(self, limit: int) -> list[Article]:
+        """The most recently published articles."""
+        rows = self._all(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY published_ts IS NULL,"
+            " published_ts DESC, fetched_at DESC LIMIT ?",
+            (limit,),
+        )
+        return [_to_article(r) for r in rows]
+
+    def sources(self) -> list[tuple[str, int, datetime | None]]:
+        """Each outlet with its article count and newest publication time."""
+        rows = self._all(
+            "SELECT source, COUNT(*), MAX(published) FROM articles GROUP BY source"
+            " ORDER BY COUNT(*) DESC, source"
+        )
+        return [(str(s), int(n), datetime.fromisoformat(p) if p else None) for s, n, p in rows]
+
     def get_meta(self, key: str) -> str | None:
         """A value from the meta table."""
         row = self._one("SELECT value FROM meta WHERE key = ?", (key,))

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot.cli import ingest_commands, query_commands
+from bot.cli import bot_commands, ingest_commands, query_commands
 from bot.container import Container
 from bot.settings import Settings
 from ingest.errors import NewsdeskError
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     ingest_commands.add_parsers(commands)
     query_commands.add_parsers(commands)
+    bot_commands.add_parsers(commands)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""The Telegram transport: thin python-telegram-bot handlers over NewsService."""

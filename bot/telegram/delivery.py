@@ -1,0 +1,72 @@
+"""Sending replies so none is dropped: split under 4096, retry network errors with backoff.
+
+429 ``retry_after`` is honoured by PTB's AIORateLimiter (configured in app.py), which waits and
+retries; this module retries the transient network failures on top of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+
+from bot.telegram.render import split_message
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+ATTEMPTS = 6
+
+
+async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
+    """Run ``call``; retry network errors (not bad requests) and flood waits, with backoff."""
+    delay = 0.5
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await call()
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+            if attempt == ATTEMPTS:
+                raise
+            log.warning("%s: flood control, waiting %.1fs", what, seconds)
+            await asyncio.sleep(seconds)
+        except BadRequest:
+            raise
+        except NetworkError as exc:
+            if attempt == ATTEMPTS:
+                raise
+            log.warning("%s failed (%s); retry %d in %.1fs", what, exc, attempt, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+    raise AssertionError("unreachable")
+
+
+async def send_html(bot: Bot, chat_id: int, html: str, reply_to: int | None = None) -> None:
+    """Send ``html`` as one or more messages, in order, each under Telegram's limit."""
+    for number, part in enumerate(split_message(html)):
+        await with_retries(
+            lambda part=part, number=number: bot.send_message(  # type: ignore[misc]
+                chat_id=chat_id, text=part, parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_to_message_id=reply_to if number == 0 else None,
+            ),
+            f"sendMessage to {chat_id}",
+        )
+
+
+async def keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event) -> None:
+    """Show "typing…" until ``stop`` is set; a failed chat action never fails the answer."""
+    while not stop.is_set():
+        try:
+            await bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
+        except TelegramError as exc:
+            log.debug("chat action failed: %s", exc)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=4.5)
+        except TimeoutError:
+            continue

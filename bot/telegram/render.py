@@ -1,0 +1,131 @@
+"""Answers as Telegram HTML: every dynamic string escaped, split under 4096 characters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape
+
+from retrieval.answer import Answer
+from retrieval.search import StoryRef
+
+TELEGRAM_LIMIT = 4096
+_TAG = re.compile(r"(<[^>]+>)")
+
+
+def _date(published: str) -> str:
+    return published[:10] or "undated"
+
+
+def _link(title: str, url: str) -> str:
+    if url.startswith(("http://", "https://")):
+        return f'<a href="{escape(url, quote=True)}">{escape(title)}</a>'
+    return escape(title)
+
+
+def answer_html(answer: Answer) -> str:
+    """The answer, then the numbered sources as links with outlet and date."""
+    if not answer.found:
+        lines = ["I found nothing about that in the news I have."]
+        if answer.related:
+            lines += ["", "<b>The closest stories I have:</b>"]
+            lines += [f"• {_link(r.title, r.url)} — {escape(r.source)}, {_date(r.published)}"
+                      for r in answer.related]
+        return "\n".join(lines)
+    body = escape(answer.answer)
+    parts = [body, "", "<b>Sources</b>"]
+    for c in answer.citations:
+        line = f"[{c.n}] {_link(c.title, c.url)} — {escape(c.source)}, {_date(c.published)}"
+        if c.also:
+            line += " (also: " + ", ".join(escape(a.source) for a in c.also) + ")"
+        parts.append(line)
+    return "\n".join(parts)
+
+
+def headlines_html(title: str, stories: Sequence[StoryRef]) -> str:
+    """A titled list of linked headlines."""
+    lines = [f"<b>{escape(title)}</b>"]
+    lines += [f"• {_link(s.title, s.url)} — {escape(s.source)}, {_date(s.published)}"
+              for s in stories]
+    return "\n".join(lines)
+
+
+def visible_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 units), conservatively on the HTML source."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Split on paragraph boundaries (then lines, then words) with tags balanced in each part."""
+    parts: list[str] = []
+    current = ""
+    for paragraph in text.split("\n\n"):
+        for unit in _fit(paragraph, limit):
+            candidate = f"{current}\n\n{unit}" if current else unit
+            if visible_length(candidate) <= limit:
+                current = candidate
+            else:
+                if current:
+                    parts.append(current)
+                current = unit
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _fit(block: str, limit: int) -> list[str]:
+    if visible_length(block) <= limit:
+        return [block]
+    lines = block.split("\n")
+    if len(lines) > 1:
+        packed: list[str] = []
+        for line in lines:
+            for unit in _fit(line, limit):
+                if packed and visible_length(f"{packed[-1]}\n{unit}") <= limit:
+                    packed[-1] = f"{packed[-1]}\n{unit}"
+                else:
+                    packed.append(unit)
+        return packed
+    return _hard_split(block, limit)
+
+
+def _hard_split(line: str, limit: int) -> list[str]:
+    """Split one over-long line between words, closing and reopening open tags."""
+    out: list[str] = []
+    current = ""
+    stack: list[tuple[str, str]] = []  # (name, opening tag)
+    for token in _TAG.split(line):
+        if not token:
+            continue
+        if _TAG.fullmatch(token):
+            name = token.strip("</>").split()[0].lower()
+            if token.startswith("</"):
+                if stack and stack[-1][0] == name:
+                    stack.pop()
+            else:
+                stack.append((name, token))
+            current += token
+            continue
+        for word in re.split(r"(?<= )", token):
+            rest = word
+            closers = "".join(f"</{name}>" for name, _ in reversed(stack))
+            while visible_length(current + rest + closers) > limit:
+                room = limit - visible_length(current + closers)
+                if room > 0 and visible_length(rest) > room and not current.strip():
+                    cut = _safe_cut(rest, room)
+                    current, rest = current + rest[:cut], rest[cut:]
+                out.append(current + closers)
+                current = "".join(tag for _, tag in stack)
+            current += rest
+    if current:
+        out.append(current)
+    return out
+
+
+def _safe_cut(word: str, room: int) -> int:
+    """Cut a long word at ``room`` but never inside an HTML entity like &amp;."""
+    cut = room
+    amp = word.rfind("&", max(0, cut - 8), cut)
+    if amp != -1 and ";" not in word[amp:cut]:
+        cut = amp
+    return max(cut, 1)

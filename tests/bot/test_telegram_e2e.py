@@ -1,0 +1,235 @@
+"""End to end over real HTTP: our PTB Application against a local fake Bot API server.
+
+Nothing in PTB or newsdesk is patched: the bot is built by bot.telegram.app exactly as
+`newsdesk run` builds it, and every assertion is on what the server received.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.container import Container
+from bot.settings import Settings
+from bot.telegram.app import WEBHOOK_PATH, build_application, webhook_secret
+from ingest.pipeline import SourceSpec
+from ingest.sample_articles import SAMPLES_DIR
+from retrieval.embeddings import Embedder
+from tests.support.fake_bot_api import (
+    BOT_USERNAME,
+    FakeBotAPI,
+    check_html,
+    group_message,
+    private_message,
+)
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotAPI]:
+    server = FakeBotAPI().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def news_dir(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("bot") / "data"
+    container = Container(Settings(data_dir=data), embedder=embedder)
+    container.pipeline.run([SourceSpec(str(SAMPLES_DIR))])
+    container.close()
+    return data
+
+
+def make_settings(api: FakeBotAPI, data: Path, **extra: Any) -> Settings:
+    return Settings(data_dir=data, telegram_token=api.token, telegram_api_url=api.base_url,
+                    **extra)
+
+
+@pytest.fixture
+async def bot(api: FakeBotAPI, news_dir: Path, embedder: Embedder) -> AsyncIterator[Container]:
+    container = Container(make_settings(api, news_dir, rate_limit_per_minute=30),
+                          embedder=embedder)
+    app = build_application(container.settings, container)
+    async with app:
+        await app.post_init(app)  # type: ignore[misc]  # what run_polling does after initialize
+        await app.start()
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        yield container
+        await app.updater.stop()
+        await app.stop()
+    container.close()
+
+
+def replies(api: FakeBotAPI, chat_id: int) -> list[str]:
+    return [str(p["text"]) for p in api.sent() if p.get("chat_id") == chat_id]
+
+
+async def wait_replies(api: FakeBotAPI, chat_id: int, count: int = 1,
+                       timeout: float = 30) -> list[str]:
+    ok = await asyncio.to_thread(api.wait_for, lambda a: len(replies(a, chat_id)) >= count,
+                                 timeout)
+    assert ok, f"expected {count} replies to {chat_id}, got {replies(api, chat_id)}"
+    return replies(api, chat_id)
+
+
+async def test_start_registers_commands_and_gives_examples(bot: Container, api: FakeBotAPI) -> None:
+    [commands] = api.sent("setMyCommands")
+    assert {c["command"] for c in commands["commands"]} >= {"ask", "latest", "sources", "help"}
+    api.push(private_message(11, "/start"))
+    [text] = await wait_replies(api, 11)
+    assert "newsdesk" in text and text.count("What is the latest on") == 3
+    assert "Lee heads to Nara" in text
+
+
+async def test_question_is_answered_with_citations(bot: Container, api: FakeBotAPI) -> None:
+    api.push(private_message(12, "What is on the Nara summit agenda?"))
+    [text] = await wait_replies(api, 12)
+    assert "[1]" in text and "<b>Sources</b>" in text
+    assert '<a href="https://samples.newsdesk.example/2026/01/12/lee-nara-summit-preview">' in text
+    assert "Newsdesk Sample Wire, 2026-01-12" in text
+    assert any(p.get("chat_id") == 12 and p.get("action") == "typing"
+               for p in api.sent("sendChatAction"))
+    api.push(private_message(12, "and the seafood ban?"))
+    texts = await wait_replies(api, 12, 2)
+    assert "seafood imports from eight Japanese prefectures" in texts[1]
+
+
+async def test_group_messages_need_a_mention_or_a_reply(bot: Container, api: FakeBotAPI) -> None:
+    api.push(group_message(-100, 21, "What is on the Nara summit agenda?"))
+    api.push(group_message(-100, 21, "what about the marathon record?", mention=True))
+    texts = await wait_replies(api, -100, 1)
+    await asyncio.sleep(1.0)
+    texts = replies(api, -100)
+    assert len(texts) == 1 and "Osei" in texts[0]
+    api.push(group_message(-100, 22, "and the flood barrier?", reply_to_bot=True))
+    api.push(group_message(-100, 23, "/ask how many homes were at risk in Port Halden?"))
+    texts = await wait_replies(api, -100, 3)
+    assert any("1,200 homes" in t for t in texts[1:])
+    assert f"@{BOT_USERNAME}" not in "".join(texts)
+
+
+async def test_flood_of_429s_is_survived_with_every_reply_delivered(
+    bot: Container, api: FakeBotAPI
+) -> None:
+    api.fail("sendMessage", 429, times=6, retry_after=1)
+    api.fail("sendChatAction", 500, times=3)
+    for user_id in range(31, 36):
+        api.push(private_message(user_id, "What did the central bank decide?"))
+    for user_id in range(31, 36):
+        [text] = await wait_replies(api, user_id, 1, timeout=60)
+        assert "3.25%" in text
+    refused = [c for c in api.calls if c.method == "sendMessage" and not c.params["_ok"]]
+    assert len(refused) == 6
+
+
+async def test_network_errors_are_retried(bot: Container, api: FakeBotAPI) -> None:
+    api.fail("sendMessage", 502, times=2)
+    api.push(private_message(37, "/help"))
+    [text] = await wait_replies(api, 37)
+    assert "/latest" in text
+
+
+async def test_sticker_long_message_empty_ask_and_unknown_command(
+    bot: Container, api: FakeBotAPI
+) -> None:
+    api.push(private_message(41, sticker={"file_id": "x", "file_unique_id": "y", "type":
+                                          "regular", "width": 1, "height": 1,
+                                          "is_animated": False, "is_video": False}))
+    api.push(private_message(42, "x" * 10_000))
+    api.push(private_message(43, "/ask"))
+    api.push(private_message(44, "/frobnicate"))
+    assert "only read text" in (await wait_replies(api, 41))[0]
+    assert "too long" in (await wait_replies(api, 42))[0]
+    assert "Please ask a question" in (await wait_replies(api, 43))[0]
+    assert "don't know that command" in (await wait_replies(api, 44))[0]
+
+
+async def test_latest_and_sources(bot: Container, api: FakeBotAPI) -> None:
+    api.push(private_message(51, "/latest"))
+    [latest] = await wait_replies(api, 51)
+    assert latest.index("Lee heads to Nara") < latest.index("Cold weather fails")
+    api.push(private_message(51, "/latest rail"))
+    api.push(private_message(51, "/sources"))
+    texts = await wait_replies(api, 51, 3)  # handled concurrently: any order
+    [rail] = [t for t in texts if t.startswith("<b>Latest on rail")]
+    [outlets] = [t for t in texts if t.startswith("<b>Outlets")]
+    assert "Hydrogen trains" in rail.split("\n")[1]
+    assert "Newsdesk Sample Wire — 6 articles" in outlets
+
+
+async def test_rate_limit_is_polite(api: FakeBotAPI, news_dir: Path, embedder: Embedder) -> None:
+    container = Container(make_settings(api, news_dir, rate_limit_per_minute=2),
+                          embedder=embedder)
+    app = build_application(container.settings, container)
+    async with app:
+        await app.start()
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        for _ in range(3):
+            api.push(private_message(61, "What did the central bank decide?"))
+        texts = await wait_replies(api, 61, 3)
+        await app.updater.stop()
+        await app.stop()
+    assert sum("please wait" in t for t in texts) == 1
+    container.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_mode_receives_an_update(
+    api: FakeBotAPI, news_dir: Path, embedder: Embedder
+) -> None:
+    port = _free_port()
+    settings = make_settings(api, news_dir, webhook_url=f"http://127.0.0.1:{port}/{WEBHOOK_PATH}")
+    container = Container(settings, embedder=embedder)
+    app = build_application(settings, container)
+    secret = webhook_secret(settings)
+    async with app:
+        await app.start()
+        await app.updater.start_webhook(listen="127.0.0.1", port=port, url_path=WEBHOOK_PATH,
+                                        webhook_url=settings.webhook_url, secret_token=secret)
+        assert api.webhook_url == settings.webhook_url
+        update = {"update_id": 777, **private_message(71, "What did the marathon winner do?")}
+        async with httpx.AsyncClient() as client:
+            forged = await client.post(settings.webhook_url, json=update,
+                                       headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+            accepted = await client.post(settings.webhook_url, json=update,
+                                         headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+        assert forged.status_code == 403 and accepted.status_code == 200
+        [text] = await wait_replies(api, 71)
+        assert "Osei" in text
+        await app.updater.stop()
+        await app.stop()
+    container.close()
+
+
+async def test_rejected_token_and_missing_token_are_clear_errors(
+    api: FakeBotAPI, news_dir: Path
+) -> None:
+    from telegram.error import InvalidToken
+
+    from ingest.errors import ConfigError
+
+    settings = Settings(data_dir=news_dir, telegram_token="999:WRONG",
+                        telegram_api_url=api.base_url)
+    app = build_application(settings, Container(settings))
+    with pytest.raises(InvalidToken):
+        await app.initialize()
+    with pytest.raises(ConfigError, match="NEWSDESK_TELEGRAM_TOKEN"):
+        build_application(Settings(data_dir=news_dir), Container(Settings(data_dir=news_dir)))
+
+
+def test_every_reply_is_valid_telegram_html(api: FakeBotAPI) -> None:
+    assert check_html('<b>x</b> <a href="u">t &amp; s</a>') == "x t & s"
+    for bad in ("<b>x", "<div>x</div>", "a < b", "<i>x</b>"):
+        with pytest.raises(Exception, match="can't parse"):
+            check_html(bad)
