@@ -109,13 +109,15 @@ def _hard_split(line: str, limit: int) -> list[str]:
         for word in re.split(r"(?<= )", token):
             rest = word
             closers = "".join(f"</{name}>" for name, _ in reversed(stack))
-            while visible_length(current + rest + closers) > limit:
-                room = limit - visible_length(current + closers)
-                if room > 0 and visible_length(rest) > room and not current.strip():
-                    cut = _safe_cut(rest, room)
-                    current, rest = current + rest[:cut], rest[cut:]
-                out.append(current + closers)
-                current = "".join(tag for _, tag in stack)
+            while rest and visible_length(current + rest + closers) > limit:
+                if _TAG.sub("", current).strip():  # flush what holds text, then retry
+                    out.append(current + closers)
+                    current = "".join(tag for _, tag in stack)
+                    continue
+                # only tags so far: the word itself is too long, cut it (at least 1 char)
+                cut = _safe_cut(rest, limit - visible_length(current + closers))
+                out.append(current + rest[:cut] + closers)
+                current, rest = "".join(tag for _, tag in stack), rest[cut:]
             current += rest
     if current:
         out.append(current)
@@ -123,8 +125,13 @@ def _hard_split(line: str, limit: int) -> list[str]:
 
 
 def _safe_cut(word: str, room: int) -> int:
-    """Cut a long word at ``room`` but never inside an HTML entity like &amp;."""
-    cut = room
+    """Characters of ``word`` that fit in ``room`` UTF-16 units, never splitting an entity."""
+    used = cut = 0
+    for index, char in enumerate(word):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > room:
+            break
+        cut = index + 1
     amp = word.rfind("&", max(0, cut - 8), cut)
     if amp != -1 and ";" not in word[amp:cut]:
         cut = amp

@@ -1,0 +1,55 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.telegram.render import answer_html, split_message, visible_length
+from retrieval.answer import Answer, Citation
+from retrieval.search import StoryRef
+from tests.support.fake_bot_api import check_html
+
+texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]),
+                max_size=300)
+
+
+def citation(n: int, title: str, snippet: str) -> Citation:
+    return Citation(n=n, article_id="a", title=title, source="Wire <&> Co", url="https://x.example/?a=1&b=2",
+                    published="2026-01-12T00:00:00+00:00", snippet=snippet, start=0,
+                    end=len(snippet), also=(StoryRef("t", "Other & Co", "u", ""),))
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=texts, snippet=texts)
+def test_answers_escape_every_dynamic_string(title: str, snippet: str) -> None:
+    answer = Answer("q", True, f"“{snippet}” [1]", (citation(1, title, snippet),))
+    rendered = answer_html(answer)
+    check_html(rendered)
+    assert '<a href="https://x.example/?a=1&amp;b=2">' in rendered
+
+
+@settings(max_examples=60, deadline=None)
+@given(paragraphs=st.lists(texts, min_size=1, max_size=40), limit=st.integers(60, 4096))
+def test_split_parts_fit_and_keep_tags_balanced(paragraphs: list[str], limit: int) -> None:
+    answer = Answer("q", True, "\n\n".join(f"“{p}” [{i + 1}]" for i, p in enumerate(paragraphs)),
+                    tuple(citation(i + 1, p[:40] or "t", p) for i, p in enumerate(paragraphs)))
+    parts = split_message(answer_html(answer), limit)
+    assert parts
+    for part in parts:
+        assert visible_length(part) <= limit
+        check_html(part)
+
+
+def test_long_reply_splits_on_paragraph_boundaries() -> None:
+    paragraphs = [f"<b>Paragraph {i}</b> " + "word " * 150 for i in range(12)]
+    parts = split_message("\n\n".join(paragraphs))
+    assert len(parts) > 1
+    assert all(visible_length(p) <= 4096 for p in parts)
+    assert all(p.startswith("<b>Paragraph") for p in parts)
+    assert sum(p.count("<b>Paragraph") for p in parts) == 12
+
+
+def test_a_single_huge_tagged_line_is_split_with_tags_reopened() -> None:
+    line = "<b>" + "x" * 10_000 + "</b>"
+    parts = split_message(line, 4096)
+    assert len(parts) == 3
+    for part in parts:
+        check_html(part)
+        assert part.startswith("<b>") and part.endswith("</b>")
