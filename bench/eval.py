@@ -6,8 +6,10 @@ Ingests ../shared/newsdata/realtimeqa_corpus.jsonl into bench/.cache/eval-data o
 later runs), then for each question in realtimeqa_eval.jsonl: hit@1 and hit@5 (a gold URL among
 the cited sources), MRR, answer@5 (the gold answer string inside the cited text), and how often
 the answer is `found`. Baselines: LangChain's ``Chroma.similarity_search`` with the same
-embeddings, and BM25 alone (each "cites" its top 5 chunks, whole). Finally the share of the
-questions in bench/out_of_corpus.txt answered "not found".
+embeddings, and BM25 alone (each "cites" its top 5 chunks, whole). Every system answers as
+of the question's date: news published after it is out of bounds (``until``), as it would
+have been for a user then. Finally the share of the questions in bench/out_of_corpus.txt
+answered "not found".
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -49,13 +52,21 @@ def norm(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text).strip()
 
 
-def score(name: str, questions: Sequence[dict], run: Callable[[str], Retrieved]) -> dict:
+def as_of(question: dict) -> datetime:
+    """End of the day the question was asked: no system may cite news from after it."""
+    asked = datetime.strptime(question["date"], "%Y/%m/%d").replace(tzinfo=UTC)
+    return asked + timedelta(days=1)
+
+
+def score(
+    name: str, questions: Sequence[dict], run: Callable[[str, datetime], Retrieved]
+) -> dict:
     """hit@1, hit@5, MRR, answer@5, found rate and mean latency of one system."""
     hit1 = hit5 = mrr = answer5 = found = 0.0
     started = time.perf_counter()
     for q in questions:
         gold = {canonical_url(u) for u in q["gold_urls"]}
-        got = run(q["question"])
+        got = run(q["question"], as_of(q))
         ranks = [i for i, url in enumerate(got.urls[:5], start=1) if canonical_url(url) in gold]
         hit1 += bool(ranks and ranks[0] == 1)
         hit5 += bool(ranks)
@@ -89,8 +100,8 @@ def main() -> None:
     questions = read_jsonl(NEWSDATA / "realtimeqa_eval.jsonl", args.limit)
     answerer = container.answerer
 
-    def ours(question: str) -> Retrieved:
-        answer = answerer.answer(question, k=5)
+    def ours(question: str, until: datetime | None = None) -> Retrieved:
+        answer = answerer.answer(question, k=5, until=until)
         return Retrieved(distinct([c.url for c in answer.citations]),
                          " ".join(c.snippet for c in answer.citations), answer.found)
 
@@ -99,20 +110,26 @@ def main() -> None:
     baseline_store = Chroma(client=container.vectors._client, collection_name=COLLECTION,
                             embedding_function=container.embedder)
 
-    def langchain_chroma(question: str) -> Retrieved:
-        docs = baseline_store.similarity_search(question, k=5)
+    def langchain_chroma(question: str, until: datetime) -> Retrieved:
+        docs = baseline_store.similarity_search(
+            question, k=5, filter={"published_ts": {"$lte": until.timestamp()}})
         return Retrieved(distinct([d.metadata["url"] for d in docs]),
                          " ".join(d.page_content for d in docs))
 
-    def bm25_only(question: str) -> Retrieved:
-        hits = container.lexical.search(question, 5)
+    def bm25_only(question: str, until: datetime) -> Retrieved:
+        hits = container.lexical.search(question, 200)
         spans = container.store.chunk_spans([h.chunk_id for h in hits])
         articles = container.store.get_many(sorted({a for a, _, _ in spans.values()}))
         urls, texts = [], []
         for hit in hits:
             article_id, start, end = spans[hit.chunk_id]
-            urls.append(articles[article_id].url)
-            texts.append(articles[article_id].text[start:end])
+            article = articles[article_id]
+            if article.published and article.published > until:
+                continue  # the same as-of rule as the other systems
+            urls.append(article.url)
+            texts.append(article.text[start:end])
+            if len(texts) == 5:
+                break
         return Retrieved(distinct(urls), " ".join(texts))
 
     ours("warm up")

@@ -39,16 +39,14 @@ class LexicalIndex:
         self._ids: list[str] = []
         self._df: dict[str, int] = {}
         self._loaded_revision: str | None = None
+        self._seen_stamp: tuple[int, int] | None = None
 
     @property
     def revision(self) -> str | None:
         """The store revision the on-disk index reflects (None when there is none)."""
-        manifest = self._folder / "manifest.json"
-        if not manifest.is_file():
-            return None
         try:
-            return str(json.loads(manifest.read_text())["revision"])
-        except (OSError, ValueError, KeyError):
+            return (self._folder / "REVISION").read_text(encoding="utf-8").strip() or None
+        except OSError:
             return None
 
     def rebuild(self, chunks: Iterable[tuple[str, str]], revision: str) -> None:
@@ -73,6 +71,7 @@ class LexicalIndex:
             (staging / "manifest.json").write_text(
                 json.dumps({"revision": revision, "ids": ids, "df": df}), encoding="utf-8"
             )
+            (staging / "REVISION").write_text(revision, encoding="utf-8")
             old = self._folder.with_name(self._folder.name + ".old")
             shutil.rmtree(old, ignore_errors=True)
             if self._folder.exists():
@@ -87,11 +86,21 @@ class LexicalIndex:
             self._df = dict(df)
             self._loaded_revision = revision
 
-    def idf(self, token: str) -> float:
-        """Inverse document frequency of a token (high for rare names and numbers)."""
+    @property
+    def size(self) -> int:
+        """Number of indexed chunks."""
         self._current()
-        count = self._df.get(token, 0)
-        return math.log(1 + (len(self._ids) - count + 0.5) / (count + 0.5))
+        return len(self._ids)
+
+    def idf_weights(self, tokens: Iterable[str]) -> dict[str, float]:
+        """Inverse document frequency of each token (high for rare names and numbers)."""
+        self._current()
+        size = len(self._ids)
+        return {
+            token: math.log(1 + (size - self._df.get(token, 0) + 0.5)
+                            / (self._df.get(token, 0) + 0.5))
+            for token in tokens
+        }
 
     def search(self, query: str, k: int) -> list[LexicalHit]:
         """The ``k`` best chunks for ``query`` by BM25 (only those with a positive score)."""
@@ -107,10 +116,17 @@ class LexicalIndex:
 
     def _current(self) -> tuple[bm25s.BM25 | None, list[str]]:
         """The loaded index, reloaded when another process rebuilt it on disk."""
-        on_disk = self.revision
+        try:
+            stat = (self._folder / "REVISION").stat()
+            stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = None
         with self._lock:
-            if on_disk is not None and on_disk != self._loaded_revision:
-                self._load(on_disk)
+            if stamp is not None and stamp != self._seen_stamp:
+                self._seen_stamp = stamp
+                on_disk = self.revision
+                if on_disk is not None and on_disk != self._loaded_revision:
+                    self._load(on_disk)
             return self._retriever, self._ids
 
     def _load(self, revision: str) -> None:

@@ -25,24 +25,30 @@ _SINCE = re.compile(
 
 @dataclass(frozen=True)
 class TimeIntent:
-    """A lower bound on publication time, and whether newer should rank higher."""
+    """What the question says about time.
+
+    ``since`` is a hard lower bound, from an explicit date ("since March 3"). ``window`` is a
+    soft one ("this week"): stories inside it rank higher, older ones still count, because the
+    newest story on a topic may be older than the user thinks.
+    """
 
     since: datetime | None = None
+    window: datetime | None = None
     prefer_recent: bool = False
 
 
 def time_intent(question: str, now: datetime) -> TimeIntent:
     """Read the time words of a question relative to ``now``."""
-    since: datetime | None = None
-    for pattern, window in _WINDOWS:
+    window: datetime | None = None
+    for pattern, span in _WINDOWS:
         if pattern.search(question):
-            since = now - window
+            window = now - span
             break
+    since: datetime | None = None
     match = _SINCE.search(question)
     if match:
-        parsed = parse_published(match.group(1))
-        if parsed is not None and parsed.year < 1971:
-            parsed = parsed.replace(year=now.year)
-        since = parsed or since
-    prefer_recent = bool(_LATEST.search(question)) or since is not None
-    return TimeIntent(since=since, prefer_recent=prefer_recent)
+        since = parse_published(match.group(1))
+        if since is not None and since.year < 1971:
+            since = since.replace(year=now.year)
+    prefer_recent = bool(_LATEST.search(question)) or window is not None or since is not None
+    return TimeIntent(since=since, window=window, prefer_recent=prefer_recent)

@@ -87,17 +87,22 @@ class HybridSearcher:
         self,
         query: str,
         k: int = 5,
+        *,
         since: datetime | None = None,
         prefer_articles: Collection[str] = (),
         now: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[SearchHit]:
-        """The ``k`` best chunks for ``query``; ``since`` limits by publication time."""
+        """The ``k`` best chunks for ``query`` published between ``since`` and ``until``."""
         intent = time_intent(query, now or datetime.now(UTC))
         if intent.since and (since is None or intent.since > since):
             since = intent.since
         pool = max(40, 8 * k)
         query_vector = self._embedder.encode([query])[0]
-        where = {"published_ts": {"$gte": since.timestamp()}} if since else None
+        bounds = [{"published_ts": {"$gte": since.timestamp()}}] if since else []
+        if until:
+            bounds.append({"published_ts": {"$lte": until.timestamp()}})
+        where = bounds[0] if len(bounds) == 1 else ({"$and": bounds} if bounds else None)
         dense = self._vectors.query(query_vector, pool, where)
         lexical = self._lexical.search(query, pool)
         ranks: dict[str, float] = {}
@@ -105,12 +110,13 @@ class HybridSearcher:
             ranks[hit.chunk_id] = ranks.get(hit.chunk_id, 0.0) + 1.0 / (RRF_K + rank)
         for rank, lex in enumerate(lexical):
             ranks[lex.chunk_id] = ranks.get(lex.chunk_id, 0.0) + 1.0 / (RRF_K + rank)
-        candidates = self._candidates(ranks, query_vector, since)
-        self._weigh(candidates, intent.prefer_recent, prefer_articles)
+        candidates = self._candidates(ranks, query_vector, since, until)
+        self._weigh(candidates, intent.prefer_recent, intent.window, prefer_articles)
         return [_to_hit(c) for c in _diverse(candidates, k)]
 
     def _candidates(
-        self, ranks: dict[str, float], query_vector: np.ndarray, since: datetime | None
+        self, ranks: dict[str, float], query_vector: np.ndarray, since: datetime | None,
+        until: datetime | None,
     ) -> list[_Candidate]:
         vectors = self._vectors.embeddings(list(ranks))
         spans = self._store.chunk_spans(list(ranks))
@@ -121,7 +127,7 @@ class HybridSearcher:
                 continue  # the store moved on since the index was read
             article_id, start, end = spans[chunk_id]
             article = articles.get(article_id)
-            if article is None or (since and (not article.published or article.published < since)):
+            if article is None or not _within(article, since, until):
                 continue
             vector = vectors[chunk_id]
             found.append(_Candidate(chunk_id, article, start, end, fused,
@@ -130,8 +136,13 @@ class HybridSearcher:
 
     @staticmethod
     def _weigh(
-        candidates: list[_Candidate], prefer_recent: bool, prefer_articles: Collection[str]
+        candidates: list[_Candidate], prefer_recent: bool, window: datetime | None,
+        prefer_articles: Collection[str],
     ) -> None:
+        if window is not None:
+            for c in candidates:
+                if c.article.published and c.article.published >= window:
+                    c.fused *= 1.5
         if prefer_recent:
             stamps = [c.article.published.timestamp() for c in candidates if c.article.published]
             newest = max(stamps, default=0.0)
@@ -144,6 +155,14 @@ class HybridSearcher:
             c.fused += 0.01 * max(c.similarity, 0.0)
             if c.article.id in prefer_articles:
                 c.fused *= 1.5
+
+
+def _within(article: Article, since: datetime | None, until: datetime | None) -> bool:
+    if since is None and until is None:
+        return True
+    published = article.published
+    return published is not None and not (since and published < since) and not (
+        until and published > until)
 
 
 def _diverse(candidates: list[_Candidate], k: int) -> list[_Candidate]:
