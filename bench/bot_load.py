@@ -1,0 +1,117 @@
+"""The bot under load through the local fake Bot API: 50 users x 5 questions sent at once.
+
+    .venv/bin/python bench/bot_load.py [--users 50] [--questions 5]
+
+The real PTB Application built by bot.telegram.app polls the fake server (tests/support), which
+holds all the updates from the start. Reports how many questions were answered (must equal the
+number asked), p50/p95 time from the update being available to its reply arriving, and replies
+per second; then the same run with the bot's concurrency off (updates one at a time) as the
+baseline. Uses the RealTime QA index from bench/eval.py when present, else the samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import NEWSDATA, machine, read_jsonl
+from bot.container import Container
+from bot.settings import Settings
+from bot.telegram.app import build_application
+from ingest.pipeline import SourceSpec
+from ingest.sample_articles import SAMPLES_DIR
+from retrieval.embeddings import Embedder, bundled_model_path
+from tests.support.fake_bot_api import FakeBotAPI, private_message
+
+EVAL_DATA = Path(__file__).resolve().parent / ".cache" / "eval-data"
+SAMPLE_QUESTIONS = [
+    "What is on the Nara summit agenda?", "and the seafood ban?",
+    "What did the central bank decide?", "Who won the winter marathon?",
+    "How much did the flood barrier cost?", "Are hydrogen trains running on the Elsdale line?",
+]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+async def run_load(settings: Settings, container: Container, *, concurrent: bool,
+                   questions: list[str], users: int, per_user: int) -> dict[str, float]:
+    api = FakeBotAPI(settings.telegram_token).start()
+    settings = settings.model_copy(update={"telegram_api_url": api.base_url})
+    app = build_application(settings, container, concurrent=concurrent)
+    asked = users * per_user
+    try:
+        async with app:
+            await app.start()
+            started = time.time()
+            for n in range(asked):
+                user = 10_000 + n % users
+                api.push(private_message(user, questions[n % len(questions)]))
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+            done = await asyncio.to_thread(api.wait_for, lambda a: len(a.sent()) >= asked, 600)
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        api.stop()
+    replies = [c for c in api.calls if c.method == "sendMessage" and c.params["_ok"]]
+    latencies = [call.at - started for call in replies]
+    last = max(latencies, default=0.0)
+    return {
+        "concurrent": concurrent, "asked": asked, "answered": len(replies),
+        "all_answered": bool(done and len(replies) == asked),
+        "p50_s": round(percentile(latencies, 0.5), 2),
+        "p95_s": round(percentile(latencies, 0.95), 2),
+        "replies_per_s": round(len(replies) / last, 2) if last else 0.0,
+        "wall_s": round(last, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--questions", type=int, default=5)
+    args = parser.parse_args()
+    embedder = Embedder(bundled_model_path())
+    with tempfile.TemporaryDirectory() as tmp:
+        if (EVAL_DATA / "newsdesk.sqlite3").exists():
+            data = EVAL_DATA
+            questions = [q["question"] for q in read_jsonl(NEWSDATA / "realtimeqa_eval.jsonl")]
+        else:
+            data = Path(tmp) / "data"
+            questions = SAMPLE_QUESTIONS
+        settings = Settings(data_dir=data, telegram_token="123:LOAD",
+                            rate_limit_per_minute=10_000)
+        container = Container(settings, embedder=embedder)
+        if data != EVAL_DATA:
+            container.pipeline.run([SourceSpec(str(SAMPLES_DIR))])
+        container.answerer.answer("warm up")
+        _ = container.service  # open every store before timing
+        results = [
+            asyncio.run(run_load(settings, container, concurrent=concurrent,
+                                 questions=questions, users=args.users,
+                                 per_user=args.questions))
+            for concurrent in (True, False)
+        ]
+        container.close()
+    on, off = results
+    print(json.dumps({
+        "machine": machine(), "index": str(data.name), "users": args.users,
+        "questions_per_user": args.questions, "results": results,
+        "speedup_replies_per_s": round(on["replies_per_s"] / off["replies_per_s"], 2)
+        if off["replies_per_s"] else None,
+        "p95_ratio_concurrent_to_sequential": round(on["p95_s"] / off["p95_s"], 2)
+        if off["p95_s"] else None,
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
