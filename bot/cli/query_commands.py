@@ -19,9 +19,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     """Register the query-side subcommands."""
     search = commands.add_parser("search", help="top matching chunks with their metadata")
     search.add_argument("query", metavar="QUERY")
-    search.add_argument("--k", type=int, default=5, help="how many chunks (default 5)")
-    search.add_argument("--since", default="", help="only articles published on/after DATE")
-    search.add_argument("--json", action="store_true", help="print as JSON")
+    _query_options(search, "how many chunks")
     search.set_defaults(handler=run_search)
 
     ask = commands.add_parser(
@@ -31,15 +29,19 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "stdin and print one JSON answer per line.",
     )
     ask.add_argument("question", metavar="QUESTION")
-    ask.add_argument("--k", type=int, default=5, help="at most this many citations (default 5)")
-    ask.add_argument("--since", default="", help="only articles published on/after DATE")
-    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    _query_options(ask, "at most this many citations")
     ask.set_defaults(handler=run_ask)
 
     chat = commands.add_parser(
         "chat", help="a console conversation (follow-up questions keep their context)"
     )
     chat.set_defaults(handler=run_chat)
+
+
+def _query_options(parser: argparse.ArgumentParser, k_help: str) -> None:
+    parser.add_argument("--k", type=int, default=5, help=f"{k_help} (default 5)")
+    parser.add_argument("--since", default="", help="only articles published on/after DATE")
+    parser.add_argument("--json", action="store_true", help="print as JSON")
 
 
 def _since(value: str) -> datetime | None:

@@ -120,3 +120,39 @@ def test_killed_ingest_is_completed_by_the_next_run(tmp_path: Path) -> None:
     counts = json.loads(stats.stdout)
     assert counts["articles"] == 120 and counts["pending"] == 0
     assert counts["chunks"] == counts["indexed_chunks"]
+
+
+def test_ask_human_json_and_stdin(data_env: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["ingest", "--samples"]) == 0
+    capsys.readouterr()
+    assert main(["ask", "What is on the Nara summit agenda?"]) == 0
+    human = capsys.readouterr().out
+    assert "[1]" in human and "Sources:" in human and "Lee heads to Nara" in human
+    assert main(["ask", "What did the central bank decide?", "--json", "--k", "2"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["found"] and 1 <= len(answer["citations"]) <= 2
+    assert "3.25%" in " ".join(c["snippet"] for c in answer["citations"])
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(
+        "Who won the winter marathon?\n\nHow do I bake sourdough bread?\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    first, second = (json.loads(line) for line in lines)
+    assert first["found"] and "Osei" in first["citations"][0]["snippet"]
+    assert not second["found"] and second["citations"] == []
+
+
+def test_chat_keeps_the_story_for_follow_ups(data_env: Path, capsys,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    assert main(["ingest", "--samples"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO(
+        "What is on the Nara summit agenda?\nand the seafood ban?\n/quit\nnever asked\n"))
+    assert main(["chat"]) == 0
+    out = capsys.readouterr().out
+    assert "seafood imports from eight Japanese prefectures" in out
+    assert out.count("Sources:") == 2  # two answers: nothing after /quit was asked
+    assert "I found nothing" not in out
