@@ -122,18 +122,23 @@ class ArticleStore:
 
     def chunk_spans(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, int, int]]:
         """(article id, start, end) of chunks given as "<article id>-<index>"."""
-        keys = [(cid.rsplit("-", 1)[0], int(cid.rsplit("-", 1)[1])) for cid in chunk_ids]
+        wanted: dict[str, set[int]] = {}
+        for chunk_id in chunk_ids:
+            article_id, _, index = chunk_id.rpartition("-")
+            wanted.setdefault(article_id, set()).add(int(index))
+        articles = list(wanted)
         spans: dict[str, tuple[str, int, int]] = {}
-        for begin in range(0, len(keys), 400):
-            part = keys[begin : begin + 400]
-            marks = ",".join("(?, ?)" for _ in part)
+        for begin in range(0, len(articles), 500):
+            part = articles[begin : begin + 500]
+            # by article id: the primary key's prefix, so SQLite seeks instead of scanning
             rows = self._all(
                 f'SELECT article_id, idx, start, "end" FROM chunks'
-                f" WHERE (article_id, idx) IN (VALUES {marks})",
-                [value for key in part for value in key],
+                f" WHERE article_id IN ({','.join('?' * len(part))})",
+                part,
             )
             for article_id, index, start, end in rows:
-                spans[f"{article_id}-{index}"] = (str(article_id), int(start), int(end))
+                if index in wanted[article_id]:
+                    spans[f"{article_id}-{index}"] = (str(article_id), int(start), int(end))
         return spans
 
     def iter_articles(self, batch: int = 200) -> Iterator[Article]:

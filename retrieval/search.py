@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -82,6 +83,7 @@ class HybridSearcher:
         self._vectors = vectors
         self._lexical = lexical
         self._store = store
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bm25")
 
     def search(
         self,
@@ -98,27 +100,30 @@ class HybridSearcher:
         if intent.since and (since is None or intent.since > since):
             since = intent.since
         pool = max(40, 8 * k)
+        # BM25 runs while the model embeds the query (both release the GIL for their math).
+        lexical_future = self._pool.submit(self._lexical.search, query, pool)
         query_vector = self._embedder.encode([query])[0]
         bounds = [{"published_ts": {"$gte": since.timestamp()}}] if since else []
         if until:
             bounds.append({"published_ts": {"$lte": until.timestamp()}})
         where = bounds[0] if len(bounds) == 1 else ({"$and": bounds} if bounds else None)
-        dense = self._vectors.query(query_vector, pool, where)
-        lexical = self._lexical.search(query, pool)
+        dense = self._vectors.nearest(query_vector, pool, where)
+        lexical = lexical_future.result()
         ranks: dict[str, float] = {}
-        for rank, hit in enumerate(dense):
-            ranks[hit.chunk_id] = ranks.get(hit.chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+        for rank, chunk_id in enumerate(dense):
+            ranks[chunk_id] = ranks.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
         for rank, lex in enumerate(lexical):
             ranks[lex.chunk_id] = ranks.get(lex.chunk_id, 0.0) + 1.0 / (RRF_K + rank)
-        candidates = self._candidates(ranks, query_vector, since, until)
+        missing = [chunk_id for chunk_id in ranks if chunk_id not in dense]
+        vectors = {**dense, **self._vectors.embeddings(missing)}
+        candidates = self._candidates(ranks, vectors, query_vector, since, until)
         self._weigh(candidates, intent.prefer_recent, intent.window, prefer_articles)
         return [_to_hit(c) for c in _diverse(candidates, k)]
 
     def _candidates(
-        self, ranks: dict[str, float], query_vector: np.ndarray, since: datetime | None,
-        until: datetime | None,
+        self, ranks: dict[str, float], vectors: dict[str, np.ndarray], query_vector: np.ndarray,
+        since: datetime | None, until: datetime | None,
     ) -> list[_Candidate]:
-        vectors = self._vectors.embeddings(list(ranks))
         spans = self._store.chunk_spans(list(ranks))
         articles = self._store.get_many(sorted({a for a, _, _ in spans.values()}))
         found = []

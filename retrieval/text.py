@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterator
 
 STOPWORDS = frozenset(
@@ -177,8 +178,17 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=50_000)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_tokenize(text))
+
+
 def tokenize(text: str) -> list[str]:
     """Content tokens for BM25 and overlap scoring: folded, stopwords out, light stemming."""
+    return list(_tokens(text))
+
+
+def _tokenize(text: str) -> list[str]:
     tokens: list[str] = []
     for raw in _TOKEN.findall(fold(text)):
         if raw[0].isdigit():

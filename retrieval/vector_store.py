@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,16 +37,6 @@ def connect_chroma(chroma_url: str, persist_dir: Path) -> Any:
     except Exception as exc:  # chroma raises assorted transport errors
         raise IndexError_(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
     return client
-
-
-@dataclass(frozen=True)
-class VectorHit:
-    """One chunk found by vector similarity."""
-
-    chunk_id: str
-    text: str
-    metadata: dict[str, Any]
-    score: float  # cosine similarity, higher is closer
 
 
 class VectorStore:
@@ -86,26 +75,23 @@ class VectorStore:
         except Exception as exc:
             raise IndexError_(f"writing to the vector store failed: {exc}") from exc
 
-    def query(
+    def nearest(
         self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
-    ) -> list[VectorHit]:
-        """The ``k`` chunks closest to ``embedding``, optionally filtered by metadata."""
+    ) -> dict[str, np.ndarray]:
+        """Ids and stored vectors of the ``k`` nearest chunks (no documents: the store has them)."""
         if self.count() == 0:
-            return []
+            return {}
         try:
             result = self._collection.query(
                 query_embeddings=[embedding], n_results=k, where=where or None,
-                include=["documents", "metadatas", "distances"],
+                include=["embeddings"],
             )
         except Exception as exc:
             raise IndexError_(f"vector search failed: {exc}") from exc
-        return [
-            VectorHit(chunk_id, text or "", dict(meta or {}), 1.0 - float(distance))
-            for chunk_id, text, meta, distance in zip(
-                result["ids"][0], result["documents"][0], result["metadatas"][0],
-                result["distances"][0], strict=True,
-            )
-        ]
+        return {
+            chunk_id: np.asarray(vector, dtype=np.float32)
+            for chunk_id, vector in zip(result["ids"][0], result["embeddings"][0], strict=True)
+        }
 
     def embeddings(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors of the given chunks (missing ids are left out)."""
