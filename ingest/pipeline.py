@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from ingest.chunking import Chunker
+from ingest.chunking import Chunker, chunk_metadata
 from ingest.clean import normalise_text
 from ingest.identity import article_id, content_hash
 from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
@@ -121,11 +121,16 @@ class IngestPipeline:
         return report
 
     def _resume(self, report: IngestReport) -> None:
+        """Index what a crashed run stored but did not index: exactly the stored spans."""
         pending = self._store.pending_ids()
         articles = self._store.get_many(pending)
         for start in range(0, len(pending), 64):
             ids = pending[start : start + 64]
-            chunks = [c for i in ids if i in articles for c in self._chunker.split(articles[i])]
+            chunks = [
+                replace(chunk, metadata=chunk_metadata(articles[i]))
+                for i in ids if i in articles
+                for chunk in self._store.chunks_of(i)
+            ]
             self._index.index_chunks(ids, chunks)
             self._store.mark_indexed(ids)
             report.resumed += len(ids)

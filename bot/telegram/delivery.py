@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
@@ -53,7 +53,9 @@ async def send_html(bot: Bot, chat_id: int, html: str, reply_to: int | None = No
             lambda part=part, number=number: bot.send_message(  # type: ignore[misc]
                 chat_id=chat_id, text=part, parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
-                reply_to_message_id=reply_to if number == 0 else None,
+                # a deleted question must not cost its answer
+                reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+                if reply_to is not None and number == 0 else None,
             ),
             f"sendMessage to {chat_id}",
         )

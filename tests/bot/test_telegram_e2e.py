@@ -112,6 +112,8 @@ async def test_group_messages_need_a_mention_or_a_reply(bot: Container, api: Fak
     texts = await wait_replies(api, -100, 3)
     assert any("1,200 homes" in t for t in texts[1:])
     assert f"@{BOT_USERNAME}" not in "".join(texts)
+    group_replies = [p for p in api.sent() if p.get("chat_id") == -100]
+    assert all(p["reply_parameters"]["allow_sending_without_reply"] for p in group_replies)
 
 
 async def test_flood_of_429s_is_survived_with_every_reply_delivered(

@@ -143,3 +143,26 @@ def test_nothing_ingestable_is_not_ok(container: Container, tmp_path: Path) -> N
     (tmp_path / "empty.txt").write_text("")
     report = container.pipeline.run([SourceSpec(str(tmp_path / "empty.txt"))])
     assert not report.ok and len(report.failed) == 1
+
+
+def test_reindex_rebuilds_vectors_and_bm25_from_the_store(
+    container: Container, tmp_path: Path
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for topic in ("flood", "rail"):
+        write_story(folder, topic, f"The {topic} story", paragraphs(topic, 10))
+    container.pipeline.run([SourceSpec(str(folder))])
+    before = container.store.chunk_count()
+    container.vectors.clear()  # a lost or corrupted vector index
+    assert container.vectors.count() == 0
+    rebuilt = Container(container.settings.model_copy(update={"chunk_size": 800}),
+                        embedder=container.embedder)
+    report = rebuilt.pipeline.reindex()
+    assert report.unchanged == 2
+    assert rebuilt.store.chunk_count() < before  # re-chunked with the new size
+    assert rebuilt.vectors.count() == rebuilt.store.chunk_count() == report.chunks_indexed
+    assert rebuilt.lexical.revision == rebuilt.store.revision()
+    assert_index_matches_store(rebuilt)
+    assert "rail" in rebuilt.searcher.search("rail report residents", k=1)[0].title
+    rebuilt.close()
