@@ -99,7 +99,7 @@ class HybridSearcher:
         intent = time_intent(query, now or datetime.now(UTC))
         if intent.since and (since is None or intent.since > since):
             since = intent.since
-        pool = max(40, 8 * k)
+        pool = max(40, 4 * k)
         # BM25 runs while the model embeds the query (both release the GIL for their math).
         lexical_future = self._pool.submit(self._lexical.search, query, pool)
         query_vector = self._embedder.encode([query])[0]

@@ -79,8 +79,6 @@ class VectorStore:
         self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> dict[str, np.ndarray]:
         """Ids and stored vectors of the ``k`` nearest chunks (no documents: the store has them)."""
-        if self.count() == 0:
-            return {}
         try:
             result = self._collection.query(
                 query_embeddings=[embedding], n_results=k, where=where or None,
