@@ -10,9 +10,10 @@ def render_answer(answer: Answer) -> str:
     lines = [answer.answer]
     if answer.citations:
         lines += ["", "Sources:"]
-        for c in answer.citations:
+        for numbers, c in answer.sources():
             date = c.published[:10] or "undated"
-            lines.append(f"[{c.n}] {c.title} — {c.source}, {date}")
+            markers = "".join(f"[{n}]" for n in numbers)
+            lines.append(f"{markers} {c.title} — {c.source}, {date}")
             if c.url:
                 lines.append(f"    {c.url}")
             if c.also:

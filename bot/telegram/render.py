@@ -18,6 +18,7 @@ def _date(published: str) -> str:
 
 
 def _link(title: str, url: str) -> str:
+    title = title.strip() or "(untitled)"
     if url.startswith(("http://", "https://")):
         return f'<a href="{escape(url, quote=True)}">{escape(title)}</a>'
     return escape(title)
@@ -34,8 +35,9 @@ def answer_html(answer: Answer) -> str:
         return "\n".join(lines)
     body = escape(answer.answer)
     parts = [body, "", "<b>Sources</b>"]
-    for c in answer.citations:
-        line = f"[{c.n}] {_link(c.title, c.url)} — {escape(c.source)}, {_date(c.published)}"
+    for numbers, c in answer.sources():
+        markers = "".join(f"[{n}]" for n in numbers)
+        line = f"{markers} {_link(c.title, c.url)} — {escape(c.source)}, {_date(c.published)}"
         if c.also:
             line += " (also: " + ", ".join(escape(a.source) for a in c.also) + ")"
         parts.append(line)

@@ -94,8 +94,8 @@ class ExtractiveAnswerer:
         citations = verified(self._pick(sentences, k), self._store)
         if not citations:
             return not_found(question, hits)
-        text = "\n".join(f"“{c.snippet}” [{c.n}]" for c in citations)
-        return Answer(question=question, found=True, answer=text, citations=tuple(citations))
+        return Answer(question=question, found=True, answer=quote_lines(citations),
+                      citations=tuple(citations))
 
     def _relevant(self, question: str, hits: Sequence[SearchHit]) -> bool:
         t = self._thresholds
@@ -191,6 +191,14 @@ def _citation(n: int, sentence: _Sentence, start: int, end: int) -> Citation:
         published=hit.published, snippet=hit.text[start:end], start=hit.start + start,
         end=hit.start + end, also=hit.also,
     )
+
+
+def quote_lines(citations: Sequence[Citation]) -> str:
+    """The answer text: one quote per line with its marker, whitespace folded for reading.
+
+    The citations keep the exact spans; only the display text folds line breaks.
+    """
+    return "\n".join(f"“{' '.join(c.snippet.split())}” [{c.n}]" for c in citations)
 
 
 def not_found(question: str, hits: Sequence[SearchHit]) -> Answer:

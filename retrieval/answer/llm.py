@@ -18,7 +18,7 @@ from datetime import datetime
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from retrieval.answer.extractive import ExtractiveAnswerer
+from retrieval.answer.extractive import ExtractiveAnswerer, quote_lines
 from retrieval.answer.models import Answer, Citation, Turn
 from retrieval.text import sentence_spans
 
@@ -114,5 +114,4 @@ class LLMAnswerer:
 
 def _first(answer: Answer, k: int) -> Answer:
     citations = answer.citations[:k]
-    text = "\n".join(f"“{c.snippet}” [{c.n}]" for c in citations)
-    return replace(answer, answer=text, citations=citations)
+    return replace(answer, answer=quote_lines(citations), citations=citations)

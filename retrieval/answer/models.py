@@ -35,6 +35,14 @@ class Answer:
     related: tuple[StoryRef, ...] = ()  # closest stories, offered when nothing was found
     mode: str = "extractive"  # or "llm"
 
+    def sources(self) -> list[tuple[list[int], Citation]]:
+        """Each cited article once, with every marker that points at it, in order."""
+        grouped: dict[str, tuple[list[int], Citation]] = {}
+        for citation in self.citations:
+            numbers, _ = grouped.setdefault(citation.article_id, ([], citation))
+            numbers.append(citation.n)
+        return list(grouped.values())
+
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape (see DESIGN.md)."""
         data = asdict(self)
