@@ -22,6 +22,5 @@ def run_bot_command(args: argparse.Namespace, container: Container) -> int:
     from bot.telegram.app import run_bot
 
     container.verify_embedding_model()
-    _ = container.embedder.model  # load the model before the first question arrives
     run_bot(container.settings, container)
     return 0

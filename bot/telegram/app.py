@@ -87,6 +87,7 @@ def webhook_secret(settings: Settings) -> str:
 def run_bot(settings: Settings, container: Container) -> None:
     """Run until stopped: long polling, or a webhook server when NEWSDESK_WEBHOOK_URL is set."""
     app = build_application(settings, container)
+    _ = container.embedder.model  # load the model before the first question, not during it
     try:
         if settings.webhook_url:
             log.info("webhook mode: listening on %s:%d", settings.webhook_listen,

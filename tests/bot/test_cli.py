@@ -156,3 +156,22 @@ def test_chat_keeps_the_story_for_follow_ups(data_env: Path, capsys,
     assert "seafood imports from eight Japanese prefectures" in out
     assert out.count("Sources:") == 2  # two answers: nothing after /quit was asked
     assert "I found nothing" not in out
+
+
+def test_run_exits_non_zero_on_a_missing_or_rejected_token(tmp_path: Path) -> None:
+    from tests.support.fake_bot_api import FakeBotAPI
+
+    api = FakeBotAPI().start()
+    env = {**os.environ, "NEWSDESK_DATA_DIR": str(tmp_path / "data"),
+           "NEWSDESK_TELEGRAM_API_URL": api.base_url}
+    command = [sys.executable, "-m", "bot.cli.main", "run"]
+    try:
+        missing = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True,
+                                 text=True, timeout=120, check=False)
+        rejected = subprocess.run(command, env={**env, "NEWSDESK_TELEGRAM_TOKEN": "999:WRONG"},
+                                  cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                                  check=False)
+    finally:
+        api.stop()
+    assert missing.returncode == 1 and "NEWSDESK_TELEGRAM_TOKEN is not set" in missing.stderr
+    assert rejected.returncode == 1 and "rejected the bot token" in rejected.stderr
