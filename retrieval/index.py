@@ -45,7 +45,3 @@ class SearchIndex:
     def clear(self) -> None:
         """Empty the index before a full rebuild."""
         self.vectors.clear()
-
-    def chunk_count(self) -> int:
-        """Chunks held by the vector store."""
-        return self.vectors.count()

@@ -69,7 +69,7 @@ class LexicalIndex:
             if corpus:
                 retriever.save(str(staging))
             (staging / "manifest.json").write_text(
-                json.dumps({"revision": revision, "ids": ids, "df": df}), encoding="utf-8"
+                json.dumps({"ids": ids, "df": df}), encoding="utf-8"
             )
             (staging / "REVISION").write_text(revision, encoding="utf-8")
             old = self._folder.with_name(self._folder.name + ".old")

@@ -28,7 +28,7 @@ class Thresholds:
     relevance = (3 x best cosine similarity + 2 x best idf-weighted share of the question's
     terms found in a top chunk) / 5, compared with a bar that rises with the log of the number
     of chunks: the more passages there are, the better the best chance match to an unrelated
-    question gets. Anchored on RealTime QA (0.48 at ~15k chunks, where 97.9% of real questions
+    question gets. Anchored on RealTime QA (0.48 at ~15k chunks, where 97.4% of real questions
     pass and 27 of 30 uncovered ones do not; docs/benchmarks.md).
     """
 
@@ -46,10 +46,8 @@ class Thresholds:
 @dataclass(frozen=True)
 class _Sentence:
     hit: SearchHit
-    rank: int
     start: int
     end: int
-    overlap: float
     score: float
 
 
@@ -131,7 +129,7 @@ class ExtractiveAnswerer:
                 context = sum(weights[t] for t in context_terms & words) / context_total
                 score = (overlap + 0.3 * context + 0.6 * hit.similarity + 0.15 / (1 + rank)
                          + _news_bonus(sentence, terms))
-                scored.append(_Sentence(hit, rank, start, end, overlap, score))
+                scored.append(_Sentence(hit, start, end, score))
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
     def _pick(self, sentences: Sequence[_Sentence], k: int) -> list[Citation]:
