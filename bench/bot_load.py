@@ -45,7 +45,7 @@ def percentile(values: list[float], share: float) -> float:
 
 async def run_load(settings: Settings, container: Container, *, concurrent: bool,
                    questions: list[str], users: int, per_user: int) -> dict[str, float]:
-    api = FakeBotAPI(settings.telegram_token).start()
+    api = FakeBotAPI(settings.telegram_token.get_secret_value()).start()
     settings = settings.model_copy(update={"telegram_api_url": api.base_url})
     app = build_application(settings, container, concurrent=concurrent)
     asked = users * per_user

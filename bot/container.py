@@ -6,15 +6,15 @@ from functools import cached_property
 
 from langchain_core.language_models import BaseChatModel
 
-from bot.conversations import ConversationStore
-from bot.service import NewsService
+from bot.services.admin import AdminService
+from bot.services.browsing import BrowseService
+from bot.services.questions import QuestionService
 from bot.settings import Settings
+from core.errors import ConfigError
 from ingest.chunking import Chunker
-from ingest.errors import ConfigError
 from ingest.fetch import HttpFetcher
 from ingest.loaders import SourceLoader
 from ingest.pipeline import IngestPipeline
-from ingest.store import ArticleStore
 from retrieval.answer.extractive import ExtractiveAnswerer
 from retrieval.answer.llm import LLMAnswerer
 from retrieval.embeddings import Embedder, model_identity, resolve_model_path
@@ -22,22 +22,59 @@ from retrieval.index import SearchIndex
 from retrieval.lexical import LexicalIndex
 from retrieval.search import HybridSearcher
 from retrieval.vector_store import VectorStore, connect_chroma
+from storage import migrate
+from storage.articles import ArticleRepository
+from storage.browse import BrowseRepository
+from storage.conversations import ConversationRepository
+from storage.database import Database
+from storage.meta import MetaRepository
+from storage.postings import PostingsRepository
 
 EMBEDDING_MODEL_KEY = "embedding_model"
 
 
 class Container:
-    """Owns the components; the CLI and the bot each build one from their Settings."""
+    """Owns the components; the CLI and the bot each build one from their Settings.
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    The database is migrated to the newest schema when first opened, unless
+    ``migrate_on_open`` is False (``newsdesk db current`` looks without touching).
+    """
+
+    def __init__(
+        self, settings: Settings, embedder: Embedder | None = None, migrate_on_open: bool = True
+    ) -> None:
         self.settings = settings
+        self._migrate_on_open = migrate_on_open
         if embedder is not None:  # a model already loaded (tests share one across the session)
             self.embedder = embedder
 
     @cached_property
-    def store(self) -> ArticleStore:
-        """The SQLite article store."""
-        return ArticleStore(self.settings.sqlite_path)
+    def database(self) -> Database:
+        """The database named by NEWSDESK_DATABASE_URL (SQLite in the data dir by default)."""
+        database = Database(self.settings.database_address)
+        if self._migrate_on_open:
+            migrate.upgrade(database, legacy_dir=self.settings.data_dir)
+        return database
+
+    @cached_property
+    def articles(self) -> ArticleRepository:
+        """Articles and chunk spans."""
+        return ArticleRepository(self.database)
+
+    @cached_property
+    def browse(self) -> BrowseRepository:
+        """Newest articles, outlets, counts."""
+        return BrowseRepository(self.database)
+
+    @cached_property
+    def meta(self) -> MetaRepository:
+        """Named values the database keeps about itself."""
+        return MetaRepository(self.database)
+
+    @cached_property
+    def conversations(self) -> ConversationRepository:
+        """Recent turns per chat."""
+        return ConversationRepository(self.database)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -53,21 +90,21 @@ class Container:
 
     @cached_property
     def lexical(self) -> LexicalIndex:
-        """The BM25 index beside the vectors."""
-        return LexicalIndex(self.settings.data_dir / "bm25")
+        """BM25 over the chunk terms in the database."""
+        return LexicalIndex(PostingsRepository(self.database))
 
     @cached_property
     def index(self) -> SearchIndex:
-        """The search index (embedder, vector store, lexical index)."""
-        return SearchIndex(self.embedder, self.vectors, self.lexical, self.store)
+        """The vector side of the search index (the lexical side is written with the chunks)."""
+        return SearchIndex(self.embedder, self.vectors)
 
     def verify_embedding_model(self) -> None:
         """Refuse to mix vectors of two models: the index must be rebuilt after a change."""
-        recorded = self.store.get_meta(EMBEDDING_MODEL_KEY)
+        recorded = self.meta.get(EMBEDDING_MODEL_KEY)
         current = model_identity(self.settings.embedding_model)
         if recorded is None:
-            self.store.set_meta(EMBEDDING_MODEL_KEY, current)
-        elif recorded != current and self.store.count():
+            self.meta.set(EMBEDDING_MODEL_KEY, current)
+        elif recorded != current and self.articles.count():
             raise ConfigError(
                 f"the index was built with the embedding model {recorded}, not {current}: "
                 "run `newsdesk reindex` to rebuild it with the new model"
@@ -75,7 +112,7 @@ class Container:
 
     def record_embedding_model(self) -> None:
         """Remember which model the (just rebuilt) index was made with."""
-        self.store.set_meta(EMBEDDING_MODEL_KEY, model_identity(self.settings.embedding_model))
+        self.meta.set(EMBEDDING_MODEL_KEY, model_identity(self.settings.embedding_model))
 
     @cached_property
     def fetcher(self) -> HttpFetcher:
@@ -83,24 +120,31 @@ class Container:
         return HttpFetcher(self.settings.fetch_timeout_seconds, self.settings.max_file_bytes)
 
     @cached_property
+    def loader(self) -> SourceLoader:
+        """Reads feeds, pages, files and folders into raw articles."""
+        return SourceLoader(self.fetcher, self.settings.max_file_bytes)
+
+    @cached_property
+    def chunker(self) -> Chunker:
+        """Splits articles into chunk spans."""
+        return Chunker(self.settings.chunk_size, self.settings.chunk_overlap)
+
+    @cached_property
     def pipeline(self) -> IngestPipeline:
         """The ingest pipeline."""
         return IngestPipeline(
-            store=self.store,
-            index=self.index,
-            loader=SourceLoader(self.fetcher, self.settings.max_file_bytes),
-            chunker=Chunker(self.settings.chunk_size, self.settings.chunk_overlap),
+            store=self.articles, index=self.index, loader=self.loader, chunker=self.chunker
         )
 
     @cached_property
     def searcher(self) -> HybridSearcher:
         """Hybrid dense + lexical search."""
-        return HybridSearcher(self.embedder, self.vectors, self.lexical, self.store)
+        return HybridSearcher(self.embedder, self.vectors, self.lexical, self.articles)
 
     @cached_property
     def answerer(self) -> ExtractiveAnswerer | LLMAnswerer:
         """Cited answers: verbatim snippets, or LLM prose over them when NEWSDESK_LLM is set."""
-        extractive = ExtractiveAnswerer(self.searcher, self.lexical, self.store)
+        extractive = ExtractiveAnswerer(self.searcher, self.lexical, self.articles)
         if not self.settings.llm:
             return extractive
         return LLMAnswerer(extractive, self.chat_model)
@@ -116,20 +160,27 @@ class Container:
             raise ConfigError(f"NEWSDESK_LLM={self.settings.llm!r} cannot be used: {exc}") from exc
 
     @cached_property
-    def conversations(self) -> ConversationStore:
-        """Recent turns per chat."""
-        return ConversationStore(self.settings.data_dir / "conversations.sqlite3")
+    def questions(self) -> QuestionService:
+        """Answers, one-shot or in a conversation."""
+        return QuestionService(self.answerer, self.conversations, self.searcher)
 
     @cached_property
-    def service(self) -> NewsService:
-        """The transport-independent service the bot and the console use."""
-        return NewsService(self.answerer, self.conversations, self.store, self.searcher)
+    def browsing(self) -> BrowseService:
+        """Headlines, outlets, counts."""
+        return BrowseService(self.browse, self.searcher)
+
+    @cached_property
+    def admin(self) -> AdminService:
+        """Admin operations."""
+        return AdminService(self.database, self.browse)
 
     def close(self) -> None:
         """Release what was opened."""
         if "fetcher" in self.__dict__:
             self.fetcher.close()
-        if "store" in self.__dict__:
-            self.store.close()
-        if "conversations" in self.__dict__:
-            self.conversations.close()
+        if "searcher" in self.__dict__:
+            self.searcher.close()
+        if "answerer" in self.__dict__:
+            self.answerer.close()
+        if "database" in self.__dict__:
+            self.database.dispose()

@@ -11,11 +11,10 @@ def render_answer(answer: Answer) -> str:
     if answer.citations:
         lines += ["", "Sources:"]
         for numbers, c in answer.sources():
-            date = c.published[:10] or "undated"
             markers = "".join(f"[{n}]" for n in numbers)
-            lines.append(f"{markers} {c.title} — {c.source}, {date}")
-            if c.url:
-                lines.append(f"    {c.url}")
+            lines.append(f"{markers} {c.ref.title} — {c.ref.source}, {c.ref.day}")
+            if c.ref.url:
+                lines.append(f"    {c.ref.url}")
             if c.also:
                 lines.append("    also reported by: " + ", ".join(a.source for a in c.also))
     return "\n".join(lines)

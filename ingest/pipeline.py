@@ -8,13 +8,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
+from core.models import Article, Chunk
 from ingest.chunking import Chunker, chunk_metadata
 from ingest.clean import normalise_text
 from ingest.identity import article_id, content_hash
 from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
-from ingest.models import Article, Chunk, RawArticle
+from ingest.models import RawArticle
 from ingest.report import IngestReport
-from ingest.store import ArticleStore
+from storage.articles import ArticleRepository
 
 MAX_ARTICLE_CHARS = 300_000
 
@@ -26,9 +27,6 @@ class ChunkIndex(Protocol):
 
     def index_chunks(self, article_ids: Sequence[str], chunks: Sequence[Chunk]) -> None:
         """Make ``chunks`` the only indexed chunks of ``article_ids``."""
-
-    def finish(self) -> None:
-        """Called once at the end of every run: bring derived indexes up to date."""
 
     def clear(self) -> None:
         """Empty the index."""
@@ -53,7 +51,7 @@ class IngestPipeline:
 
     def __init__(
         self,
-        store: ArticleStore,
+        store: ArticleRepository,
         index: ChunkIndex,
         loader: SourceLoader,
         chunker: Chunker,
@@ -92,7 +90,6 @@ class IngestPipeline:
                     self._flush(batch, report)
                     batch = _Batch()
             self._flush(batch, report)
-        self._index.finish()  # also repairs a lexical index a crashed run left stale
         report.seconds = time.perf_counter() - started
         return report
 
@@ -116,7 +113,6 @@ class IngestPipeline:
                 self._flush(batch, report, save=False)
                 batch = _Batch()
         self._flush(batch, report, save=False)
-        self._index.finish()
         report.seconds = time.perf_counter() - started
         return report
 

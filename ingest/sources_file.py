@@ -14,7 +14,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 from ingest.pipeline import SourceSpec
 
 _SECTIONS = {"feeds": "url", "pages": "url", "folders": "path", "files": "path"}

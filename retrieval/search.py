@@ -11,16 +11,16 @@ import math
 import re
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
-from ingest.models import Article
-from ingest.store import ArticleStore
+from core.models import Article, ArticleRef
 from retrieval.embeddings import Embedder
 from retrieval.lexical import LexicalIndex
+from retrieval.ports import ArticleSource
 from retrieval.recency import time_intent
 from retrieval.vector_store import VectorStore
 
@@ -30,35 +30,25 @@ SAME_STORY_SIMILARITY = 0.92
 
 
 @dataclass(frozen=True)
-class StoryRef:
-    """Another outlet's copy of a story that is cited once."""
-
-    title: str
-    source: str
-    url: str
-    published: str
-
-
-@dataclass(frozen=True)
 class SearchHit:
-    """A chunk found for a query, with its article's metadata."""
+    """A chunk found for a query: its article and its span (``text == article.text[start:end]``)."""
 
     chunk_id: str
-    article_id: str
-    title: str
-    source: str
-    url: str
-    published: str
+    ref: ArticleRef
     start: int
     end: int
     text: str
     score: float  # fused rank score
     similarity: float  # cosine similarity of the chunk to the query
-    also: tuple[StoryRef, ...] = field(default=())
+    also: tuple[ArticleRef, ...] = field(default=())  # other outlets' copies, cited once
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return asdict(self)
+        return {
+            "chunk_id": self.chunk_id, **self.ref.to_dict(), "start": self.start,
+            "end": self.end, "text": self.text, "score": self.score,
+            "similarity": self.similarity, "also": [r.to_dict() for r in self.also],
+        }
 
 
 @dataclass
@@ -70,20 +60,24 @@ class _Candidate:
     fused: float = 0.0
     similarity: float = 0.0
     vector: np.ndarray | None = None
-    also: list[StoryRef] = field(default_factory=list)
+    also: list[ArticleRef] = field(default_factory=list)
 
 
 class HybridSearcher:
     """Dense + BM25 retrieval over the article store's chunks."""
 
     def __init__(
-        self, embedder: Embedder, vectors: VectorStore, lexical: LexicalIndex, store: ArticleStore
+        self, embedder: Embedder, vectors: VectorStore, lexical: LexicalIndex, store: ArticleSource
     ) -> None:
         self._embedder = embedder
         self._vectors = vectors
         self._lexical = lexical
         self._store = store
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bm25")
+
+    def close(self) -> None:
+        """Stop the lexical search threads."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def search(
         self,
@@ -178,7 +172,7 @@ def _diverse(candidates: list[_Candidate], k: int) -> list[_Candidate]:
             continue
         twin = next((o for o in chosen if o.article.id != c.article.id and _same_story(o, c)), None)
         if twin is not None:
-            ref = _ref(c.article)
+            ref = ArticleRef.of(c.article)
             if ref not in twin.also:
                 twin.also.append(ref)
             continue
@@ -202,16 +196,9 @@ def _same_story(a: _Candidate, b: _Candidate) -> bool:
     return len(words_a) >= 4 and len(words_a & words_b) / len(words_a | words_b) >= 0.8
 
 
-def _ref(article: Article) -> StoryRef:
-    return StoryRef(article.title, article.source, article.url,
-                    article.published.isoformat() if article.published else "")
-
-
 def _to_hit(c: _Candidate) -> SearchHit:
-    a = c.article
     return SearchHit(
-        chunk_id=c.chunk_id, article_id=a.id, title=a.title, source=a.source, url=a.url,
-        published=a.published.isoformat() if a.published else "", start=c.start, end=c.end,
-        text=a.text[c.start : c.end], score=round(c.fused, 6), similarity=round(c.similarity, 4),
-        also=tuple(c.also),
+        chunk_id=c.chunk_id, ref=ArticleRef.of(c.article), start=c.start, end=c.end,
+        text=c.article.text[c.start : c.end], score=round(c.fused, 6),
+        similarity=round(c.similarity, 4), also=tuple(c.also),
     )

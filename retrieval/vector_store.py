@@ -12,8 +12,8 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from ingest.errors import ConfigError, IndexError_
-from ingest.models import Chunk
+from core.errors import ConfigError, SearchIndexError
+from core.models import Chunk
 
 COLLECTION = "newsdesk_chunks"
 
@@ -35,7 +35,7 @@ def connect_chroma(chroma_url: str, persist_dir: Path) -> Any:
         )
         client.heartbeat()
     except Exception as exc:  # chroma raises assorted transport errors
-        raise IndexError_(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
+        raise SearchIndexError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
     return client
 
 
@@ -54,7 +54,9 @@ class VectorStore:
                 self._name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
             )
         except Exception as exc:
-            raise IndexError_(f"cannot open the Chroma collection {self._name}: {exc}") from exc
+            raise SearchIndexError(
+                f"cannot open the Chroma collection {self._name}: {exc}"
+            ) from exc
 
     def replace(
         self, article_ids: Sequence[str], chunks: Sequence[Chunk], embeddings: np.ndarray
@@ -73,7 +75,7 @@ class VectorStore:
                     metadatas=[{**c.metadata, "start": c.start, "end": c.end} for c in batch],
                 )
         except Exception as exc:
-            raise IndexError_(f"writing to the vector store failed: {exc}") from exc
+            raise SearchIndexError(f"writing to the vector store failed: {exc}") from exc
 
     def nearest(
         self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
@@ -85,7 +87,7 @@ class VectorStore:
                 include=["embeddings"],
             )
         except Exception as exc:
-            raise IndexError_(f"vector search failed: {exc}") from exc
+            raise SearchIndexError(f"vector search failed: {exc}") from exc
         return {
             chunk_id: np.asarray(vector, dtype=np.float32)
             for chunk_id, vector in zip(result["ids"][0], result["embeddings"][0], strict=True)
@@ -98,18 +100,34 @@ class VectorStore:
         try:
             got = self._collection.get(ids=chunk_ids, include=["embeddings"])
         except Exception as exc:
-            raise IndexError_(f"reading vectors failed: {exc}") from exc
+            raise SearchIndexError(f"reading vectors failed: {exc}") from exc
         return {
             chunk_id: np.asarray(vector, dtype=np.float32)
             for chunk_id, vector in zip(got["ids"], got["embeddings"], strict=True)
         }
+
+    def documents(self, chunk_ids: list[str]) -> dict[str, str]:
+        """Stored texts of the given chunks (missing ids are left out)."""
+        try:
+            got = self._collection.get(ids=chunk_ids, include=["documents"])
+        except Exception as exc:
+            raise SearchIndexError(f"reading chunks failed: {exc}") from exc
+        return dict(zip(got["ids"], got["documents"], strict=True))
+
+    def ids_containing(self, fragment: str) -> list[str]:
+        """Ids of the chunks whose text contains ``fragment``."""
+        try:
+            got = self._collection.get(where_document={"$contains": fragment}, include=[])
+        except Exception as exc:
+            raise SearchIndexError(f"reading chunks failed: {exc}") from exc
+        return list(got["ids"])
 
     def count(self) -> int:
         """Number of chunks in the collection."""
         try:
             return int(self._collection.count())
         except Exception as exc:
-            raise IndexError_(f"the vector store is unavailable: {exc}") from exc
+            raise SearchIndexError(f"the vector store is unavailable: {exc}") from exc
 
     def clear(self) -> None:
         """Drop and recreate the collection (before a full rebuild)."""

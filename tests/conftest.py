@@ -1,4 +1,9 @@
-"""Shared fixtures: a clean environment, one embedding model per session, temp containers."""
+"""Shared fixtures: a clean environment, one embedding model per session, temp containers.
+
+Fixtures that take ``database_url`` run every test twice: on SQLite and on PostgreSQL. The
+PostgreSQL cases skip with a one-line reason when no server answers and
+NEWSDESK_TEST_DATABASE_URL is unset (with it set, an unreachable server is a failure).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import pytest
 from bot.container import Container
 from bot.settings import Settings
 from retrieval.embeddings import Embedder, bundled_model_path
+from tests.support import databases
 
 REPO = Path(__file__).resolve().parents[1]
 NEWSDATA = REPO.parent / "shared" / "newsdata"
@@ -34,10 +40,48 @@ def embedder() -> Embedder:
     return model
 
 
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A PostgreSQL database created for this test session, or a skip."""
+    server = databases.server_url()
+    problem = databases.server_answers(server)
+    if problem is not None:
+        if databases.CONFIGURED_SERVER:
+            pytest.fail(f"NEWSDESK_TEST_DATABASE_URL does not answer: {problem}")
+        pytest.skip(f"no PostgreSQL server at 127.0.0.1:5432 ({problem})")
+    with databases.session_database(server) as url:
+        yield url
+
+
+def backend_url(request: pytest.FixtureRequest, backend: str) -> Iterator[str]:
+    """"" (SQLite in the data dir) or a fresh PostgreSQL schema's URL."""
+    if backend == "sqlite":
+        yield ""
+        return
+    with databases.fresh_schema(request.getfixturevalue("postgres_database")) as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """NEWSDESK_DATABASE_URL for a fresh database, once per backend."""
+    yield from backend_url(request, request.param)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Like database_url, shared by a module's tests (for fixtures that ingest once)."""
+    yield from backend_url(request, request.param)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings pointing at a fresh data dir."""
-    return Settings(data_dir=tmp_path / "data", chunk_size=400, chunk_overlap=60)
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """Settings pointing at a fresh data dir and a fresh database."""
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, chunk_size=400,
+                    chunk_overlap=60)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.cli.progress import ProgressBar
 from bot.container import Container
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR, SAMPLES_NAME
 from ingest.sources_file import read_sources_file
@@ -88,7 +88,7 @@ def run_reindex(args: argparse.Namespace, container: Container) -> int:
 
 def run_stats(args: argparse.Namespace, container: Container) -> int:
     """Print store and index counts."""
-    stats = container.store.stats()
+    stats = container.browsing.stats()
     data = {
         "articles": stats.articles,
         "chunks": stats.chunks,

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot.cli import bot_commands, ingest_commands, query_commands
+from bot.cli import bot_commands, db_commands, ingest_commands, query_commands
 from bot.container import Container
 from bot.settings import Settings
-from ingest.errors import NewsdeskError
+from core.errors import NewsdeskError
 
 log = logging.getLogger("newsdesk")
 
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_commands.add_parsers(commands)
     query_commands.add_parsers(commands)
     bot_commands.add_parsers(commands)
+    db_commands.add_parsers(commands)
     return parser
 
 
@@ -38,7 +39,7 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3", "trafilatura",
-                  "htmldate", "transformers", "huggingface_hub", "bm25s"):
+                  "htmldate", "transformers", "huggingface_hub", "bm25s", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsdesk: invalid configuration:\n{exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    container = Container(settings)
+    container = Container(settings, migrate_on_open=getattr(args, "migrate_on_open", True))
     try:
         return int(args.handler(args, container))
     except NewsdeskError as exc:

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from bot.container import Container
 from bot.render_text import render_answer
+from core.errors import ConfigError
 from ingest.dates import parse_published
-from ingest.errors import ConfigError
 
 CONSOLE_CHAT = "console"
 
@@ -55,7 +55,7 @@ def run_search(args: argparse.Namespace, container: Container) -> int:
     """Print the top chunks for a query."""
     since = _since(args.since)
     container.verify_embedding_model()
-    hits = container.searcher.search(args.query, k=max(1, args.k), since=since)
+    hits = container.questions.passages(args.query, k=max(1, args.k), since=since)
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False))
         return 0
@@ -63,10 +63,10 @@ def run_search(args: argparse.Namespace, container: Container) -> int:
         print("No matching articles. Ingest some news first: newsdesk ingest --samples")
         return 0
     for rank, hit in enumerate(hits, start=1):
-        date = hit.published[:10] or "undated"
-        print(f"[{rank}] {hit.title} — {hit.source}, {date} (score {hit.score:.2f})")
-        if hit.url:
-            print(f"    {hit.url}")
+        ref = hit.ref
+        print(f"[{rank}] {ref.title} — {ref.source}, {ref.day} (score {hit.score:.2f})")
+        if ref.url:
+            print(f"    {ref.url}")
         print(f"    {' '.join(hit.text.split())[:300]}")
     return 0
 
@@ -79,10 +79,10 @@ def run_ask(args: argparse.Namespace, container: Container) -> int:
     if args.question == "-":
         for line in sys.stdin:
             if line.strip():
-                answer = container.answerer.answer(line.strip(), k=k, since=since)
+                answer = container.questions.answer(line, k=k, since=since)
                 print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
         return 0
-    answer = container.answerer.answer(args.question, k=k, since=since)
+    answer = container.questions.answer(args.question, k=k, since=since)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
@@ -93,7 +93,7 @@ def run_ask(args: argparse.Namespace, container: Container) -> int:
 def run_chat(args: argparse.Namespace, container: Container) -> int:
     """Read questions from the console until EOF or /quit; follow-ups keep their context."""
     container.verify_embedding_model()
-    service = container.service
+    service = container.questions
     service.forget(CONSOLE_CHAT)
     interactive = sys.stdin.isatty()
     if interactive:

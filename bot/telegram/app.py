@@ -8,20 +8,17 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationBuilder,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.container import Container
 from bot.rate_limit import RateLimiter
 from bot.settings import Settings
-from bot.telegram.handlers import NewsBot, on_error
-from ingest.errors import ConfigError
+from bot.telegram.admin import AdminHandlers
+from bot.telegram.browsing import BrowsingHandlers
+from bot.telegram.fallbacks import fallback_handlers, on_error
+from bot.telegram.questions import QuestionHandlers
+from bot.telegram.throttle import THROTTLE_GROUP, throttle_handlers
+from core.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -33,55 +30,54 @@ COMMANDS = [
     BotCommand("help", "What I can do"),
 ]
 WEBHOOK_PATH = "telegram"
+# PTB's AIORateLimiter owns flood control: it paces requests under Telegram's limits and, on a
+# 429, waits out retry_after and retries, up to this many times per request.
+FLOOD_RETRIES = 10
 
 
 def build_application(
     settings: Settings, container: Container, concurrent: bool = True
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The bot, wired to the container's service; ``concurrent=False`` is the bench baseline."""
-    if not settings.telegram_token:
+    """The bot, wired to the container's services; ``concurrent=False`` is the bench baseline."""
+    token = settings.telegram_token.get_secret_value()
+    if not token:
         raise ConfigError(
             "NEWSDESK_TELEGRAM_TOKEN is not set: create a bot with @BotFather and put its token "
             "in .env (see README)"
         )
+    admin = AdminHandlers(container.admin, settings.admin_ids)
+
+    async def register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        await app.bot.set_my_commands(COMMANDS)
+        await admin.register_menus(app.bot, COMMANDS)
+
     app = (
         ApplicationBuilder()
-        .token(settings.telegram_token)
+        .token(token)
         .base_url(settings.telegram_api_url)
         .concurrent_updates(64 if concurrent else False)
-        .rate_limiter(AIORateLimiter(max_retries=8))
+        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
         .connection_pool_size(64)
         .pool_timeout(30)
-        .post_init(_register_commands)
+        .post_init(register_commands)
         .build()
     )
-    news = NewsBot(container.service, RateLimiter(settings.rate_limit_per_minute))
-    only_new = filters.UpdateType.MESSAGE
-    app.add_handler(CommandHandler("start", news.start, filters=only_new))
-    app.add_handler(CommandHandler("help", news.help, filters=only_new))
-    app.add_handler(CommandHandler("ask", news.ask_command, filters=only_new))
-    app.add_handler(CommandHandler("latest", news.latest, filters=only_new))
-    app.add_handler(CommandHandler("sources", news.sources, filters=only_new))
-    app.add_handler(CommandHandler("new", news.new_conversation, filters=only_new))
-    app.add_handler(MessageHandler(only_new & filters.COMMAND, news.unknown_command))
-    private = only_new & filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(private & filters.TEXT, news.private_text))
-    app.add_handler(MessageHandler(private & ~filters.TEXT, news.not_text))
-    app.add_handler(MessageHandler(only_new & filters.ChatType.GROUPS & filters.TEXT,
-                                   news.group_text))
+    app.add_handlers(throttle_handlers(RateLimiter(settings.rate_limit_per_minute)),
+                     group=THROTTLE_GROUP)
+    for feature in (QuestionHandlers(container.questions),
+                    BrowsingHandlers(container.browsing), admin):
+        app.add_handlers(feature.handlers())
+    app.add_handlers(fallback_handlers())  # last: what no feature took
     app.add_error_handler(on_error)
     return app
 
 
-async def _register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await app.bot.set_my_commands(COMMANDS)
-
-
 def webhook_secret(settings: Settings) -> str:
     """The secret Telegram must send with every webhook update."""
-    if settings.webhook_secret:
-        return settings.webhook_secret
-    return hashlib.sha256(f"newsdesk:{settings.telegram_token}".encode()).hexdigest()[:48]
+    if settings.webhook_secret.get_secret_value():
+        return settings.webhook_secret.get_secret_value()
+    token = settings.telegram_token.get_secret_value()
+    return hashlib.sha256(f"newsdesk:{token}".encode()).hexdigest()[:48]
 
 
 def run_bot(settings: Settings, container: Container) -> None:

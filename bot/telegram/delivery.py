@@ -1,7 +1,9 @@
 """Sending replies so none is dropped: split under 4096, retry network errors with backoff.
 
-429 ``retry_after`` is honoured by PTB's AIORateLimiter (configured in app.py), which waits and
-retries; this module retries the transient network failures on top of it.
+Flood control has one owner, PTB's AIORateLimiter (configured in app.py): it paces requests and
+waits out every 429's ``retry_after`` before retrying. This module retries only what that does
+not: transient network failures and 5xx answers, with exponential backoff. A 429 that outlasts
+the limiter's retries, or a bad request, is raised to the error handler.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import TypeVar
 
 from telegram import Bot, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.telegram.render import split_message
 
@@ -23,18 +25,11 @@ ATTEMPTS = 6
 
 
 async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
-    """Run ``call``; retry network errors (not bad requests) and flood waits, with backoff."""
+    """Run ``call``; retry network errors (not bad requests, not flood waits) with backoff."""
     delay = 0.5
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return await call()
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
-            if attempt == ATTEMPTS:
-                raise
-            log.warning("%s: flood control, waiting %.1fs", what, seconds)
-            await asyncio.sleep(seconds)
         except BadRequest:
             raise
         except NetworkError as exc:

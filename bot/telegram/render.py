@@ -6,15 +6,11 @@ import re
 from collections.abc import Sequence
 from html import escape
 
+from core.models import ArticleRef
 from retrieval.answer import Answer
-from retrieval.search import StoryRef
 
 TELEGRAM_LIMIT = 4096
 _TAG = re.compile(r"(<[^>]+>)")
-
-
-def _date(published: str) -> str:
-    return published[:10] or "undated"
 
 
 def _link(title: str, url: str) -> str:
@@ -30,26 +26,29 @@ def answer_html(answer: Answer) -> str:
         lines = ["I found nothing about that in the news I have."]
         if answer.related:
             lines += ["", "<b>The closest stories I have:</b>"]
-            lines += [f"• {_link(r.title, r.url)} — {escape(r.source)}, {_date(r.published)}"
-                      for r in answer.related]
+            lines += [f"• {_ref_line(r)}" for r in answer.related]
         return "\n".join(lines)
     body = escape(answer.answer)
     parts = [body, "", "<b>Sources</b>"]
     for numbers, c in answer.sources():
         markers = "".join(f"[{n}]" for n in numbers)
-        line = f"{markers} {_link(c.title, c.url)} — {escape(c.source)}, {_date(c.published)}"
+        line = f"{markers} {_ref_line(c.ref)}"
         if c.also:
             line += " (also: " + ", ".join(escape(a.source) for a in c.also) + ")"
         parts.append(line)
     return "\n".join(parts)
 
 
-def headlines_html(title: str, stories: Sequence[StoryRef]) -> str:
+def headlines_html(title: str, stories: Sequence[ArticleRef]) -> str:
     """A titled list of linked headlines."""
     lines = [f"<b>{escape(title)}</b>"]
-    lines += [f"• {_link(s.title, s.url)} — {escape(s.source)}, {_date(s.published)}"
-              for s in stories]
+    lines += [f"• {_ref_line(s)}" for s in stories]
     return "\n".join(lines)
+
+
+def _ref_line(ref: ArticleRef) -> str:
+    """Linked headline — outlet, day."""
+    return f"{_link(ref.title, ref.url)} — {escape(ref.source)}, {ref.day}"
 
 
 def visible_length(text: str) -> int:

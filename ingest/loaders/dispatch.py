@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from core.errors import SourceError
 from ingest.decoding import check_size, decode_text, maybe_gunzip
-from ingest.errors import SourceError
 from ingest.fetch import Fetcher
 from ingest.loaders.base import ItemFailure, LoadEvent, LoadWarning
 from ingest.loaders.feed_parsing import is_json_feed

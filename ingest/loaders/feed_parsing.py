@@ -9,8 +9,8 @@ from typing import Any
 
 import feedparser
 
+from core.errors import ExtractionError
 from ingest.dates import parse_published
-from ingest.errors import ExtractionError
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+from core.errors import SourceError
 from ingest.decoding import decode_text
-from ingest.errors import SourceError
 from ingest.fetch import Fetcher
 from ingest.html_text import html_to_text
 from ingest.loaders.base import ItemFailure, LoadEvent, LoadWarning

@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 import trafilatura
 
+from core.errors import ExtractionError
 from ingest.dates import parse_published
-from ingest.errors import ExtractionError
 from ingest.models import RawArticle
 
 MIN_ARTICLE_CHARS = 200

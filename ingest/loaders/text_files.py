@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from core.errors import ExtractionError
 from ingest.clean import clean_body, split_headline
 from ingest.dates import parse_published
-from ingest.errors import ExtractionError
 from ingest.models import RawArticle
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<head>.*?)\n---[ \t]*\n", re.DOTALL)

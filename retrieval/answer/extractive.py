@@ -8,13 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from ingest.store import ArticleStore
+from core.models import ArticleRef
+from core.terms import tokenize
 from retrieval.answer.followup import query_context
 from retrieval.answer.models import Answer, Citation, Turn
 from retrieval.answer.verify import verified
 from retrieval.lexical import LexicalIndex
-from retrieval.search import HybridSearcher, SearchHit, StoryRef
-from retrieval.text import sentence_spans, tokenize
+from retrieval.ports import ArticleSource
+from retrieval.search import HybridSearcher, SearchHit
+from retrieval.text import sentence_spans
 
 MIN_SNIPPET = 25
 MAX_SNIPPET = 480  # a quote takes the following sentences too while it stays this short
@@ -58,7 +60,7 @@ class ExtractiveAnswerer:
         self,
         searcher: HybridSearcher,
         lexical: LexicalIndex,
-        store: ArticleStore,
+        store: ArticleSource,
         thresholds: Thresholds | None = None,
     ) -> None:
         self._searcher = searcher
@@ -94,6 +96,9 @@ class ExtractiveAnswerer:
             return not_found(question, hits)
         return Answer(question=question, found=True, answer=quote_lines(citations),
                       citations=tuple(citations))
+
+    def close(self) -> None:
+        """Nothing of its own to release (the searcher is closed by its owner)."""
 
     def _relevant(self, question: str, hits: Sequence[SearchHit]) -> bool:
         t = self._thresholds
@@ -142,7 +147,7 @@ class ExtractiveAnswerer:
                 if len(chosen) == k:
                     break
                 start, end = _span(sentence)
-                same = [c for c in chosen if c[2].hit.article_id == sentence.hit.article_id]
+                same = [c for c in chosen if c[2].hit.ref == sentence.hit.ref]
                 overlapping = any(
                     c[2].hit.start + c[0] < sentence.hit.start + end
                     and sentence.hit.start + start < c[2].hit.start + c[1]
@@ -185,8 +190,7 @@ def _span(sentence: _Sentence) -> tuple[int, int]:
 def _citation(n: int, sentence: _Sentence, start: int, end: int) -> Citation:
     hit = sentence.hit
     return Citation(
-        n=n, article_id=hit.article_id, title=hit.title, source=hit.source, url=hit.url,
-        published=hit.published, snippet=hit.text[start:end], start=hit.start + start,
+        n=n, ref=hit.ref, snippet=hit.text[start:end], start=hit.start + start,
         end=hit.start + end, also=hit.also,
     )
 
@@ -201,17 +205,16 @@ def quote_lines(citations: Sequence[Citation]) -> str:
 
 def not_found(question: str, hits: Sequence[SearchHit]) -> Answer:
     """The honest answer: nothing relevant, and what the news does cover nearby."""
-    related: list[StoryRef] = []
+    related: list[ArticleRef] = []
     for hit in hits:
-        ref = StoryRef(hit.title, hit.source, hit.url, hit.published)
-        if ref not in related:
-            related.append(ref)
+        if hit.ref not in related:
+            related.append(hit.ref)
         if len(related) == 3:
             break
     text = "I found nothing about that in the news I have."
     if related:
         text += " The closest stories I have: " + "; ".join(
-            f"“{r.title}” ({r.source}{', ' + r.published[:10] if r.published else ''})"
+            f"“{r.title}” ({r.source}{', ' + r.day if r.published else ''})"
             for r in related
         ) + "."
     return Answer(question=question, found=False, answer=text, related=tuple(related))

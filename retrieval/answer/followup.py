@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.terms import tokenize
 from retrieval.answer.models import Turn
-from retrieval.text import tokenize
 
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|also|so|then|what about|how about|what of|any more|more on)\b"

@@ -97,9 +97,14 @@ class LLMAnswerer:
         return Answer(question=question, found=True, answer=renumber(prose, order),
                       citations=citations, mode="llm")
 
+    def close(self) -> None:
+        """Stop the model's worker threads (a call still running is not waited for)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._extractive.close()
+
     def _ask_model(self, question: str, citations: Sequence[Citation]) -> str:
         passages = "\n".join(
-            f"[{c.n}] ({c.title} — {c.source}, {c.published[:10] or 'undated'}) {c.snippet}"
+            f"[{c.n}] ({c.ref.title} — {c.ref.source}, {c.ref.day}) {c.snippet}"
             for c in citations
         )
         reply = self._model.invoke([

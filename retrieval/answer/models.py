@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from retrieval.search import StoryRef
+from core.models import ArticleRef, Turn
 
 
 @dataclass(frozen=True)
@@ -13,15 +13,19 @@ class Citation:
     """A numbered source: ``snippet == article.text[start:end]``, checked before it is shown."""
 
     n: int
-    article_id: str
-    title: str
-    source: str
-    url: str
-    published: str
+    ref: ArticleRef
     snippet: str
     start: int
     end: int
-    also: tuple[StoryRef, ...] = ()
+    also: tuple[ArticleRef, ...] = ()  # other outlets' copies of the same story
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape (see docs/answer-json.md)."""
+        data: dict[str, Any] = {"n": self.n, **self.ref.to_dict(), "snippet": self.snippet,
+                                "start": self.start, "end": self.end}
+        if self.also:
+            data["also"] = [r.to_dict() for r in self.also]
+        return data
 
 
 @dataclass(frozen=True)
@@ -32,31 +36,26 @@ class Answer:
     found: bool
     answer: str
     citations: tuple[Citation, ...] = ()
-    related: tuple[StoryRef, ...] = ()  # closest stories, offered when nothing was found
+    related: tuple[ArticleRef, ...] = ()  # closest stories, offered when nothing was found
     mode: str = "extractive"  # or "llm"
 
     def sources(self) -> list[tuple[list[int], Citation]]:
         """Each cited article once, with every marker that points at it, in order."""
         grouped: dict[str, tuple[list[int], Citation]] = {}
         for citation in self.citations:
-            numbers, _ = grouped.setdefault(citation.article_id, ([], citation))
+            numbers, _ = grouped.setdefault(citation.ref.article_id, ([], citation))
             numbers.append(citation.n)
         return list(grouped.values())
 
     def to_dict(self) -> dict[str, Any]:
-        """The public JSON shape (see DESIGN.md)."""
-        data = asdict(self)
-        for citation in data["citations"]:
-            if not citation["also"]:
-                del citation["also"]
-        if not data["related"]:
-            del data["related"]
+        """The public JSON shape (see docs/answer-json.md)."""
+        data: dict[str, Any] = {
+            "question": self.question, "found": self.found, "answer": self.answer,
+            "citations": [c.to_dict() for c in self.citations], "mode": self.mode,
+        }
+        if self.related:
+            data["related"] = [r.to_dict() for r in self.related]
         return data
 
 
-@dataclass(frozen=True)
-class Turn:
-    """One question and the articles its answer cited, for follow-up questions."""
-
-    question: str
-    article_ids: tuple[str, ...] = field(default=())
+__all__ = ["Answer", "Citation", "Turn"]

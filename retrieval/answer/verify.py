@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from ingest.store import ArticleStore
 from retrieval.answer.models import Citation
+from retrieval.ports import ArticleSource
 
 log = logging.getLogger(__name__)
 
@@ -18,12 +18,12 @@ def is_verbatim(citation: Citation, article_text: str) -> bool:
     )
 
 
-def verified(citations: Sequence[Citation], store: ArticleStore) -> list[Citation]:
+def verified(citations: Sequence[Citation], store: ArticleSource) -> list[Citation]:
     """The citations whose snippets are verbatim spans of their stored articles."""
-    articles = store.get_many(sorted({c.article_id for c in citations}))
+    articles = store.get_many(sorted({c.ref.article_id for c in citations}))
     kept = []
     for citation in citations:
-        article = articles.get(citation.article_id)
+        article = articles.get(citation.ref.article_id)
         if article is not None and is_verbatim(citation, article.text):
             kept.append(citation)
         else:

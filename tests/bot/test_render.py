@@ -1,9 +1,12 @@
+from dataclasses import replace
+from datetime import UTC, datetime
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.telegram.render import answer_html, split_message, visible_length
+from core.models import ArticleRef
 from retrieval.answer import Answer, Citation
-from retrieval.search import StoryRef
 from tests.support.fake_bot_api import check_html
 
 texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]),
@@ -11,9 +14,10 @@ texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", 
 
 
 def citation(n: int, title: str, snippet: str) -> Citation:
-    return Citation(n=n, article_id="a", title=title, source="Wire <&> Co", url="https://x.example/?a=1&b=2",
-                    published="2026-01-12T00:00:00+00:00", snippet=snippet, start=0,
-                    end=len(snippet), also=(StoryRef("t", "Other & Co", "u", ""),))
+    ref = ArticleRef("a", title, "Wire <&> Co", "https://x.example/?a=1&b=2",
+                     datetime(2026, 1, 12, tzinfo=UTC))
+    return Citation(n=n, ref=ref, snippet=snippet, start=0, end=len(snippet),
+                    also=(ArticleRef("b", "t", "Other & Co", "u", None),))
 
 
 @settings(max_examples=60, deadline=None)
@@ -58,8 +62,8 @@ def test_a_single_huge_tagged_line_is_split_with_tags_reopened() -> None:
 
 def test_an_article_cited_twice_is_listed_once_with_both_markers() -> None:
     first = citation(1, "Same story", "First quote.")
-    second = Citation(**{**first.__dict__, "n": 2, "snippet": "Second quote."})
-    other = Citation(**{**first.__dict__, "n": 3, "article_id": "b", "title": "Other story"})
+    second = replace(first, n=2, snippet="Second quote.")
+    other = replace(first, n=3, ref=replace(first.ref, article_id="b", title="Other story"))
     rendered = answer_html(Answer("q", True, "“First quote.” [1]\n“Second quote.” [2]",
                                   (first, second, other)))
     assert rendered.count("Same story") == 1 and "[1][2] <a href" in rendered

@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from ingest.errors import ConfigError
+from core.errors import ConfigError
+from storage.database import parse_database_url
 
 ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
 
@@ -16,7 +17,7 @@ def test_environment_prefix_and_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.admin_ids == [12, 34]
     assert settings.data_dir == Path("/tmp/nd")
     assert settings.sources_file is None
-    assert settings.sqlite_path == Path("/tmp/nd/newsdesk.sqlite3")
+    assert settings.database_address == "sqlite:////tmp/nd/newsdesk.sqlite3"
 
 
 def test_dotenv_file_is_read(tmp_path: Path) -> None:
@@ -25,10 +26,20 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
     assert settings.llm == "fake:model" and settings.chunk_size == 500
 
 
-def test_database_url_must_be_sqlite() -> None:
-    assert Settings(database_url="sqlite:////var/nd.db").sqlite_path == Path("/var/nd.db")
-    with pytest.raises(ConfigError, match="sqlite"):
-        _ = Settings(database_url="postgres://x").sqlite_path
+def test_database_url_names_sqlite_or_postgresql() -> None:
+    assert Settings(database_url="sqlite:////var/nd.db").database_address == "sqlite:////var/nd.db"
+    assert parse_database_url("postgres://u@db/news").drivername == "postgresql+psycopg"
+    assert parse_database_url("postgresql://u@db/news").drivername == "postgresql+psycopg"
+    with pytest.raises(ConfigError, match=r"SQLite .* or PostgreSQL"):
+        parse_database_url("mysql://u@db/news")
+    with pytest.raises(ConfigError, match="not a database URL"):
+        parse_database_url("no scheme here")
+
+
+def test_secrets_never_print() -> None:
+    settings = Settings(telegram_token="123:SECRET", webhook_secret="hush")
+    assert "SECRET" not in repr(settings) and "hush" not in str(settings.model_dump())
+    assert settings.telegram_token.get_secret_value() == "123:SECRET"
 
 
 def test_every_setting_is_documented_in_env_example() -> None:

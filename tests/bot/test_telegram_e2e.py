@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from bot.container import Container
 from bot.settings import Settings
@@ -37,24 +39,35 @@ def api() -> Iterator[FakeBotAPI]:
     server.stop()
 
 
+@dataclass(frozen=True)
+class NewsData:
+    """A data dir and a database holding the sample articles."""
+
+    data_dir: Path
+    database_url: str
+
+
 @pytest.fixture(scope="module")
-def news_dir(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("bot") / "data"
-    container = Container(Settings(data_dir=data), embedder=embedder)
+def news_dir(
+    embedder: Embedder, tmp_path_factory: pytest.TempPathFactory, module_database_url: str
+) -> NewsData:
+    news = NewsData(tmp_path_factory.mktemp("bot") / "data", module_database_url)
+    container = Container(Settings(data_dir=news.data_dir, database_url=news.database_url),
+                          embedder=embedder)
     container.pipeline.run([SourceSpec(str(SAMPLES_DIR))])
     container.close()
-    return data
+    return news
 
 
-def make_settings(api: FakeBotAPI, data: Path, **extra: Any) -> Settings:
-    return Settings(data_dir=data, telegram_token=api.token, telegram_api_url=api.base_url,
-                    **extra)
+def make_settings(api: FakeBotAPI, news: NewsData, **extra: Any) -> Settings:
+    return Settings(data_dir=news.data_dir, database_url=news.database_url,
+                    telegram_token=api.token, telegram_api_url=api.base_url, **extra)
 
 
 @pytest.fixture
-async def bot(api: FakeBotAPI, news_dir: Path, embedder: Embedder) -> AsyncIterator[Container]:
-    container = Container(make_settings(api, news_dir, rate_limit_per_minute=30),
-                          embedder=embedder)
+async def bot(api: FakeBotAPI, news_dir: NewsData, embedder: Embedder) -> AsyncIterator[Container]:
+    container = Container(make_settings(api, news_dir, rate_limit_per_minute=30,
+                                        admin_ids=[ADMIN]), embedder=embedder)
     app = build_application(container.settings, container)
     async with app:
         await app.post_init(app)  # type: ignore[misc]  # what run_polling does after initialize
@@ -64,6 +77,9 @@ async def bot(api: FakeBotAPI, news_dir: Path, embedder: Embedder) -> AsyncItera
         await app.updater.stop()
         await app.stop()
     container.close()
+
+
+ADMIN = 90
 
 
 def replies(api: FakeBotAPI, chat_id: int) -> list[str]:
@@ -79,12 +95,27 @@ async def wait_replies(api: FakeBotAPI, chat_id: int, count: int = 1,
 
 
 async def test_start_registers_commands_and_gives_examples(bot: Container, api: FakeBotAPI) -> None:
-    [commands] = api.sent("setMyCommands")
+    [commands] = [m for m in api.sent("setMyCommands") if "scope" not in m]
     assert {c["command"] for c in commands["commands"]} >= {"ask", "latest", "sources", "help"}
     api.push(private_message(11, "/start"))
     [text] = await wait_replies(api, 11)
     assert "newsdesk" in text and text.count("What is the latest on") == 3
     assert "Lee heads to Nara" in text
+
+
+async def test_admin_commands_are_gated_by_user(bot: Container, api: FakeBotAPI) -> None:
+    menus = api.sent("setMyCommands")
+    everyone = [m for m in menus if "scope" not in m]
+    [admin_menu] = [m for m in menus if "scope" in m]
+    assert "status" not in {c["command"] for c in everyone[0]["commands"]}
+    assert "status" in {c["command"] for c in admin_menu["commands"]}
+    assert admin_menu["scope"]["chat_id"] == ADMIN
+    api.push(private_message(ADMIN, "/status"))
+    [status] = await wait_replies(api, ADMIN)
+    assert "articles: 6" in status and "schema" in status
+    api.push(private_message(91, "/status"))
+    [refused] = await wait_replies(api, 91)
+    assert "for newsdesk's admins" in refused
 
 
 async def test_question_is_answered_with_citations(bot: Container, api: FakeBotAPI) -> None:
@@ -165,7 +196,9 @@ async def test_latest_and_sources(bot: Container, api: FakeBotAPI) -> None:
     assert "Newsdesk Sample Wire — 6 articles" in outlets
 
 
-async def test_rate_limit_is_polite(api: FakeBotAPI, news_dir: Path, embedder: Embedder) -> None:
+async def test_rate_limit_is_polite(
+    api: FakeBotAPI, news_dir: NewsData, embedder: Embedder
+) -> None:
     container = Container(make_settings(api, news_dir, rate_limit_per_minute=2),
                           embedder=embedder)
     app = build_application(container.settings, container)
@@ -188,7 +221,7 @@ def _free_port() -> int:
 
 
 async def test_webhook_mode_receives_an_update(
-    api: FakeBotAPI, news_dir: Path, embedder: Embedder
+    api: FakeBotAPI, news_dir: NewsData, embedder: Embedder
 ) -> None:
     port = _free_port()
     settings = make_settings(api, news_dir, webhook_url=f"http://127.0.0.1:{port}/{WEBHOOK_PATH}")
@@ -215,19 +248,20 @@ async def test_webhook_mode_receives_an_update(
 
 
 async def test_rejected_token_and_missing_token_are_clear_errors(
-    api: FakeBotAPI, news_dir: Path
+    api: FakeBotAPI, news_dir: NewsData
 ) -> None:
     from telegram.error import InvalidToken
 
-    from ingest.errors import ConfigError
+    from core.errors import ConfigError
 
-    settings = Settings(data_dir=news_dir, telegram_token="999:WRONG",
-                        telegram_api_url=api.base_url)
+    settings = make_settings(api, news_dir).model_copy(
+        update={"telegram_token": SecretStr("999:WRONG")})
     app = build_application(settings, Container(settings))
     with pytest.raises(InvalidToken):
         await app.initialize()
     with pytest.raises(ConfigError, match="NEWSDESK_TELEGRAM_TOKEN"):
-        build_application(Settings(data_dir=news_dir), Container(Settings(data_dir=news_dir)))
+        plain = Settings(data_dir=news_dir.data_dir, database_url=news_dir.database_url)
+        build_application(plain, Container(plain))
 
 
 def test_every_reply_is_valid_telegram_html(api: FakeBotAPI) -> None:

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
+from core.models import Article
 from ingest.identity import article_id, content_hash
-from ingest.models import Article
 
 
 def make_article(text: str, title: str = "A headline", url: str = "https://t.example/a") -> Article:

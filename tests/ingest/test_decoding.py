@@ -2,8 +2,8 @@ import gzip
 
 import pytest
 
+from core.errors import ExtractionError
 from ingest.decoding import check_size, decode_text, looks_binary, maybe_gunzip
-from ingest.errors import ExtractionError
 
 
 def test_utf8_decodes_without_warning() -> None:

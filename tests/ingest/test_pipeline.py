@@ -1,4 +1,4 @@
-"""The pipeline against the real model, embedded Chroma and SQLite."""
+"""The pipeline against the real model, embedded Chroma, and SQLite or PostgreSQL."""
 
 from collections.abc import Sequence
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.container import Container
-from ingest.models import Chunk
+from core.models import Chunk
 from ingest.pipeline import IngestPipeline, SourceSpec
 
 STORY = """---
@@ -34,13 +34,13 @@ def paragraphs(topic: str, n: int = 6) -> str:
 
 
 def assert_index_matches_store(container: Container) -> None:
-    store = container.store
+    store = container.articles
     assert store.pending_ids() == []
     assert container.vectors.count() == store.chunk_count()
     for article in store.iter_articles():
         for chunk in store.chunks_of(article.id):
-            got = container.vectors._collection.get(ids=[chunk.id], include=["documents"])
-            assert got["documents"] == [chunk.text]
+            got = container.vectors.documents([chunk.id])
+            assert got == {chunk.id: chunk.text}
 
 
 def test_ingest_is_idempotent(container: Container, tmp_path: Path) -> None:
@@ -50,7 +50,7 @@ def test_ingest_is_idempotent(container: Container, tmp_path: Path) -> None:
         write_story(folder, topic, f"The {topic} story", paragraphs(topic), day=i + 1)
     first = container.pipeline.run([SourceSpec(str(folder))])
     assert (first.added, first.updated, first.unchanged, first.failed) == (3, 0, 0, [])
-    assert first.chunks_indexed == container.store.chunk_count() > 3
+    assert first.chunks_indexed == container.articles.chunk_count() > 3
     again = container.pipeline.run([SourceSpec(str(folder))])
     assert (again.added, again.updated, again.unchanged, again.chunks_indexed) == (0, 0, 3, 0)
     assert_index_matches_store(container)
@@ -67,10 +67,9 @@ def test_changed_article_replaces_its_chunks_without_stale_ones(
     write_story(folder, "flood", "Flood warning lifted", paragraphs("lifted", 3))
     report = container.pipeline.run([SourceSpec(str(folder))])
     assert (report.added, report.updated) == (0, 1)
-    assert container.store.count() == 1
+    assert container.articles.count() == 1
     assert container.vectors.count() < before
-    stale = container.vectors._collection.get(where_document={"$contains": "flood report"})
-    assert stale["ids"] == []
+    assert container.vectors.ids_containing("flood report") == []
     assert_index_matches_store(container)
 
 
@@ -88,7 +87,7 @@ def test_same_article_by_two_urls_or_two_feeds_is_stored_once(
     report = container.pipeline.run([SourceSpec(str(one)), SourceSpec(str(two))])
     assert report.added == 1
     assert report.unchanged + report.duplicates == 2
-    assert container.store.count() == 1
+    assert container.articles.count() == 1
     assert_index_matches_store(container)
 
 
@@ -106,9 +105,6 @@ class _CrashingIndex:
             raise KeyboardInterrupt
         self._inner.index_chunks(article_ids, chunks)  # type: ignore[attr-defined]
 
-    def finish(self) -> None:
-        self._inner.finish()  # type: ignore[attr-defined]
-
     def clear(self) -> None:
         self._inner.clear()  # type: ignore[attr-defined]
 
@@ -122,20 +118,20 @@ def test_interrupted_ingest_leaves_store_consistent_and_next_run_completes(
         write_story(folder, f"s{i}", f"Story number {i}", paragraphs(f"topic{i}", 8))
     real = container.pipeline
     crashing = IngestPipeline(
-        container.store, _CrashingIndex(container.index, 2), real._loader, real._chunker,
-        batch_chunks=8,
+        container.articles, _CrashingIndex(container.index, 2), container.loader,
+        container.chunker, batch_chunks=8,
     )
     with pytest.raises(KeyboardInterrupt):
         crashing.run([SourceSpec(str(folder))])
-    pending = container.store.pending_ids()
+    pending = container.articles.pending_ids()
     assert pending, "the crash should leave stored-but-unindexed articles behind"
-    assert container.store.count() < 8
-    for article in container.store.iter_articles():  # every stored article is whole
-        spans = container.store.chunks_of(article.id)
+    assert container.articles.count() < 8
+    for article in container.articles.iter_articles():  # every stored article is whole
+        spans = container.articles.chunks_of(article.id)
         assert spans and spans[-1].end <= len(article.text)
     report = real.run([SourceSpec(str(folder))])
     assert report.resumed == len(pending)
-    assert container.store.count() == 8
+    assert container.articles.count() == 8
     assert_index_matches_store(container)
 
 
@@ -153,16 +149,17 @@ def test_reindex_rebuilds_vectors_and_bm25_from_the_store(
     for topic in ("flood", "rail"):
         write_story(folder, topic, f"The {topic} story", paragraphs(topic, 10))
     container.pipeline.run([SourceSpec(str(folder))])
-    before = container.store.chunk_count()
+    before = container.articles.chunk_count()
     container.vectors.clear()  # a lost or corrupted vector index
     assert container.vectors.count() == 0
     rebuilt = Container(container.settings.model_copy(update={"chunk_size": 800}),
                         embedder=container.embedder)
     report = rebuilt.pipeline.reindex()
     assert report.unchanged == 2
-    assert rebuilt.store.chunk_count() < before  # re-chunked with the new size
-    assert rebuilt.vectors.count() == rebuilt.store.chunk_count() == report.chunks_indexed
-    assert rebuilt.lexical.revision == rebuilt.store.revision()
+    assert rebuilt.articles.chunk_count() < before  # re-chunked with the new size
+    assert rebuilt.vectors.count() == rebuilt.articles.chunk_count() == report.chunks_indexed
+    [best] = rebuilt.lexical.search("rail report residents", 1)
+    assert best.chunk_id.startswith(rebuilt.articles.chunk_spans([best.chunk_id])[best.chunk_id][0])
     assert_index_matches_store(rebuilt)
-    assert "rail" in rebuilt.searcher.search("rail report residents", k=1)[0].title
+    assert "rail" in rebuilt.searcher.search("rail report residents", k=1)[0].ref.title
     rebuilt.close()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import lxml.html
 
+from core.errors import ExtractionError
 from ingest.decoding import decode_text
-from ingest.errors import ExtractionError
 from ingest.loaders.pages import extract_page
 
 

@@ -72,13 +72,12 @@ def test_edge_case_feeds_never_crash_the_loader(newsdata: Path, folder: str) -> 
 def test_edge_case_feeds_through_the_whole_pipeline(newsdata: Path, container: Container) -> None:
     specs = [SourceSpec(str(newsdata / name)) for name in
              ("feeds_edgecases_node_feedparser", "feeds_edgecases_fastfeedparser_integration")]
-    real = container.pipeline
-    offline = IngestPipeline(container.store, container.index, SourceLoader(None, 20 * MB),
-                             real._chunker)
+    offline = IngestPipeline(container.articles, container.index, SourceLoader(None, 20 * MB),
+                             container.chunker)
     report = offline.run(specs)
     assert report.ok and report.failed
-    assert container.store.pending_ids() == []
-    assert container.vectors.count() == container.store.chunk_count()
+    assert container.articles.pending_ids() == []
+    assert container.vectors.count() == container.articles.chunk_count()
     again = offline.run(specs)
     assert again.added == again.updated == again.chunks_indexed == 0
 

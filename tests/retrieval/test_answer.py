@@ -10,11 +10,12 @@ from tests.retrieval import corpus
 
 
 @pytest.fixture(scope="module")
-def answered(embedder, tmp_path_factory) -> Container:
+def answered(embedder, tmp_path_factory, module_database_url: str) -> Container:
     from bot.settings import Settings
 
     root = tmp_path_factory.mktemp("answers")
-    built = Container(Settings(data_dir=root / "data"), embedder=embedder)
+    built = Container(Settings(data_dir=root / "data", database_url=module_database_url),
+                      embedder=embedder)
     corpus.build(built, root / "corpus")
     return built
 
@@ -25,17 +26,17 @@ def assert_well_formed(answer: Answer, container: Container) -> None:
     for marker in re.findall(r"\[(\d+)\]", answer.answer):
         assert int(marker) in numbers
     for citation in answer.citations:
-        article = container.store.get(citation.article_id)
+        article = container.articles.get(citation.ref.article_id)
         assert article is not None
         assert article.text[citation.start : citation.end] == citation.snippet
-        assert citation.url == article.url and citation.title == article.title
+        assert citation.ref.url == article.url and citation.ref.title == article.title
 
 
 def test_nara_agenda_is_answered_with_verified_quotes(answered: Container) -> None:
     answer = answered.answerer.answer("What is on the Nara summit agenda?")
     assert answer.found
     assert_well_formed(answer, answered)
-    assert all("Nara" in c.title for c in answer.citations)
+    assert all("Nara" in c.ref.title for c in answer.citations)
     text = " ".join(c.snippet for c in answer.citations)
     assert "January 13-14" in text or "Security" in text
     data = answer.to_dict()
@@ -76,17 +77,17 @@ def test_questions_the_news_does_not_cover_are_not_found(
 
 def test_follow_up_stays_on_the_story(answered: Container) -> None:
     first = answered.answerer.answer("What is on the Nara summit agenda?")
-    history = [Turn(first.question, tuple(c.article_id for c in first.citations))]
+    history = [Turn(first.question, tuple(c.ref.article_id for c in first.citations))]
     follow = answered.answerer.answer("and the seafood ban?", history=history)
     assert follow.found and "seafood" in follow.citations[0].snippet
-    assert "Nara" in follow.citations[0].title
+    assert "Nara" in follow.citations[0].ref.title
 
 
 def test_service_remembers_the_conversation_across_restarts(answered: Container) -> None:
-    answered.service.ask("chat-1", "What is on the Nara summit agenda?")
+    answered.questions.ask("chat-1", "What is on the Nara summit agenda?")
     reopened = Container(answered.settings, embedder=answered.embedder)
-    follow = reopened.service.ask("chat-1", "and the seafood ban?")
-    assert follow.found and "Nara" in follow.citations[0].title
+    follow = reopened.questions.ask("chat-1", "and the seafood ban?")
+    assert follow.found and "Nara" in follow.citations[0].ref.title
     assert reopened.conversations.recent("chat-2") == []
     reopened.close()
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 from retrieval.embeddings import Embedder, bundled_model_path, resolve_model_path
 
 

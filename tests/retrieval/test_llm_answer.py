@@ -19,7 +19,7 @@ def extractive(embedder, tmp_path_factory) -> ExtractiveAnswerer:
     root = tmp_path_factory.mktemp("llm")
     built = Container(Settings(data_dir=root / "data"), embedder=embedder)
     corpus.build(built, root / "corpus")
-    return ExtractiveAnswerer(built.searcher, built.lexical, built.store)
+    return ExtractiveAnswerer(built.searcher, built.lexical, built.articles)
 
 
 def test_cited_prose_drops_uncited_claims_and_dangling_markers() -> None:
@@ -68,7 +68,7 @@ def test_not_found_never_reaches_the_model(extractive: ExtractiveAnswerer) -> No
 
 
 def test_unknown_llm_setting_is_a_config_error(tmp_path: Path) -> None:
-    from ingest.errors import ConfigError
+    from core.errors import ConfigError
 
     container = Container(Settings(data_dir=tmp_path, llm="nosuchprovider:model"))
     with pytest.raises(ConfigError, match="NEWSDESK_LLM"):

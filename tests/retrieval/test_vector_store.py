@@ -13,7 +13,7 @@ import pytest
 
 from bot.container import Container
 from bot.settings import Settings
-from ingest.errors import ConfigError, IndexError_
+from core.errors import ConfigError, SearchIndexError
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
 from retrieval.embeddings import Embedder
@@ -62,11 +62,11 @@ def test_ingest_and_search_through_a_chroma_server(
     assert report.added == 6
     assert not (tmp_path / "data" / "chroma").exists()  # vectors live on the server
     hits = container.searcher.search("seafood imports ban Japanese prefectures", k=3)
-    assert "Nara" in hits[0].title
-    assert hits[0].text in container.store.get(hits[0].article_id).text  # type: ignore[union-attr]
+    assert "Nara" in hits[0].ref.title
+    assert hits[0].text in container.articles.get(hits[0].ref.article_id).text  # type: ignore[union-attr]
     # a second client sees the same collection on the server
     other = Container(settings, embedder=embedder)
-    assert other.vectors.count() == container.store.chunk_count()
+    assert other.vectors.count() == container.articles.chunk_count()
     container.close()
     other.close()
 
@@ -76,12 +76,12 @@ def test_embedded_search_filters_by_date(container: Container) -> None:
     from datetime import UTC, datetime
 
     hits = container.searcher.search("course record", k=6, since=datetime(2026, 1, 11, tzinfo=UTC))
-    assert hits and all(h.published >= "2026-01-11" for h in hits)
-    assert "marathon" in hits[0].title.lower()
+    assert hits and all(h.ref.day >= "2026-01-11" for h in hits)
+    assert "marathon" in hits[0].ref.title.lower()
 
 
 def test_bad_chroma_urls_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="NEWSDESK_CHROMA_URL"):
         connect_chroma("localhost:8000", tmp_path)
-    with pytest.raises(IndexError_, match="cannot reach the Chroma server"):
+    with pytest.raises(SearchIndexError, match="cannot reach the Chroma server"):
         connect_chroma(f"http://127.0.0.1:{_free_port()}", tmp_path)

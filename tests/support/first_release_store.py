@@ -1,4 +1,7 @@
-"""The article store: SQLite, the source of truth from which every index can be rebuilt.
+"""FROZEN copy of the first release's article store (ingest/store.py), kept only to build
+the data dirs that release made, for the upgrade tests. Do not change or use elsewhere.
+
+The article store: SQLite, the source of truth from which every index can be rebuilt.
 
 Each article and its chunk spans are written in one transaction, so an article is stored whole
 or not at all. ``indexed_hash`` records which version of an article the vector and lexical
@@ -17,8 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import StoreError
-from ingest.models import Article, Chunk
+from core.errors import StoreError
+from core.models import Article, Chunk
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (

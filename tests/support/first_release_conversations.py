@@ -1,4 +1,8 @@
-"""Recent turns per chat, in SQLite, so follow-ups survive a restart."""
+"""FROZEN copy of the first release's conversation store (bot/conversations.py), kept only to
+build the data dirs that release made, for the upgrade tests. Do not change or use elsewhere.
+
+Recent turns per chat, in SQLite, so follow-ups survive a restart.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ import threading
 import time
 from pathlib import Path
 
-from ingest.errors import StoreError
-from retrieval.answer import Turn
+from core.errors import StoreError
+from core.models import Turn
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversation_turns (

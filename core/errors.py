@@ -5,8 +5,10 @@
     ├── SourceError               one source or item could not be ingested; the rest goes on
     │   ├── FetchError            a URL was unreachable, refused, too large or not text
     │   └── ExtractionError       the input held no usable article (empty, binary, no main text)
-    ├── StoreError                the article store (SQLite) failed or is inconsistent
-    └── IndexError_               the vector or lexical index failed (Chroma down, bad data)
+    ├── StoreError                the database failed or is inconsistent
+    │   ├── DatabaseUnavailable   the database cannot be reached or opened
+    │   └── SchemaError           the database is on a schema this code does not know
+    └── SearchIndexError          the vector or lexical index failed (Chroma down, bad data)
 
 Handlers catch ``NewsdeskError`` (or a subclass) to show its message; anything else is a bug
 and is logged with a traceback.
@@ -36,8 +38,16 @@ class ExtractionError(SourceError):
 
 
 class StoreError(NewsdeskError):
-    """The article store failed."""
+    """The database failed."""
 
 
-class IndexError_(NewsdeskError):
+class DatabaseUnavailable(StoreError):
+    """The database cannot be reached or opened."""
+
+
+class SchemaError(StoreError):
+    """The database's schema is newer than this code (or not newsdesk's)."""
+
+
+class SearchIndexError(NewsdeskError):
     """The vector or lexical index failed."""

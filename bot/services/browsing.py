@@ -1,0 +1,57 @@
+"""Browsing the news without a question: newest headlines, outlets, counts, examples."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from core.models import Article, ArticleRef
+from retrieval.search import HybridSearcher
+from storage.browse import BrowseRepository, OutletCount, StoreStats
+
+EXAMPLE_TITLE_CHARS = 70
+_UNDATED = datetime.min.replace(tzinfo=UTC)
+
+
+class BrowseService:
+    """What the news store holds."""
+
+    def __init__(self, browse: BrowseRepository, searcher: HybridSearcher) -> None:
+        self._browse = browse
+        self._searcher = searcher
+
+    def latest(self, topic: str = "", limit: int = 5) -> list[ArticleRef]:
+        """Newest headlines, on ``topic`` when given."""
+        if not topic.strip():
+            return [ArticleRef.of(a) for a in self._browse.newest(limit)]
+        hits = self._searcher.search(topic, k=limit * 3)
+        if not hits:
+            return []
+        # on topic: close to the best match, not merely the newest of everything
+        floor = max(0.2, max(h.similarity for h in hits) - 0.15)
+        relevant = [h for h in hits if h.similarity >= floor]
+        refs = {h.ref.article_id: h.ref for h in relevant}
+        return sorted(refs.values(), key=lambda r: r.published or _UNDATED, reverse=True)[:limit]
+
+    def outlets(self) -> list[OutletCount]:
+        """Outlets with their article counts and newest date, biggest first."""
+        return self._browse.outlets()
+
+    def stats(self) -> StoreStats:
+        """Counts and the newest article."""
+        return self._browse.stats()
+
+    def example_questions(self, count: int = 3) -> list[str]:
+        """Questions a newcomer could ask, drawn from the newest stories (varied outlets first)."""
+        newest = self._browse.newest(20)
+        picks: list[Article] = []
+        for article in newest:
+            if len(picks) < count and all(p.source != article.source for p in picks):
+                picks.append(article)
+        picks += [a for a in newest if a not in picks][: count - len(picks)]
+        questions = []
+        for article in picks:
+            title = article.title
+            if len(title) > EXAMPLE_TITLE_CHARS:
+                title = title[: EXAMPLE_TITLE_CHARS - 3].rsplit(" ", 1)[0] + "…"
+            questions.append(f"What is the latest on “{title}”?")
+        return questions or ["What is in the news today?"]

@@ -1,0 +1,91 @@
+"""Browsing: /start, /help, /latest, /sources."""
+
+from __future__ import annotations
+
+import asyncio
+from html import escape
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
+
+from bot.services.browsing import BrowseService
+from bot.services.questions import MAX_QUESTION_CHARS
+from bot.telegram.delivery import send_html
+from bot.telegram.render import headlines_html
+
+HELP = (
+    "<b>Ask me about the news.</b> I answer with short quotes from the articles I have read, "
+    "each numbered and linked to its source.\n\n"
+    "/ask <i>question</i> — ask a question (in private chats just type it)\n"
+    "/latest [<i>topic</i>] — the newest headlines\n"
+    "/sources — the outlets I follow\n"
+    "/new — start a new conversation\n"
+    "/help — this message\n\n"
+    "Follow-up questions such as “and the seafood ban?” stay on the story. In groups, mention "
+    "me or reply to my message."
+)
+MAX_OUTLETS_SHOWN = 40
+
+Handlers = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
+
+
+class BrowsingHandlers:
+    """What the bot has read, without a question."""
+
+    def __init__(self, browsing: BrowseService) -> None:
+        self._browsing = browsing
+
+    def handlers(self) -> Handlers:
+        """This feature's PTB handlers."""
+        new = filters.UpdateType.MESSAGE
+        return [
+            CommandHandler("start", self.start, filters=new),
+            CommandHandler("help", self.help, filters=new),
+            CommandHandler("latest", self.latest, filters=new),
+            CommandHandler("sources", self.sources, filters=new),
+        ]
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start: what the bot does, and three example questions from the news it has."""
+        message = update.effective_message
+        if message is None:
+            return
+        examples = await asyncio.to_thread(self._browsing.example_questions, 3)
+        text = ("<b>Hi! I'm newsdesk.</b> I read the news and answer your questions with "
+                "quotes from the articles, each linked to its source.\n\nTry asking:\n"
+                + "\n".join(f"• {escape(q)}" for q in examples) + "\n\nSend /help for more.")
+        await send_html(context.bot, message.chat_id, text)
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/help."""
+        if update.effective_message is not None:
+            await send_html(context.bot, update.effective_message.chat_id, HELP)
+
+    async def latest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/latest [topic]: the newest headlines with links."""
+        message = update.effective_message
+        if message is None:
+            return
+        topic = " ".join(context.args or [])[:MAX_QUESTION_CHARS]
+        stories = await asyncio.to_thread(self._browsing.latest, topic)
+        if not stories:
+            text = "I have no news on that yet." if topic else "I have not read any news yet."
+        else:
+            text = headlines_html(f"Latest on {topic}" if topic else "Latest headlines", stories)
+        await send_html(context.bot, message.chat_id, text)
+
+    async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/sources: outlets with article counts."""
+        message = update.effective_message
+        if message is None:
+            return
+        rows = await asyncio.to_thread(self._browsing.outlets)
+        if not rows:
+            text = "I have not read any news yet."
+        else:
+            text = "<b>Outlets I follow</b>\n" + "\n".join(
+                f"• {escape(row.name)} — {row.articles} article{'s' if row.articles != 1 else ''}"
+                + (f", newest {row.newest.date().isoformat()}" if row.newest else "")
+                for row in rows[:MAX_OUTLETS_SHOWN]
+            )
+        await send_html(context.bot, message.chat_id, text)

@@ -1,0 +1,59 @@
+"""What the bot says to everything else: stickers, unknown commands, and its own failures."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
+
+from bot.telegram.delivery import send_html
+
+log = logging.getLogger(__name__)
+
+NOT_TEXT = ("I can only read text. Ask me a question about the news, for example: "
+            "<i>What is on the Nara summit agenda?</i>")
+UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
+
+Handlers = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
+
+
+def fallback_handlers() -> Handlers:
+    """Handlers for what no feature took: registered last."""
+    new = filters.UpdateType.MESSAGE
+    return [
+        MessageHandler(new & filters.COMMAND, unknown_command),
+        MessageHandler(new & filters.ChatType.PRIVATE & ~filters.TEXT, not_text),
+    ]
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice and the like in a private chat: guidance."""
+    if update.effective_message is not None:
+        await send_html(context.bot, update.effective_message.chat_id, NOT_TEXT)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have (answered in private chats only)."""
+    message = update.effective_message
+    if message is not None and message.chat.type == ChatType.PRIVATE:
+        await send_html(context.bot, message.chat_id, UNKNOWN_COMMAND)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log any failure with a short id and tell the user; the bot keeps running."""
+    error_id = secrets.token_hex(4)
+    log.error("update failed [error %s]", error_id, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id,
+                f"Sorry, something went wrong on my side (error id {error_id}). "
+                "Please try again in a moment.",
+            )
+        except TelegramError:
+            log.warning("could not tell chat %s about error %s", update.effective_chat.id,
+                        error_id)

@@ -1,0 +1,97 @@
+"""Questions: /ask, private texts, group mentions and replies, /new."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.services.questions import MAX_QUESTION_CHARS, QuestionService
+from bot.telegram.addressing import mentions_bot, replies_to_bot, without_mentions
+from bot.telegram.delivery import keep_typing, send_html
+from bot.telegram.render import answer_html
+from core.errors import NewsdeskError
+
+log = logging.getLogger(__name__)
+
+EMPTY = "Please ask a question, for example: <code>/ask What is on the Nara summit agenda?</code>"
+TOO_LONG = (f"That message is too long for me to search. Please ask a shorter question (up to "
+            f"{MAX_QUESTION_CHARS} characters).")
+UNAVAILABLE = "Sorry, I can't search the news right now. Please try again later."
+
+Handlers = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
+
+
+class QuestionHandlers:
+    """Parse the question, answer it off the event loop, reply with the cited answer."""
+
+    def __init__(self, questions: QuestionService) -> None:
+        self._questions = questions
+
+    def handlers(self) -> Handlers:
+        """This feature's PTB handlers."""
+        new = filters.UpdateType.MESSAGE
+        return [
+            CommandHandler("ask", self.ask_command, filters=new),
+            CommandHandler("new", self.new_conversation, filters=new),
+            MessageHandler(new & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+                           self.private_text),
+            MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
+                           self.group_text),
+        ]
+
+    async def ask_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/ask QUESTION (works in groups too)."""
+        message = update.effective_message
+        if message is not None:
+            await self._answer(message, " ".join(context.args or []), context)
+
+    async def private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Any text in a private chat is a question."""
+        message = update.effective_message
+        if message is not None and message.text is not None:
+            await self._answer(message, message.text, context)
+
+    async def group_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """In groups: answer only when mentioned or replied to."""
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        if mentions_bot(message, context.bot.username or "") or replies_to_bot(
+                message, context.bot.id):
+            await self._answer(message, without_mentions(message), context)
+
+    async def new_conversation(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/new: forget the conversation so far."""
+        message = update.effective_message
+        if message is not None:
+            await asyncio.to_thread(self._questions.forget, str(message.chat_id))
+            await send_html(context.bot, message.chat_id, "Starting a new conversation.")
+
+    async def _answer(
+        self, message: Message, question: str, context: ContextTypes.DEFAULT_TYPE
+    ) -> None:
+        chat_id = message.chat_id
+        question = question.strip()
+        if not question:
+            await send_html(context.bot, chat_id, EMPTY)
+            return
+        if len(question) > MAX_QUESTION_CHARS:
+            await send_html(context.bot, chat_id, TOO_LONG)
+            return
+        stop = asyncio.Event()
+        typing = asyncio.create_task(keep_typing(context.bot, chat_id, stop))
+        try:
+            answer = await asyncio.to_thread(self._questions.ask, str(chat_id), question)
+        except NewsdeskError as exc:
+            log.warning("question failed: %s", exc)
+            await send_html(context.bot, chat_id, UNAVAILABLE)
+            return
+        finally:
+            stop.set()
+            await typing
+        reply_to = message.message_id if message.chat.type != ChatType.PRIVATE else None
+        await send_html(context.bot, chat_id, answer_html(answer), reply_to=reply_to)

@@ -1,0 +1,32 @@
+"""Per-user throttling of questions: an early handler group that stops a flood politely."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
+
+from bot.rate_limit import RateLimiter
+from bot.telegram.addressing import QUESTIONS
+from bot.telegram.delivery import send_html
+
+THROTTLE_GROUP = -1  # runs before every feature's handlers
+
+Handlers = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
+
+
+def throttle_handlers(limiter: RateLimiter) -> Handlers:
+    """The handler that lets a question through, or answers "please wait" and stops it."""
+
+    async def throttle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        user = message.from_user.id if message.from_user else message.chat_id
+        wait = limiter.try_acquire(str(user))
+        if wait > 0:
+            await send_html(context.bot, message.chat_id, (
+                f"You're asking faster than I can read — please wait {max(1, round(wait))} "
+                "seconds and ask again."))
+            raise ApplicationHandlerStop
+
+    return [MessageHandler(filters.UpdateType.MESSAGE & QUESTIONS, throttle)]

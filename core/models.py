@@ -1,0 +1,77 @@
+"""Value types stored in the database and shared by ingestion, retrieval and the bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article with its stable identity, as stored."""
+
+    id: str
+    url: str
+    title: str
+    source: str
+    published: datetime | None
+    authors: tuple[str, ...]
+    text: str
+    content_hash: str
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A span of an article's text; ``text == article.text[start:end]``."""
+
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    metadata: dict[str, str | int | float] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """Stable id of the chunk in the vector store."""
+        return f"{self.article_id}-{self.index}"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question and the articles its answer cited, for follow-up questions."""
+
+    question: str
+    article_ids: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """Which article, and what a reader needs to find it: headline, outlet, link and date."""
+
+    article_id: str
+    title: str
+    source: str
+    url: str
+    published: datetime | None
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleRef:
+        """The reference to a stored article."""
+        return cls(article.id, article.title, article.source, article.url, article.published)
+
+    @property
+    def day(self) -> str:
+        """The publication day, "2026-01-12", or "undated": the one place dates are shown."""
+        return self.published.date().isoformat() if self.published else "undated"
+
+    def to_dict(self) -> dict[str, str]:
+        """The public JSON fields (``published`` in ISO 8601, "" when unknown)."""
+        return {
+            "article_id": self.article_id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else "",
+        }

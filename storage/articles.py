@@ -1,0 +1,212 @@
+"""Articles and their chunk spans: the source of truth from which every index is rebuilt.
+
+Each article and its chunk spans are written in one transaction, so an article is stored whole
+or not at all. ``indexed_hash`` records which version of an article the search indexes hold; an
+article whose ``indexed_hash`` differs from its ``content_hash`` is pending (an ingest was
+interrupted between the database and the index) and the next run completes it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.models import Article, Chunk
+from storage.database import Database
+from storage.meta import REVISION_KEY, bump_revision
+from storage.postings import write_chunks
+from storage.schema import articles, chunks, meta
+from storage.upsert import upsert
+
+_BATCH = 500
+
+
+class ArticleRepository:
+    """Reads and writes articles with their chunk spans; safe to share between threads."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def hash_of(self, article_id: str) -> str | None:
+        """Content hash stored for an article id, or None when absent."""
+        query = sa.select(articles.c.content_hash).where(articles.c.id == article_id)
+        with self._db.read() as conn:
+            value = conn.execute(query).scalar()
+        return None if value is None else str(value)
+
+    def id_with_hash(self, content_hash: str) -> str | None:
+        """Id of an article with exactly this content, if any."""
+        query = sa.select(articles.c.id).where(articles.c.content_hash == content_hash).limit(1)
+        with self._db.read() as conn:
+            value = conn.execute(query).scalar()
+        return None if value is None else str(value)
+
+    def get(self, article_id: str) -> Article | None:
+        """One article by id."""
+        return self.get_many([article_id]).get(article_id)
+
+    def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]:
+        """Articles by id (missing ids are left out)."""
+        found: dict[str, Article] = {}
+        with self._db.read() as conn:
+            for start in range(0, len(article_ids), _BATCH):
+                part = list(article_ids[start : start + _BATCH])
+                for row in conn.execute(sa.select(articles).where(articles.c.id.in_(part))):
+                    article = to_article(row)
+                    found[article.id] = article
+        return found
+
+    def chunks_of(self, article_id: str) -> list[Chunk]:
+        """The stored chunk spans of an article, in order."""
+        article = self.get(article_id)
+        if article is None:
+            return []
+        query = (
+            sa.select(chunks.c.idx, chunks.c.start, chunks.c.end)
+            .where(chunks.c.article_id == article_id)
+            .order_by(chunks.c.idx)
+        )
+        with self._db.read() as conn:
+            rows = conn.execute(query).all()
+        return [Chunk(article_id, i, s, e, article.text[s:e]) for i, s, e in rows]
+
+    def chunk_spans(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, int, int]]:
+        """(article id, start, end) of chunks given as "<article id>-<index>"."""
+        wanted: dict[str, set[int]] = {}
+        for chunk_id in chunk_ids:
+            article_id, _, index = chunk_id.rpartition("-")
+            wanted.setdefault(article_id, set()).add(int(index))
+        ids = list(wanted)
+        spans: dict[str, tuple[str, int, int]] = {}
+        with self._db.read() as conn:
+            for begin in range(0, len(ids), _BATCH):
+                # by article id, the primary key's prefix: an index seek, not a scan
+                part = ids[begin : begin + _BATCH]
+                query = sa.select(
+                    chunks.c.article_id, chunks.c.idx, chunks.c.start, chunks.c.end
+                ).where(chunks.c.article_id.in_(part))
+                for article_id, index, start, end in conn.execute(query):
+                    if index in wanted[article_id]:
+                        spans[f"{article_id}-{index}"] = (str(article_id), int(start), int(end))
+        return spans
+
+    def iter_articles(self, batch: int = 200) -> Iterator[Article]:
+        """Every article, in id order, in pages so memory stays flat."""
+        last = ""
+        while True:
+            query = sa.select(articles).where(articles.c.id > last).order_by(articles.c.id)
+            with self._db.read() as conn:
+                rows = conn.execute(query.limit(batch)).all()
+            if not rows:
+                return
+            for row in rows:
+                yield to_article(row)
+            last = str(rows[-1].id)
+
+    def iter_chunk_texts(self, batch: int = 2000) -> Iterator[tuple[str, str, str]]:
+        """(chunk id, article title, chunk text) of every chunk, in pages."""
+        text = sa.func.substr(articles.c.text, chunks.c.start + 1, chunks.c.end - chunks.c.start)
+        last: tuple[str, int] = ("", -1)
+        while True:
+            query = (
+                sa.select(chunks.c.article_id, chunks.c.idx, articles.c.title, text)
+                .join(articles, articles.c.id == chunks.c.article_id)
+                .where(sa.tuple_(chunks.c.article_id, chunks.c.idx) > sa.tuple_(*last))
+                .order_by(chunks.c.article_id, chunks.c.idx)
+                .limit(batch)
+            )
+            with self._db.read() as conn:
+                rows = conn.execute(query).all()
+            if not rows:
+                return
+            for article_id, index, title, chunk_text in rows:
+                yield f"{article_id}-{index}", str(title), str(chunk_text)
+            last = (str(rows[-1][0]), int(rows[-1][1]))
+
+    def pending_ids(self) -> list[str]:
+        """Articles whose current version is not yet in the index."""
+        query = sa.select(articles.c.id).where(
+            sa.or_(articles.c.indexed_hash.is_(None),
+                   articles.c.indexed_hash != articles.c.content_hash)
+        ).order_by(articles.c.id)
+        with self._db.read() as conn:
+            return [str(value) for value in conn.execute(query).scalars()]
+
+    def count(self) -> int:
+        """Number of articles."""
+        return self._scalar_count(sa.select(sa.func.count()).select_from(articles))
+
+    def chunk_count(self) -> int:
+        """Number of chunk spans."""
+        return self._scalar_count(sa.select(sa.func.count()).select_from(chunks))
+
+    def revision(self) -> str:
+        """Changes with every article write: derived indexes compare it to know they are stale."""
+        query = sa.select(meta.c.value).where(meta.c.key == REVISION_KEY)
+        with self._db.read() as conn:
+            value = conn.execute(query).scalar()
+        return "0" if value is None else str(value)
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def save(self, article: Article, article_chunks: Sequence[Chunk]) -> None:
+        """Insert or replace an article and its chunk spans in one transaction (pending)."""
+        with self._db.write() as conn:
+            upsert(conn, articles, {**_article_row(article), "indexed_hash": None}, ["id"])
+            conn.execute(sa.delete(chunks).where(chunks.c.article_id == article.id))
+            write_chunks(conn, article.title, article_chunks)  # with their terms, for BM25
+            bump_revision(conn)
+
+    def mark_indexed(self, article_ids: Iterable[str]) -> None:
+        """Record that the index now holds the current version of these articles."""
+        ids = list(article_ids)
+        with self._db.write() as conn:
+            for start in range(0, len(ids), _BATCH):
+                conn.execute(
+                    sa.update(articles)
+                    .where(articles.c.id.in_(ids[start : start + _BATCH]))
+                    .values(indexed_hash=articles.c.content_hash)
+                )
+
+    def mark_all_unindexed(self) -> None:
+        """Mark every article pending (before a full rebuild of the index)."""
+        with self._db.write() as conn:
+            conn.execute(sa.update(articles).values(indexed_hash=None))
+
+    def _scalar_count(self, query: sa.Select[Any]) -> int:
+        with self._db.read() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+
+def _article_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "url": article.url,
+        "title": article.title,
+        "source": article.source,
+        "published": article.published,
+        "authors": json.dumps(list(article.authors), ensure_ascii=False),
+        "text": article.text,
+        "content_hash": article.content_hash,
+        "fetched_at": article.fetched_at,
+    }
+
+
+def to_article(row: sa.Row[Any]) -> Article:
+    """An Article from a row of the articles table."""
+    return Article(
+        id=str(row.id),
+        url=str(row.url),
+        title=str(row.title),
+        source=str(row.source),
+        published=row.published,
+        authors=tuple(json.loads(str(row.authors))),
+        text=str(row.text),
+        content_hash=str(row.content_hash),
+        fetched_at=row.fetched_at,
+    )

@@ -1,0 +1,81 @@
+"""Every table newsdesk keeps, in one place (SQLAlchemy Core).
+
+Core rather than the ORM: the values are immutable dataclasses already, the writes are bulk
+upserts and deletes, and repositories shared between threads hold no session state.
+Migrations (``storage/migrations``) must keep the database equal to this.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from storage.types import UTCDateTime
+
+metadata = sa.MetaData()
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("published", UTCDateTime, nullable=True),
+    sa.Column("authors", sa.Text, nullable=False),  # a JSON list of names
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.Text, nullable=False),
+    sa.Column("fetched_at", UTCDateTime, nullable=False),
+    # which version the search indexes hold; differs from content_hash while pending
+    sa.Column("indexed_hash", sa.Text, nullable=True),
+    sa.Index("articles_hash", "content_hash"),
+    sa.Index("articles_published_at", "published"),
+)
+
+chunks = sa.Table(
+    "chunks",
+    metadata,
+    sa.Column(
+        "article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("terms", sa.Integer, nullable=False, server_default="0"),  # see chunk_terms
+    sa.PrimaryKeyConstraint("article_id", "idx"),
+)
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+conversation_turns = sa.Table(
+    "conversation_turns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("chat_id", sa.Text, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("article_ids", sa.Text, nullable=False),  # a JSON list of article ids
+    sa.Index("conversation_turns_chat_at", "chat_id", "at"),
+)
+
+# The lexical index: one row per (term, chunk), written in the same transaction as the chunk,
+# so BM25 is always in step with the articles, for every process, with nothing to rebuild.
+chunk_terms = sa.Table(
+    "chunk_terms",
+    metadata,
+    sa.Column("term", sa.Text, nullable=False),
+    sa.Column("article_id", sa.Text, nullable=False),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("tf", sa.Integer, nullable=False),
+    sa.Column("length", sa.Integer, nullable=False),  # the chunk's terms: BM25's document length
+    sa.PrimaryKeyConstraint("term", "article_id", "idx"),
+    sa.ForeignKeyConstraint(
+        ["article_id", "idx"], ["chunks.article_id", "chunks.idx"], ondelete="CASCADE"
+    ),
+    sa.Index("chunk_terms_chunk", "article_id", "idx"),
+    sqlite_with_rowid=False,  # the primary key is the table: one seek per term
+)

@@ -1,0 +1,131 @@
+"""Migrations: a fresh database, a first-release data dir upgraded in place, a newer schema."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from core.errors import SchemaError
+from core.models import Article, Turn
+from ingest.chunking import Chunker
+from storage import migrate
+from storage.articles import ArticleRepository
+from storage.conversations import ConversationRepository
+from storage.database import Database
+from storage.schema import metadata
+from tests.ingest.factories import make_article
+from tests.support.first_release_conversations import ConversationStore as FirstConversations
+from tests.support.first_release_store import ArticleStore as FirstStore
+
+
+def test_fresh_database_matches_the_schema(database: Database) -> None:
+    assert migrate.current_revision(database) == migrate.head_revision()
+    with database.read() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        assert compare_metadata(context, metadata) == []
+
+
+def _structural_differences(database: Database) -> list[object]:
+    """Missing or extra tables, columns and indexes (SQLite's reflection of the first release's
+    hand-written DDL differs in nullability of TEXT keys and FK options, which change nothing)."""
+    with database.read() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        diffs = compare_metadata(context, metadata)
+    return [d for d in diffs if isinstance(d, tuple) and d[0].split("_")[0] in ("add", "remove")
+            and d[0] != "add_fk" and d[0] != "remove_fk"]
+
+
+def test_upgrade_is_idempotent(database: Database) -> None:
+    result = migrate.upgrade(database)
+    assert result.before == result.after == migrate.head_revision()
+
+
+def _first_release_data_dir(data: Path) -> tuple[list[Article], dict[str, list[tuple[int, int]]]]:
+    """A data dir exactly as the first release's code wrote it: two SQLite files."""
+    seoul = timezone(timedelta(hours=9))
+    articles = [
+        make_article("Lee travels to Nara. " * 40, title="Nara summit", url="https://w.example/1"),
+        make_article("The barrier closed. " * 30, title="Flood barrier", url="https://w.example/2"),
+    ]
+    articles[0] = Article(**{**articles[0].__dict__,
+                             "published": datetime(2026, 1, 13, 9, 0, tzinfo=seoul)})
+    articles[1] = Article(**{**articles[1].__dict__, "published": None})
+    store = FirstStore(data / "newsdesk.sqlite3")
+    spans = {}
+    for article in articles:
+        chunks = Chunker(300, 30).split(article)
+        store.save(article, chunks)
+        spans[article.id] = [(c.start, c.end) for c in chunks]
+    store.mark_indexed([articles[0].id])  # the second one was left pending by a crash
+    store.set_meta("embedding_model", "all-MiniLM-L6-v2@bundled")
+    store.close()
+    conversations = FirstConversations(data / "conversations.sqlite3")
+    conversations.add("42", Turn("What is on the Nara agenda?", (articles[0].id,)))
+    conversations.add("42", Turn("and the seafood ban?", (articles[0].id,)))
+    conversations.close()
+    return articles, spans
+
+
+def test_first_release_data_dir_is_upgraded_with_nothing_lost(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    articles, spans = _first_release_data_dir(data)
+    database = Database(f"sqlite:///{data / 'newsdesk.sqlite3'}")
+    assert migrate.current_revision(database) is None
+    result = migrate.upgrade(database, legacy_dir=data)
+    assert (result.before, result.legacy_turns) == ("0001", 2)
+    assert result.after == migrate.head_revision()
+    store = ArticleRepository(database)
+    for article in articles:
+        assert store.get(article.id) == article
+        assert [(c.start, c.end) for c in store.chunks_of(article.id)] == spans[article.id]
+    assert store.pending_ids() == [articles[1].id]  # still pending: the next ingest finishes it
+    assert store.revision() == "2"
+    turns = ConversationRepository(database).recent("42")
+    assert [t.question for t in turns] == ["What is on the Nara agenda?", "and the seafood ban?"]
+    assert turns[0].article_ids == (articles[0].id,)
+    assert not (data / "conversations.sqlite3").exists()
+    assert (data / "conversations.sqlite3.imported").is_file()  # kept as a backup
+    assert _structural_differences(database) == []
+    again = migrate.upgrade(database, legacy_dir=data)
+    assert again.legacy_turns == 0 and len(ConversationRepository(database).recent("42")) == 2
+    database.dispose()
+
+
+def test_conversations_are_not_imported_twice_after_a_crash(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _first_release_data_dir(data)
+    database = Database(f"sqlite:///{data / 'newsdesk.sqlite3'}")
+    migrate.upgrade(database, legacy_dir=data)
+    # as if the process died between the commit and the rename
+    (data / "conversations.sqlite3.imported").rename(data / "conversations.sqlite3")
+    migrate.upgrade(database, legacy_dir=data)
+    assert len(ConversationRepository(database).recent("42")) == 2
+    database.dispose()
+
+
+def test_a_newer_schema_is_refused_untouched(database: Database) -> None:
+    with database.write() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(SchemaError, match="revision 9999, newer than this newsdesk"):
+        migrate.upgrade(database)
+    assert migrate.current_revision(database) == "9999"
+
+
+def test_legacy_conversation_timestamps_become_aware(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _first_release_data_dir(data)
+    database = Database(f"sqlite:///{data / 'newsdesk.sqlite3'}")
+    migrate.upgrade(database, legacy_dir=data)
+    with database.read() as conn:
+        stamps = conn.execute(sa.text("SELECT at, article_ids FROM conversation_turns")).all()
+    for at, ids in stamps:
+        parsed = datetime.fromisoformat(at)
+        assert parsed.tzinfo is not None and abs(datetime.now(UTC) - parsed) < timedelta(hours=1)
+        assert isinstance(json.loads(ids), list)
+    database.dispose()
