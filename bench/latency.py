@@ -1,13 +1,15 @@
 """Warm `ask` latency with 10k and 50k chunks in the store, against one query embedding.
 
     .venv/bin/python bench/latency.py [--sizes 10000 50000] [--questions 100]
+                                      [--backends sqlite postgresql]
 
 Needs the RealTime QA index that bench/eval.py builds (bench/.cache/eval-data). Extra chunks are
 synthesised from it: copies of real articles under new URLs whose chunk vectors are the real ones
-plus small noise (re-normalised), written straight to SQLite, Chroma and BM25, since embedding
-50k chunks would take the model most of an hour here. Reports p50/p95 of a warm
-``answerer.answer`` and the median time of a single query embedding measured in the same run;
-the goal is p95 <= 3x the embedding time.
+plus small noise (re-normalised), written straight to the database (with their terms) and
+Chroma, since embedding 50k chunks would take the model most of an hour here. For each database
+backend and size, reports p50/p95 of a warm ``answerer.answer`` and the median time of a single
+query embedding measured in the same loop; the goal is p95 <= 3x the embedding time. The
+PostgreSQL stores live in databases newsdesk_bench_latency_SIZE on the --postgres server.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import NEWSDATA, machine, read_jsonl
+from bench.databases import DEFAULT_POSTGRES, postgres_database
 from bot.container import Container
 from bot.settings import Settings
 from ingest.chunking import chunk_metadata
@@ -38,13 +41,13 @@ SOURCE = HERE / ".cache" / "eval-data"
 def synthesise(source: Container, target: Container, chunks_wanted: int) -> None:
     """Fill ``target`` with real articles, then noisy copies of them, up to ``chunks_wanted``."""
     rng = np.random.default_rng(7)
-    originals = list(source.store.iter_articles())
+    originals = list(source.articles.iter_articles())
     copy = 0
-    while target.store.chunk_count() < chunks_wanted:
+    while target.articles.chunk_count() < chunks_wanted:
         for article in originals:
-            if target.store.chunk_count() >= chunks_wanted:
+            if target.articles.chunk_count() >= chunks_wanted:
                 break
-            spans = source.store.chunks_of(article.id)
+            spans = source.articles.chunks_of(article.id)
             vectors = source.vectors.embeddings([c.id for c in spans])
             url = article.url if copy == 0 else f"{article.url}?copy={copy}"
             clone = replace(article, id=article_id(url, article.content_hash), url=url,
@@ -55,11 +58,10 @@ def synthesise(source: Container, target: Container, chunks_wanted: int) -> None
             if copy:
                 matrix = matrix + rng.normal(0, 0.02, matrix.shape).astype(np.float32)
                 matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
-            target.store.save(clone, chunks)
+            target.articles.save(clone, chunks)
             target.vectors.replace([clone.id], chunks, matrix)
-            target.store.mark_indexed([clone.id])
+            target.articles.mark_indexed([clone.id])
         copy += 1
-    target.index.finish()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -93,6 +95,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--questions", type=int, default=100)
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server URL")
     args = parser.parse_args()
     if not (SOURCE / "newsdesk.sqlite3").exists():
         sys.exit("run bench/eval.py first: it builds the index this benchmark copies")
@@ -101,16 +105,26 @@ def main() -> None:
                                                    args.questions)]
     results = []
     for size in args.sizes:
-        folder = HERE / ".cache" / f"latency-{size}"
-        target = Container(Settings(data_dir=folder), embedder=source.embedder)
-        if target.store.chunk_count() < size:
+        for backend in args.backends:
+            folder = HERE / ".cache" / f"latency-{backend}-{size}"
+            name = f"newsdesk_bench_latency_{size}"
+
+            def settings(fresh: bool, folder: Path = folder, name: str = name,
+                         backend: str = backend) -> Settings:
+                url = postgres_database(args.postgres, name, fresh) if (
+                    backend == "postgresql") else ""
+                return Settings(data_dir=folder, database_url=url)
+
+            target = Container(settings(fresh=False), embedder=source.embedder)
+            if target.articles.chunk_count() < size:
+                target.close()
+                shutil.rmtree(folder, ignore_errors=True)
+                target = Container(settings(fresh=True), embedder=source.embedder)
+                print(f"synthesising {size} chunks ({backend})...", file=sys.stderr)
+                synthesise(source, target, size)
+            results.append({"backend": backend, "chunks": target.articles.chunk_count(),
+                            **measure(target, questions)})
             target.close()
-            shutil.rmtree(folder, ignore_errors=True)
-            target = Container(Settings(data_dir=folder), embedder=source.embedder)
-            print(f"synthesising {size} chunks...", file=sys.stderr)
-            synthesise(source, target, size)
-        results.append({"chunks": target.store.chunk_count(), **measure(target, questions)})
-        target.close()
     print(json.dumps({"machine": machine(), "questions": len(questions), "results": results},
                      indent=2))
 

@@ -73,7 +73,7 @@ class HybridSearcher:
         self._vectors = vectors
         self._lexical = lexical
         self._store = store
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bm25")
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lexical")
 
     def close(self) -> None:
         """Stop the lexical search threads."""

@@ -17,6 +17,7 @@ from bot.container import Container
 from bot.settings import Settings
 from retrieval.embeddings import Embedder, bundled_model_path
 from tests.support import databases
+from tests.support.chroma import chroma_server as start_chroma_server
 
 REPO = Path(__file__).resolve().parents[1]
 NEWSDATA = REPO.parent / "shared" / "newsdata"
@@ -98,3 +99,10 @@ def newsdata() -> Path:
     if not NEWSDATA.is_dir():
         pytest.skip("../shared/newsdata is not beside this checkout")
     return NEWSDATA
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    """A real `chroma run` server on 127.0.0.1 for this test."""
+    with start_chroma_server(tmp_path / "chroma-server") as url:
+        yield url

@@ -39,7 +39,7 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3", "trafilatura",
-                  "htmldate", "transformers", "huggingface_hub", "bm25s", "alembic"):
+                  "htmldate", "transformers", "huggingface_hub", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 

@@ -141,7 +141,7 @@ def test_nothing_ingestable_is_not_ok(container: Container, tmp_path: Path) -> N
     assert not report.ok and len(report.failed) == 1
 
 
-def test_reindex_rebuilds_vectors_and_bm25_from_the_store(
+def test_reindex_rebuilds_vectors_and_terms_from_the_store(
     container: Container, tmp_path: Path
 ) -> None:
     folder = tmp_path / "news"

@@ -32,7 +32,6 @@ def test_lexical_index_lives_in_the_database_and_is_always_in_step(
     [hit] = other.lexical.search("Zanzibarite", 3)
     assert hit.chunk_id.startswith(other.articles.chunk_spans([hit.chunk_id])[hit.chunk_id][0])
     assert other.lexical.size == size + 1
-    assert not (searched.settings.data_dir / "bm25").exists()
     other.close()
 
 

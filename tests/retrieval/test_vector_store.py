@@ -1,14 +1,7 @@
 """Vector store embedded and against a real `chroma run` server on 127.0.0.1."""
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.container import Container
@@ -18,39 +11,7 @@ from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
 from retrieval.embeddings import Embedder
 from retrieval.vector_store import connect_chroma
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def chroma_server(tmp_path: Path) -> Iterator[str]:
-    """A real Chroma server (the `chroma` CLI installed with chromadb)."""
-    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = _free_port()
-    process = subprocess.Popen(
-        [exe, "run", "--path", str(tmp_path / "server-db"), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("chroma server did not start")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+from tests.support.chroma import free_port
 
 
 def test_ingest_and_search_through_a_chroma_server(
@@ -84,4 +45,4 @@ def test_bad_chroma_urls_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="NEWSDESK_CHROMA_URL"):
         connect_chroma("localhost:8000", tmp_path)
     with pytest.raises(SearchIndexError, match="cannot reach the Chroma server"):
-        connect_chroma(f"http://127.0.0.1:{_free_port()}", tmp_path)
+        connect_chroma(f"http://127.0.0.1:{free_port()}", tmp_path)

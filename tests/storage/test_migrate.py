@@ -69,6 +69,8 @@ def _first_release_data_dir(data: Path) -> tuple[list[Article], dict[str, list[t
     conversations.add("42", Turn("What is on the Nara agenda?", (articles[0].id,)))
     conversations.add("42", Turn("and the seafood ban?", (articles[0].id,)))
     conversations.close()
+    (data / "bm25").mkdir()  # the first release's lexical index folder: derived data
+    (data / "bm25" / "manifest.json").write_text("{}")
     return articles, spans
 
 
@@ -91,6 +93,7 @@ def test_first_release_data_dir_is_upgraded_with_nothing_lost(tmp_path: Path) ->
     assert turns[0].article_ids == (articles[0].id,)
     assert not (data / "conversations.sqlite3").exists()
     assert (data / "conversations.sqlite3.imported").is_file()  # kept as a backup
+    assert not (data / "bm25").exists()  # its terms are in the database now
     assert _structural_differences(database) == []
     again = migrate.upgrade(database, legacy_dir=data)
     assert again.legacy_turns == 0 and len(ConversationRepository(database).recent("42")) == 2
