@@ -69,6 +69,10 @@ def upgrade(database: Database, legacy_dir: Path | None = None) -> UpgradeResult
     config = _config()
     known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
     head = head_revision()
+    before = current_revision(database)
+    if before == head:  # the usual start: a read, no write lock
+        turns = _finish_first_release(database, legacy_dir)
+        return UpgradeResult(before=before, after=head, legacy_turns=turns)
     with database.write() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_MIGRATION_LOCK)))
@@ -86,11 +90,17 @@ def upgrade(database: Database, legacy_dir: Path | None = None) -> UpgradeResult
             before = FIRST_RELEASE
         if before != head:
             command.upgrade(config, "head")
-    turns = 0
-    if legacy_dir is not None:
-        turns = _import_legacy_conversations(database, legacy_dir)
-        _remove_old_lexical_index(legacy_dir)
+    turns = _finish_first_release(database, legacy_dir)
     return UpgradeResult(before=before, after=head, legacy_turns=turns)
+
+
+def _finish_first_release(database: Database, legacy_dir: Path | None) -> int:
+    """Bring in what the first release kept outside its database; the turns imported."""
+    if legacy_dir is None:
+        return 0
+    turns = _import_legacy_conversations(database, legacy_dir)
+    _remove_old_lexical_index(legacy_dir)
+    return turns
 
 
 def _remove_old_lexical_index(folder: Path) -> None:

@@ -7,15 +7,14 @@ from collections.abc import Sequence
 from html import escape
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot.services.admin import AdminService
 from bot.telegram.delivery import send_html
+from bot.telegram.feature import Handlers
 
 ADMIN_COMMANDS = [BotCommand("status", "Articles, pending work, database (admins)")]
 REFUSED = "That command is for newsdesk's admins."
-
-Handlers = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
 
 
 def admin_filter(admin_ids: Sequence[int]) -> filters.User:

@@ -16,6 +16,7 @@ from bot.settings import Settings
 from bot.telegram.admin import AdminHandlers
 from bot.telegram.browsing import BrowsingHandlers
 from bot.telegram.fallbacks import fallback_handlers, on_error
+from bot.telegram.feature import Feature
 from bot.telegram.questions import QuestionHandlers
 from bot.telegram.throttle import THROTTLE_GROUP, throttle_handlers
 from core.errors import ConfigError
@@ -64,8 +65,9 @@ def build_application(
     )
     app.add_handlers(throttle_handlers(RateLimiter(settings.rate_limit_per_minute)),
                      group=THROTTLE_GROUP)
-    for feature in (QuestionHandlers(container.questions),
-                    BrowsingHandlers(container.browsing), admin):
+    features: list[Feature] = [QuestionHandlers(container.questions),
+                               BrowsingHandlers(container.browsing), admin]
+    for feature in features:
         app.add_handlers(feature.handlers())
     app.add_handlers(fallback_handlers())  # last: what no feature took
     app.add_error_handler(on_error)

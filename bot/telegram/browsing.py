@@ -6,11 +6,12 @@ import asyncio
 from html import escape
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot.services.browsing import BrowseService
 from bot.services.questions import MAX_QUESTION_CHARS
 from bot.telegram.delivery import send_html
+from bot.telegram.feature import Handlers
 from bot.telegram.render import headlines_html
 
 HELP = (
@@ -25,8 +26,6 @@ HELP = (
     "me or reply to my message."
 )
 MAX_OUTLETS_SHOWN = 40
-
-Handlers = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
 
 
 class BrowsingHandlers:

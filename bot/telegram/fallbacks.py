@@ -8,17 +8,16 @@ import secrets
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.telegram.delivery import send_html
+from bot.telegram.feature import Handlers
 
 log = logging.getLogger(__name__)
 
 NOT_TEXT = ("I can only read text. Ask me a question about the news, for example: "
             "<i>What is on the Nara summit agenda?</i>")
 UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
-
-Handlers = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
 
 
 def fallback_handlers() -> Handlers:

@@ -7,11 +7,12 @@ import logging
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.services.questions import MAX_QUESTION_CHARS, QuestionService
 from bot.telegram.addressing import mentions_bot, replies_to_bot, without_mentions
 from bot.telegram.delivery import keep_typing, send_html
+from bot.telegram.feature import Handlers
 from bot.telegram.render import answer_html
 from core.errors import NewsdeskError
 
@@ -21,8 +22,6 @@ EMPTY = "Please ask a question, for example: <code>/ask What is on the Nara summ
 TOO_LONG = (f"That message is too long for me to search. Please ask a shorter question (up to "
             f"{MAX_QUESTION_CHARS} characters).")
 UNAVAILABLE = "Sorry, I can't search the news right now. Please try again later."
-
-Handlers = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
 
 
 class QuestionHandlers:

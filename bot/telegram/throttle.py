@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
 from bot.rate_limit import RateLimiter
 from bot.telegram.addressing import QUESTIONS
 from bot.telegram.delivery import send_html
+from bot.telegram.feature import Handlers
 
 THROTTLE_GROUP = -1  # runs before every feature's handlers
-
-Handlers = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
 
 
 def throttle_handlers(limiter: RateLimiter) -> Handlers:
