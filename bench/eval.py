@@ -135,7 +135,7 @@ def main() -> None:
     ours("warm up")
     results = [score("newsdesk (hybrid + extractive)", questions, ours),
                score("LangChain Chroma.similarity_search", questions, langchain_chroma),
-               score("BM25 alone (terms in the database)", questions, bm25_only)]
+               score("BM25 alone (newsdesk lexical index)", questions, bm25_only)]
     def uncovered(name: str) -> dict:
         questions = [line.strip() for line in (HERE / name).read_text().splitlines()
                      if line.strip()]

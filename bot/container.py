@@ -25,10 +25,10 @@ from retrieval.vector_store import VectorStore, connect_chroma
 from storage import migrate
 from storage.articles import ArticleRepository
 from storage.browse import BrowseRepository
+from storage.chunk_terms import ChunkTermsRepository
 from storage.conversations import ConversationRepository
 from storage.database import Database
 from storage.meta import MetaRepository
-from storage.postings import PostingsRepository
 
 EMBEDDING_MODEL_KEY = "embedding_model"
 
@@ -90,8 +90,8 @@ class Container:
 
     @cached_property
     def lexical(self) -> LexicalIndex:
-        """BM25 over the chunk terms in the database."""
-        return LexicalIndex(PostingsRepository(self.database))
+        """BM25 in memory, fed from the chunk terms in the database."""
+        return LexicalIndex(ChunkTermsRepository(self.database))
 
     @cached_property
     def index(self) -> SearchIndex:

@@ -75,3 +75,15 @@ class ArticleRef:
             "url": self.url,
             "published": self.published.isoformat() if self.published else "",
         }
+
+
+@dataclass(frozen=True)
+class ArticleTerms:
+    """An article's chunks as lexical search indexes them, and the write that stored them.
+
+    ``chunks`` holds (chunk index, space-separated terms); empty when the article has none.
+    """
+
+    article_id: str
+    revision: int
+    chunks: tuple[tuple[int, str], ...]

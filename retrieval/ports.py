@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from core.models import Article
+from core.models import Article, ArticleTerms
 
 
 class ArticleSource(Protocol):
@@ -17,4 +17,16 @@ class ArticleSource(Protocol):
 
     def chunk_spans(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, int, int]]:
         """(article id, start, end) of chunks given as "<article id>-<index>"."""
+        ...
+
+
+class TermSource(Protocol):
+    """Where the terms come from (storage.chunk_terms.ChunkTermsRepository)."""
+
+    def revision(self) -> int:
+        """The number of the newest article write."""
+        ...
+
+    def changed_since(self, revision: int) -> Iterable[ArticleTerms]:
+        """Articles written after ``revision`` (-1: all), oldest write first."""
         ...

@@ -15,9 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.models import Article, Chunk
+from core.terms import tokenize
 from storage.database import Database
 from storage.meta import REVISION_KEY, bump_revision
-from storage.postings import write_chunks
 from storage.schema import articles, chunks, meta
 from storage.upsert import upsert
 
@@ -159,8 +159,16 @@ class ArticleRepository:
         with self._db.write() as conn:
             upsert(conn, articles, {**_article_row(article), "indexed_hash": None}, ["id"])
             conn.execute(sa.delete(chunks).where(chunks.c.article_id == article.id))
-            write_chunks(conn, article.title, article_chunks)  # with their terms, for BM25
-            bump_revision(conn)
+            if article_chunks:
+                conn.execute(sa.insert(chunks), [
+                    {"article_id": c.article_id, "idx": c.index, "start": c.start, "end": c.end,
+                     "terms": chunk_terms(article.title, c.text)}
+                    for c in article_chunks
+                ])
+            revision = bump_revision(conn)  # late: the meta row stays locked only briefly
+            conn.execute(
+                sa.update(articles).where(articles.c.id == article.id).values(revision=revision)
+            )
 
     def mark_indexed(self, article_ids: Iterable[str]) -> None:
         """Record that the index now holds the current version of these articles."""
@@ -181,6 +189,11 @@ class ArticleRepository:
     def _scalar_count(self, query: sa.Select[Any]) -> int:
         with self._db.read() as conn:
             return int(conn.execute(query).scalar() or 0)
+
+
+def chunk_terms(title: str, chunk_text: str) -> str:
+    """What lexical search indexes for a chunk: the terms of its headline and its text."""
+    return " ".join(tokenize(f"{title}\n{chunk_text}"))
 
 
 def _article_row(article: Article) -> dict[str, Any]:

@@ -30,9 +30,15 @@ class MetaRepository:
             upsert(conn, meta, {"key": key, "value": value}, ["key"])
 
 
-def bump_revision(conn: Connection) -> None:
-    """Count one more article write, inside the caller's transaction."""
+def bump_revision(conn: Connection) -> int:
+    """Count one more article write, inside the caller's transaction; the new count.
+
+    The row stays locked until the transaction ends, so revisions commit in the order they
+    are taken: a reader that has seen revision N has seen every write numbered below it.
+    """
     upsert(
         conn, meta, {"key": REVISION_KEY, "value": "1"}, ["key"],
         update={"value": sa.cast(sa.cast(meta.c.value, sa.Integer) + 1, sa.Text)},
     )
+    value = conn.execute(sa.select(meta.c.value).where(meta.c.key == REVISION_KEY)).scalar()
+    return int(value or 0)

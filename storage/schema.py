@@ -27,8 +27,11 @@ articles = sa.Table(
     sa.Column("fetched_at", UTCDateTime, nullable=False),
     # which version the search indexes hold; differs from content_hash while pending
     sa.Column("indexed_hash", sa.Text, nullable=True),
+    # the write that stored this version (meta "revision"): lexical indexes catch up from it
+    sa.Column("revision", sa.Integer, nullable=False, server_default="0"),
     sa.Index("articles_hash", "content_hash"),
     sa.Index("articles_published_at", "published"),
+    sa.Index("articles_revision", "revision"),
 )
 
 chunks = sa.Table(
@@ -40,7 +43,9 @@ chunks = sa.Table(
     sa.Column("idx", sa.Integer, nullable=False),
     sa.Column("start", sa.Integer, nullable=False),
     sa.Column("end", sa.Integer, nullable=False),
-    sa.Column("terms", sa.Integer, nullable=False, server_default="0"),  # see chunk_terms
+    # the chunk's terms (core.terms.tokenize of headline and text), space-separated: what
+    # every process's lexical index is fed from, written in the same transaction as the chunk
+    sa.Column("terms", sa.Text, nullable=False, server_default=""),
     sa.PrimaryKeyConstraint("article_id", "idx"),
 )
 
@@ -60,22 +65,4 @@ conversation_turns = sa.Table(
     sa.Column("question", sa.Text, nullable=False),
     sa.Column("article_ids", sa.Text, nullable=False),  # a JSON list of article ids
     sa.Index("conversation_turns_chat_at", "chat_id", "at"),
-)
-
-# The lexical index: one row per (term, chunk), written in the same transaction as the chunk,
-# so BM25 is always in step with the articles, for every process, with nothing to rebuild.
-chunk_terms = sa.Table(
-    "chunk_terms",
-    metadata,
-    sa.Column("term", sa.Text, nullable=False),
-    sa.Column("article_id", sa.Text, nullable=False),
-    sa.Column("idx", sa.Integer, nullable=False),
-    sa.Column("tf", sa.Integer, nullable=False),
-    sa.Column("length", sa.Integer, nullable=False),  # the chunk's terms: BM25's document length
-    sa.PrimaryKeyConstraint("term", "article_id", "idx"),
-    sa.ForeignKeyConstraint(
-        ["article_id", "idx"], ["chunks.article_id", "chunks.idx"], ondelete="CASCADE"
-    ),
-    sa.Index("chunk_terms_chunk", "article_id", "idx"),
-    sqlite_with_rowid=False,  # the primary key is the table: one seek per term
 )

@@ -1,0 +1,52 @@
+"""Reading the chunks' terms, all of them or those written since a revision.
+
+Every process's lexical index is fed from here (retrieval/lexical.py): it loads everything
+once, then, whenever the revision has moved, only the articles written since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+
+from core.models import ArticleTerms
+from storage.database import Database
+from storage.meta import REVISION_KEY
+from storage.schema import articles, chunks, meta
+
+
+class ChunkTermsRepository:
+    """Chunk terms grouped by article, in the order they were written."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def revision(self) -> int:
+        """The number of the newest article write."""
+        query = sa.select(meta.c.value).where(meta.c.key == REVISION_KEY)
+        with self._db.read() as conn:
+            value = conn.execute(query).scalar()
+        return int(value or 0)
+
+    def changed_since(self, revision: int) -> Iterator[ArticleTerms]:
+        """Every article written after ``revision`` (all of them for -1), with its chunks."""
+        query = (
+            sa.select(articles.c.id, articles.c.revision, chunks.c.idx, chunks.c.terms)
+            .select_from(articles.outerjoin(chunks, chunks.c.article_id == articles.c.id))
+            .where(articles.c.revision > revision)
+            .order_by(articles.c.revision, articles.c.id, chunks.c.idx)
+        )
+        with self._db.read() as conn:
+            rows = conn.execute(query).all()
+        current: tuple[str, int] | None = None
+        parts: list[tuple[int, str]] = []
+        for article_id, article_revision, index, terms in rows:
+            if current is not None and current[0] != article_id:
+                yield ArticleTerms(current[0], current[1], tuple(parts))
+                parts = []
+            current = (str(article_id), int(article_revision))
+            if index is not None:
+                parts.append((int(index), str(terms)))
+        if current is not None:
+            yield ArticleTerms(current[0], current[1], tuple(parts))
