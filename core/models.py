@@ -87,3 +87,14 @@ class ArticleTerms:
     article_id: str
     revision: int
     chunks: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stored chunk as search shows it: its article and its span of the article's text."""
+
+    chunk_id: str
+    ref: ArticleRef
+    start: int
+    end: int
+    text: str  # == article text[start:end]

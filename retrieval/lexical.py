@@ -48,8 +48,8 @@ class LexicalIndex:
 
     @property
     def size(self) -> int:
-        """Number of indexed chunks."""
-        self._catch_up()
+        """Number of indexed chunks (as of the last search)."""
+        self._load_once()
         return self._terms.alive
 
     @property
@@ -58,8 +58,8 @@ class LexicalIndex:
         return self._terms.slots_in_use()
 
     def idf_weights(self, tokens: Iterable[str]) -> dict[str, float]:
-        """Inverse document frequency of each token (high for rare names and numbers)."""
-        self._catch_up()
+        """Inverse document frequency of each token, as of the last search."""
+        self._load_once()
         with self._lock:
             return {token: self._terms.idf(token) for token in set(tokens)}
 
@@ -71,6 +71,11 @@ class LexicalIndex:
         self._catch_up()
         with self._lock:
             return self._terms.best(counts, k)
+
+    def _load_once(self) -> None:
+        """Answering asks for term weights right after its search: no second revision read."""
+        if self._seen == _ALL:
+            self._catch_up()
 
     def _catch_up(self) -> None:
         """Take in every article written since the last look (all of them the first time).

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from core.models import Article, ArticleTerms
+from core.models import ArticleTerms, Passage
 
 
 class ArticleSource(Protocol):
-    """Stored articles and the spans of their chunks."""
+    """Stored chunks with their articles, and the stored text of any span."""
 
-    def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]:
-        """Articles by id (missing ids are left out)."""
+    def passages(self, chunk_ids: Sequence[str]) -> dict[str, Passage]:
+        """Chunks given as "<article id>-<index>" (missing ones are left out)."""
         ...
 
-    def chunk_spans(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, int, int]]:
-        """(article id, start, end) of chunks given as "<article id>-<index>"."""
+    def span_texts(self, spans: Sequence[tuple[str, int, int]]) -> list[str | None]:
+        """The stored text of each (article id, start, end); None for a missing article."""
         ...
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from core.models import Article, ArticleRef
+from core.models import ArticleRef, Passage
 from retrieval.embeddings import Embedder
 from retrieval.lexical import LexicalIndex
 from retrieval.ports import ArticleSource
@@ -53,10 +53,7 @@ class SearchHit:
 
 @dataclass
 class _Candidate:
-    chunk_id: str
-    article: Article
-    start: int
-    end: int
+    passage: Passage
     fused: float = 0.0
     similarity: float = 0.0
     vector: np.ndarray | None = None
@@ -118,18 +115,16 @@ class HybridSearcher:
         self, ranks: dict[str, float], vectors: dict[str, np.ndarray], query_vector: np.ndarray,
         since: datetime | None, until: datetime | None,
     ) -> list[_Candidate]:
-        spans = self._store.chunk_spans(list(ranks))
-        articles = self._store.get_many(sorted({a for a, _, _ in spans.values()}))
+        passages = self._store.passages(list(ranks))
         found = []
         for chunk_id, fused in ranks.items():
-            if chunk_id not in spans or chunk_id not in vectors:
+            passage = passages.get(chunk_id)
+            if passage is None or chunk_id not in vectors:
                 continue  # the store moved on since the index was read
-            article_id, start, end = spans[chunk_id]
-            article = articles.get(article_id)
-            if article is None or not _within(article, since, until):
+            if not _within(passage.ref, since, until):
                 continue
             vector = vectors[chunk_id]
-            found.append(_Candidate(chunk_id, article, start, end, fused,
+            found.append(_Candidate(passage, fused,
                                     float(vector @ query_vector), vector))
         return found
 
@@ -140,23 +135,24 @@ class HybridSearcher:
     ) -> None:
         if window is not None:
             for c in candidates:
-                if c.article.published and c.article.published >= window:
+                if c.passage.ref.published and c.passage.ref.published >= window:
                     c.fused *= 1.5
         if prefer_recent:
-            stamps = [c.article.published.timestamp() for c in candidates if c.article.published]
+            stamps = [published.timestamp() for c in candidates
+                      if (published := c.passage.ref.published) is not None]
             newest = max(stamps, default=0.0)
             for c in candidates:
-                age_days = (newest - c.article.published.timestamp()) / 86400 if (
-                    c.article.published) else 365.0
+                age_days = (newest - c.passage.ref.published.timestamp()) / 86400 if (
+                    c.passage.ref.published) else 365.0
                 c.fused *= 1.0 + math.exp(-age_days / 7.0)
         for c in candidates:
             # similarity joins the rank score so a strong dense match is not outvoted by rank
             c.fused += 0.01 * max(c.similarity, 0.0)
-            if c.article.id in prefer_articles:
+            if c.passage.ref.article_id in prefer_articles:
                 c.fused *= 1.5
 
 
-def _within(article: Article, since: datetime | None, until: datetime | None) -> bool:
+def _within(article: ArticleRef, since: datetime | None, until: datetime | None) -> bool:
     if since is None and until is None:
         return True
     published = article.published
@@ -168,16 +164,18 @@ def _diverse(candidates: list[_Candidate], k: int) -> list[_Candidate]:
     chosen: list[_Candidate] = []
     per_article: dict[str, int] = {}
     for c in sorted(candidates, key=lambda c: c.fused, reverse=True):
-        if per_article.get(c.article.id, 0) >= MAX_CHUNKS_PER_ARTICLE:
+        if per_article.get(c.passage.ref.article_id, 0) >= MAX_CHUNKS_PER_ARTICLE:
             continue
-        twin = next((o for o in chosen if o.article.id != c.article.id and _same_story(o, c)), None)
+        twin = next((o for o in chosen
+                     if o.passage.ref.article_id != c.passage.ref.article_id and _same_story(o, c)),
+                    None)
         if twin is not None:
-            ref = ArticleRef.of(c.article)
+            ref = c.passage.ref
             if ref not in twin.also:
                 twin.also.append(ref)
             continue
         chosen.append(c)
-        per_article[c.article.id] = per_article.get(c.article.id, 0) + 1
+        per_article[c.passage.ref.article_id] = per_article.get(c.passage.ref.article_id, 0) + 1
         if len(chosen) == k:
             break
     return chosen
@@ -191,14 +189,15 @@ def _same_story(a: _Candidate, b: _Candidate) -> bool:
     if a.vector is not None and b.vector is not None and float(a.vector @ b.vector) >= (
             SAME_STORY_SIMILARITY):
         return True
-    words_a = set(_WORDS.findall(a.article.title.lower()))
-    words_b = set(_WORDS.findall(b.article.title.lower()))
+    words_a = set(_WORDS.findall(a.passage.ref.title.lower()))
+    words_b = set(_WORDS.findall(b.passage.ref.title.lower()))
     return len(words_a) >= 4 and len(words_a & words_b) / len(words_a | words_b) >= 0.8
 
 
 def _to_hit(c: _Candidate) -> SearchHit:
+    p = c.passage
     return SearchHit(
-        chunk_id=c.chunk_id, ref=ArticleRef.of(c.article), start=c.start, end=c.end,
-        text=c.article.text[c.start : c.end], score=round(c.fused, 6),
+        chunk_id=p.chunk_id, ref=p.ref, start=p.start, end=p.end, text=p.text,
+        score=round(c.fused, 6),
         similarity=round(c.similarity, 4), also=tuple(c.also),
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.models import Article, Chunk
+from core.models import Article, ArticleRef, Chunk, Passage
 from core.terms import tokenize
 from storage.database import Database
 from storage.meta import REVISION_KEY, bump_revision
@@ -94,6 +94,53 @@ class ArticleRepository:
                     if index in wanted[article_id]:
                         spans[f"{article_id}-{index}"] = (str(article_id), int(start), int(end))
         return spans
+
+    def passages(self, chunk_ids: Sequence[str]) -> dict[str, Passage]:
+        """Chunks given as "<article id>-<index>" with their articles' references and texts.
+
+        Only the chunks' own text is read, not whole articles.
+        """
+        wanted: dict[str, set[int]] = {}
+        for chunk_id in chunk_ids:
+            article_id, _, index = chunk_id.rpartition("-")
+            wanted.setdefault(article_id, set()).add(int(index))
+        ids = list(wanted)
+        indexes = sorted(set().union(*wanted.values())) if wanted else []
+        text = sa.func.substr(articles.c.text, chunks.c.start + 1, chunks.c.end - chunks.c.start)
+        found: dict[str, Passage] = {}
+        with self._db.read() as conn:
+            for begin in range(0, len(ids), _BATCH):
+                query = (
+                    sa.select(chunks.c.article_id, chunks.c.idx, chunks.c.start, chunks.c.end,
+                              articles.c.title, articles.c.source, articles.c.url,
+                              articles.c.published, text)
+                    .join(articles, articles.c.id == chunks.c.article_id)
+                    # a superset (any wanted index of any wanted article), cut below: both IN
+                    # lists use the primary key, unlike a list of (article, index) pairs
+                    .where(chunks.c.article_id.in_(ids[begin : begin + _BATCH]),
+                           chunks.c.idx.in_(indexes))
+                )
+                for row in conn.execute(query):
+                    if row.idx in wanted[row.article_id]:
+                        ref = ArticleRef(str(row.article_id), str(row.title), str(row.source),
+                                         str(row.url), row.published)
+                        chunk_id = f"{row.article_id}-{row.idx}"
+                        found[chunk_id] = Passage(chunk_id, ref, int(row.start), int(row.end),
+                                                  str(row[8]))
+        return found
+
+    def span_texts(self, spans: Sequence[tuple[str, int, int]]) -> list[str | None]:
+        """The stored text of each (article id, start, end) span; None for a missing article."""
+        if not spans:
+            return []
+        texts: list[str | None] = []
+        with self._db.read() as conn:
+            for article_id, start, end in spans:
+                texts.append(conn.execute(
+                    sa.select(sa.func.substr(articles.c.text, start + 1, max(end - start, 0)))
+                    .where(articles.c.id == article_id)
+                ).scalar())
+        return texts
 
     def iter_articles(self, batch: int = 200) -> Iterator[Article]:
         """Every article, in id order, in pages so memory stays flat."""

@@ -47,6 +47,12 @@ class Database:
     def __init__(self, url: str | URL) -> None:
         self.url = parse_database_url(url) if isinstance(url, str) else url
         self.engine = _create_engine(self.url)
+        # PostgreSQL reads run in autocommit: one round trip per query instead of three
+        # (BEGIN, query, ROLLBACK). SQLite reads stay in a (local, free) transaction.
+        self._reader = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.dialect == "postgresql" else self.engine
+        )
 
     @property
     def dialect(self) -> str:
@@ -60,14 +66,14 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection in a read transaction (rolled back at the end)."""
-        with self._connection() as conn, _mapped_errors("database query failed"):
+        """A connection for reading (each statement sees committed data)."""
+        with self._connection(self._reader) as conn, _mapped_errors("database query failed"):
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction: committed when the block ends, rolled back on any exception."""
-        with self._connection() as conn:
+        with self._connection(self.engine) as conn:
             conn.execution_options(**{_WRITE: True})
             with _mapped_errors("database write failed"), conn.begin():
                 yield conn
@@ -82,9 +88,9 @@ class Database:
         self.engine.dispose()
 
     @contextmanager
-    def _connection(self) -> Iterator[Connection]:
+    def _connection(self, engine: Engine) -> Iterator[Connection]:
         try:
-            conn = self.engine.connect()
+            conn = engine.connect()
         except SQLAlchemyError as exc:
             raise DatabaseUnavailable(
                 f"cannot reach the database at {self.display_url}: {first_line(exc)}"
@@ -115,11 +121,12 @@ def _create_engine(url: URL) -> Engine:
         return _sqlite_engine(url)
     # every session in UTC; options already in the URL (a search_path, say) are kept
     options = " ".join(filter(None, [str(url.query.get("options", "")), "-c timezone=UTC"]))
+    # No pre-ping (a round trip on every checkout): a connection the server dropped fails one
+    # query, which SQLAlchemy answers by discarding the whole pool; recycling bounds their age.
     return sa.create_engine(
         url,
         pool_size=5,
         max_overflow=10,
-        pool_pre_ping=True,
         pool_recycle=1800,
         connect_args={
             "connect_timeout": PG_CONNECT_TIMEOUT_SECONDS,

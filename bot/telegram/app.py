@@ -85,7 +85,9 @@ def webhook_secret(settings: Settings) -> str:
 def run_bot(settings: Settings, container: Container) -> None:
     """Run until stopped: long polling, or a webhook server when NEWSDESK_WEBHOOK_URL is set."""
     app = build_application(settings, container)
-    _ = container.embedder.model  # load the model before the first question, not during it
+    # load the model and the lexical index before the first question, not during it
+    _ = container.embedder.model
+    _ = container.lexical.size
     try:
         if settings.webhook_url:
             log.info("webhook mode: listening on %s:%d", settings.webhook_listen,

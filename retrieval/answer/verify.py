@@ -11,20 +11,15 @@ from retrieval.ports import ArticleSource
 log = logging.getLogger(__name__)
 
 
-def is_verbatim(citation: Citation, article_text: str) -> bool:
-    """True when the snippet is exactly the article's text between its offsets."""
-    return bool(citation.snippet) and article_text[citation.start : citation.end] == (
-        citation.snippet
-    )
-
-
 def verified(citations: Sequence[Citation], store: ArticleSource) -> list[Citation]:
-    """The citations whose snippets are verbatim spans of their stored articles."""
-    articles = store.get_many(sorted({c.ref.article_id for c in citations}))
+    """The citations whose snippets are verbatim spans of their stored articles.
+
+    The spans are read back from the database itself, so what is shown is what is stored.
+    """
+    stored = store.span_texts([(c.ref.article_id, c.start, c.end) for c in citations])
     kept = []
-    for citation in citations:
-        article = articles.get(citation.ref.article_id)
-        if article is not None and is_verbatim(citation, article.text):
+    for citation, text in zip(citations, stored, strict=True):
+        if citation.snippet and text == citation.snippet:
             kept.append(citation)
         else:
             log.error("dropped a citation that is not verbatim: %s", citation)

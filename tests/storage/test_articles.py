@@ -104,3 +104,21 @@ def test_get_many_reads_in_batches(database: Database) -> None:
     found = store.get_many([a.id for a in articles] + ["missing"])
     assert len(found) == 620 and "missing" not in found
     assert [a.id for a in store.iter_articles(batch=100)] == sorted(a.id for a in articles)
+
+
+def test_passages_and_span_texts_count_characters_like_python(database: Database) -> None:
+    store = ArticleRepository(database)
+    text = "Zürich 🚆 rail: the Elsdale line reopens. " * 30 + "Ende — 終わり 🎉."
+    article = make_article(text, title="Zürich rail 🚆")
+    chunks = Chunker(300, 30).split(article)
+    store.save(article, chunks)
+    wanted = [chunks[0].id, chunks[-1].id, f"{article.id}-999", "missing-0"]
+    passages = store.passages(wanted)
+    assert set(passages) == {chunks[0].id, chunks[-1].id}
+    for chunk in (chunks[0], chunks[-1]):
+        passage = passages[chunk.id]
+        assert passage.text == text[chunk.start : chunk.end] == chunk.text
+        assert (passage.start, passage.end) == (chunk.start, chunk.end)
+        assert passage.ref.title == "Zürich rail 🚆" and passage.ref.published == article.published
+    spans = [(article.id, 7, 8), (article.id, len(text) - 6, len(text)), ("missing", 0, 3)]
+    assert store.span_texts(spans) == ["🚆", "終わり 🎉.", None]
