@@ -22,6 +22,7 @@ from storage.schema import articles, chunks, meta
 from storage.upsert import upsert
 
 _BATCH = 500
+_PAIRS = 200
 
 
 class ArticleRepository:
@@ -98,35 +99,32 @@ class ArticleRepository:
     def passages(self, chunk_ids: Sequence[str]) -> dict[str, Passage]:
         """Chunks given as "<article id>-<index>" with their articles' references and texts.
 
-        Only the chunks' own text is read, not whole articles.
+        Only the chunks' own rows and the articles' short fields are read, never whole texts.
         """
-        wanted: dict[str, set[int]] = {}
-        for chunk_id in chunk_ids:
+        pairs = []
+        for chunk_id in dict.fromkeys(chunk_ids):
             article_id, _, index = chunk_id.rpartition("-")
-            wanted.setdefault(article_id, set()).add(int(index))
-        ids = list(wanted)
-        indexes = sorted(set().union(*wanted.values())) if wanted else []
-        text = sa.func.substr(articles.c.text, chunks.c.start + 1, chunks.c.end - chunks.c.start)
+            pairs.append((article_id, int(index)))
         found: dict[str, Passage] = {}
         with self._db.read() as conn:
-            for begin in range(0, len(ids), _BATCH):
+            for begin in range(0, len(pairs), _PAIRS):
+                # OR of (article, index) pairs: one primary-key seek each on both backends
+                # (SQLite scans the whole table for a row-value IN list)
+                wanted = sa.or_(*[sa.and_(chunks.c.article_id == a, chunks.c.idx == i)
+                                  for a, i in pairs[begin : begin + _PAIRS]])
                 query = (
                     sa.select(chunks.c.article_id, chunks.c.idx, chunks.c.start, chunks.c.end,
-                              articles.c.title, articles.c.source, articles.c.url,
-                              articles.c.published, text)
+                              chunks.c.text, articles.c.title, articles.c.source,
+                              articles.c.url, articles.c.published)
                     .join(articles, articles.c.id == chunks.c.article_id)
-                    # a superset (any wanted index of any wanted article), cut below: both IN
-                    # lists use the primary key, unlike a list of (article, index) pairs
-                    .where(chunks.c.article_id.in_(ids[begin : begin + _BATCH]),
-                           chunks.c.idx.in_(indexes))
+                    .where(wanted)
                 )
                 for row in conn.execute(query):
-                    if row.idx in wanted[row.article_id]:
-                        ref = ArticleRef(str(row.article_id), str(row.title), str(row.source),
-                                         str(row.url), row.published)
-                        chunk_id = f"{row.article_id}-{row.idx}"
-                        found[chunk_id] = Passage(chunk_id, ref, int(row.start), int(row.end),
-                                                  str(row[8]))
+                    ref = ArticleRef(str(row.article_id), str(row.title), str(row.source),
+                                     str(row.url), row.published)
+                    chunk_id = f"{row.article_id}-{row.idx}"
+                    found[chunk_id] = Passage(chunk_id, ref, int(row.start), int(row.end),
+                                              str(row.text))
         return found
 
     def span_texts(self, spans: Sequence[tuple[str, int, int]]) -> list[str | None]:
@@ -209,7 +207,7 @@ class ArticleRepository:
             if article_chunks:
                 conn.execute(sa.insert(chunks), [
                     {"article_id": c.article_id, "idx": c.index, "start": c.start, "end": c.end,
-                     "terms": chunk_terms(article.title, c.text)}
+                     "text": c.text, "terms": chunk_terms(article.title, c.text)}
                     for c in article_chunks
                 ])
             revision = bump_revision(conn)  # late: the meta row stays locked only briefly

@@ -43,6 +43,9 @@ chunks = sa.Table(
     sa.Column("idx", sa.Integer, nullable=False),
     sa.Column("start", sa.Integer, nullable=False),
     sa.Column("end", sa.Integer, nullable=False),
+    # articles.text[start:end], kept beside the span so search reads a few small rows instead
+    # of whole (on PostgreSQL: compressed, out-of-line) articles
+    sa.Column("text", sa.Text, nullable=False, server_default=""),
     # the chunk's terms (core.terms.tokenize of headline and text), space-separated: what
     # every process's lexical index is fed from, written in the same transaction as the chunk
     sa.Column("terms", sa.Text, nullable=False, server_default=""),

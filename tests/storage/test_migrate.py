@@ -86,6 +86,10 @@ def test_first_release_data_dir_is_upgraded_with_nothing_lost(tmp_path: Path) ->
     for article in articles:
         assert store.get(article.id) == article
         assert [(c.start, c.end) for c in store.chunks_of(article.id)] == spans[article.id]
+        chunk_ids = [f"{article.id}-{i}" for i in range(len(spans[article.id]))]
+        passages = store.passages(chunk_ids)  # chunk texts filled in from the article
+        assert [passages[c].text for c in chunk_ids] == [article.text[s:e] for s, e in
+                                                         spans[article.id]]
     assert store.pending_ids() == [articles[1].id]  # still pending: the next ingest finishes it
     assert store.revision() == "2"
     turns = ConversationRepository(database).recent("42")

@@ -1,9 +1,10 @@
-"""Lexical search is fed from the database: each chunk's terms, and each article's revision.
+"""Lexical search is fed from the database: each chunk's terms and text, each article's revision.
 
 It replaces the per-machine bm25s folder (DATA_DIR/bm25), which every ingest rebuilt whole and
 two writers could collide on. Every process now keeps its own BM25 index in memory, loads it
 from ``chunks.terms`` once and then follows the articles whose ``revision`` is newer than what
-it has seen. Existing chunks get their terms here, from the stored text.
+it has seen. Chunks also keep their own text, so search need not read whole articles.
+Existing chunks get their terms and text here, from the stored articles.
 
 Revision ID: 0003
 Revises: 0002
@@ -30,7 +31,8 @@ _BATCH = 2000
 
 
 def upgrade() -> None:
-    """Add chunks.terms and articles.revision, then fill them from the stored articles."""
+    """Add chunks.text, chunks.terms and articles.revision; fill them from the articles."""
+    op.add_column("chunks", sa.Column("text", sa.Text, nullable=False, server_default=""))
     op.add_column("chunks", sa.Column("terms", sa.Text, nullable=False, server_default=""))
     op.add_column("articles", sa.Column("revision", sa.Integer, nullable=False,
                                         server_default="0"))
@@ -50,12 +52,14 @@ def _fill_terms(bind: sa.Connection) -> None:
         " FROM chunks c JOIN articles a ON a.id = c.article_id"
     )).all()
     if rows:
-        log.info("storing the terms of %d chunks", len(rows))
-    update = sa.text("UPDATE chunks SET terms = :terms WHERE article_id = :a AND idx = :i")
+        log.info("storing the text and terms of %d chunks", len(rows))
+    update = sa.text("UPDATE chunks SET text = :text, terms = :terms"
+                     " WHERE article_id = :a AND idx = :i")
     for start in range(0, len(rows), _BATCH):
         values: list[dict[str, Any]] = [
             # as storage.articles.chunk_terms writes them
-            {"a": article_id, "i": index, "terms": " ".join(tokenize(f"{title}\n{text}"))}
+            {"a": article_id, "i": index, "text": text,
+             "terms": " ".join(tokenize(f"{title}\n{text}"))}
             for article_id, index, title, text in rows[start : start + _BATCH]
         ]
         bind.execute(update, values)
