@@ -107,7 +107,7 @@ def main() -> None:
 
     from langchain_chroma import Chroma
 
-    baseline_store = Chroma(client=container.vectors._client, collection_name=COLLECTION,
+    baseline_store = Chroma(client=container.vectors.client, collection_name=COLLECTION,
                             embedding_function=container.embedder)
 
     def langchain_chroma(question: str, until: datetime) -> Retrieved:

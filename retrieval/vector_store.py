@@ -43,14 +43,14 @@ class VectorStore:
     """The chunk collection: replace an article's chunks, query by embedding."""
 
     def __init__(self, client: Any, collection: str = COLLECTION) -> None:
-        self._client = client
+        self.client = client  # the Chroma client (benchmarks hand it to LangChain's Chroma)
         self._name = collection
         self._collection = self._open()
         self._max_batch = int(getattr(client, "get_max_batch_size", lambda: 5000)())
 
     def _open(self) -> Any:
         try:
-            return self._client.get_or_create_collection(
+            return self.client.get_or_create_collection(
                 self._name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
             )
         except Exception as exc:
@@ -132,5 +132,5 @@ class VectorStore:
     def clear(self) -> None:
         """Drop and recreate the collection (before a full rebuild)."""
         with contextlib.suppress(Exception):  # absent already is fine
-            self._client.delete_collection(self._name)
+            self.client.delete_collection(self._name)
         self._collection = self._open()
