@@ -29,6 +29,7 @@ from storage.chunk_terms import ChunkTermsRepository
 from storage.conversations import ConversationRepository
 from storage.database import Database
 from storage.meta import MetaRepository
+from storage.passages import PassageRepository
 
 EMBEDDING_MODEL_KEY = "embedding_model"
 
@@ -60,6 +61,11 @@ class Container:
     def articles(self) -> ArticleRepository:
         """Articles and chunk spans."""
         return ArticleRepository(self.database)
+
+    @cached_property
+    def passages(self) -> PassageRepository:
+        """Chunks with their articles' references, for search and citation checks."""
+        return PassageRepository(self.database)
 
     @cached_property
     def browse(self) -> BrowseRepository:
@@ -139,12 +145,12 @@ class Container:
     @cached_property
     def searcher(self) -> HybridSearcher:
         """Hybrid dense + lexical search."""
-        return HybridSearcher(self.embedder, self.vectors, self.lexical, self.articles)
+        return HybridSearcher(self.embedder, self.vectors, self.lexical, self.passages)
 
     @cached_property
     def answerer(self) -> ExtractiveAnswerer | LLMAnswerer:
         """Cited answers: verbatim snippets, or LLM prose over them when NEWSDESK_LLM is set."""
-        extractive = ExtractiveAnswerer(self.searcher, self.lexical, self.articles)
+        extractive = ExtractiveAnswerer(self.searcher, self.lexical, self.passages)
         if not self.settings.llm:
             return extractive
         return LLMAnswerer(extractive, self.chat_model)

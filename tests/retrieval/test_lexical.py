@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.models import ArticleTerms
-from retrieval.lexical import K1, B, LexicalIndex
+from retrieval.inverted_index import K1, B
+from retrieval.lexical import LexicalIndex
 
 
 class ListSource:

@@ -19,7 +19,7 @@ def extractive(embedder, tmp_path_factory) -> ExtractiveAnswerer:
     root = tmp_path_factory.mktemp("llm")
     built = Container(Settings(data_dir=root / "data"), embedder=embedder)
     corpus.build(built, root / "corpus")
-    return ExtractiveAnswerer(built.searcher, built.lexical, built.articles)
+    return ExtractiveAnswerer(built.searcher, built.lexical, built.passages)
 
 
 def test_cited_prose_drops_uncited_claims_and_dangling_markers() -> None:

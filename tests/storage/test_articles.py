@@ -10,6 +10,7 @@ from ingest.chunking import Chunker
 from storage.articles import ArticleRepository
 from storage.browse import BrowseRepository
 from storage.database import Database
+from storage.passages import PassageRepository
 from tests.ingest.factories import make_article
 
 
@@ -113,7 +114,8 @@ def test_passages_and_span_texts_count_characters_like_python(database: Database
     chunks = Chunker(300, 30).split(article)
     store.save(article, chunks)
     wanted = [chunks[0].id, chunks[-1].id, f"{article.id}-999", "missing-0"]
-    passages = store.passages(wanted)
+    reader = PassageRepository(database)
+    passages = reader.passages(wanted)
     assert set(passages) == {chunks[0].id, chunks[-1].id}
     for chunk in (chunks[0], chunks[-1]):
         passage = passages[chunk.id]
@@ -121,4 +123,4 @@ def test_passages_and_span_texts_count_characters_like_python(database: Database
         assert (passage.start, passage.end) == (chunk.start, chunk.end)
         assert passage.ref.title == "Zürich rail 🚆" and passage.ref.published == article.published
     spans = [(article.id, 7, 8), (article.id, len(text) - 6, len(text)), ("missing", 0, 3)]
-    assert store.span_texts(spans) == ["🚆", "終わり 🎉.", None]
+    assert reader.span_texts(spans) == ["🚆", "終わり 🎉.", None]

@@ -18,6 +18,7 @@ from storage import migrate
 from storage.articles import ArticleRepository
 from storage.conversations import ConversationRepository
 from storage.database import Database
+from storage.passages import PassageRepository
 from storage.schema import metadata
 from tests.ingest.factories import make_article
 from tests.support.first_release_conversations import ConversationStore as FirstConversations
@@ -87,7 +88,7 @@ def test_first_release_data_dir_is_upgraded_with_nothing_lost(tmp_path: Path) ->
         assert store.get(article.id) == article
         assert [(c.start, c.end) for c in store.chunks_of(article.id)] == spans[article.id]
         chunk_ids = [f"{article.id}-{i}" for i in range(len(spans[article.id]))]
-        passages = store.passages(chunk_ids)  # chunk texts filled in from the article
+        passages = PassageRepository(database).passages(chunk_ids)  # texts filled in
         assert [passages[c].text for c in chunk_ids] == [article.text[s:e] for s, e in
                                                          spans[article.id]]
     assert store.pending_ids() == [articles[1].id]  # still pending: the next ingest finishes it
