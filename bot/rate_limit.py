@@ -18,6 +18,7 @@ class RateLimiter:
         self._burst = float(burst or per_minute)
         self._clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}
+        self._quiet_until: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def try_acquire(self, key: str) -> float:
@@ -31,3 +32,12 @@ class RateLimiter:
                 return 0.0
             self._buckets[key] = (tokens, now)
             return (1.0 - tokens) / self._rate
+
+    def notice_due(self, key: str, wait: float) -> bool:
+        """True for the first refusal of a window: one notice, then silence until it ends."""
+        with self._lock:
+            now = self._clock()
+            if now < self._quiet_until.get(key, float("-inf")):
+                return False
+            self._quiet_until[key] = now + wait
+            return True

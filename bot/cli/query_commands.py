@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from datetime import datetime
@@ -74,9 +75,14 @@ def run_search(args: argparse.Namespace, container: Container) -> int:
 def run_ask(args: argparse.Namespace, container: Container) -> int:
     """Answer one question, or one per stdin line with ``--json -``."""
     since = _since(args.since)
+    if not args.question.strip():
+        raise ConfigError("ask: the question is empty (try: newsdesk ask \"What is on the Nara "
+                          "summit agenda?\")")
     container.verify_embedding_model()
     k = max(1, min(args.k, 10))
     if args.question == "-":
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            sys.stdin.reconfigure(errors="replace")  # one undecodable line must not end the rest
         for line in sys.stdin:
             if line.strip():
                 answer = container.questions.answer(line, k=k, since=since)

@@ -59,4 +59,6 @@ class QuestionService:
 
 
 def _clean(question: str) -> str:
-    return " ".join(question.split())[:MAX_QUESTION_CHARS]
+    """Whitespace folded, length capped; lone surrogates (undecodable input) become U+FFFD."""
+    text = question.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return " ".join(text.split())[:MAX_QUESTION_CHARS]

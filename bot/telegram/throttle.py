@@ -23,9 +23,10 @@ def throttle_handlers(limiter: RateLimiter) -> Handlers:
         user = message.from_user.id if message.from_user else message.chat_id
         wait = limiter.try_acquire(str(user))
         if wait > 0:
-            await send_html(context.bot, message.chat_id, (
-                f"You're asking faster than I can read — please wait {max(1, round(wait))} "
-                "seconds and ask again."))
+            if limiter.notice_due(str(user), wait):  # a flood gets one notice, not one each
+                await send_html(context.bot, message.chat_id, (
+                    f"You're asking faster than I can read — please wait {max(1, round(wait))} "
+                    "seconds and ask again."))
             raise ApplicationHandlerStop
 
     return [MessageHandler(filters.UpdateType.MESSAGE & QUESTIONS, throttle)]

@@ -143,6 +143,32 @@ def test_ask_human_json_and_stdin(data_env: Path, capsys, monkeypatch: pytest.Mo
     assert not second["found"] and second["citations"] == []
 
 
+def test_questions_that_are_not_text(data_env: Path, capsys, tmp_path: Path) -> None:
+    assert main(["ingest", "--samples"]) == 0
+    capsys.readouterr()
+    assert main(["ask", "   "]) == 1
+    assert "the question is empty" in capsys.readouterr().err
+    assert main(["ask", "--json", '" OR 1=1 --']) == 0
+    injected = json.loads(capsys.readouterr().out)
+    assert not injected["found"] and injected["citations"] == []
+    assert main(["ask", "--json", "Who won the winter marathon? \udcff\ud800"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["found"] and "\ufffd" in answer["question"]
+    # stdin with an undecodable line: it is answered (as far as it reads), the rest too
+    stdin = tmp_path / "questions.txt"
+    stdin.write_bytes(b"What did the central bank decide?\n\xff\xfe bad bytes\n"
+                      b"Who won the winter marathon?\n")
+    env = {**os.environ, "NEWSDESK_DATA_DIR": str(data_env)}
+    with stdin.open("rb") as handle:
+        result = subprocess.run([sys.executable, "-m", "bot.cli.main", "ask", "--json", "-"],
+                                stdin=handle, env=env, cwd=tmp_path, capture_output=True,
+                                text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 3 and lines[0]["found"] and lines[2]["found"]
+    assert "Traceback" not in result.stderr
+
+
 def test_chat_keeps_the_story_for_follow_ups(data_env: Path, capsys,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     import io

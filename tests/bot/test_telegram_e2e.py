@@ -205,12 +205,15 @@ async def test_rate_limit_is_polite(
     async with app:
         await app.start()
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        for _ in range(3):
+        for _ in range(8):  # a flood: two answers, one notice, then silence
             api.push(private_message(61, "What did the central bank decide?"))
-        texts = await wait_replies(api, 61, 3)
+        await wait_replies(api, 61, 3)
+        await asyncio.sleep(1.5)
+        texts = replies(api, 61)
         await app.updater.stop()
         await app.stop()
     assert sum("please wait" in t for t in texts) == 1
+    assert sum("3.25%" in t for t in texts) == 2 and len(texts) == 3
     container.close()
 
 
