@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from dateutil import parser as dateutil_parser
@@ -14,9 +15,28 @@ def as_aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def parse_published(value: object) -> datetime | None:
-    """Best-effort parse of a date in any common news format; None when it cannot be read."""
-    if value is None or value == "":
+# A publication date later than this after now is a mistake or a trick (a story pinned on top of
+# "latest" forever): such dates are treated as unknown.
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+def parse_published(
+    value: object, now: datetime | None = None, allow_future: bool = False
+) -> datetime | None:
+    """A date in any common news format; None when unreadable or (unless allowed) future."""
+    try:
+        parsed = _parse(value)
+    except (ValueError, OverflowError, OSError, TypeError):
+        return None  # 1e20 seconds, year 99999 and the like
+    if parsed is None:
+        return None
+    if not allow_future and parsed > (now or datetime.now(UTC)) + FUTURE_TOLERANCE:
+        return None
+    return parsed
+
+
+def _parse(value: object) -> datetime | None:
+    if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, datetime):
         return as_aware(value)
@@ -29,6 +49,8 @@ def parse_published(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
+    if re.match(r"^\d{5,}-", text):
+        return None  # a five-digit year: dateutil would read "10000-01-01" as 2010-11-01
     for attempt in (_iso, _rfc2822, _loose):
         parsed = attempt(text)
         if parsed is not None:

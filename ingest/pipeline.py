@@ -18,6 +18,10 @@ from ingest.report import IngestReport
 from storage.articles import ArticleRepository
 
 MAX_ARTICLE_CHARS = 300_000
+# Feeds are not trusted to keep fields short: a 50,000-character title once filled 14 messages.
+MAX_TITLE_CHARS = 300
+MAX_OUTLET_CHARS = 100  # outlet names and each author
+MAX_AUTHORS = 20
 
 Progress = Callable[[int, int | None, str], None]  # (done, total or None, what)
 
@@ -136,7 +140,7 @@ class IngestPipeline:
         self, raw: RawArticle, batch: _Batch, report: IngestReport, seen: set[str]
     ) -> None:
         text = normalise_text(raw.text)
-        title = normalise_text(raw.title).replace("\n", " ")
+        title = _capped(normalise_text(raw.title).replace("\n", " "), MAX_TITLE_CHARS)
         where = raw.origin or raw.url or title
         if not text:
             report.failed.append(ItemFailure(where, "no article text"))
@@ -166,9 +170,10 @@ class IngestPipeline:
             id=identity,
             url=raw.url,
             title=title or text.split("\n", 1)[0][:120],
-            source=raw.source or "unknown",
+            source=_capped(" ".join(raw.source.split()), MAX_OUTLET_CHARS) or "unknown",
             published=raw.published,
-            authors=raw.authors,
+            authors=tuple(_capped(" ".join(a.split()), MAX_OUTLET_CHARS)
+                          for a in raw.authors[:MAX_AUTHORS]),
             text=text,
             content_hash=digest,
             fetched_at=datetime.now(UTC),
@@ -194,3 +199,10 @@ class IngestPipeline:
         self._index.index_chunks(ids, batch.chunks)
         self._store.mark_indexed(ids)
         report.chunks_indexed += len(batch.chunks)
+
+
+def _capped(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with "…" when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip() + "…"

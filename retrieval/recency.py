@@ -47,7 +47,7 @@ def time_intent(question: str, now: datetime) -> TimeIntent:
     since: datetime | None = None
     match = _SINCE.search(question)
     if match:
-        since = parse_published(match.group(1))
+        since = parse_published(match.group(1), allow_future=True)
         if since is not None and since.year < 1971:
             since = since.replace(year=now.year)
     prefer_recent = bool(_LATEST.search(question)) or window is not None or since is not None

@@ -46,7 +46,7 @@ def _query_options(parser: argparse.ArgumentParser, k_help: str) -> None:
 
 
 def _since(value: str) -> datetime | None:
-    since = parse_published(value) if value else None
+    since = parse_published(value, allow_future=True) if value else None
     if value and since is None:
         raise ConfigError(f"--since: cannot read the date {value!r} (try 2026-01-12)")
     return since

@@ -10,11 +10,14 @@ from core.models import ArticleRef
 from retrieval.answer import Answer
 
 TELEGRAM_LIMIT = 4096
+SHOWN_TITLE_CHARS = 160  # a headline in a reply; stored ones are capped at 300 already
 _TAG = re.compile(r"(<[^>]+>)")
 
 
 def _link(title: str, url: str) -> str:
     title = title.strip() or "(untitled)"
+    if len(title) > SHOWN_TITLE_CHARS:
+        title = title[: SHOWN_TITLE_CHARS - 1] + "…"
     if url.startswith(("http://", "https://")):
         return f'<a href="{escape(url, quote=True)}">{escape(title)}</a>'
     return escape(title)

@@ -139,6 +139,9 @@ class SourceLoader:
             return
         try:
             document = json.loads(text)
+        except RecursionError:
+            yield ItemFailure(origin, "JSON nested too deeply to read")
+            return
         except json.JSONDecodeError:
             # Some tools write JSON Lines under a .json name.
             yield from load_jsonl(text, origin, name)

@@ -86,7 +86,7 @@ def _xml_entry(entry: Any) -> FeedEntry:
 def _parse_json_feed(data: bytes, origin: str) -> ParsedFeed:
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ExtractionError(f"{origin}: malformed JSON Feed ({exc})") from exc
     items = document.get("items") if isinstance(document, dict) else None
     if not isinstance(items, list):

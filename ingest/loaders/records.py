@@ -28,6 +28,11 @@ def record_to_article(row: Any, origin: str, default_source: str = "") -> RawArt
     authors = row.get("authors") or row.get("author") or ()
     if isinstance(authors, str):
         authors = [a.strip() for a in authors.split(",")]
+    if not isinstance(authors, list | tuple) or not all(isinstance(a, str) for a in authors):
+        raise ValueError("'authors' must be a name or a list of names")
+    for field in ("url", "source"):
+        if not isinstance(row.get(field) or "", str):
+            raise ValueError(f"'{field}' must be text")
     url = str(row.get("url") or "")
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     return RawArticle(
@@ -49,7 +54,9 @@ def load_jsonl(text: str, origin: str, source: str = "") -> Iterator[LoadEvent]:
         where = f"{origin}:{number}"
         try:
             yield record_to_article(json.loads(line), where, source)
-        except (json.JSONDecodeError, ValueError) as exc:
+        except RecursionError:
+            yield ItemFailure(where, "bad record: JSON nested too deeply")
+        except (ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
             yield ItemFailure(where, f"bad record: {exc}")
 
 
@@ -65,5 +72,5 @@ def load_json_records(data: Any, origin: str, source: str = "") -> Iterator[Load
         where = f"{origin}[{number}]"
         try:
             yield record_to_article(row, where, source)
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             yield ItemFailure(where, f"bad record: {exc}")

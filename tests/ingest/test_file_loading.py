@@ -81,3 +81,33 @@ def test_folder_with_bad_files_reports_each_and_keeps_going(tmp_path) -> None:
 def test_missing_location_is_a_failure(tmp_path) -> None:
     [failure] = _load(tmp_path / "nowhere")
     assert isinstance(failure, ItemFailure) and "no such file" in failure.reason
+
+
+def test_bad_records_are_per_item_failures_and_the_rest_is_stored(tmp_path) -> None:
+    import json as _json
+
+    from ingest.loaders import ItemFailure, SourceLoader
+
+    deep = "[" * 100_000 + "]" * 100_000
+    lines = [
+        _json.dumps({"title": "Good one", "text": "First good record.", "url": "https://g/1"}),
+        _json.dumps({"title": "Huge date", "text": "Body.", "published": 1e20}),
+        _json.dumps({"title": "Bad authors", "text": "Body.", "authors": 7}),
+        deep,
+        _json.dumps({"title": "Bad url", "text": "Body.", "url": {"a": 1}}),
+        "not json at all",
+        _json.dumps({"title": "Good two", "text": "Second good record.", "url": "https://g/2"}),
+    ]
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(lines))
+    events = list(SourceLoader(None, 50 * 1024 * 1024).load(str(path)))
+    articles = [e for e in events if isinstance(e, RawArticle)]
+    failures = {e.origin.rsplit(":", 1)[1]: e.reason for e in events
+                if isinstance(e, ItemFailure)}
+    assert [a.title for a in articles] == ["Good one", "Huge date", "Good two"]
+    assert articles[1].published is None  # an absurd date is unknown, not a crash
+    assert set(failures) == {"3", "4", "5", "6"}
+    assert "authors" in failures["3"] and "nested too deeply" in failures["4"]
+    (tmp_path / "deep.json").write_text(deep)
+    [failure] = list(SourceLoader(None, 50 * 1024 * 1024).load(str(tmp_path / "deep.json")))
+    assert isinstance(failure, ItemFailure) and "nested too deeply" in failure.reason

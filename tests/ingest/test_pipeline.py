@@ -163,3 +163,23 @@ def test_reindex_rebuilds_vectors_and_terms_from_the_store(
     assert_index_matches_store(rebuilt)
     assert "rail" in rebuilt.searcher.search("rail report residents", k=1)[0].ref.title
     rebuilt.close()
+
+
+def test_unbounded_fields_are_capped_when_stored(container: Container, tmp_path: Path) -> None:
+    import json
+
+    record = {"title": "Flood " * 10_000, "text": "The flood barrier closed on Tuesday.",
+              "url": "https://t.example/long", "source": "Outlet " * 1_000,
+              "authors": ["A. Writer " * 500] * 50}
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    assert container.pipeline.run([SourceSpec(str(path))]).added == 1
+    [article] = list(container.articles.iter_articles())
+    assert len(article.title) <= 300 and article.title.endswith("…")
+    assert len(article.source) <= 100 and len(article.authors) == 20
+    assert all(len(a) <= 100 for a in article.authors)
+    answer = container.questions.answer("What happened to the flood barrier?")
+    assert answer.found
+    from bot.telegram.render import answer_html, split_message
+
+    assert len(split_message(answer_html(answer))) == 1  # one message, not fourteen
