@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
 import zlib
 
 from charset_normalizer import from_bytes
 
 from core.errors import ExtractionError
 
+_GZIP_MAGIC = b"\x1f\x8b"
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe", "utf-16"),
@@ -26,14 +26,33 @@ def check_size(data: bytes, origin: str, max_bytes: int) -> None:
         )
 
 
-def maybe_gunzip(data: bytes, origin: str) -> bytes:
-    """Transparently decompress gzip content saved or served under a plain name."""
-    if data[:2] != b"\x1f\x8b":
+def maybe_gunzip(data: bytes, origin: str, max_bytes: int) -> bytes:
+    """Transparently decompress gzip content saved or served under a plain name.
+
+    Decompressed in a stream that stops at ``max_bytes``: a few megabytes of gzip can hold
+    gigabytes of zeros.
+    """
+    if data[:2] != _GZIP_MAGIC:
         return data
+    out = bytearray()
+    pending = data
     try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
+        while pending[:2] == _GZIP_MAGIC:  # a gzip file may hold several members
+            member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            tail = pending
+            while tail and not member.eof:
+                out += member.decompress(tail, max_bytes + 1 - len(out))
+                if len(out) > max_bytes:
+                    raise ExtractionError(
+                        f"{origin}: too large when decompressed (over {max_bytes / 1e6:.1f} MB)"
+                    )
+                tail = member.unconsumed_tail
+            if not member.eof:
+                raise ExtractionError(f"{origin}: corrupt gzip data (truncated)")
+            pending = member.unused_data
+    except zlib.error as exc:
         raise ExtractionError(f"{origin}: corrupt gzip data ({exc})") from exc
+    return bytes(out)
 
 
 def looks_binary(data: bytes) -> bool:

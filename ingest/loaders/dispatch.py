@@ -102,7 +102,7 @@ class SourceLoader:
             raise SourceError(
                 f"{origin}: too large ({size / 1e6:.1f} MB; limit {self._max_bytes / 1e6:.1f} MB)"
             )
-        data = maybe_gunzip(path.read_bytes(), origin)
+        data = maybe_gunzip(path.read_bytes(), origin, self._max_bytes)
         check_size(data, origin, self._max_bytes)
         yield from self._load_bytes(data, kind_for_suffix(path.suffix.lower()), origin, name)
 
@@ -110,7 +110,7 @@ class SourceLoader:
         if self._fetcher is None:
             raise SourceError(f"{url}: fetching URLs is disabled")
         fetched = self._fetcher.fetch(url)
-        data = maybe_gunzip(fetched.content, url)
+        data = maybe_gunzip(fetched.content, url, self._max_bytes)
         check_size(data, url, self._max_bytes)
         kind = sniff_kind(data, fetched.content_type.lower())
         yield from self._load_bytes(data, kind, fetched.url, name, url=fetched.url)

@@ -36,6 +36,24 @@ def test_empty_and_oversized_are_refused() -> None:
 
 
 def test_gzip_is_unwrapped_and_corrupt_gzip_is_an_error() -> None:
-    assert maybe_gunzip(gzip.compress(b"<rss/>"), "f") == b"<rss/>"
+    assert maybe_gunzip(gzip.compress(b"<rss/>"), "f", 1000) == b"<rss/>"
+    assert maybe_gunzip(gzip.compress(b"<a/>") + gzip.compress(b"<b/>"), "f", 1000) == b"<a/><b/>"
     with pytest.raises(ExtractionError, match="gzip"):
-        maybe_gunzip(b"\x1f\x8b\x08garbage", "f")
+        maybe_gunzip(b"\x1f\x8b\x08garbage", "f", 1000)
+    with pytest.raises(ExtractionError, match="truncated"):
+        maybe_gunzip(gzip.compress(b"x" * 5000)[:-20], "f", 100_000)
+
+
+def test_a_gzip_bomb_stops_at_the_size_limit_without_eating_memory() -> None:
+    import resource
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip framing
+    zeros = b"\0" * (1024 * 1024)
+    bomb = b"".join(packer.compress(zeros) for _ in range(512)) + packer.flush()  # 512 MiB
+    assert len(bomb) < 1024 * 1024
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ExtractionError, match="too large when decompressed"):
+        maybe_gunzip(bomb, "bomb.xml", 20 * 1024 * 1024)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 100
