@@ -22,14 +22,29 @@ _BOILERPLATE = re.compile(
 )
 _TERMINAL = (".", "!", "?", "\"", "'", "”", "’", ")", ":")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidi embeddings, overrides and isolates can make a headline read backwards ("U+202E"
+# spoofing): dropped. Invisible spaces and word joiners too. The marks real right-to-left text
+# needs (LRM, RLM, ALM) stay, and so do ZWJ/ZWNJ between two visible characters, where emoji
+# sequences and Indic and Persian scripts need them; elsewhere (leading, trailing, repeated)
+# they only hide things, and go.
+_SPOOFING = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff\u180e]")
+_STRAY_JOINERS = re.compile(r"(?<!\S)[\u200c\u200d]+|[\u200c\u200d]+(?!\S)")
+_JOINER_RUNS = re.compile(r"([\u200c\u200d])[\u200c\u200d]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
+def unspoofed(text: str) -> str:
+    """``text`` without the invisible characters that can spoof how it reads (see above)."""
+    text = _SPOOFING.sub("", text)
+    text = _JOINER_RUNS.sub(r"\1", text)
+    return _STRAY_JOINERS.sub("", text)
+
+
 def normalise_text(text: str) -> str:
-    """NFC-normalise, drop control characters, tidy spaces and blank lines."""
+    """NFC-normalise, drop control and spoofing characters, tidy spaces and blank lines."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text).replace("\u200b", "").replace("\ufeff", "")
+    text = unspoofed(_CONTROL.sub("", text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
 

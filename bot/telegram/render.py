@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from html import escape
 
 from core.models import ArticleRef
+from ingest.clean import unspoofed
 from retrieval.answer import Answer
 
 TELEGRAM_LIMIT = 4096
@@ -15,7 +16,7 @@ _TAG = re.compile(r"(<[^>]+>)")
 
 
 def _link(title: str, url: str) -> str:
-    title = title.strip() or "(untitled)"
+    title = unspoofed(title).strip() or "(untitled)"
     if len(title) > SHOWN_TITLE_CHARS:
         title = title[: SHOWN_TITLE_CHARS - 1] + "…"
     if url.startswith(("http://", "https://")):
@@ -51,7 +52,7 @@ def headlines_html(title: str, stories: Sequence[ArticleRef]) -> str:
 
 def _ref_line(ref: ArticleRef) -> str:
     """Linked headline — outlet, day."""
-    return f"{_link(ref.title, ref.url)} — {escape(ref.source)}, {ref.day}"
+    return f"{_link(ref.title, ref.url)} — {escape(unspoofed(ref.source))}, {ref.day}"
 
 
 def visible_length(text: str) -> int:

@@ -51,3 +51,19 @@ def test_boilerplate_detection() -> None:
     assert is_boilerplate("Related Articles")
     assert is_boilerplate("Home | News | World")
     assert not is_boilerplate("The minister said the related articles of the treaty stand.")
+
+
+def test_spoofing_characters_go_and_what_scripts_need_stays() -> None:
+    from ingest.clean import normalise_text
+
+    assert normalise_text("Bank \u202eetaR\u202c cuts rates") == "Bank etaR cuts rates"
+    assert normalise_text("\u2066isolated\u2069 and\u200b hidden\u2060 joins") == (
+        "isolated and hidden joins")
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji, three people
+    assert normalise_text(f"A {family} visit") == f"A {family} visit"
+    hindi = "\u0915\u094d\u200d\u0937"  # a half-form conjunct needs its ZWJ
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # ZWNJ inside a word
+    assert normalise_text(hindi) == hindi and normalise_text(persian) == persian
+    assert normalise_text("\u200dlead and trail\u200c and twice\u200d\u200d\u200dx") == (
+        "lead and trail and twice\u200dx")
+    assert normalise_text("\u200fRTL mark stays") == "\u200fRTL mark stays"
