@@ -123,7 +123,8 @@ class Container:
     @cached_property
     def fetcher(self) -> HttpFetcher:
         """HTTP client for feeds and pages."""
-        return HttpFetcher(self.settings.fetch_timeout_seconds, self.settings.max_file_bytes)
+        return HttpFetcher(self.settings.fetch_timeout_seconds, self.settings.max_file_bytes,
+                           allow_private=self.settings.allow_private_urls)
 
     @cached_property
     def loader(self) -> SourceLoader:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
 import httpx
 
 from core.errors import FetchError
+from ingest.address_guard import AddressPolicy, GuardedTransport
 
 USER_AGENT = "newsdesk/0.1 (+https://github.com/newsdesk; news assistant)"
 
@@ -30,16 +32,27 @@ class Fetcher(Protocol):
 
 
 class HttpFetcher:
-    """Fetcher over httpx with redirects, timeout and a maximum size."""
+    """Fetcher over httpx: redirects, a total deadline, a maximum size, no internal fetches."""
 
-    def __init__(self, timeout: float, max_bytes: int) -> None:
+    def __init__(
+        self, timeout: float, max_bytes: int, allow_private: bool = False,
+        policy: AddressPolicy | None = None,
+    ) -> None:
         self._max_bytes = max_bytes
+        self._timeout = timeout
+        self._policy = policy or AddressPolicy(allow_private, resolve_seconds=timeout)
         self._client = httpx.Client(
-            timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
+            timeout=timeout, follow_redirects=True, max_redirects=10,
+            headers={"User-Agent": USER_AGENT}, transport=GuardedTransport(self._policy),
         )
 
     def fetch(self, url: str) -> Fetched:
-        """Fetch ``url``; raise FetchError when unreachable, refused, or too large."""
+        """Fetch ``url``; raise FetchError when unreachable, refused, too slow or too large.
+
+        ``timeout`` bounds the whole fetch, not each read: a server dripping one byte at a
+        time cannot hold an ingest for longer.
+        """
+        deadline = time.monotonic() + self._timeout
         try:
             with self._client.stream("GET", url) as response:
                 if response.status_code >= 400:
@@ -52,6 +65,8 @@ class HttpFetcher:
                     body.extend(part)
                     if len(body) > self._max_bytes:
                         raise FetchError(f"{url}: too large (over {self._max_bytes} bytes)")
+                    if time.monotonic() > deadline:
+                        raise FetchError(f"{url}: timed out (over {self._timeout:.0f} s in all)")
                 return Fetched(
                     url=str(response.url),
                     content=bytes(body),
@@ -67,3 +82,4 @@ class HttpFetcher:
     def close(self) -> None:
         """Release connections."""
         self._client.close()
+        self._policy.close()

@@ -27,7 +27,7 @@ def test_teaser_feed_fetches_linked_pages_and_reports_unreachable_ones(tmp_path)
     routes = {"/library": Canned(fx.ARTICLE_PAGE.encode())}
     with serve(routes) as base:
         feed = fx.RSS_TEASER_TEMPLATE.format(base=base).encode()
-        fetcher = HttpFetcher(timeout=5, max_bytes=MB)
+        fetcher = HttpFetcher(timeout=5, max_bytes=MB, allow_private=True)
         events = _events(tmp_path, "teaser.rss", feed, fetcher)
     articles = [e for e in events if isinstance(e, RawArticle)]
     library = next(a for a in articles if a.title == "Library opens on Sundays")
@@ -66,7 +66,7 @@ def test_url_source_sniffs_feed_and_page(tmp_path) -> None:
         "/story": Canned(fx.ARTICLE_PAGE.encode()),
         "/empty": Canned(b"<html><body><nav>Home</nav></body></html>"),
     }
-    loader_fetcher = HttpFetcher(timeout=5, max_bytes=MB)
+    loader_fetcher = HttpFetcher(timeout=5, max_bytes=MB, allow_private=True)
     loader = SourceLoader(loader_fetcher, MB)
     with serve(routes) as base:
         [from_feed] = list(loader.load(f"{base}/rss"))
@@ -85,5 +85,6 @@ def test_url_source_sniffs_feed_and_page(tmp_path) -> None:
 def test_oversized_download_is_refused(tmp_path) -> None:
     routes = {"/big": Canned(b"<html>" + b"x" * 5000 + b"</html>")}
     with serve(routes) as base:
-        [failure] = list(SourceLoader(HttpFetcher(5, 1000), 1000).load(f"{base}/big"))
+        fetcher = HttpFetcher(5, 1000, allow_private=True)
+        [failure] = list(SourceLoader(fetcher, 1000).load(f"{base}/big"))
     assert isinstance(failure, ItemFailure) and "too large" in failure.reason

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ class Canned:
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
+    location: str = ""  # a redirect's target
+    drip_seconds: float = 0.0  # > 0: send the body one byte at a time, this far apart
 
 
 @contextmanager
@@ -29,8 +32,19 @@ def serve(routes: dict[str, Canned]) -> Iterator[str]:
             self.send_response(canned.status)
             self.send_header("Content-Type", canned.content_type)
             self.send_header("Content-Length", str(len(canned.body)))
+            if canned.location:
+                self.send_header("Location", canned.location)
             self.end_headers()
-            self.wfile.write(canned.body)
+            if not canned.drip_seconds:
+                self.wfile.write(canned.body)
+                return
+            for byte in canned.body:  # a slow-drip server, bounded by its body's length
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(canned.drip_seconds)
 
         def log_message(self, *args: object) -> None:
             pass
