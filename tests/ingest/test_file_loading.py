@@ -1,5 +1,8 @@
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
 from ingest.models import RawArticle
 
@@ -111,3 +114,28 @@ def test_bad_records_are_per_item_failures_and_the_rest_is_stored(tmp_path) -> N
     (tmp_path / "deep.json").write_text(deep)
     [failure] = list(SourceLoader(None, 50 * 1024 * 1024).load(str(tmp_path / "deep.json")))
     assert isinstance(failure, ItemFailure) and "nested too deeply" in failure.reason
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                  max_size=4),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(record=st.fixed_dictionaries({}, optional={
+    field: json_values for field in ("title", "text", "url", "published", "authors", "source")
+}))
+def test_any_record_is_an_article_or_a_failure_never_an_exception(record: dict) -> None:
+    import json as _json
+
+    from ingest.loaders import ItemFailure
+    from ingest.loaders.records import load_jsonl
+
+    [event] = list(load_jsonl(_json.dumps(record), "records.jsonl"))
+    assert isinstance(event, RawArticle | ItemFailure)
+    if isinstance(event, RawArticle):
+        assert event.text.strip() and isinstance(event.title, str)
+        assert all(isinstance(a, str) for a in event.authors)
