@@ -35,6 +35,18 @@ def parse_published(
     return parsed
 
 
+def read_date(
+    value: object, where: str, shown: object = None
+) -> tuple[datetime | None, tuple[str, ...]]:
+    """The publication date, and a warning when one was given but is unreadable or future."""
+    published = parse_published(value)
+    if published is None and value not in (None, "") and not isinstance(value, bool):
+        text = str(shown or value)[:40]
+        return None, (f"{where}: publication date {text!r} is unreadable or in the future; "
+                      "treated as unknown",)
+    return published, ()
+
+
 def _parse(value: object) -> datetime | None:
     if value is None or value == "" or isinstance(value, bool):
         return None

@@ -10,7 +10,7 @@ from typing import Any
 import feedparser
 
 from core.errors import ExtractionError
-from ingest.dates import parse_published
+from ingest.dates import read_date
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class FeedEntry:
     authors: tuple[str, ...]
     content_html: str  # full text when the feed carries it (content:encoded, Atom content)
     summary_html: str
+    date_warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,16 @@ def _xml_entry(entry: Any) -> FeedEntry:
     authors = tuple(
         str(a.get("name", "")).strip() for a in entry.get("authors", []) if a.get("name")
     )
-    published = entry.get("published_parsed") or entry.get("updated_parsed")
+    link = str(entry.get("link", "") or "").strip()
+    raw_date = entry.get("published") or entry.get("updated")
+    published, date_warnings = read_date(
+        entry.get("published_parsed") or entry.get("updated_parsed") or raw_date,
+        link or "item", shown=raw_date)
     return FeedEntry(
         title=str(entry.get("title", "") or "").strip(),
-        link=str(entry.get("link", "") or "").strip(),
-        published=parse_published(published) if published else parse_published(
-            entry.get("published") or entry.get("updated")
-        ),
+        link=link,
+        published=published,
+        date_warnings=date_warnings,
         authors=authors or ((str(entry["author"]),) if entry.get("author") else ()),
         content_html=str(content_html or ""),
         summary_html=str(entry.get("summary", "") or ""),
@@ -96,11 +100,15 @@ def _parse_json_feed(data: bytes, origin: str) -> ParsedFeed:
         if not isinstance(item, dict):
             continue
         authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+        link = str(item.get("url") or item.get("external_url") or "").strip()
+        published, date_warnings = read_date(
+            item.get("date_published") or item.get("date_modified"), link or origin)
         entries.append(
             FeedEntry(
                 title=str(item.get("title") or "").strip(),
-                link=str(item.get("url") or item.get("external_url") or "").strip(),
-                published=parse_published(item.get("date_published") or item.get("date_modified")),
+                link=link,
+                published=published,
+                date_warnings=date_warnings,
                 authors=tuple(
                     str(a.get("name", "")).strip() for a in authors
                     if isinstance(a, dict) and a.get("name")

@@ -48,7 +48,9 @@ class FeedLoader:
         if not text.strip():
             reason = note or "item has no text"
             return ItemFailure(where, reason)
-        warnings = (f"{where}: {note}; used the feed's own text",) if note else ()
+        warnings: tuple[str, ...] = (
+            (f"{where}: {note}; used the feed's own text",) if note else ()
+        ) + entry.date_warnings
         return RawArticle(
             title=entry.title or text.split("\n", 1)[0][:120],
             text=text,

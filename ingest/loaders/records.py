@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from ingest.dates import parse_published
+from ingest.dates import read_date
 from ingest.loaders.base import ItemFailure, LoadEvent
 from ingest.models import RawArticle
 
@@ -35,12 +35,14 @@ def record_to_article(row: Any, origin: str, default_source: str = "") -> RawArt
             raise ValueError(f"'{field}' must be text")
     url = str(row.get("url") or "")
     host = (urlsplit(url).hostname or "").removeprefix("www.")
+    published, warnings = read_date(row.get("published") or row.get("date"), origin)
     return RawArticle(
         title=title.strip(),
         text=text,
         url=url,
         source=str(row.get("source") or default_source or host),
-        published=parse_published(row.get("published") or row.get("date")),
+        published=published,
+        warnings=warnings,
         authors=tuple(str(a).strip() for a in authors if str(a).strip()),
         origin=origin,
     )

@@ -6,7 +6,7 @@ import re
 
 from core.errors import ExtractionError
 from ingest.clean import clean_body, split_headline
-from ingest.dates import parse_published
+from ingest.dates import read_date
 from ingest.models import RawArticle
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<head>.*?)\n---[ \t]*\n", re.DOTALL)
@@ -35,12 +35,14 @@ def load_text_article(text: str, origin: str, source: str = "") -> RawArticle:
     if not body:
         raise ExtractionError(f"{origin}: no article text after the headline")
     authors = tuple(a.strip() for a in fields.get("authors", "").split(",") if a.strip())
+    published, warnings = read_date(fields.get("published") or fields.get("date"), origin)
     return RawArticle(
         title=title,
         text=body,
         url=fields.get("url", ""),
         source=fields.get("source") or source,
-        published=parse_published(fields.get("published") or fields.get("date")),
+        published=published,
         authors=authors,
         origin=origin,
+        warnings=warnings,
     )

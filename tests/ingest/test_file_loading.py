@@ -139,3 +139,17 @@ def test_any_record_is_an_article_or_a_failure_never_an_exception(record: dict) 
     if isinstance(event, RawArticle):
         assert event.text.strip() and isinstance(event.title, str)
         assert all(isinstance(a, str) for a in event.authors)
+
+
+def test_future_and_unreadable_dates_are_unknown_with_a_warning(tmp_path) -> None:
+    (tmp_path / "future.md").write_text(
+        "---\ntitle: From the future\npublished: 9999-12-31\n---\nA story dated far ahead.\n")
+    (tmp_path / "odd.md").write_text(
+        "---\ntitle: Odd date\npublished: the day after payday\n---\nA story with a word date.\n")
+    (tmp_path / "fine.md").write_text(
+        "---\ntitle: Dated\npublished: 2026-01-12\n---\nA story with a date.\n")
+    events = {e.title: e for e in _load(tmp_path) if isinstance(e, RawArticle)}
+    for title in ("From the future", "Odd date"):
+        assert events[title].published is None
+        assert any("treated as unknown" in w for w in events[title].warnings)
+    assert events["Dated"].published is not None and events["Dated"].warnings == ()
