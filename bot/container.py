@@ -15,6 +15,7 @@ from ingest.chunking import Chunker
 from ingest.fetch import HttpFetcher
 from ingest.loaders import SourceLoader
 from ingest.pipeline import IngestPipeline
+from ingest.writer import WriterLock
 from retrieval.answer.extractive import ExtractiveAnswerer
 from retrieval.answer.llm import LLMAnswerer
 from retrieval.embeddings import Embedder, model_identity, resolve_model_path
@@ -28,6 +29,7 @@ from storage.browse import BrowseRepository
 from storage.chunk_terms import ChunkTermsRepository
 from storage.conversations import ConversationRepository
 from storage.database import Database
+from storage.leases import LeaseRepository
 from storage.meta import MetaRepository
 from storage.passages import PassageRepository
 
@@ -140,7 +142,8 @@ class Container:
     def pipeline(self) -> IngestPipeline:
         """The ingest pipeline."""
         return IngestPipeline(
-            store=self.articles, index=self.index, loader=self.loader, chunker=self.chunker
+            store=self.articles, index=self.index, loader=self.loader, chunker=self.chunker,
+            writer=WriterLock(LeaseRepository(self.database)),
         )
 
     @cached_property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
@@ -15,6 +16,7 @@ from ingest.identity import article_id, content_hash
 from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
 from ingest.models import RawArticle
 from ingest.report import IngestReport
+from ingest.writer import WriterLock
 from storage.articles import ArticleRepository
 
 MAX_ARTICLE_CHARS = 300_000
@@ -59,8 +61,11 @@ class IngestPipeline:
         index: ChunkIndex,
         loader: SourceLoader,
         chunker: Chunker,
+        *,
         batch_chunks: int = 256,
+        writer: WriterLock | None = None,
     ) -> None:
+        self._writer = writer
         self._store = store
         self._index = index
         self._loader = loader
@@ -69,6 +74,18 @@ class IngestPipeline:
 
     def run(self, sources: Sequence[SourceSpec], progress: Progress | None = None) -> IngestReport:
         """Ingest ``sources``; first completes any article a previous run left unindexed."""
+        with self._exclusive():
+            return self._run(sources, progress)
+
+    def reindex(self, progress: Progress | None = None) -> IngestReport:
+        """Rebuild the whole index from the article store."""
+        with self._exclusive():
+            return self._reindex(progress)
+
+    def _exclusive(self) -> AbstractContextManager[None]:
+        return self._writer.held() if self._writer is not None else nullcontext()
+
+    def _run(self, sources: Sequence[SourceSpec], progress: Progress | None) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         self._resume(report)
@@ -97,8 +114,7 @@ class IngestPipeline:
         report.seconds = time.perf_counter() - started
         return report
 
-    def reindex(self, progress: Progress | None = None) -> IngestReport:
-        """Rebuild the whole index from the article store."""
+    def _reindex(self, progress: Progress | None) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         self._index.clear()

@@ -69,3 +69,12 @@ conversation_turns = sa.Table(
     sa.Column("article_ids", sa.Text, nullable=False),  # a JSON list of article ids
     sa.Index("conversation_turns_chat_at", "chat_id", "at"),
 )
+
+# Who may write the search indexes right now: one ingest (or reindex) at a time, on any machine.
+leases = sa.Table(
+    "leases",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("holder", sa.Text, nullable=False),  # "host:pid"
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+)

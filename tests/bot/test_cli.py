@@ -201,3 +201,30 @@ def test_run_exits_non_zero_on_a_missing_or_rejected_token(tmp_path: Path) -> No
         api.stop()
     assert missing.returncode == 1 and "NEWSDESK_TELEGRAM_TOKEN is not set" in missing.stderr
     assert rejected.returncode == 1 and "rejected the bot token" in rejected.stderr
+
+
+def test_two_concurrent_ingests_do_not_embed_twice(tmp_path: Path) -> None:
+    source = tmp_path / "many.jsonl"
+    _jsonl(source, 30)
+    env = {**os.environ, "NEWSDESK_DATA_DIR": str(tmp_path / "data"),
+           "NEWSDESK_CHUNK_SIZE": "400", "NEWSDESK_LOG_LEVEL": "WARNING"}
+    command = [sys.executable, "-m", "bot.cli.main", "ingest", str(source), "--json"]
+    # one ingest first: the database and the embedded Chroma folder exist before the race
+    # (two processes creating one embedded Chroma at the same instant is Chroma's own race)
+    assert subprocess.run([sys.executable, "-m", "bot.cli.main", "ingest", "--samples"],
+                          env=env, cwd=tmp_path, capture_output=True, check=False).returncode == 0
+    stats = [sys.executable, "-m", "bot.cli.main", "stats", "--json"]
+    before = json.loads(subprocess.run(stats, env=env, cwd=tmp_path, capture_output=True,
+                                       text=True, check=True).stdout)["chunks"]
+    first, second = (subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True) for _ in range(2))
+    outputs = [process.communicate(timeout=600) for process in (first, second)]
+    assert [p.returncode for p in (first, second)] == [0, 0], outputs
+    reports = [json.loads(out) for out, _ in outputs]
+    assert sum(r["added"] for r in reports) == 30
+    counts = json.loads(subprocess.run(stats, env=env, cwd=tmp_path, capture_output=True,
+                                       text=True, check=True).stdout)
+    # every chunk embedded exactly once between the two of them
+    assert sum(r["chunks_indexed"] for r in reports) == counts["chunks"] - before
+    assert counts["chunks"] == counts["indexed_chunks"]
+    assert any("waiting for it" in err for _, err in outputs)
