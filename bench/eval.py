@@ -118,16 +118,14 @@ def main() -> None:
 
     def bm25_only(question: str, until: datetime) -> Retrieved:
         hits = container.lexical.search(question, 200)
-        spans = container.articles.chunk_spans([h.chunk_id for h in hits])
-        articles = container.articles.get_many(sorted({a for a, _, _ in spans.values()}))
+        passages = container.passages.passages([h.chunk_id for h in hits])
         urls, texts = [], []
         for hit in hits:
-            article_id, start, end = spans[hit.chunk_id]
-            article = articles[article_id]
-            if article.published and article.published > until:
+            passage = passages[hit.chunk_id]
+            if passage.ref.published and passage.ref.published > until:
                 continue  # the same as-of rule as the other systems
-            urls.append(article.url)
-            texts.append(article.text[start:end])
+            urls.append(passage.ref.url)
+            texts.append(passage.text)
             if len(texts) == 5:
                 break
         return Retrieved(distinct(urls), " ".join(texts))

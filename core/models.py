@@ -35,7 +35,23 @@ class Chunk:
     @property
     def id(self) -> str:
         """Stable id of the chunk in the vector store."""
-        return f"{self.article_id}-{self.index}"
+        return chunk_id(self.article_id, self.index)
+
+
+def chunk_id(article_id: str, index: int) -> str:
+    """The id of an article's ``index``-th chunk: "<article id>-<index>"."""
+    return f"{article_id}-{index}"
+
+
+def split_chunk_id(chunk_id: str) -> tuple[str, int]:
+    """(article id, index) of a chunk id."""
+    article_id, _, index = chunk_id.rpartition("-")
+    return article_id, int(index)
+
+
+def day_of(moment: datetime | None) -> str:
+    """A date as users see it, "2026-01-12", or "undated": the one place dates are shown."""
+    return moment.date().isoformat() if moment else "undated"
 
 
 @dataclass(frozen=True)
@@ -63,8 +79,8 @@ class ArticleRef:
 
     @property
     def day(self) -> str:
-        """The publication day, "2026-01-12", or "undated": the one place dates are shown."""
-        return self.published.date().isoformat() if self.published else "undated"
+        """The publication day, "2026-01-12", or "undated"."""
+        return day_of(self.published)
 
     def to_dict(self) -> dict[str, str]:
         """The public JSON fields (``published`` in ISO 8601, "" when unknown)."""

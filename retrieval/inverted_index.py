@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.models import ArticleTerms
+from core.models import ArticleTerms, chunk_id
 
 K1 = 1.5
 B = 0.75
@@ -56,7 +56,7 @@ class InvertedIndex:
                 term_ids = np.fromiter((self._term_id(t) for t in counts), dtype=np.int32,
                                        count=len(counts))
                 tfs = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-                slots.append(self._add(f"{article.article_id}-{index}", term_ids, tfs, batch))
+                slots.append(self._add(chunk_id(article.article_id, index), term_ids, tfs, batch))
             if slots:
                 self.slots_of[article.article_id] = slots
         batch.flush_into(self.postings)

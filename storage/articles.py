@@ -17,11 +17,14 @@ import sqlalchemy as sa
 from core.models import Article, Chunk
 from core.terms import tokenize
 from storage.database import Database
-from storage.meta import REVISION_KEY, bump_revision
-from storage.schema import articles, chunks, meta
+from storage.meta import bump_revision
+from storage.schema import articles, chunks
 from storage.upsert import upsert
 
 _BATCH = 500
+# an article whose current version the search indexes do not hold yet
+PENDING = sa.or_(articles.c.indexed_hash.is_(None),
+                 articles.c.indexed_hash != articles.c.content_hash)
 
 
 class ArticleRepository:
@@ -75,26 +78,6 @@ class ArticleRepository:
             rows = conn.execute(query).all()
         return [Chunk(article_id, i, s, e, article.text[s:e]) for i, s, e in rows]
 
-    def chunk_spans(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, int, int]]:
-        """(article id, start, end) of chunks given as "<article id>-<index>"."""
-        wanted: dict[str, set[int]] = {}
-        for chunk_id in chunk_ids:
-            article_id, _, index = chunk_id.rpartition("-")
-            wanted.setdefault(article_id, set()).add(int(index))
-        ids = list(wanted)
-        spans: dict[str, tuple[str, int, int]] = {}
-        with self._db.read() as conn:
-            for begin in range(0, len(ids), _BATCH):
-                # by article id, the primary key's prefix: an index seek, not a scan
-                part = ids[begin : begin + _BATCH]
-                query = sa.select(
-                    chunks.c.article_id, chunks.c.idx, chunks.c.start, chunks.c.end
-                ).where(chunks.c.article_id.in_(part))
-                for article_id, index, start, end in conn.execute(query):
-                    if index in wanted[article_id]:
-                        spans[f"{article_id}-{index}"] = (str(article_id), int(start), int(end))
-        return spans
-
     def iter_articles(self, batch: int = 200) -> Iterator[Article]:
         """Every article, in id order, in pages so memory stays flat."""
         last = ""
@@ -108,32 +91,9 @@ class ArticleRepository:
                 yield to_article(row)
             last = str(rows[-1].id)
 
-    def iter_chunk_texts(self, batch: int = 2000) -> Iterator[tuple[str, str, str]]:
-        """(chunk id, article title, chunk text) of every chunk, in pages."""
-        text = sa.func.substr(articles.c.text, chunks.c.start + 1, chunks.c.end - chunks.c.start)
-        last: tuple[str, int] = ("", -1)
-        while True:
-            query = (
-                sa.select(chunks.c.article_id, chunks.c.idx, articles.c.title, text)
-                .join(articles, articles.c.id == chunks.c.article_id)
-                .where(sa.tuple_(chunks.c.article_id, chunks.c.idx) > sa.tuple_(*last))
-                .order_by(chunks.c.article_id, chunks.c.idx)
-                .limit(batch)
-            )
-            with self._db.read() as conn:
-                rows = conn.execute(query).all()
-            if not rows:
-                return
-            for article_id, index, title, chunk_text in rows:
-                yield f"{article_id}-{index}", str(title), str(chunk_text)
-            last = (str(rows[-1][0]), int(rows[-1][1]))
-
     def pending_ids(self) -> list[str]:
         """Articles whose current version is not yet in the index."""
-        query = sa.select(articles.c.id).where(
-            sa.or_(articles.c.indexed_hash.is_(None),
-                   articles.c.indexed_hash != articles.c.content_hash)
-        ).order_by(articles.c.id)
+        query = sa.select(articles.c.id).where(PENDING).order_by(articles.c.id)
         with self._db.read() as conn:
             return [str(value) for value in conn.execute(query).scalars()]
 
@@ -144,13 +104,6 @@ class ArticleRepository:
     def chunk_count(self) -> int:
         """Number of chunk spans."""
         return self._scalar_count(sa.select(sa.func.count()).select_from(chunks))
-
-    def revision(self) -> str:
-        """Changes with every article write: derived indexes compare it to know they are stale."""
-        query = sa.select(meta.c.value).where(meta.c.key == REVISION_KEY)
-        with self._db.read() as conn:
-            value = conn.execute(query).scalar()
-        return "0" if value is None else str(value)
 
     # --- writes ----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from core.models import Article
-from storage.articles import to_article
+from storage.articles import PENDING, to_article
 from storage.database import Database
 from storage.schema import articles, chunks
 
@@ -63,14 +63,12 @@ class BrowseRepository:
 
     def stats(self) -> StoreStats:
         """Counts and the newest article."""
-        pending = sa.or_(articles.c.indexed_hash.is_(None),
-                         articles.c.indexed_hash != articles.c.content_hash)
         with self._db.read() as conn:
             article_count, outlet_count, pending_count = conn.execute(
                 sa.select(
                     sa.func.count(),
                     sa.func.count(sa.distinct(articles.c.source)),
-                    sa.func.count().filter(pending),
+                    sa.func.count().filter(PENDING),
                 )
             ).one()
             chunk_count = conn.execute(sa.select(sa.func.count()).select_from(chunks)).scalar()

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from core.models import ArticleTerms
 from storage.database import Database
-from storage.meta import REVISION_KEY
-from storage.schema import articles, chunks, meta
+from storage.meta import read_revision
+from storage.schema import articles, chunks
 
 
 class ChunkTermsRepository:
@@ -24,10 +24,8 @@ class ChunkTermsRepository:
 
     def revision(self) -> int:
         """The number of the newest article write."""
-        query = sa.select(meta.c.value).where(meta.c.key == REVISION_KEY)
         with self._db.read() as conn:
-            value = conn.execute(query).scalar()
-        return int(value or 0)
+            return read_revision(conn)
 
     def changed_since(self, revision: int) -> Iterator[ArticleTerms]:
         """Every article written after ``revision`` (all of them for -1), with its chunks."""

@@ -78,11 +78,6 @@ class Database:
             with _mapped_errors("database write failed"), conn.begin():
                 yield conn
 
-    def ping(self) -> None:
-        """Raise DatabaseUnavailable unless the database answers."""
-        with self.read() as conn:
-            conn.execute(sa.text("SELECT 1"))
-
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()

@@ -40,5 +40,10 @@ def bump_revision(conn: Connection) -> int:
         conn, meta, {"key": REVISION_KEY, "value": "1"}, ["key"],
         update={"value": sa.cast(sa.cast(meta.c.value, sa.Integer) + 1, sa.Text)},
     )
+    return read_revision(conn)
+
+
+def read_revision(conn: Connection) -> int:
+    """The number of the newest article write (0 before the first)."""
     value = conn.execute(sa.select(meta.c.value).where(meta.c.key == REVISION_KEY)).scalar()
     return int(value or 0)

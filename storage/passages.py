@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from core.models import ArticleRef, Passage
+from core.models import ArticleRef, Passage, chunk_id, split_chunk_id
 from storage.database import Database
 from storage.schema import articles, chunks
 from storage.types import UTCDateTime
 
 _PAIRS = 256
+_T = TypeVar("_T")
 
 
 class PassageRepository:
@@ -31,10 +32,7 @@ class PassageRepository:
 
         Only the chunks' own rows and the articles' short fields are read, never whole texts.
         """
-        pairs = []
-        for chunk_id in dict.fromkeys(chunk_ids):
-            article_id, _, index = chunk_id.rpartition("-")
-            pairs.append((article_id, int(index)))
+        pairs = [split_chunk_id(c) for c in dict.fromkeys(chunk_ids)]
         found: dict[str, Passage] = {}
         with self._db.read() as conn:
             if conn.dialect.name == "postgresql":
@@ -42,9 +40,7 @@ class PassageRepository:
                                                    "idxs": [i for _, i in pairs]}).all()
                 return dict(_passage(row) for row in rows)
             for begin in range(0, len(pairs), _PAIRS):
-                part = pairs[begin : begin + _PAIRS]
-                # padded to a power of two: a handful of statements, each built once
-                part += part[-1:] * (_bucket(len(part)) - len(part))
+                part = _padded(pairs[begin : begin + _PAIRS])
                 params: dict[str, str | int] = {f"a{n}": a for n, (a, _) in enumerate(part)}
                 params |= {f"i{n}": i for n, (_, i) in enumerate(part)}
                 found.update(_passage(row) for row in conn.execute(
@@ -56,8 +52,8 @@ class PassageRepository:
         texts: list[str | None] = []
         with self._db.read() as conn:
             for begin in range(0, len(spans), _PAIRS):
-                part = list(spans[begin : begin + _PAIRS])
-                padded = part + part[-1:] * (_bucket(len(part)) - len(part))
+                part = spans[begin : begin + _PAIRS]
+                padded = _padded(part)
                 params: dict[str, str | int] = {}
                 for n, (article_id, start, end) in enumerate(padded):
                     params |= {f"a{n}": article_id, f"s{n}": start + 1,
@@ -80,8 +76,8 @@ _PG_PASSAGES = sa.text(
 def _passage(row: sa.Row[Any]) -> tuple[str, Passage]:
     ref = ArticleRef(str(row.article_id), str(row.title), str(row.source), str(row.url),
                      row.published)
-    chunk_id = f"{row.article_id}-{row.idx}"
-    return chunk_id, Passage(chunk_id, ref, int(row.start), int(row.end), str(row.text))
+    key = chunk_id(str(row.article_id), int(row.idx))
+    return key, Passage(key, ref, int(row.start), int(row.end), str(row.text))
 
 
 @lru_cache(maxsize=16)
@@ -111,8 +107,10 @@ def _span_texts_query(spans: int) -> sa.CompoundSelect[Any]:
     ])
 
 
-def _bucket(count: int) -> int:
+def _padded(items: Sequence[_T]) -> list[_T]:
+    """``items`` with its last repeated up to a power of two (at least 8): a handful of
+    statement shapes, each built once and then served from the cache."""
     size = 8
-    while size < count:
+    while size < len(items):
         size *= 2
-    return size
+    return [*items, *[items[-1]] * (size - len(items))] if items else []

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.cli.progress import ProgressBar
 from bot.container import Container
 from core.errors import ConfigError
+from core.models import day_of
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR, SAMPLES_NAME
 from ingest.sources_file import read_sources_file
@@ -109,6 +110,5 @@ def run_stats(args: argparse.Namespace, container: Container) -> int:
     if stats.pending:
         print(f"pending:   {stats.pending} (run `newsdesk ingest` to finish indexing them)")
     if stats.newest_title:
-        when = stats.newest_published.date().isoformat() if stats.newest_published else "?"
-        print(f"newest:    {when} — {stats.newest_title}")
+        print(f"newest:    {day_of(stats.newest_published)} — {stats.newest_title}")
     return 0

@@ -12,6 +12,7 @@ from telegram.ext import CommandHandler, ContextTypes, filters
 from bot.services.admin import AdminService
 from bot.telegram.delivery import send_html
 from bot.telegram.feature import Handlers
+from core.models import day_of
 
 ADMIN_COMMANDS = [BotCommand("status", "Articles, pending work, database (admins)")]
 REFUSED = "That command is for newsdesk's admins."
@@ -59,7 +60,7 @@ class AdminHandlers:
             f"database: {escape(status.database)} (schema {escape(status.schema_revision or '?')})",
         ]
         if stats.newest_title and stats.newest_published:
-            lines.append(f"newest: {stats.newest_published.date().isoformat()} — "
+            lines.append(f"newest: {day_of(stats.newest_published)} — "
                          f"{escape(stats.newest_title)}")
         await send_html(context.bot, message.chat_id, "\n".join(lines))
 

@@ -13,6 +13,7 @@ from bot.services.questions import MAX_QUESTION_CHARS
 from bot.telegram.delivery import send_html
 from bot.telegram.feature import Handlers
 from bot.telegram.render import headlines_html
+from core.models import day_of
 
 HELP = (
     "<b>Ask me about the news.</b> I answer with short quotes from the articles I have read, "
@@ -84,7 +85,7 @@ class BrowsingHandlers:
         else:
             text = "<b>Outlets I follow</b>\n" + "\n".join(
                 f"• {escape(row.name)} — {row.articles} article{'s' if row.articles != 1 else ''}"
-                + (f", newest {row.newest.date().isoformat()}" if row.newest else "")
+                + (f", newest {day_of(row.newest)}" if row.newest else "")
                 for row in rows[:MAX_OUTLETS_SHOWN]
             )
         await send_html(context.bot, message.chat_id, text)

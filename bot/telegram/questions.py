@@ -10,7 +10,7 @@ from telegram.constants import ChatType
 from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.services.questions import MAX_QUESTION_CHARS, QuestionService
-from bot.telegram.addressing import mentions_bot, replies_to_bot, without_mentions
+from bot.telegram.addressing import QUESTIONS, without_mentions
 from bot.telegram.delivery import keep_typing, send_html
 from bot.telegram.feature import Handlers
 from bot.telegram.render import answer_html
@@ -38,7 +38,8 @@ class QuestionHandlers:
             CommandHandler("new", self.new_conversation, filters=new),
             MessageHandler(new & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
                            self.private_text),
-            MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
+            # QUESTIONS: in groups, only messages that mention or reply to the bot
+            MessageHandler(new & filters.ChatType.GROUPS & QUESTIONS & ~filters.COMMAND,
                            self.group_text),
         ]
 
@@ -55,12 +56,9 @@ class QuestionHandlers:
             await self._answer(message, message.text, context)
 
     async def group_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """In groups: answer only when mentioned or replied to."""
+        """In groups: a message that mentions or replies to the bot (the filter checks)."""
         message = update.effective_message
-        if message is None or message.text is None:
-            return
-        if mentions_bot(message, context.bot.username or "") or replies_to_bot(
-                message, context.bot.id):
+        if message is not None and message.text is not None:
             await self._answer(message, without_mentions(message), context)
 
     async def new_conversation(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

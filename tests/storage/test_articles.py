@@ -9,6 +9,7 @@ from core.errors import StoreError
 from ingest.chunking import Chunker
 from storage.articles import ArticleRepository
 from storage.browse import BrowseRepository
+from storage.chunk_terms import ChunkTermsRepository
 from storage.database import Database
 from storage.passages import PassageRepository
 from tests.ingest.factories import make_article
@@ -21,9 +22,9 @@ def test_save_and_read_back_with_chunks(database: Database) -> None:
     store.save(article, chunks)
     assert store.get(article.id) == article
     assert [c.text for c in store.chunks_of(article.id)] == [c.text for c in chunks]
-    spans = store.chunk_spans([chunks[1].id])
-    assert spans == {chunks[1].id: (article.id, chunks[1].start, chunks[1].end)}
-    assert [cid for cid, _, _ in store.iter_chunk_texts()] == [c.id for c in chunks]
+    [passage] = PassageRepository(database).passages([chunks[1].id]).values()
+    assert (passage.ref.article_id, passage.start, passage.end) == (
+        article.id, chunks[1].start, chunks[1].end)
     assert store.pending_ids() == [article.id]
     store.mark_indexed([article.id])
     assert store.pending_ids() == []
@@ -37,7 +38,7 @@ def test_failed_write_leaves_nothing_behind(database: Database) -> None:
     good = make_article("Original text. " * 20)
     store.save(good, Chunker(300, 0).split(good))
     store.mark_indexed([good.id])
-    revision = store.revision()
+    revision = ChunkTermsRepository(database).revision()
     changed = make_article("Changed text. " * 20)
     broken_chunks = Chunker(300, 0).split(changed) * 2  # duplicate (article_id, idx): fails
     with pytest.raises(StoreError, match=r"(?i)unique|duplicate"):
@@ -45,16 +46,16 @@ def test_failed_write_leaves_nothing_behind(database: Database) -> None:
     assert store.get(good.id) == good  # the old version is whole
     assert len(store.chunks_of(good.id)) == len(Chunker(300, 0).split(good))
     assert store.pending_ids() == []
-    assert store.revision() == revision
+    assert ChunkTermsRepository(database).revision() == revision
 
 
 def test_revision_counts_every_write(database: Database) -> None:
     store = ArticleRepository(database)
-    assert store.revision() == "0"
+    assert ChunkTermsRepository(database).revision() == 0
     article = make_article("Text.")
     store.save(article, [])
     store.save(article, [])
-    assert store.revision() == "2"
+    assert ChunkTermsRepository(database).revision() == 2
 
 
 def test_timestamps_round_trip_as_aware_utc(database: Database) -> None:

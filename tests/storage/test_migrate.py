@@ -16,6 +16,7 @@ from core.models import Article, Turn
 from ingest.chunking import Chunker
 from storage import migrate
 from storage.articles import ArticleRepository
+from storage.chunk_terms import ChunkTermsRepository
 from storage.conversations import ConversationRepository
 from storage.database import Database
 from storage.passages import PassageRepository
@@ -92,7 +93,7 @@ def test_first_release_data_dir_is_upgraded_with_nothing_lost(tmp_path: Path) ->
         assert [passages[c].text for c in chunk_ids] == [article.text[s:e] for s, e in
                                                          spans[article.id]]
     assert store.pending_ids() == [articles[1].id]  # still pending: the next ingest finishes it
-    assert store.revision() == "2"
+    assert ChunkTermsRepository(database).revision() == 2
     turns = ConversationRepository(database).recent("42")
     assert [t.question for t in turns] == ["What is on the Nara agenda?", "and the seafood ban?"]
     assert turns[0].article_ids == (articles[0].id,)
