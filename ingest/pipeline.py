@@ -137,20 +137,29 @@ class IngestPipeline:
         return report
 
     def _resume(self, report: IngestReport) -> None:
-        """Index what a crashed run stored but did not index: exactly the stored spans."""
-        pending = self._store.pending_ids()
-        articles = self._store.get_many(pending)
-        for start in range(0, len(pending), 64):
-            ids = pending[start : start + 64]
-            chunks = [
-                replace(chunk, metadata=chunk_metadata(articles[i]))
-                for i in ids if i in articles
-                for chunk in self._store.chunks_of(i)
-            ]
-            self._index.index_chunks(ids, chunks)
-            self._store.mark_indexed(ids)
-            report.resumed += len(ids)
-            report.chunks_indexed += len(chunks)
+        """Index what a crashed run stored but did not index: exactly the stored spans.
+
+        Groups are as big as a normal batch, so a crash here too costs at most one batch.
+        """
+        batch = _Batch()
+        for pending_id in self._store.pending_ids():
+            article = self._store.get(pending_id)
+            if article is None:
+                continue  # removed since the listing
+            batch.articles.append(article)
+            batch.chunks.extend(
+                replace(chunk, metadata=chunk_metadata(article))
+                for chunk in self._store.chunks_of(pending_id)
+            )
+            if len(batch.chunks) >= self._batch_chunks:
+                self._flush_resumed(batch, report)
+                batch = _Batch()
+        self._flush_resumed(batch, report)
+
+    def _flush_resumed(self, batch: _Batch, report: IngestReport) -> None:
+        self._flush(batch, report, save=False)
+        report.resumed += len(batch.articles)
+        report.chunks_resumed += len(batch.chunks)
 
     def _prepare(
         self, raw: RawArticle, batch: _Batch, report: IngestReport, seen: set[str]

@@ -17,6 +17,7 @@ class IngestReport:
     unchanged: int = 0
     duplicates: int = 0
     resumed: int = 0
+    chunks_resumed: int = 0  # of chunks_indexed: re-embedded after an interrupted run
     chunks_indexed: int = 0
     failed: list[ItemFailure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

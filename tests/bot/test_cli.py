@@ -113,6 +113,8 @@ def test_killed_ingest_is_completed_by_the_next_run(tmp_path: Path) -> None:
     assert finish.returncode == 0, finish.stderr
     report = json.loads(finish.stdout)
     assert report["added"] + report["unchanged"] == 120
+    # a kill costs at most one batch of embedding (256 chunks, rounded up to whole articles)
+    assert 0 < report["chunks_resumed"] <= 256 + 16
     stats = subprocess.run(
         [sys.executable, "-m", "bot.cli.main", "stats", "--json"], env=env, cwd=tmp_path,
         capture_output=True, text=True, check=True,

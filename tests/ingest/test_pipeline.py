@@ -98,9 +98,11 @@ class _CrashingIndex:
         self._inner = inner
         self._calls = 0
         self._crash_on = crash_on_call
+        self.sizes: list[int] = []  # chunks per write, the crashed one included
 
     def index_chunks(self, article_ids: Sequence[str], chunks: Sequence[Chunk]) -> None:
         self._calls += 1
+        self.sizes.append(len(chunks))
         if self._calls == self._crash_on:
             raise KeyboardInterrupt
         self._inner.index_chunks(article_ids, chunks)  # type: ignore[attr-defined]
@@ -132,6 +134,46 @@ def test_interrupted_ingest_leaves_store_consistent_and_next_run_completes(
     report = real.run([SourceSpec(str(folder))])
     assert report.resumed == len(pending)
     assert container.articles.count() == 8
+    assert_index_matches_store(container)
+
+
+def _most_chunks_of_one_article(container: Container) -> int:
+    return max(len(container.articles.chunks_of(a.id))
+               for a in container.articles.iter_articles())
+
+
+def test_a_crash_costs_at_most_one_batch_of_embedding(
+    container: Container, tmp_path: Path
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for i in range(12):
+        write_story(folder, f"s{i}", f"Story number {i}", paragraphs(f"topic{i}", 8))
+
+    def pipeline(index: object, batch: int = 8) -> IngestPipeline:
+        return IngestPipeline(container.articles, index, container.loader,  # type: ignore[arg-type]
+                              container.chunker, batch_chunks=batch)
+
+    with pytest.raises(KeyboardInterrupt):  # dies in the 4th batch: three are kept
+        pipeline(_CrashingIndex(container.index, 4)).run([SourceSpec(str(folder))])
+    indexed_before = container.vectors.count()
+    assert indexed_before >= 3 * 8
+    lost = container.articles.pending_ids()
+    lost_chunks = sum(len(container.articles.chunks_of(i)) for i in lost)
+    assert lost_chunks <= 8 + _most_chunks_of_one_article(container)
+    # the resume is itself interrupted after its first group: that group is kept too
+    resuming = _CrashingIndex(container.index, 2)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline(resuming, batch=4).run([])
+    assert len(resuming.sizes) == 2
+    assert max(resuming.sizes) <= 4 + _most_chunks_of_one_article(container)
+    still = container.articles.pending_ids()
+    assert 0 < len(still) < len(lost)
+    report = pipeline(container.index).run([SourceSpec(str(folder))])
+    assert report.resumed == len(still)
+    assert report.chunks_resumed == sum(len(container.articles.chunks_of(i)) for i in still)
+    assert report.added + report.unchanged + report.resumed >= 12
+    assert container.articles.count() == 12
     assert_index_matches_store(container)
 
 
