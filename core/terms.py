@@ -172,14 +172,52 @@ STOPWORDS = frozenset(
     ]
 )
 
-# Numbers keep their separators ("3,518", "2.5") and are indexed with and without them.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+# Han, kana and Hangul: text with no spaces between words (Korean puts particles on words).
+# Runs of them are indexed as overlapping character pairs, as Lucene's CJK analyser does.
+_CJK = (
+    "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+)
+# Latin, Greek, Hebrew and Arabic write accents and vowel points optionally: they are folded
+# away. Elsewhere marks are parts of letters (Cyrillic й is not и, Indic vowel signs, kana
+# voicing marks) and are kept.
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+
+
+@lru_cache(maxsize=1)
+def _marks() -> str:
+    """Every combining mark of the Basic Multilingual Plane, escaped for a character class."""
+    return "".join(
+        re.escape(chr(c)) for c in range(0x0300, 0x10000)
+        if unicodedata.category(chr(c)).startswith("M")
+    )
+
+
+@lru_cache(maxsize=1)
+def _foldable_marks() -> re.Pattern[str]:
+    """Marks after a Latin, Greek, Hebrew or Arabic letter: the ones ``fold`` removes."""
+    return re.compile(f"(?<=[\\x00-\\u03ff\\u0590-\\u08ff])[{_marks()}]+")
+
+
+@lru_cache(maxsize=1)
+def _token_pattern() -> re.Pattern[str]:
+    """Numbers keep their separators ("3,518", "2.5"); words keep their marks and apostrophes."""
+    letter = f"(?:[^\\W\\d_{_CJK}]|[{_marks()}])"
+    return re.compile(
+        f"[{_CJK}]+|\\d+(?:[.,]\\d+)*|{letter}+(?:['’-]{letter}+)*", re.UNICODE
+    )
 
 
 def fold(text: str) -> str:
-    """Lowercase and strip accents, so "Zürich" matches "zurich"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lowercase and strip accents ("Zürich" matches "zurich") without changing letters.
+
+    Kana keep their voicing marks (が is not か), Hangul stays in syllables, Indic vowel signs
+    stay: only the marks of scripts that write them optionally are removed.
+    """
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text).lower()
+    return unicodedata.normalize("NFC", _foldable_marks().sub("", decomposed))
 
 
 @lru_cache(maxsize=50_000)
@@ -194,17 +232,26 @@ def tokenize(text: str) -> list[str]:
 
 def _tokenize(text: str) -> list[str]:
     tokens: list[str] = []
-    for raw in _TOKEN.findall(fold(text)):
-        if raw[0].isdigit():
+    for raw in _token_pattern().findall(fold(text)):
+        if _CJK_RUN.fullmatch(raw):
+            tokens.extend(_character_pairs(raw))
+        elif raw[0].isdigit():
             tokens.append(raw)
             plain = raw.replace(",", "")
             if plain != raw:
                 tokens.append(plain)
-            continue
-        for part in re.split(r"['’-]", raw):
-            if len(part) > 1 and part not in STOPWORDS:
-                tokens.append(stem(part))
+        else:
+            for part in re.split(r"['’-]", raw):
+                if len(part) > 1 and part not in STOPWORDS:
+                    tokens.append(stem(part))
     return tokens
+
+
+def _character_pairs(run: str) -> list[str]:
+    """東京市場 → 東京, 京市, 市場; a lone character stands for itself."""
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 def stem(word: str) -> str:

@@ -7,7 +7,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from core.models import Article, Chunk
 
 # Paragraphs first, then sentences, then words: chunks end where a reader would pause.
-SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
+SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "。", "！", "？", "; ", ", ", "、", " ", ""]
 
 
 class Chunker:

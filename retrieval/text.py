@@ -46,7 +46,8 @@ _ABBREVIATIONS = frozenset(
         "p.m",
     ]
 )
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+|\n+")
+# Latin-style stops need a space after them; CJK full stops and the danda need none.
+_BOUNDARY = re.compile(r"[.!?؟]+[\"'”’)\]]*\s+|[。！？।]+[」』”’）)]*\s*|\n+")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:

@@ -64,11 +64,16 @@ def current_revision(database: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(database: Database, legacy_dir: Path | None = None) -> UpgradeResult:
-    """Bring the database to the newest schema; ``legacy_dir`` may hold a conversations file."""
+def upgrade(
+    database: Database, legacy_dir: Path | None = None, to: str | None = None
+) -> UpgradeResult:
+    """Bring the database to the newest schema; ``legacy_dir`` may hold a conversations file.
+
+    ``to`` stops at an older revision (tests of one migration start from the one before).
+    """
     config = _config()
     known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
-    head = head_revision()
+    head = to or head_revision()
     before = current_revision(database)
     if before == head:  # the usual start: a read, no write lock
         turns = _finish_first_release(database, legacy_dir)
@@ -89,7 +94,7 @@ def upgrade(database: Database, legacy_dir: Path | None = None) -> UpgradeResult
             command.stamp(config, FIRST_RELEASE)
             before = FIRST_RELEASE
         if before != head:
-            command.upgrade(config, "head")
+            command.upgrade(config, head)
     turns = _finish_first_release(database, legacy_dir)
     return UpgradeResult(before=before, after=head, legacy_turns=turns)
 

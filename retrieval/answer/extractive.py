@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from unicodedata import east_asian_width
 
 from core.models import ArticleRef
 from core.terms import tokenize
@@ -128,7 +129,7 @@ class ExtractiveAnswerer:
         scored = []
         for rank, hit in enumerate(hits):
             for start, end in sentence_spans(hit.text):
-                if end - start < MIN_SNIPPET or hit.text[end - 1] == "?":
+                if _width(hit.text[start:end]) < MIN_SNIPPET or hit.text[end - 1] in "?？؟":
                     continue  # fragments, and questions (quizzes quote the user's question)
                 sentence = hit.text[start:end]
                 words = set(tokenize(sentence))
@@ -164,6 +165,12 @@ class ExtractiveAnswerer:
 
 
 _NAME_OR_NUMBER = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][\w’'-]+|\d[\d,.]*)")
+
+
+def _width(text: str) -> int:
+    """Length with wide (CJK) characters counted twice: a 15-character Japanese sentence is
+    a whole sentence, a 15-character English one is a fragment."""
+    return len(text) + sum(1 for ch in text if east_asian_width(ch) in "WF")
 
 
 def _news_bonus(sentence: str, question_terms: set[str]) -> float:

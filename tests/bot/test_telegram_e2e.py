@@ -181,6 +181,11 @@ async def test_sticker_long_message_empty_ask_and_unknown_command(
     assert "too long" in (await wait_replies(api, 42))[0]
     assert "Please ask a question" in (await wait_replies(api, 43))[0]
     assert "don't know that command" in (await wait_replies(api, 44))[0]
+    # JSON may carry lone surrogates ("\\ud800"): undecodable text is still a question
+    api.push(private_message(45, "\ud800What is on the Nara summit agenda?\udcff"))
+    assert "<b>Sources</b>" in (await wait_replies(api, 45))[0]
+    api.push(private_message(46, "\ud800\udcff"))
+    assert "found nothing" in (await wait_replies(api, 46))[0]
 
 
 async def test_latest_and_sources(bot: Container, api: FakeBotAPI) -> None:

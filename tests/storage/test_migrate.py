@@ -138,3 +138,29 @@ def test_legacy_conversation_timestamps_become_aware(tmp_path: Path) -> None:
         assert parsed.tzinfo is not None and abs(datetime.now(UTC) - parsed) < timedelta(hours=1)
         assert isinstance(json.loads(ids), list)
     database.dispose()
+
+
+def test_chunks_in_other_scripts_get_new_terms_and_a_new_revision(
+    database_url: str, tmp_path: Path
+) -> None:
+    database = Database(database_url or f"sqlite:///{tmp_path / 'newsdesk.sqlite3'}")
+    migrate.upgrade(database, to="0004")
+    store = ArticleRepository(database)
+    japanese = make_article("東京株式市場で日経平均株価が反発した。" * 5, title="東京市場",
+                            url="https://w.example/ja")
+    english = make_article("The flood barrier closed at noon. " * 5, url="https://w.example/en")
+    for article in (japanese, english):
+        store.save(article, Chunker(300, 30).split(article))
+    terms = ChunkTermsRepository(database)
+    before = terms.revision()
+    with database.write() as conn:  # as the first tokenizer left them
+        conn.execute(sa.text("UPDATE chunks SET terms = 'stale'"))
+    migrate.upgrade(database)
+    changed = {a.article_id: a for a in terms.changed_since(before)}
+    assert set(changed) == {japanese.id}
+    assert all("東京" in chunk_terms.split() for _, chunk_terms in changed[japanese.id].chunks)
+    with database.read() as conn:
+        english_terms = conn.execute(sa.text("SELECT terms FROM chunks WHERE article_id = :a"),
+                                     {"a": english.id}).scalars().all()
+    assert set(english_terms) == {"stale"}  # ASCII text tokenizes as before: left alone
+    database.dispose()
