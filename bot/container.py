@@ -9,6 +9,7 @@ from langchain_core.language_models import BaseChatModel
 from bot.services.admin import AdminService
 from bot.services.browsing import BrowseService
 from bot.services.questions import QuestionService
+from bot.services.sources import SourceService
 from bot.settings import Settings
 from core.errors import ConfigError
 from ingest.chunking import Chunker
@@ -32,6 +33,7 @@ from storage.database import Database
 from storage.leases import LeaseRepository
 from storage.meta import MetaRepository
 from storage.passages import PassageRepository
+from storage.sources import SourceRepository
 
 EMBEDDING_MODEL_KEY = "embedding_model"
 
@@ -145,6 +147,17 @@ class Container:
             store=self.articles, index=self.index, loader=self.loader, chunker=self.chunker,
             writer=WriterLock(LeaseRepository(self.database)),
         )
+
+    @cached_property
+    def sources(self) -> SourceService:
+        """The sources table and scheduled ingest; the sources file is imported on first use."""
+        service = SourceService(
+            SourceRepository(self.database), lambda: self.pipeline,
+            default_interval_minutes=self.settings.ingest_interval_minutes,
+            max_failures=self.settings.max_source_failures,
+        )
+        service.sync_sources_file(self.settings.sources_file)
+        return service
 
     @cached_property
     def searcher(self) -> HybridSearcher:

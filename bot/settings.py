@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     llm: str = ""
     sources_file: Path | None = None
     ingest_interval_minutes: int = Field(default=60, ge=0)
+    max_source_failures: int = Field(default=5, ge=0)  # then paused, admins told; 0: never
     log_level: str = "INFO"
     chunk_size: int = Field(default=1000, ge=200, le=8000)
     chunk_overlap: int = Field(default=120, ge=0, le=2000)

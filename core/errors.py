@@ -51,3 +51,7 @@ class SchemaError(StoreError):
 
 class SearchIndexError(NewsdeskError):
     """The vector or lexical index failed."""
+
+
+class SourceListError(NewsdeskError):
+    """A sources command cannot be done: no such source, or the name or location is taken."""

@@ -114,3 +114,61 @@ class Passage:
     start: int
     end: int
     text: str  # == article text[start:end]
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """How a source has been doing: what the scheduler and the admins look at."""
+
+    next_due_at: datetime | None = None  # None: due now
+    last_attempt_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error: str = ""
+    failing_since: datetime | None = None
+    consecutive_failures: int = 0
+    items_seen: int = 0
+    last_new_item_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a feed was last time: HTTP validators for a conditional GET, and the body's hash."""
+
+    etag: str = ""
+    last_modified: str = ""
+    body_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A feed, page, folder or file that newsdesk ingests again and again."""
+
+    id: int
+    name: str
+    location: str
+    kind: str  # url (not fetched yet) | feed | page | folder | file
+    outlet: str  # the outlet name its articles get; "": the feed's own title
+    origin: str  # config: from the sources file | added: by an admin or the CLI
+    interval_minutes: int | None  # None: the configured default
+    ttl_minutes: int | None  # the feed's own <ttl>, a lower bound on the interval
+    paused: bool
+    paused_reason: str
+    added_at: datetime
+    health: SourceHealth = field(default_factory=SourceHealth)
+    validators: Validators = field(default_factory=Validators)
+
+    @property
+    def is_url(self) -> bool:
+        """True for sources fetched over HTTP."""
+        return self.location.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class DeclaredSource:
+    """A source as the sources file declares it."""
+
+    name: str
+    location: str
+    kind: str  # url | folder | file
+    outlet: str = ""  # the name given in the file ("": the feed's own title)
+    every_minutes: int | None = None

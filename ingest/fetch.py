@@ -9,6 +9,7 @@ from typing import Protocol
 import httpx
 
 from core.errors import FetchError
+from core.models import Validators
 from ingest.address_guard import AddressPolicy, GuardedTransport
 
 USER_AGENT = "newsdesk/0.1 (+https://github.com/newsdesk; news assistant)"
@@ -21,13 +22,20 @@ class Fetched:
     url: str  # after redirects
     content: bytes
     content_type: str
+    etag: str = ""
+    last_modified: str = ""
+    not_modified: bool = False  # answered 304 to a conditional GET: ``content`` is empty
 
 
 class Fetcher(Protocol):
     """Something that fetches a URL; the seam tests use to serve pages from loopback."""
 
-    def fetch(self, url: str) -> Fetched:
-        """Return the resource at ``url`` or raise FetchError."""
+    def fetch(self, url: str, validators: Validators | None = None) -> Fetched:
+        """Return the resource at ``url`` or raise FetchError.
+
+        With ``validators``, a conditional GET: an unchanged resource comes back
+        ``not_modified``.
+        """
         ...
 
 
@@ -46,15 +54,25 @@ class HttpFetcher:
             headers={"User-Agent": USER_AGENT}, transport=GuardedTransport(self._policy),
         )
 
-    def fetch(self, url: str) -> Fetched:
+    def fetch(self, url: str, validators: Validators | None = None) -> Fetched:
         """Fetch ``url``; raise FetchError when unreachable, refused, too slow or too large.
 
         ``timeout`` bounds the whole fetch, not each read: a server dripping one byte at a
         time cannot hold an ingest for longer.
         """
         deadline = time.monotonic() + self._timeout
+        headers = {}
+        if validators is not None and validators.etag:
+            headers["If-None-Match"] = validators.etag
+        if validators is not None and validators.last_modified:
+            headers["If-Modified-Since"] = validators.last_modified
         try:
-            with self._client.stream("GET", url) as response:
+            with self._client.stream("GET", url, headers=headers) as response:
+                if response.status_code == 304 and headers:
+                    return Fetched(url=str(response.url), content=b"", content_type="",
+                                   etag=validators.etag if validators else "",
+                                   last_modified=validators.last_modified if validators else "",
+                                   not_modified=True)
                 if response.status_code >= 400:
                     raise FetchError(f"{url}: HTTP {response.status_code}")
                 declared = int(response.headers.get("content-length") or 0)
@@ -71,6 +89,8 @@ class HttpFetcher:
                     url=str(response.url),
                     content=bytes(body),
                     content_type=response.headers.get("content-type", ""),
+                    etag=response.headers.get("etag", ""),
+                    last_modified=response.headers.get("last-modified", ""),
                 )
         except httpx.InvalidURL as exc:
             raise FetchError(f"{url}: invalid URL ({exc})") from exc

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from core.models import Article, Chunk
+from core.models import Article, Chunk, Validators
 from ingest.chunking import Chunker, chunk_metadata
 from ingest.clean import normalise_text
 from ingest.identity import article_id, content_hash
 from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
+from ingest.loaders.base import KnownItem, SourceFailure, SourceState
 from ingest.models import RawArticle
-from ingest.report import IngestReport
+from ingest.report import IngestReport, SourceResult
 from ingest.writer import WriterLock
 from storage.articles import ArticleRepository
 
@@ -44,6 +45,7 @@ class SourceSpec:
 
     location: str
     name: str = ""
+    validators: Validators | None = None  # from the last fetch: a conditional GET
 
 
 @dataclass
@@ -92,27 +94,41 @@ class IngestPipeline:
         seen: set[str] = set()  # ids and hashes met in this run
         done, total = 0, 0
         for source in sources:
-            events = list(self._loader.load(source.location, source.name))
+            counts_before = report.counts()
+            result = SourceResult(source.location)
+            events = list(self._loader.load(source.location, source.name, source.validators,
+                                            self._stored_length))
             total += sum(isinstance(e, RawArticle) for e in events)
             batch = _Batch()
             for event in events:
-                if isinstance(event, ItemFailure):
+                if isinstance(event, SourceState):
+                    result.state = event
+                elif isinstance(event, KnownItem):
+                    report.unchanged += 1
+                elif isinstance(event, ItemFailure):
                     report.failed.append(event)
-                    continue
-                if isinstance(event, LoadWarning):
+                    if isinstance(event, SourceFailure):
+                        result.error = event.reason
+                elif isinstance(event, LoadWarning):
                     report.warnings.append(event.message)
-                    continue
-                report.warnings.extend(event.warnings)
-                self._prepare(event, batch, report, seen)
-                done += 1
-                if progress:
-                    progress(done, total, event.title)
-                if len(batch.chunks) >= self._batch_chunks:
-                    self._flush(batch, report)
-                    batch = _Batch()
+                else:
+                    report.warnings.extend(event.warnings)
+                    self._prepare(event, batch, report, seen)
+                    done += 1
+                    if progress:
+                        progress(done, total, event.title)
+                    if len(batch.chunks) >= self._batch_chunks:
+                        self._flush(batch, report)
+                        batch = _Batch()
             self._flush(batch, report)
+            result.take_counts(counts_before, report.counts())
+            report.sources.append(result)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _stored_length(self, url: str) -> int | None:
+        """Length of the stored text of the article at ``url`` (None: not stored)."""
+        return self._store.text_length(article_id(url, ""))
 
     def _reindex(self, progress: Progress | None) -> IngestReport:
         started = time.perf_counter()

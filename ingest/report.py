@@ -5,7 +5,39 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ingest.loaders.base import ItemFailure
+from ingest.loaders.base import ItemFailure, SourceState
+
+Counts = tuple[int, int, int, int, int]  # added, updated, unchanged, duplicates, failed
+
+
+@dataclass
+class SourceResult:
+    """What one source gave in a run."""
+
+    location: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    error: str = ""  # the source itself failed (unreachable, not a feed, no such file)
+    state: SourceState | None = None  # what fetching a URL found
+
+    @property
+    def not_modified(self) -> bool:
+        """True when the source answered that nothing changed since the last fetch."""
+        return self.state is not None and self.state.not_modified
+
+    def take_counts(self, before: Counts, after: Counts) -> None:
+        """Set the counts from a report's counts before and after this source."""
+        (self.added, self.updated, self.unchanged, self.duplicates, self.failed) = (
+            b - a for a, b in zip(before, after, strict=True))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"location": self.location, "added": self.added, "updated": self.updated,
+                "unchanged": self.unchanged, "failed": self.failed, "error": self.error,
+                "not_modified": self.not_modified}
 
 
 @dataclass
@@ -21,7 +53,12 @@ class IngestReport:
     chunks_indexed: int = 0
     failed: list[ItemFailure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    sources: list[SourceResult] = field(default_factory=list)
     seconds: float = 0.0
+
+    def counts(self) -> Counts:
+        """(added, updated, unchanged, duplicates, failed) so far."""
+        return (self.added, self.updated, self.unchanged, self.duplicates, len(self.failed))
 
     @property
     def ingested(self) -> int:
@@ -37,6 +74,7 @@ class IngestReport:
         """JSON-ready form."""
         data = asdict(self)
         data["failed"] = [{"item": f.origin, "reason": f.reason} for f in self.failed]
+        data["sources"] = [s.to_dict() for s in self.sources]
         data["seconds"] = round(self.seconds, 3)
         return data
 

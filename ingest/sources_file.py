@@ -7,20 +7,39 @@
     [[folders]]
     name = "Newsroom notes"
     path = "notes/"          # relative to the sources file
+    every = 120              # minutes between scheduled ingests (default: the setting)
 """
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from core.errors import ConfigError
+from core.models import DeclaredSource
 from ingest.pipeline import SourceSpec
 
 _SECTIONS = {"feeds": "url", "pages": "url", "folders": "path", "files": "path"}
+_KINDS = {"feeds": "url", "pages": "url", "folders": "folder", "files": "file"}
+
+
+def default_name(location: str) -> str:
+    """A source name from its location: the host of a URL, the last part of a path."""
+    parts = urlsplit(location)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        host = parts.hostname.removeprefix("www.")
+        path = parts.path.strip("/")
+        return f"{host}/{path}" if path else host
+    return Path(location).name or location
 
 
 def read_sources_file(path: Path) -> list[SourceSpec]:
+    """The sources of a sources file, ready to ingest."""
+    return [SourceSpec(d.location, d.outlet) for d in read_declared_sources(path)]
+
+
+def read_declared_sources(path: Path) -> list[DeclaredSource]:
     """Parse a sources file; raise ConfigError with the offending entry when it is wrong."""
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -34,14 +53,21 @@ def read_sources_file(path: Path) -> list[SourceSpec]:
             f"sources file {path}: unknown section(s) {sorted(unknown)}; "
             f"use {sorted(_SECTIONS)}"
         )
-    specs: list[SourceSpec] = []
+    declared: list[DeclaredSource] = []
     for section, key in _SECTIONS.items():
         for number, entry in enumerate(document.get(section, []), start=1):
             where = f"{path} [[{section}]] #{number}"
             if not isinstance(entry, dict) or not isinstance(entry.get(key), str):
                 raise ConfigError(f"{where}: needs a string '{key}'")
             location = entry[key]
-            if key == "path" and not Path(location).expanduser().is_absolute():
-                location = str((path.parent / location).resolve())
-            specs.append(SourceSpec(location=location, name=str(entry.get("name", ""))))
-    return specs
+            if key == "path":
+                location = str((path.parent / Path(location).expanduser()).resolve())
+            every = entry.get("every")
+            if every is not None and (not isinstance(every, int) or every < 1):
+                raise ConfigError(f"{where}: 'every' must be a whole number of minutes (>= 1)")
+            outlet = str(entry.get("name", "") or "")
+            declared.append(DeclaredSource(
+                name=outlet or default_name(location), location=location, kind=_KINDS[section],
+                outlet=outlet, every_minutes=every,
+            ))
+    return declared

@@ -42,6 +42,13 @@ class ArticleRepository:
             value = conn.execute(query).scalar()
         return None if value is None else str(value)
 
+    def text_length(self, article_id: str) -> int | None:
+        """Length of an article's stored text, or None when it is not stored."""
+        query = sa.select(sa.func.length(articles.c.text)).where(articles.c.id == article_id)
+        with self._db.read() as conn:
+            value = conn.execute(query).scalar()
+        return None if value is None else int(value)
+
     def id_with_hash(self, content_hash: str) -> str | None:
         """Id of an article with exactly this content, if any."""
         query = sa.select(articles.c.id).where(articles.c.content_hash == content_hash).limit(1)

@@ -78,3 +78,31 @@ leases = sa.Table(
     sa.Column("holder", sa.Text, nullable=False),  # "host:pid"
     sa.Column("expires_at", UTCDateTime, nullable=False),
 )
+
+# What to ingest and how it is doing: declared in the sources file or added by an admin.
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text, nullable=False, unique=True),
+    sa.Column("location", sa.Text, nullable=False, unique=True),  # URL or absolute path
+    sa.Column("kind", sa.Text, nullable=False),  # url | feed | page | folder | file
+    sa.Column("outlet", sa.Text, nullable=False, server_default=""),  # "": the feed's title
+    sa.Column("origin", sa.Text, nullable=False),  # config (the sources file) | added
+    sa.Column("interval_minutes", sa.Integer, nullable=True),  # None: the default
+    sa.Column("ttl_minutes", sa.Integer, nullable=True),  # the feed's own <ttl>
+    sa.Column("paused", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("paused_reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("added_at", UTCDateTime, nullable=False),
+    sa.Column("next_due_at", UTCDateTime, nullable=True),  # None: due now
+    sa.Column("last_attempt_at", UTCDateTime, nullable=True),
+    sa.Column("last_success_at", UTCDateTime, nullable=True),
+    sa.Column("last_error", sa.Text, nullable=False, server_default=""),
+    sa.Column("failing_since", UTCDateTime, nullable=True),
+    sa.Column("consecutive_failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("items_seen", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_new_item_at", UTCDateTime, nullable=True),
+    sa.Column("etag", sa.Text, nullable=False, server_default=""),
+    sa.Column("last_modified", sa.Text, nullable=False, server_default=""),
+    sa.Column("body_hash", sa.Text, nullable=False, server_default=""),
+)

@@ -11,6 +11,7 @@ from bot.container import Container
 from core.errors import ConfigError
 from core.models import day_of
 from ingest.pipeline import SourceSpec
+from ingest.report import IngestReport
 from ingest.sample_articles import SAMPLES_DIR, SAMPLES_NAME
 from ingest.sources_file import read_sources_file
 
@@ -21,8 +22,9 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "ingest",
         help="ingest feeds, pages, files or folders",
         description="Ingest news into the article store and the search index. SOURCE is a feed "
-        "URL, page URL, file or folder (.txt .md .html .xml .json .jsonl). Running it again "
-        "embeds only what is new or changed.",
+        "URL, page URL, file or folder (.txt .md .html .xml .json .jsonl). With no SOURCE "
+        "(nor --sources or --samples), every active source of `newsdesk sources` is ingested "
+        "once. Running it again embeds only what is new or changed.",
     )
     ingest.add_argument("sources", nargs="*", metavar="SOURCE")
     ingest.add_argument("--sources", dest="sources_file", type=Path, metavar="FILE",
@@ -46,32 +48,57 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     stats.set_defaults(handler=run_stats)
 
 
-def _specs(args: argparse.Namespace, container: Container) -> list[SourceSpec]:
+def _specs(args: argparse.Namespace) -> list[SourceSpec]:
     specs = [SourceSpec(location, args.name) for location in args.sources]
-    sources_file = args.sources_file or container.settings.sources_file
-    if sources_file:
-        specs += read_sources_file(Path(sources_file))
+    if args.sources_file:
+        specs += read_sources_file(Path(args.sources_file))
     if args.samples:
         specs.append(SourceSpec(str(SAMPLES_DIR), SAMPLES_NAME))
-    if not specs:
-        raise ConfigError(
-            "nothing to ingest: name a SOURCE, use --sources FILE (or NEWSDESK_SOURCES_FILE), "
-            "or --samples"
-        )
     return specs
 
 
 def run_ingest(args: argparse.Namespace, container: Container) -> int:
-    """Ingest the named sources and print a summary; non-zero only when nothing was ingested."""
-    specs = _specs(args, container)
+    """Ingest the named sources (or every active source) and print a summary.
+
+    Non-zero only when nothing at all could be ingested.
+    """
+    specs = _specs(args)
+    if not specs:
+        return _ingest_every_source(args, container)
     container.verify_embedding_model()
     with ProgressBar("ingest") as bar:
         report = container.pipeline.run(specs, progress=bar)
-    if args.json:
+    _print_report(report, args.json)
+    return 0 if report.ok else 1
+
+
+def _ingest_every_source(args: argparse.Namespace, container: Container) -> int:
+    if not [s for s in container.sources.all() if not s.paused]:
+        raise ConfigError(
+            "nothing to ingest: name a SOURCE, add one with `newsdesk sources add`, list them "
+            "in NEWSDESK_SOURCES_FILE, or use --samples"
+        )
+    container.verify_embedding_model()
+    with ProgressBar("ingest") as bar:
+        run = container.sources.ingest(progress=bar)
+    _print_report(run.report, args.json)
+    if not args.json:
+        for source, result in zip(run.sources, run.report.sources, strict=True):
+            state = ("not modified" if result.not_modified else
+                     f"failed: {result.error}" if result.error else
+                     f"{result.added} new, {result.updated} updated")
+            print(f"  {source.name}: {state}")
+        for source in run.paused:
+            print(f"  paused {source.name}: {source.paused_reason}")
+    failed_all = all(r.error for r in run.report.sources)
+    return 1 if failed_all else 0
+
+
+def _print_report(report: IngestReport, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         print("\n".join(report.summary_lines()))
-    return 0 if report.ok else 1
 
 
 def run_reindex(args: argparse.Namespace, container: Container) -> int:

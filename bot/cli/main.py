@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot.cli import bot_commands, db_commands, ingest_commands, query_commands
+from bot.cli import bot_commands, db_commands, ingest_commands, query_commands, source_commands
 from bot.container import Container
 from bot.settings import Settings
 from core.errors import NewsdeskError
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     ingest_commands.add_parsers(commands)
+    source_commands.add_parsers(commands)
     query_commands.add_parsers(commands)
     bot_commands.add_parsers(commands)
     db_commands.add_parsers(commands)

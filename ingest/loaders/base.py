@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.models import Validators
 from ingest.models import RawArticle
 
 
@@ -16,6 +17,30 @@ class ItemFailure:
 
 
 @dataclass(frozen=True)
+class SourceFailure(ItemFailure):
+    """The whole source failed: unreachable, refused, not a feed, no such file."""
+
+
+@dataclass(frozen=True)
+class KnownItem:
+    """A feed item whose article is already stored: its page was not fetched again."""
+
+    origin: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What fetching a URL source found: its kind, validators and the feed's own <ttl>."""
+
+    origin: str
+    kind: str  # feed | page | json | text
+    validators: Validators
+    ttl_minutes: int | None = None
+    not_modified: bool = False  # a 304, or the same body as last time: nothing to read
+
+
+@dataclass(frozen=True)
 class LoadWarning:
     """Something recovered from, worth telling the admin (malformed feed, odd encoding)."""
 
@@ -23,4 +48,4 @@ class LoadWarning:
     message: str
 
 
-LoadEvent = RawArticle | ItemFailure | LoadWarning
+LoadEvent = RawArticle | ItemFailure | LoadWarning | KnownItem | SourceState

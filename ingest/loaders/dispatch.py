@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from core.errors import SourceError
+from core.models import Validators
 from ingest.decoding import check_size, decode_text, maybe_gunzip
 from ingest.fetch import Fetcher
-from ingest.loaders.base import ItemFailure, LoadEvent, LoadWarning
+from ingest.loaders.base import ItemFailure, LoadEvent, LoadWarning, SourceFailure, SourceState
 from ingest.loaders.feed_parsing import is_json_feed
 from ingest.loaders.feeds import FeedLoader
 from ingest.loaders.pages import extract_page
@@ -65,11 +67,19 @@ class SourceLoader:
         self._max_bytes = max_bytes
         self._feeds = FeedLoader(fetcher)
 
-    def load(self, location: str, name: str = "") -> Iterator[LoadEvent]:
-        """Yield the articles, failures and warnings found at ``location``."""
+    def load(
+        self, location: str, name: str = "", validators: Validators | None = None,
+        stored_length: Callable[[str], int | None] | None = None,
+    ) -> Iterator[LoadEvent]:
+        """Yield the articles, failures and warnings found at ``location``.
+
+        For a URL, ``validators`` from the last fetch make it a conditional GET, and a
+        ``SourceState`` event tells what this fetch found; feed items already stored with more
+        than their teaser (``stored_length`` of their link) are not fetched again.
+        """
         try:
             if is_url(location):
-                yield from self._load_url(location, name)
+                yield from self._load_url(location, name, validators, stored_length)
                 return
             path = Path(location).expanduser()
             if path.is_dir():
@@ -77,9 +87,9 @@ class SourceLoader:
             elif path.is_file():
                 yield from self._load_file(path, name)
             else:
-                yield ItemFailure(location, "no such file, folder or URL")
+                yield SourceFailure(location, "no such file, folder or URL")
         except SourceError as exc:
-            yield ItemFailure(location, str(exc))
+            yield SourceFailure(location, str(exc))
 
     def _load_folder(self, folder: Path, name: str) -> Iterator[LoadEvent]:
         files = sorted(
@@ -88,7 +98,7 @@ class SourceLoader:
         )
         supported = [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES]
         if not supported:
-            yield ItemFailure(str(folder), "folder has no supported files")
+            yield SourceFailure(str(folder), "folder has no supported files")
         for path in supported:
             try:
                 yield from self._load_file(path, name)
@@ -106,21 +116,37 @@ class SourceLoader:
         check_size(data, origin, self._max_bytes)
         yield from self._load_bytes(data, kind_for_suffix(path.suffix.lower()), origin, name)
 
-    def _load_url(self, url: str, name: str) -> Iterator[LoadEvent]:
+    def _load_url(
+        self, url: str, name: str, validators: Validators | None,
+        stored_length: Callable[[str], int | None] | None,
+    ) -> Iterator[LoadEvent]:
         if self._fetcher is None:
             raise SourceError(f"{url}: fetching URLs is disabled")
-        fetched = self._fetcher.fetch(url)
+        fetched = self._fetcher.fetch(url, validators)
+        if fetched.not_modified and validators is not None:
+            yield SourceState(url, "", validators, not_modified=True)
+            return
         data = maybe_gunzip(fetched.content, url, self._max_bytes)
         check_size(data, url, self._max_bytes)
         kind = sniff_kind(data, fetched.content_type.lower())
-        yield from self._load_bytes(data, kind, fetched.url, name, url=fetched.url)
+        body_hash = hashlib.sha256(data).hexdigest()
+        state = SourceState(url, kind, Validators(fetched.etag, fetched.last_modified, body_hash))
+        if validators is not None and validators.body_hash == body_hash:
+            yield SourceState(url, kind, state.validators, not_modified=True)
+            return
+        yield from self._load_bytes(data, kind, fetched.url, name, url=fetched.url,
+                                    state=state, stored_length=stored_length)
 
     def _load_bytes(
-        self, data: bytes, kind: str, origin: str, name: str, url: str = ""
+        self, data: bytes, kind: str, origin: str, name: str, *, url: str = "",
+        state: SourceState | None = None, stored_length: Callable[[str], int | None] | None = None,
     ) -> Iterator[LoadEvent]:
         if kind == "feed":
-            yield from self._feeds.load(data, origin, name)
+            yield from self._feeds.load(data, origin, name, state=state,
+                                        stored_length=stored_length)
             return
+        if state is not None:
+            yield state
         text, warning = decode_text(data, origin)
         if warning:
             yield LoadWarning(origin, warning)

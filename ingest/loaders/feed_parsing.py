@@ -33,6 +33,11 @@ class ParsedFeed:
     title: str
     entries: list[FeedEntry]
     warnings: list[str]
+    ttl_minutes: int | None = None  # RSS <ttl>: how long the publisher asks readers to wait
+
+
+# A real feed lists tens of items; thousands mean a broken or hostile feed.
+MAX_FEED_ITEMS = 500
 
 
 def is_json_feed(data: bytes) -> bool:
@@ -61,8 +66,21 @@ def _parse_xml_feed(data: bytes, origin: str) -> ParsedFeed:
         )
     elif not parsed.version and not parsed.entries:
         raise ExtractionError(f"{origin}: not a feed (no RSS, Atom or JSON Feed found)")
-    entries = [_xml_entry(entry) for entry in parsed.entries]
-    return ParsedFeed(str(parsed.feed.get("title", "") or ""), entries, warnings)
+    if len(parsed.entries) > MAX_FEED_ITEMS:
+        warnings.append(f"{origin}: {len(parsed.entries)} items; only the first "
+                        f"{MAX_FEED_ITEMS} were read")
+    entries = [_xml_entry(entry) for entry in parsed.entries[:MAX_FEED_ITEMS]]
+    return ParsedFeed(str(parsed.feed.get("title", "") or ""), entries, warnings,
+                      _ttl_minutes(parsed.feed.get("ttl")))
+
+
+def _ttl_minutes(value: object) -> int | None:
+    """RSS <ttl> in minutes, when it is a sane number (at most a week)."""
+    try:
+        minutes = int(str(value).strip())
+    except ValueError:
+        return None
+    return minutes if 0 < minutes <= 7 * 24 * 60 else None
 
 
 def _xml_entry(entry: Any) -> FeedEntry:
@@ -95,8 +113,11 @@ def _parse_json_feed(data: bytes, origin: str) -> ParsedFeed:
     items = document.get("items") if isinstance(document, dict) else None
     if not isinstance(items, list):
         raise ExtractionError(f"{origin}: JSON Feed without an 'items' list")
+    warnings = []
+    if len(items) > MAX_FEED_ITEMS:
+        warnings.append(f"{origin}: {len(items)} items; only the first {MAX_FEED_ITEMS} were read")
     entries = []
-    for item in items:
+    for item in items[:MAX_FEED_ITEMS]:
         if not isinstance(item, dict):
             continue
         authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
@@ -117,4 +138,4 @@ def _parse_json_feed(data: bytes, origin: str) -> ParsedFeed:
                 summary_html=str(item.get("summary") or ""),
             )
         )
-    return ParsedFeed(str(document.get("title") or ""), entries, [])
+    return ParsedFeed(str(document.get("title") or ""), entries, warnings)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from core.errors import SourceError
 from ingest.decoding import decode_text
 from ingest.fetch import Fetcher
 from ingest.html_text import html_to_text
-from ingest.loaders.base import ItemFailure, LoadEvent, LoadWarning
+from ingest.loaders.base import ItemFailure, KnownItem, LoadEvent, LoadWarning, SourceState
 from ingest.loaders.feed_parsing import FeedEntry, parse_feed
 from ingest.loaders.pages import extract_page
 from ingest.models import RawArticle
@@ -25,9 +26,18 @@ class FeedLoader:
         self._fetcher = fetcher
         self._workers = workers
 
-    def load(self, data: bytes, origin: str, source: str = "") -> Iterator[LoadEvent]:
-        """Yield an article, failure or warning for each item of the feed in ``data``."""
+    def load(
+        self, data: bytes, origin: str, source: str = "", state: SourceState | None = None,
+        stored_length: Callable[[str], int | None] | None = None,
+    ) -> Iterator[LoadEvent]:
+        """Yield an article, failure or warning for each item of the feed in ``data``.
+
+        A teaser item already stored with more than its teaser (``stored_length`` of its link)
+        is a ``KnownItem``: its page is not fetched again.
+        """
         parsed = parse_feed(data, origin)
+        if state is not None:
+            yield replace(state, kind="feed", ttl_minutes=parsed.ttl_minutes)
         for message in parsed.warnings:
             yield LoadWarning(origin, message)
         outlet = source or parsed.title
@@ -35,14 +45,22 @@ class FeedLoader:
             yield LoadWarning(origin, f"{origin}: feed has no items")
             return
         with ThreadPoolExecutor(max_workers=self._workers) as pool:
-            yield from pool.map(lambda e: self._entry_to_event(e, origin, outlet), parsed.entries)
+            yield from pool.map(lambda e: self._entry_to_event(e, origin, outlet, stored_length),
+                                parsed.entries)
 
-    def _entry_to_event(self, entry: FeedEntry, origin: str, outlet: str) -> LoadEvent:
+    def _entry_to_event(
+        self, entry: FeedEntry, origin: str, outlet: str,
+        stored_length: Callable[[str], int | None] | None,
+    ) -> LoadEvent:
         where = entry.link or f"{origin} item {entry.title[:60]!r}"
         feed_text = html_to_text(entry.content_html)
         summary = html_to_text(entry.summary_html)
         text, note = feed_text, ""
         if len(feed_text) < FULL_TEXT_CHARS:
+            if entry.link and stored_length is not None:
+                length = stored_length(entry.link)
+                if length is not None and length > len(max(feed_text, summary, key=len)):
+                    return KnownItem(where, entry.link)  # its page was read before
             page_text, note = self._linked_page_text(entry)
             text = page_text or max(feed_text, summary, key=len)
         if not text.strip():

@@ -72,6 +72,45 @@ def test_sources_file(data_env: Path, tmp_path: Path, capsys) -> None:
     assert "needs a string 'url'" in capsys.readouterr().err
 
 
+def test_sources_commands_and_ingest_of_every_source(
+    data_env: Path, tmp_path: Path, capsys
+) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_text("Council approves budget\n\nThe council approved the budget.")
+    assert main(["sources", "list"]) == 0
+    assert "no sources yet" in capsys.readouterr().out
+    assert main(["sources", "add", str(notes), "--name", "Council notes", "--every", "30"]) == 0
+    assert "added Council notes" in capsys.readouterr().out
+    assert main(["sources", "add", str(notes)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert main(["ingest", "--json"]) == 0  # no SOURCE: every active source
+    report = json.loads(capsys.readouterr().out)
+    assert report["added"] == 1 and report["sources"][0]["location"] == str(notes)
+    assert main(["sources", "list", "--json"]) == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert (listed["name"], listed["health"], listed["items"], listed["every_minutes"]) == (
+        "Council notes", "ok", 1, 30)
+    assert main(["sources", "pause", "council notes"]) == 0
+    assert main(["sources", "list"]) == 0
+    assert "paused (paused by an admin)" in capsys.readouterr().out
+    assert main(["ingest"]) == 1
+    assert "nothing to ingest" in capsys.readouterr().err
+    assert main(["sources", "resume", "Council notes"]) == 0
+    assert main(["sources", "remove", "Council notes"]) == 0
+    assert main(["sources", "remove", "Council notes"]) == 1
+    assert "no source named 'Council notes'" in capsys.readouterr().err
+
+
+def test_listing_sources_loads_no_model(data_env: Path) -> None:
+    code = ("import sys; from bot.cli.main import main; main(['sources', 'list']); "
+            "print(sorted(m for m in ('torch', 'sentence_transformers') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env={**os.environ})
+    assert done.stdout.strip().endswith("[]")
+
+
 def _jsonl(path: Path, count: int) -> None:
     with path.open("w") as out:
         for i in range(count):

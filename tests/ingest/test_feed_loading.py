@@ -1,5 +1,6 @@
 from ingest.fetch import HttpFetcher
 from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
+from ingest.loaders.base import SourceState
 from ingest.models import RawArticle
 from tests.ingest import feeds_fixtures as fx
 from tests.support.http_server import Canned, serve
@@ -68,12 +69,18 @@ def test_url_source_sniffs_feed_and_page(tmp_path) -> None:
     }
     loader_fetcher = HttpFetcher(timeout=5, max_bytes=MB, allow_private=True)
     loader = SourceLoader(loader_fetcher, MB)
+    def load(url: str) -> list[object]:
+        events = list(loader.load(url))
+        states = [e for e in events if isinstance(e, SourceState)]
+        assert len(states) <= 1 and all(s.validators.body_hash for s in states)
+        return [e for e in events if not isinstance(e, SourceState)]
+
     with serve(routes) as base:
-        [from_feed] = list(loader.load(f"{base}/rss"))
-        [page] = list(loader.load(f"{base}/story"))
-        [empty] = list(loader.load(f"{base}/empty"))
-        [missing] = list(loader.load(f"{base}/nope"))
-    [unreachable] = list(loader.load("http://127.0.0.1:9/closed"))
+        [from_feed] = load(f"{base}/rss")
+        [page] = load(f"{base}/story")
+        [empty] = load(f"{base}/empty")
+        [missing] = load(f"{base}/nope")
+    [unreachable] = load("http://127.0.0.1:9/closed")
     assert isinstance(from_feed, RawArticle) and from_feed.source == "Valley Gazette"
     assert isinstance(page, RawArticle) and page.title == "Library opens on Sundays"
     assert page.authors == ("Jo Writer",) and page.published is not None

@@ -17,19 +17,35 @@ class Canned:
     status: int = 200
     location: str = ""  # a redirect's target
     drip_seconds: float = 0.0  # > 0: send the body one byte at a time, this far apart
+    etag: str = ""  # sent, and a matching If-None-Match is answered 304
 
 
 @contextmanager
-def serve(routes: dict[str, Canned]) -> Iterator[str]:
-    """Serve ``routes`` (path → response) and yield the base URL; 404 for anything else."""
+def serve(routes: dict[str, Canned], requests: list[str] | None = None) -> Iterator[str]:
+    """Serve ``routes`` (path → response) and yield the base URL; 404 for anything else.
+
+    ``requests`` collects the path of every request, "304 " before those answered 304.
+    """
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             canned = routes.get(self.path.split("?", 1)[0])
+            if canned is not None and canned.etag and \
+                    self.headers.get("If-None-Match") == canned.etag:
+                if requests is not None:
+                    requests.append(f"304 {self.path}")
+                self.send_response(304)
+                self.send_header("ETag", canned.etag)
+                self.end_headers()
+                return
+            if requests is not None:
+                requests.append(self.path)
             if canned is None:
                 self.send_error(404)
                 return
             self.send_response(canned.status)
+            if canned.etag:
+                self.send_header("ETag", canned.etag)
             self.send_header("Content-Type", canned.content_type)
             self.send_header("Content-Length", str(len(canned.body)))
             if canned.location:

@@ -1,0 +1,121 @@
+"""`newsdesk sources list|add|remove|pause|resume`: the sources the scheduler ingests."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+from typing import Any
+
+from bot.container import Container
+from core.models import Source
+
+
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `sources` and its subcommands."""
+    sources = commands.add_parser(
+        "sources", help="list, add, remove, pause or resume the sources ingested on a schedule",
+        description="Sources live in the database: those of NEWSDESK_SOURCES_FILE (imported on "
+        "start) and those added here or by an admin in the chat. `newsdesk ingest` with no "
+        "SOURCE ingests every active one; `newsdesk run` ingests each when it is due.",
+    )
+    actions = sources.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="every source with its health")
+    listing.add_argument("--json", action="store_true", help="print as JSON")
+    listing.set_defaults(handler=run_list)
+    add = actions.add_parser("add", help="add a feed or page URL, a file or a folder")
+    add.add_argument("location", metavar="URL|PATH")
+    add.add_argument("--name", default="", help="its name (also the outlet of its articles)")
+    add.add_argument("--every", type=int, metavar="MINUTES",
+                     help="minutes between ingests (default: NEWSDESK_INGEST_INTERVAL_MINUTES)")
+    add.set_defaults(handler=run_add)
+    for action, helptext, handler in (
+        ("remove", "remove a source (its articles stay)", run_remove),
+        ("pause", "stop ingesting a source for now", run_pause),
+        ("resume", "ingest a paused source again", run_resume),
+    ):
+        parser = actions.add_parser(action, help=helptext)
+        parser.add_argument("name", metavar="NAME")
+        parser.set_defaults(handler=handler)
+
+
+def health_of(source: Source) -> str:
+    """ok / failing since … / paused / new, in a few words."""
+    health = source.health
+    if source.paused:
+        return f"paused ({source.paused_reason})" if source.paused_reason else "paused"
+    if health.consecutive_failures:
+        since = _when(health.failing_since)
+        return f"failing since {since} ({health.consecutive_failures}x): {health.last_error}"
+    if health.last_success_at is None:
+        return "not ingested yet"
+    return "ok"
+
+
+def source_dict(source: Source, interval_minutes: int) -> dict[str, Any]:
+    """JSON-ready form of a source and its health."""
+    health = source.health
+    return {
+        "name": source.name, "location": source.location, "kind": source.kind,
+        "origin": source.origin, "every_minutes": interval_minutes, "paused": source.paused,
+        "health": health_of(source), "consecutive_failures": health.consecutive_failures,
+        "last_error": health.last_error, "items": health.items_seen,
+        "last_attempt": _iso(health.last_attempt_at), "last_success": _iso(health.last_success_at),
+        "last_new_item": _iso(health.last_new_item_at), "next_due": _iso(health.next_due_at),
+    }
+
+
+def run_list(args: argparse.Namespace, container: Container) -> int:
+    """Print every source with its health."""
+    service = container.sources
+    sources = service.all()
+    if args.json:
+        print(json.dumps([source_dict(s, service.interval_of(s)) for s in sources],
+                         ensure_ascii=False))
+        return 0
+    if not sources:
+        print("no sources yet: add one with `newsdesk sources add URL|PATH`")
+        return 0
+    for source in sources:
+        health = source.health
+        print(f"{source.name}  [{source.kind}, every {service.interval_of(source)} min]  "
+              f"{health_of(source)}")
+        print(f"    {source.location}")
+        print(f"    items {health.items_seen}, last new item {_when(health.last_new_item_at)}, "
+              f"next {_when(health.next_due_at) if not source.paused else '—'}")
+    return 0
+
+
+def run_add(args: argparse.Namespace, container: Container) -> int:
+    """Add a source; it is due at once."""
+    source = container.sources.add(args.location, args.name, args.every)
+    print(f"added {source.name} ({source.location}); `newsdesk ingest` or the scheduler "
+          "will ingest it")
+    return 0
+
+
+def run_remove(args: argparse.Namespace, container: Container) -> int:
+    """Remove a source."""
+    source = container.sources.remove(args.name)
+    print(f"removed {source.name}; its articles stay searchable")
+    return 0
+
+
+def run_pause(args: argparse.Namespace, container: Container) -> int:
+    """Pause a source."""
+    print(f"paused {container.sources.pause(args.name).name}")
+    return 0
+
+
+def run_resume(args: argparse.Namespace, container: Container) -> int:
+    """Resume a source."""
+    print(f"resumed {container.sources.resume(args.name).name}; it is due now")
+    return 0
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"

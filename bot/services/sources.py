@@ -1,0 +1,131 @@
+"""Sources as admins and the scheduler see them: list, add, pause, ingest what is due."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from core.errors import ConfigError, SourceListError
+from core.models import Source
+from ingest.pipeline import IngestPipeline, Progress, SourceSpec
+from ingest.report import IngestReport, SourceResult
+from ingest.schedule import interval_of, outcome
+from ingest.sources_file import default_name, read_declared_sources
+from storage.sources import SourceRepository
+
+log = logging.getLogger("newsdesk.sources")
+
+Clock = Callable[[], datetime]
+MAX_NAME_CHARS = 60
+
+
+@dataclass(frozen=True)
+class IngestRun:
+    """An ingest of sources from the table: the report, and the sources paused by it."""
+
+    report: IngestReport
+    sources: tuple[Source, ...]
+    paused: tuple[Source, ...]  # paused now after too many failures: admins are told once
+
+
+class SourceService:
+    """Keeps the sources table and ingests its sources, recording each one's health."""
+
+    def __init__(
+        self, repository: SourceRepository, pipeline: Callable[[], IngestPipeline], *,
+        default_interval_minutes: int, max_failures: int,
+        clock: Clock = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sources = repository
+        self._pipeline = pipeline  # built on first ingest: listing sources loads no model
+        self._default_minutes = default_interval_minutes or 60
+        self._max_failures = max_failures
+        self._clock = clock
+
+    def sync_sources_file(self, path: Path | None) -> None:
+        """Import the sources file (NEWSDESK_SOURCES_FILE) into the table."""
+        if path is not None:
+            self._sources.sync_config(read_declared_sources(path), self._clock())
+
+    def all(self) -> list[Source]:
+        """Every source, by name."""
+        return self._sources.all()
+
+    def get(self, name: str) -> Source:
+        """The source named (or located) so; SourceListError when there is none."""
+        return self._sources.get(name)
+
+    def add(self, location: str, name: str = "", every_minutes: int | None = None) -> Source:
+        """Add a URL, file or folder; due at once."""
+        location = location.strip()
+        if location.startswith(("http://", "https://")):
+            kind = "url"
+        else:
+            path = Path(location).expanduser()
+            if not path.exists():
+                raise SourceListError(f"{location}: no such file or folder (and not a URL)")
+            location = str(path.resolve())
+            kind = "folder" if path.is_dir() else "file"
+        given = " ".join(name.split())[:MAX_NAME_CHARS]  # also the outlet name of its articles
+        if every_minutes is not None and every_minutes < 1:
+            raise ConfigError("the interval must be at least one minute")
+        return self._sources.add(
+            given or default_name(location)[:MAX_NAME_CHARS], location, kind,
+            now=self._clock(), outlet=given, interval_minutes=every_minutes,
+        )
+
+    def remove(self, name: str) -> Source:
+        """Remove a source (its articles stay searchable)."""
+        return self._sources.remove(name)
+
+    def pause(self, name: str) -> Source:
+        """Stop ingesting a source until it is resumed."""
+        return self._sources.set_paused(name, True, "paused by an admin")
+
+    def resume(self, name: str) -> Source:
+        """Ingest a paused source again, at once."""
+        return self._sources.set_paused(name, False)
+
+    def next_due(self) -> datetime | None:
+        """When the next active source falls due."""
+        return self._sources.next_due()
+
+    def interval_of(self, source: Source) -> int:
+        """The minutes between ingests of ``source``."""
+        return int(interval_of(source, self._default_minutes).total_seconds() // 60)
+
+    def ingest_due(self, progress: Progress | None = None) -> IngestRun:
+        """Ingest every active source that is due now."""
+        return self._ingest(self._sources.due(self._clock()), progress)
+
+    def ingest(self, names: Sequence[str] = (), progress: Progress | None = None) -> IngestRun:
+        """Ingest the named sources now (all active ones when none is named)."""
+        if names:
+            chosen = [self._sources.get(name) for name in names]
+        else:
+            chosen = [s for s in self._sources.all() if not s.paused]
+        return self._ingest(chosen, progress)
+
+    def _ingest(self, chosen: Sequence[Source], progress: Progress | None) -> IngestRun:
+        if not chosen:
+            return IngestRun(IngestReport(), (), ())
+        specs = [SourceSpec(s.location, s.outlet, s.validators if s.is_url else None)
+                 for s in chosen]
+        report = self._pipeline().run(specs, progress)
+        now = self._clock()
+        by_location = {r.location: r for r in report.sources}
+        paused: list[Source] = []
+        for source in chosen:
+            result = by_location.get(source.location, SourceResult(source.location))
+            after = outcome(source, result, now, self._default_minutes, self._max_failures)
+            self._sources.record(
+                source.id, after.health, validators=after.validators, kind=after.kind,
+                ttl_minutes=after.ttl_minutes, pause_reason=after.pause_reason,
+            )
+            if after.pause_reason:
+                log.warning("source %s %s", source.name, after.pause_reason)
+                paused.append(self._sources.get(source.location))
+        return IngestRun(report, tuple(chosen), tuple(paused))

@@ -1,0 +1,63 @@
+"""When a source is next due, and what an attempt did to its health (pure policy, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from core.models import Source, SourceHealth, Validators
+from ingest.report import SourceResult
+
+# Failing sources are retried later and later, but at least once a day.
+MAX_BACKOFF = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to store after an attempt: health, validators to keep, and a pause if due."""
+
+    health: SourceHealth
+    validators: Validators | None  # None: keep the stored ones
+    kind: str | None
+    ttl_minutes: int | None
+    pause_reason: str  # non-empty: pause the source now (and tell the admins once)
+
+
+def interval_of(source: Source, default_minutes: int) -> timedelta:
+    """The source's own interval (or the default), never shorter than the feed's <ttl>."""
+    minutes = source.interval_minutes or default_minutes
+    return timedelta(minutes=max(minutes, source.ttl_minutes or 0))
+
+
+def outcome(
+    source: Source, result: SourceResult, now: datetime, default_minutes: int,
+    max_failures: int,
+) -> Outcome:
+    """The source's health after ``result``, with its next due time (backing off on failure)."""
+    old = source.health
+    ttl = result.state.ttl_minutes if result.state is not None else None
+    interval = interval_of(replace(source, ttl_minutes=ttl or source.ttl_minutes),
+                           default_minutes)
+    if result.error:
+        failures = old.consecutive_failures + 1
+        backoff = min(interval * 2 ** (failures - 1), max(MAX_BACKOFF, interval))
+        health = replace(
+            old, last_attempt_at=now, last_error=result.error,
+            failing_since=old.failing_since or now, consecutive_failures=failures,
+            next_due_at=now + backoff,
+        )
+        pause = (f"paused after {failures} failures in a row; last: {result.error}"
+                 if max_failures and failures >= max_failures else "")
+        return Outcome(health, None, None, None, pause)
+    items = result.added + result.updated + result.unchanged + result.duplicates
+    health = replace(
+        old, last_attempt_at=now, last_success_at=now, last_error="", failing_since=None,
+        consecutive_failures=0, next_due_at=now + interval,
+        items_seen=items if not result.not_modified else old.items_seen,
+        last_new_item_at=now if result.added else old.last_new_item_at,
+    )
+    # Validators are kept only when every item made it: otherwise the next poll must read the
+    # feed again to retry the items that failed.
+    state = result.state
+    validators = None if state is None else (Validators() if result.failed else state.validators)
+    return Outcome(health, validators, (state.kind or None) if state else None, ttl, "")
