@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cached_property
 
 from langchain_core.language_models import BaseChatModel
 
 from bot.services.admin import AdminService
 from bot.services.browsing import BrowseService
+from bot.services.ingest_runner import IngestRunner
 from bot.services.questions import QuestionService
 from bot.services.sources import SourceService
 from bot.settings import Settings
@@ -158,6 +160,13 @@ class Container:
         )
         service.sync_sources_file(self.settings.sources_file)
         return service
+
+    @cached_property
+    def ingest_runner(self) -> IngestRunner:
+        """One ingest of the sources at a time in this process; the scheduler election."""
+        tick = timedelta(seconds=self.settings.scheduler_tick_seconds)
+        return IngestRunner(self.sources, LeaseRepository(self.database),
+                            scheduler_ttl=max(3 * tick, timedelta(seconds=3)))
 
     @cached_property
     def searcher(self) -> HybridSearcher:

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     sources_file: Path | None = None
     ingest_interval_minutes: int = Field(default=60, ge=0)
     max_source_failures: int = Field(default=5, ge=0)  # then paused, admins told; 0: never
+    scheduler_tick_seconds: float = Field(default=60.0, gt=0)  # how often due sources are run
     log_level: str = "INFO"
     chunk_size: int = Field(default=1000, ge=200, le=8000)
     chunk_overlap: int = Field(default=120, ge=0, le=2000)

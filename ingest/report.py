@@ -56,6 +56,20 @@ class IngestReport:
     sources: list[SourceResult] = field(default_factory=list)
     seconds: float = 0.0
 
+    def merge(self, other: IngestReport) -> None:
+        """Add ``other`` (a later run) to this report."""
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.duplicates += other.duplicates
+        self.resumed += other.resumed
+        self.chunks_resumed += other.chunks_resumed
+        self.chunks_indexed += other.chunks_indexed
+        self.failed.extend(other.failed)
+        self.warnings.extend(other.warnings)
+        self.sources.extend(other.sources)
+        self.seconds += other.seconds
+
     def counts(self) -> Counts:
         """(added, updated, unchanged, duplicates, failed) so far."""
         return (self.added, self.updated, self.unchanged, self.duplicates, len(self.failed))

@@ -19,6 +19,7 @@ from storage.sources import SourceRepository
 log = logging.getLogger("newsdesk.sources")
 
 Clock = Callable[[], datetime]
+SourceProgress = Callable[..., None]  # keyword fields of bot.services.ingest_runner.RunProgress
 MAX_NAME_CHARS = 60
 
 
@@ -97,29 +98,37 @@ class SourceService:
         """The minutes between ingests of ``source``."""
         return int(interval_of(source, self._default_minutes).total_seconds() // 60)
 
-    def ingest_due(self, progress: Progress | None = None) -> IngestRun:
-        """Ingest every active source that is due now."""
-        return self._ingest(self._sources.due(self._clock()), progress)
-
     def ingest(self, names: Sequence[str] = (), progress: Progress | None = None) -> IngestRun:
         """Ingest the named sources now (all active ones when none is named)."""
-        if names:
+        return self.run(names, progress=progress)
+
+    def run(
+        self, names: Sequence[str] = (), *, due_only: bool = False,
+        on_source: SourceProgress | None = None, progress: Progress | None = None,
+    ) -> IngestRun:
+        """Ingest sources one after the other, recording each one's health as it finishes.
+
+        ``due_only``: the active sources due now; else the named ones (all active ones when
+        none is named). ``on_source`` hears of every source started and finished.
+        """
+        if due_only:
+            chosen = self._sources.due(self._clock())
+        elif names:
             chosen = [self._sources.get(name) for name in names]
         else:
             chosen = [s for s in self._sources.all() if not s.paused]
-        return self._ingest(chosen, progress)
-
-    def _ingest(self, chosen: Sequence[Source], progress: Progress | None) -> IngestRun:
-        if not chosen:
-            return IngestRun(IngestReport(), (), ())
-        specs = [SourceSpec(s.location, s.outlet, s.validators if s.is_url else None)
-                 for s in chosen]
-        report = self._pipeline().run(specs, progress)
-        now = self._clock()
-        by_location = {r.location: r for r in report.sources}
+        combined = IngestReport()
         paused: list[Source] = []
-        for source in chosen:
-            result = by_location.get(source.location, SourceResult(source.location))
+        for done, source in enumerate(chosen):
+            if on_source:
+                on_source(**_progress_fields(combined), sources_total=len(chosen),
+                          sources_done=done, current=source.name)
+            spec = SourceSpec(source.location, source.outlet,
+                              source.validators if source.is_url else None)
+            report = self._pipeline().run([spec], progress)
+            combined.merge(report)
+            result = report.sources[0] if report.sources else SourceResult(source.location)
+            now = self._clock()
             after = outcome(source, result, now, self._default_minutes, self._max_failures)
             self._sources.record(
                 source.id, after.health, validators=after.validators, kind=after.kind,
@@ -128,4 +137,12 @@ class SourceService:
             if after.pause_reason:
                 log.warning("source %s %s", source.name, after.pause_reason)
                 paused.append(self._sources.get(source.location))
-        return IngestRun(report, tuple(chosen), tuple(paused))
+        if on_source:
+            on_source(**_progress_fields(combined), sources_total=len(chosen),
+                      sources_done=len(chosen), current="")
+        return IngestRun(combined, tuple(chosen), tuple(paused))
+
+
+def _progress_fields(report: IngestReport) -> dict[str, int]:
+    return {"added": report.added, "updated": report.updated,
+            "unchanged": report.unchanged + report.duplicates, "failed": len(report.failed)}

@@ -18,6 +18,7 @@ from bot.telegram.browsing import BrowsingHandlers
 from bot.telegram.fallbacks import fallback_handlers, on_error
 from bot.telegram.feature import Feature
 from bot.telegram.questions import QuestionHandlers
+from bot.telegram.scheduling import ScheduledIngest
 from bot.telegram.throttle import THROTTLE_GROUP, throttle_handlers
 from core.errors import ConfigError
 
@@ -47,6 +48,11 @@ def build_application(
             "in .env (see README)"
         )
     admin = AdminHandlers(container.admin, settings.admin_ids)
+    scheduled = ScheduledIngest(
+        container.ingest_runner, settings.admin_ids,
+        enabled=settings.ingest_interval_minutes > 0,
+        tick_seconds=settings.scheduler_tick_seconds,
+    )
 
     async def register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await app.bot.set_my_commands(COMMANDS)
@@ -61,8 +67,10 @@ def build_application(
         .connection_pool_size(64)
         .pool_timeout(30)
         .post_init(register_commands)
+        .post_shutdown(scheduled.shutdown)
         .build()
     )
+    scheduled.install(app)
     app.add_handlers(throttle_handlers(RateLimiter(settings.rate_limit_per_minute)),
                      group=THROTTLE_GROUP)
     features: list[Feature] = [QuestionHandlers(container.questions),

@@ -1,0 +1,104 @@
+"""One ingest at a time per process, its progress, and which process is the scheduler.
+
+A scheduled run and an admin's /reingest share the runner's lock: a second request while one
+runs is told what is running and how far it got. Across processes, the ingest that writes
+the index waits for the index-writer lease (ingest/writer.py); the scheduler is elected with a
+lease of its own, renewed at every tick, so exactly one process per database ingests on a
+schedule and a killed scheduler is replaced once its lease lapses.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from bot.services.sources import IngestRun, SourceService
+from storage.leases import LeaseRepository, this_process
+
+SCHEDULER_LEASE = "scheduler"
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    """How far the running ingest is."""
+
+    trigger: str  # "scheduled", or who asked for it
+    started_at: datetime
+    sources_total: int = 0
+    sources_done: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    current: str = ""  # the source being ingested
+    finished: bool = False
+
+
+@dataclass
+class _Live:
+    progress: RunProgress
+    listeners: list[Callable[[RunProgress], None]] = field(default_factory=list)
+
+
+class IngestRunner:
+    """Runs ingests of the sources table, one at a time, reporting progress as it goes."""
+
+    def __init__(
+        self, sources: SourceService, leases: LeaseRepository, *,
+        scheduler_ttl: timedelta = timedelta(minutes=3),
+        clock: Clock = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sources = sources
+        self._leases = leases
+        self._scheduler_ttl = scheduler_ttl
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._live: _Live | None = None
+        # one process may run several bots in tests: each runner is its own candidate
+        self._candidate = f"{this_process()}/{uuid.uuid4().hex[:8]}"
+        self.last_run_at: datetime | None = None
+
+    def running(self) -> RunProgress | None:
+        """The ingest running now, or None."""
+        live = self._live
+        return live.progress if live else None
+
+    def run(
+        self, trigger: str, names: Sequence[str] = (), *, due_only: bool = False,
+        on_progress: Callable[[RunProgress], None] | None = None,
+    ) -> IngestRun | None:
+        """Ingest now (None when another ingest of this process is running)."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            live = _Live(RunProgress(trigger, self._clock()))
+            if on_progress:
+                live.listeners.append(on_progress)
+            self._live = live
+
+            def update(**changes: object) -> None:
+                live.progress = replace(live.progress, **changes)  # type: ignore[arg-type]
+                for listener in live.listeners:
+                    listener(live.progress)
+
+            run = self._sources.run(names, due_only=due_only, on_source=update)
+            self.last_run_at = self._clock()
+            update(finished=True)
+            return run
+        finally:
+            self._live = None
+            self._lock.release()
+
+    def is_scheduler(self) -> bool:
+        """True when this process holds (or just took) the scheduler lease."""
+        return self._leases.try_acquire(SCHEDULER_LEASE, self._candidate,
+                                        self._scheduler_ttl) is None
+
+    def resign(self) -> None:
+        """Give the scheduler lease up (on shutdown), so another process takes over at once."""
+        self._leases.release(SCHEDULER_LEASE, self._candidate)
