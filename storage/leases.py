@@ -24,8 +24,9 @@ def this_process() -> str:
 
 
 def _gone(holder: str) -> bool:
-    """True when ``holder`` was a process on this machine that has exited."""
-    host, _, pid = holder.rpartition(":")
+    """True when ``holder`` ("host:pid", maybe with a "/candidate" suffix) was a process on
+    this machine that has exited."""
+    host, _, pid = holder.split("/", 1)[0].rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False
     try:

@@ -31,3 +31,6 @@ def test_a_dead_local_holder_is_taken_over_at_once(database: Database) -> None:
     dead = f"{this_process().rpartition(':')[0]}:{finished.stdout.strip()}"
     assert leases.try_acquire("writer", dead, TTL) is None
     assert leases.try_acquire("writer", this_process(), TTL) is None
+    # a scheduler candidate of the dead process: "host:pid/candidate"
+    assert leases.try_acquire("scheduler", f"{dead}/a1b2", TTL) is None
+    assert leases.try_acquire("scheduler", f"{this_process()}/c3d4", TTL) is None
