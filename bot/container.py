@@ -18,6 +18,7 @@ from ingest.chunking import Chunker
 from ingest.fetch import HttpFetcher
 from ingest.loaders import SourceLoader
 from ingest.pipeline import IngestPipeline
+from ingest.preview import preview_source
 from ingest.writer import WriterLock
 from retrieval.answer.extractive import ExtractiveAnswerer
 from retrieval.answer.llm import LLMAnswerer
@@ -204,7 +205,11 @@ class Container:
     @cached_property
     def admin(self) -> AdminService:
         """Admin operations."""
-        return AdminService(self.database, self.browse)
+        return AdminService(
+            self.database, self.browse, self.sources, self.ingest_runner,
+            lambda url: preview_source(self.fetcher, self.settings.max_file_bytes, url),
+            scheduling=self.settings.ingest_interval_minutes > 0,
+        )
 
     def close(self) -> None:
         """Release what was opened."""

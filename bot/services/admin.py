@@ -1,31 +1,126 @@
-"""What admins ask of newsdesk: its state (sources and re-ingest come with the sources work)."""
+"""What admins ask of newsdesk: its state, and the sources they run from the chat."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+from bot.services.ingest_runner import IngestRunner, RunProgress
+from bot.services.sources import IngestRun, SourceService
+from core.errors import SourceListError
+from core.models import Source
+from ingest.preview import Preview
 from storage import migrate
 from storage.browse import BrowseRepository, StoreStats
 from storage.database import Database
 
 
 @dataclass(frozen=True)
+class SourceCounts:
+    """Sources by health."""
+
+    ok: int = 0
+    failing: int = 0
+    paused: int = 0
+    new: int = 0  # not ingested yet
+
+
+@dataclass(frozen=True)
 class Status:
-    """The store's counts and the database it lives in."""
+    """The store's counts, the sources' health, the schedule and the database."""
 
     stats: StoreStats
     database: str
     schema_revision: str | None
+    sources: SourceCounts
+    last_ingest: datetime | None
+    next_ingest: datetime | None  # None: nothing scheduled
+    running: RunProgress | None
+    scheduling: bool
+
+
+def counts_of(sources: Sequence[Source]) -> SourceCounts:
+    """How many sources are ok, failing, paused, or not ingested yet."""
+    return SourceCounts(
+        ok=sum(1 for s in sources if not s.paused and s.health.last_success_at
+               and not s.health.consecutive_failures),
+        failing=sum(1 for s in sources if not s.paused and s.health.consecutive_failures),
+        paused=sum(1 for s in sources if s.paused),
+        new=sum(1 for s in sources if not s.paused and s.health.last_attempt_at is None),
+    )
 
 
 class AdminService:
     """Operations reserved to NEWSDESK_ADMIN_IDS."""
 
-    def __init__(self, database: Database, browse: BrowseRepository) -> None:
+    def __init__(
+        self, database: Database, browse: BrowseRepository, sources: SourceService,
+        runner: IngestRunner, preview: Callable[[str], Preview], *, scheduling: bool,
+    ) -> None:
         self._database = database
         self._browse = browse
+        self._sources = sources
+        self._runner = runner
+        self._preview = preview
+        self._scheduling = scheduling
 
     def status(self) -> Status:
-        """Counts, pending articles, database and schema revision."""
-        return Status(self._browse.stats(), self._database.display_url,
-                      migrate.current_revision(self._database))
+        """Counts, sources, schedule, database and schema revision."""
+        sources = self._sources.all()
+        attempts = [s.health.last_attempt_at for s in sources if s.health.last_attempt_at]
+        return Status(
+            self._browse.stats(), self._database.display_url,
+            migrate.current_revision(self._database), counts_of(sources),
+            max(attempts, default=None),
+            self._sources.next_due() if self._scheduling else None,
+            self._runner.running(), self._scheduling,
+        )
+
+    def sources(self) -> list[Source]:
+        """Every source with its health."""
+        return self._sources.all()
+
+    def interval_of(self, source: Source) -> int:
+        """Minutes between ingests of ``source``."""
+        return self._sources.interval_of(source)
+
+    def preview(self, url: str) -> Preview:
+        """A dry run of a URL an admin wants to add: one request, nothing stored."""
+        url = url.strip()
+        if not url.startswith(("http://", "https://")):
+            raise SourceListError("only http(s) URLs can be added from the chat")
+        return self._preview(url)
+
+    def add(self, url: str, name: str = "") -> Source:
+        """Add a URL source (after its preview was confirmed); due at once."""
+        if not url.startswith(("http://", "https://")):
+            raise SourceListError("only http(s) URLs can be added from the chat")
+        return self._sources.add(url, name)
+
+    def remove(self, name: str) -> Source:
+        """Remove a source; its articles stay."""
+        return self._sources.remove(name)
+
+    def pause(self, name: str) -> Source:
+        """Pause a source."""
+        return self._sources.pause(name)
+
+    def resume(self, name: str) -> Source:
+        """Resume a source."""
+        return self._sources.resume(name)
+
+    def check_source(self, name: str) -> Source:
+        """The source named so (SourceListError when there is none)."""
+        return self._sources.get(name)
+
+    def running(self) -> RunProgress | None:
+        """The ingest running in this process, if any."""
+        return self._runner.running()
+
+    def reingest(
+        self, who: str, names: Sequence[str] = (),
+        on_progress: Callable[[RunProgress], None] | None = None,
+    ) -> IngestRun | None:
+        """Ingest now (None when an ingest is already running here)."""
+        return self._runner.run(who, names, on_progress=on_progress)

@@ -1,42 +1,89 @@
-"""Admin commands, gated by a user filter: NEWSDESK_ADMIN_IDS only, refused to anyone else."""
+"""Admin commands, gated by a user filter: NEWSDESK_ADMIN_IDS only, refused to anyone else.
+
+Every admin command from anyone else gets a short refusal and a log line, in private chats and
+groups alike. /sources is everyone's command: admins get every source with its health.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import logging
+import secrets
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from html import escape
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, Update
-from telegram.ext import CommandHandler, ContextTypes, filters
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.services.admin import AdminService
-from bot.telegram.delivery import send_html
+from bot.telegram.admin_text import (
+    preview_html,
+    progress_html,
+    progress_line,
+    sources_html,
+    status_html,
+    summary_html,
+)
+from bot.telegram.delivery import send_html, with_retries
 from bot.telegram.feature import Handlers
-from core.models import day_of
+from bot.telegram.render import TELEGRAM_LIMIT, visible_length
+from core.errors import NewsdeskError
+from core.models import Source
 
-ADMIN_COMMANDS = [BotCommand("status", "Articles, pending work, database (admins)")]
+log = logging.getLogger(__name__)
+
+ADMIN_COMMANDS = [
+    BotCommand("status", "Articles, sources, schedule (admins)"),
+    BotCommand("reingest", "Ingest every source now, or one: /reingest NAME (admins)"),
+    BotCommand("addsource", "Add a feed: /addsource URL [name] (admins)"),
+    BotCommand("removesource", "Remove a source: /removesource NAME (admins)"),
+    BotCommand("pause", "Pause a source: /pause NAME (admins)"),
+    BotCommand("resume", "Resume a source: /resume NAME (admins)"),
+]
 REFUSED = "That command is for newsdesk's admins."
+EDIT_SECONDS = 2.0  # at most one progress edit this often
+MAX_PENDING = 100  # unconfirmed /addsource dry runs kept
 
 
-def admin_filter(admin_ids: Sequence[int]) -> filters.User:
-    """Messages from an admin (an empty list admits nobody)."""
-    return filters.User(user_id=list(admin_ids), allow_empty=False)
+@dataclass(frozen=True)
+class _PendingSource:
+    url: str
+    name: str
 
 
 class AdminHandlers:
-    """/status for admins; the same commands from anyone else are refused."""
+    """Status, sources and re-ingest for admins; the same commands from anyone else refused."""
 
     def __init__(self, admin: AdminService, admin_ids: Sequence[int]) -> None:
         self._admin = admin
         self._admin_ids = list(admin_ids)
+        self._pending: OrderedDict[str, _PendingSource] = OrderedDict()
 
     def handlers(self) -> Handlers:
         """This feature's PTB handlers: the gated commands, then their refusals."""
         new = filters.UpdateType.MESSAGE
-        names = [c.command for c in ADMIN_COMMANDS]
+        admins = new & filters.User(user_id=self._admin_ids, allow_empty=False)
+        gated = {
+            "status": self.status, "reingest": self.reingest, "addsource": self.add_source,
+            "removesource": self.remove_source, "pause": self.pause, "resume": self.resume,
+        }
         return [
-            CommandHandler("status", self.status, filters=new & admin_filter(self._admin_ids)),
-            CommandHandler(names, self.refuse, filters=new),
+            *(CommandHandler(name, callback, filters=admins) for name, callback in gated.items()),
+            CommandHandler("sources", self.sources, filters=admins),  # others: browsing's
+            CommandHandler(list(gated), self.refuse, filters=new),
+            CallbackQueryHandler(self.confirm_source, pattern=r"^addsource:"),
         ]
 
     async def register_menus(self, bot: Bot, everyone: Sequence[BotCommand]) -> None:
@@ -46,25 +93,188 @@ class AdminHandlers:
                                       scope=BotCommandScopeChat(admin_id))
 
     async def status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/status: counts, pending work and the database."""
+        """/status: counts, sources, schedule and the database."""
+        if (message := update.effective_message) is not None:
+            status = await asyncio.to_thread(self._admin.status)
+            await send_html(context.bot, message.chat_id, status_html(status))
+
+    async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/sources for admins: every source with its health."""
+        if (message := update.effective_message) is None:
+            return
+
+        def listing() -> str:
+            sources = self._admin.sources()
+            return sources_html(sources, {s.id: self._admin.interval_of(s) for s in sources})
+
+        await send_html(context.bot, message.chat_id, await asyncio.to_thread(listing))
+
+    async def reingest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/reingest [NAME]: ingest now, in the background, with one progress message."""
         message = update.effective_message
         if message is None:
             return
-        status = await asyncio.to_thread(self._admin.status)
-        stats = status.stats
-        lines = [
-            "<b>newsdesk status</b>",
-            f"articles: {stats.articles} from {stats.sources} outlets, {stats.chunks} chunks",
-            f"pending: {stats.pending}" + (" (the next ingest indexes them)" if stats.pending
-                                            else ""),
-            f"database: {escape(status.database)} (schema {escape(status.schema_revision or '?')})",
-        ]
-        if stats.newest_title and stats.newest_published:
-            lines.append(f"newest: {day_of(stats.newest_published)} — "
-                         f"{escape(stats.newest_title)}")
-        await send_html(context.bot, message.chat_id, "\n".join(lines))
+        running = self._admin.running()
+        if running is not None:
+            await send_html(context.bot, message.chat_id,
+                            "An ingest is already running: " + progress_line(running))
+            return
+        names = [" ".join(context.args)] if context.args else []
+        try:
+            for name in names:
+                await asyncio.to_thread(self._admin.check_source, name)
+        except NewsdeskError as exc:
+            await send_html(context.bot, message.chat_id, escape(str(exc), quote=False))
+            return
+        who = f"/reingest by {update.effective_user.id if update.effective_user else '?'}"
+        sent = await _send(context.bot, message.chat_id, "⏳ Starting the ingest…")
+        context.application.create_task(self._run_reingest(context.bot, sent, who, names),
+                                        update=update)
+
+    async def _run_reingest(self, bot: Bot, sent: Message, who: str, names: list[str]) -> None:
+        work = asyncio.ensure_future(asyncio.to_thread(self._admin.reingest, who, names))
+        shown = sent.text_html or ""
+        while not work.done():
+            await asyncio.wait({work}, timeout=EDIT_SECONDS)
+            progress = self._admin.running()
+            if progress is not None and not work.done():
+                text = progress_html(progress)
+                if text != shown:
+                    await _edit(bot, sent, text)
+                    shown = text
+        try:
+            run = work.result()
+        except NewsdeskError as exc:
+            await _edit(bot, sent, "❌ The ingest failed: " + escape(str(exc), quote=False))
+            return
+        if run is None:
+            running = self._admin.running()
+            await _edit(bot, sent, "Another ingest started first: "
+                        + (progress_line(running) if running else "it has just finished."))
+            return
+        summary = summary_html(run)
+        if visible_length(summary) <= TELEGRAM_LIMIT:
+            await _edit(bot, sent, summary)
+        else:
+            await _edit(bot, sent, "✅ Ingest done; the summary follows.")
+            await send_html(bot, sent.chat_id, summary)
+
+    async def add_source(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/addsource URL [name]: a dry run first, then Add / Cancel buttons."""
+        message = update.effective_message
+        if message is None:
+            return
+        if not context.args:
+            await send_html(context.bot, message.chat_id,
+                            "Usage: /addsource <i>URL</i> [<i>name</i>]")
+            return
+        url, name = context.args[0], " ".join(context.args[1:])
+        try:
+            preview = await asyncio.to_thread(self._admin.preview, url)
+        except NewsdeskError as exc:
+            await send_html(context.bot, message.chat_id,
+                            "I could not use that source: " + escape(str(exc), quote=False))
+            return
+        token = secrets.token_hex(6)
+        self._pending[token] = _PendingSource(url, name)
+        while len(self._pending) > MAX_PENDING:
+            self._pending.popitem(last=False)
+        buttons = InlineKeyboardMarkup([[
+            InlineKeyboardButton("Add", callback_data=f"addsource:{token}:add"),
+            InlineKeyboardButton("Cancel", callback_data=f"addsource:{token}:cancel"),
+        ]])
+        await _send(context.bot, message.chat_id, preview_html(preview, name), buttons)
+
+    async def confirm_source(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The Add / Cancel buttons of /addsource (admins only)."""
+        query = update.callback_query
+        if query is None or query.data is None:
+            return
+        if query.from_user.id not in self._admin_ids:
+            log.info("refused an admin button from user %s", query.from_user.id)
+            await query.answer(REFUSED, show_alert=True)
+            return
+        _, token, choice = [*query.data.split(":"), "", ""][:3]
+        pending = self._pending.pop(token, None)
+        if pending is None:
+            await query.answer("That request has expired: send /addsource again.")
+            return
+        await query.answer()
+        if choice != "add":
+            await query.edit_message_text("Cancelled: nothing was added.")
+            return
+        try:
+            source = await asyncio.to_thread(self._admin.add, pending.url, pending.name)
+        except NewsdeskError as exc:
+            await query.edit_message_text(f"I could not add it: {exc}")
+            return
+        await query.edit_message_text(
+            f"Added {source.name}. It is due now: the scheduler ingests it within a minute, "
+            f"or send /reingest {source.name}")
+
+    async def remove_source(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/removesource NAME."""
+        await self._by_name(update, context, "removesource", self._admin.remove,
+                            "Removed {}. Its articles stay searchable.")
+
+    async def pause(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/pause NAME."""
+        await self._by_name(update, context, "pause", self._admin.pause,
+                            "Paused {}. /resume it when you want it back.")
+
+    async def resume(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/resume NAME."""
+        await self._by_name(update, context, "resume", self._admin.resume,
+                            "Resumed {}. It is due now.")
+
+    async def _by_name(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, command: str,
+        action: Callable[[str], Source], done: str,
+    ) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        name = " ".join(context.args or [])
+        if not name:
+            await send_html(context.bot, message.chat_id, f"Usage: /{command} <i>NAME</i> "
+                            "(see /sources)")
+            return
+        try:
+            source = await asyncio.to_thread(action, name)
+        except NewsdeskError as exc:
+            await send_html(context.bot, message.chat_id,
+                            escape(f"{exc} (see /sources)", quote=False))
+            return
+        await send_html(context.bot, message.chat_id,
+                        done.format(f"<b>{escape(source.name)}</b>"))
 
     async def refuse(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Anyone else: a clear no."""
-        if update.effective_message is not None:
-            await send_html(context.bot, update.effective_message.chat_id, REFUSED)
+        """Anyone else: a clear no, and a log line."""
+        message = update.effective_message
+        if message is None:
+            return
+        user = update.effective_user
+        log.info("refused %s from user %s in chat %s", (message.text or "").split(" ", 1)[0],
+                 user.id if user else "?", message.chat_id)
+        await send_html(context.bot, message.chat_id, REFUSED)
+
+
+async def _send(bot: Bot, chat_id: int, html: str,
+                markup: InlineKeyboardMarkup | None = None) -> Message:
+    return await with_retries(
+        lambda: bot.send_message(chat_id=chat_id, text=html, parse_mode=ParseMode.HTML,
+                                 reply_markup=markup,
+                                 link_preview_options=LinkPreviewOptions(is_disabled=True)),
+        f"sendMessage to {chat_id}",
+    )
+
+
+async def _edit(bot: Bot, sent: Message, html: str) -> None:
+    await with_retries(
+        lambda: bot.edit_message_text(html, chat_id=sent.chat_id, message_id=sent.message_id,
+                                      parse_mode=ParseMode.HTML,
+                                      link_preview_options=LinkPreviewOptions(is_disabled=True)),
+        f"editMessageText in {sent.chat_id}",
+    )
+
+

@@ -73,8 +73,9 @@ def build_application(
     scheduled.install(app)
     app.add_handlers(throttle_handlers(RateLimiter(settings.rate_limit_per_minute)),
                      group=THROTTLE_GROUP)
-    features: list[Feature] = [QuestionHandlers(container.questions),
-                               BrowsingHandlers(container.browsing), admin]
+    # admin before browsing: an admin's /sources shows the sources' health
+    features: list[Feature] = [QuestionHandlers(container.questions), admin,
+                               BrowsingHandlers(container.browsing)]
     for feature in features:
         app.add_handlers(feature.handlers())
     app.add_handlers(fallback_handlers())  # last: what no feature took

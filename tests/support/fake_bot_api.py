@@ -148,8 +148,10 @@ class FakeBotAPI:
             with self._cond:
                 self.calls.append(Call(method, {**params, "_ok": False}, time.time()))
             return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"}
+        sent_id = result.get("message_id") if isinstance(result, dict) else None
         with self._cond:
-            self.calls.append(Call(method, {**params, "_ok": True}, time.time()))
+            self.calls.append(Call(method, {**params, "_ok": True, "_message_id": sent_id},
+                                   time.time()))
         return 200, {"ok": True, "result": result}
 
     def _call(self, method: str, params: dict[str, Any]) -> Any:
@@ -296,3 +298,13 @@ def group_message(chat_id: int, user_id: int, text: str, mention: bool = False,
                      "username": BOT_USERNAME},
         }
     return {"message": message}
+
+
+def button_press(user_id: int, chat_id: int, message_id: int, data: str) -> dict[str, Any]:
+    """An update: ``user_id`` pressed an inline button carrying ``data`` under a bot message."""
+    return {"callback_query": {
+        "id": str(next(_ids)), "from": user(user_id), "chat_instance": "test", "data": data,
+        "message": {"message_id": message_id, "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private"}, "text": "…",
+                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "Newsdesk"}},
+    }}
