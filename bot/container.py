@@ -209,6 +209,7 @@ class Container:
             self.database, self.browse, self.sources, self.ingest_runner,
             lambda url: preview_source(self.fetcher, self.settings.max_file_bytes, url),
             scheduling=self.settings.ingest_interval_minutes > 0,
+            articles=self.articles, vectors=lambda: self.vectors,
         )
 
     def close(self) -> None:

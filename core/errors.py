@@ -55,3 +55,7 @@ class SearchIndexError(NewsdeskError):
 
 class SourceListError(NewsdeskError):
     """A sources command cannot be done: no such source, or the name or location is taken."""
+
+
+class ArticleNotFound(NewsdeskError):
+    """No stored article matches (an admin's /forget URL)."""

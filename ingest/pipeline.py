@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -127,8 +128,14 @@ class IngestPipeline:
         return report
 
     def _stored_length(self, url: str) -> int | None:
-        """Length of the stored text of the article at ``url`` (None: not stored)."""
-        return self._store.text_length(article_id(url, ""))
+        """Length of the stored text of the article at ``url`` (None: not stored).
+
+        A forgotten article counts as stored in full: its page is not fetched again.
+        """
+        identity = article_id(url, "")
+        if self._store.is_forgotten(identity):
+            return sys.maxsize
+        return self._store.text_length(identity)
 
     def _reindex(self, progress: Progress | None) -> IngestReport:
         started = time.perf_counter()
@@ -200,6 +207,9 @@ class IngestPipeline:
             report.duplicates += 1
             return
         seen.update((identity, digest))
+        if self._store.is_forgotten(identity):
+            report.forgotten += 1  # an admin removed it for good
+            return
         stored_hash = self._store.hash_of(identity)
         if stored_hash == digest:
             report.unchanged += 1

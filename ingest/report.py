@@ -48,6 +48,7 @@ class IngestReport:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    forgotten: int = 0  # left out: an admin removed them for good
     resumed: int = 0
     chunks_resumed: int = 0  # of chunks_indexed: re-embedded after an interrupted run
     chunks_indexed: int = 0
@@ -62,6 +63,7 @@ class IngestReport:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.duplicates += other.duplicates
+        self.forgotten += other.forgotten
         self.resumed += other.resumed
         self.chunks_resumed += other.chunks_resumed
         self.chunks_indexed += other.chunks_indexed
@@ -97,6 +99,7 @@ class IngestReport:
         lines = [
             f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}"
             + (f" (+{self.duplicates} duplicates)" if self.duplicates else "")
+            + (f", {self.forgotten} forgotten left out" if self.forgotten else "")
             + (f", resumed {self.resumed}" if self.resumed else "")
             + f", failed {len(self.failed)} — {self.chunks_indexed} chunks indexed"
             + f" in {self.seconds:.1f}s"

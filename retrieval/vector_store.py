@@ -58,6 +58,10 @@ class VectorStore:
                 f"cannot open the Chroma collection {self._name}: {exc}"
             ) from exc
 
+    def remove(self, article_ids: Sequence[str]) -> None:
+        """Remove every chunk of ``article_ids``."""
+        self.replace(article_ids, [], np.zeros((0, 0), dtype=np.float32))
+
     def replace(
         self, article_ids: Sequence[str], chunks: Sequence[Chunk], embeddings: np.ndarray
     ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from core.models import Article, Chunk
 from core.terms import tokenize
 from storage.database import Database
 from storage.meta import bump_revision
-from storage.schema import articles, chunks
+from storage.schema import articles, chunks, forgotten_articles
 from storage.upsert import upsert
 
 _BATCH = 500
@@ -130,6 +131,32 @@ class ArticleRepository:
                 sa.update(articles).where(articles.c.id == article.id).values(revision=revision)
             )
 
+    def forget(self, article_id: str, now: datetime) -> bool:
+        """Remove an article and its chunks for good; False when it was not stored.
+
+        It is remembered as forgotten, so that no later ingest stores it again and every
+        process's lexical index drops it at the new revision.
+        """
+        with self._db.write() as conn:
+            url = conn.execute(sa.select(articles.c.url).where(articles.c.id == article_id)
+                               ).scalar()
+            if url is None:
+                return False
+            conn.execute(sa.delete(chunks).where(chunks.c.article_id == article_id))
+            conn.execute(sa.delete(articles).where(articles.c.id == article_id))
+            revision = bump_revision(conn)
+            upsert(conn, forgotten_articles, {"article_id": article_id, "url": url,
+                                              "revision": revision, "forgotten_at": now},
+                   ["article_id"])
+        return True
+
+    def is_forgotten(self, article_id: str) -> bool:
+        """True when an admin removed this article for good."""
+        query = sa.select(forgotten_articles.c.article_id).where(
+            forgotten_articles.c.article_id == article_id)
+        with self._db.read() as conn:
+            return conn.execute(query).first() is not None
+
     def mark_indexed(self, article_ids: Iterable[str]) -> None:
         """Record that the index now holds the current version of these articles."""
         ids = list(article_ids)
@@ -140,6 +167,12 @@ class ArticleRepository:
                     .where(articles.c.id.in_(ids[start : start + _BATCH]))
                     .values(indexed_hash=articles.c.content_hash)
                 )
+
+    def mark_unindexed(self, article_ids: Sequence[str]) -> None:
+        """Mark these articles pending: the next ingest indexes them again."""
+        with self._db.write() as conn:
+            conn.execute(sa.update(articles).where(articles.c.id.in_(list(article_ids)))
+                         .values(indexed_hash=None))
 
     def mark_all_unindexed(self) -> None:
         """Mark every article pending (before a full rebuild of the index)."""

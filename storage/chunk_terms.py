@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from core.models import ArticleTerms
 from storage.database import Database
 from storage.meta import read_revision
-from storage.schema import articles, chunks
+from storage.schema import articles, chunks, forgotten_articles
 
 
 class ChunkTermsRepository:
@@ -28,7 +28,8 @@ class ChunkTermsRepository:
             return read_revision(conn)
 
     def changed_since(self, revision: int) -> Iterator[ArticleTerms]:
-        """Every article written after ``revision`` (all of them for -1), with its chunks."""
+        """Every article written after ``revision`` (all of them for -1), with its chunks;
+        articles forgotten since then come with no chunks."""
         query = (
             sa.select(articles.c.id, articles.c.revision, chunks.c.idx, chunks.c.terms)
             .select_from(articles.outerjoin(chunks, chunks.c.article_id == articles.c.id))
@@ -48,3 +49,17 @@ class ChunkTermsRepository:
                 parts.append((int(index), str(terms)))
         if current is not None:
             yield ArticleTerms(current[0], current[1], tuple(parts))
+        if revision >= 0:  # a first load has nothing to drop
+            yield from self._forgotten_since(revision)
+
+    def _forgotten_since(self, revision: int) -> Iterator[ArticleTerms]:
+        """Articles forgotten after ``revision``, as articles with no chunks left."""
+        query = (
+            sa.select(forgotten_articles.c.article_id, forgotten_articles.c.revision)
+            .where(forgotten_articles.c.revision > revision)
+            .order_by(forgotten_articles.c.revision)
+        )
+        with self._db.read() as conn:
+            rows = conn.execute(query).all()
+        for article_id, forgotten_revision in rows:
+            yield ArticleTerms(str(article_id), int(forgotten_revision), ())

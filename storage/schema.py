@@ -106,3 +106,15 @@ sources = sa.Table(
     sa.Column("last_modified", sa.Text, nullable=False, server_default=""),
     sa.Column("body_hash", sa.Text, nullable=False, server_default=""),
 )
+
+# Articles an admin removed with /forget: kept out of every later ingest, and, by revision,
+# removed from every process's in-memory lexical index.
+forgotten_articles = sa.Table(
+    "forgotten_articles",
+    metadata,
+    sa.Column("article_id", sa.Text, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("forgotten_at", UTCDateTime, nullable=False),
+    sa.Index("forgotten_articles_revision", "revision"),
+)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.services.ingest_runner import IngestRunner, RunProgress
 from bot.services.sources import IngestRun, SourceService
-from core.errors import SourceListError
-from core.models import Source
+from core.errors import ArticleNotFound, SourceListError
+from core.models import Article, Source
+from ingest.identity import article_id
 from ingest.preview import Preview
+from retrieval.vector_store import VectorStore
 from storage import migrate
+from storage.articles import ArticleRepository
 from storage.browse import BrowseRepository, StoreStats
 from storage.database import Database
 
@@ -57,7 +60,10 @@ class AdminService:
     def __init__(
         self, database: Database, browse: BrowseRepository, sources: SourceService,
         runner: IngestRunner, preview: Callable[[str], Preview], *, scheduling: bool,
+        articles: ArticleRepository, vectors: Callable[[], VectorStore],
     ) -> None:
+        self._articles = articles
+        self._vectors = vectors  # opened on first use: most admin commands need no Chroma
         self._database = database
         self._browse = browse
         self._sources = sources
@@ -113,6 +119,25 @@ class AdminService:
     def check_source(self, name: str) -> Source:
         """The source named so (SourceListError when there is none)."""
         return self._sources.get(name)
+
+    def article_at(self, url: str) -> Article:
+        """The stored article at ``url``; ArticleNotFound when there is none."""
+        found = self._articles.get(article_id(url.strip(), ""))
+        if found is None:
+            raise ArticleNotFound(f"no stored article at {url.strip()}")
+        return found
+
+    def forget(self, url: str) -> Article:
+        """Remove the article at ``url`` everywhere, for good (no ingest stores it again).
+
+        Vectors go first, with the article marked pending, so a failure half-way leaves it
+        whole and re-indexed by the next ingest rather than half-removed.
+        """
+        article = self.article_at(url)
+        self._articles.mark_unindexed([article.id])
+        self._vectors().remove([article.id])
+        self._articles.forget(article.id, datetime.now(UTC))
+        return article
 
     def running(self) -> RunProgress | None:
         """The ingest running in this process, if any."""

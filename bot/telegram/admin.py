@@ -51,6 +51,7 @@ ADMIN_COMMANDS = [
     BotCommand("removesource", "Remove a source: /removesource NAME (admins)"),
     BotCommand("pause", "Pause a source: /pause NAME (admins)"),
     BotCommand("resume", "Resume a source: /resume NAME (admins)"),
+    BotCommand("forget", "Remove an article everywhere: /forget URL (admins)"),
 ]
 REFUSED = "That command is for newsdesk's admins."
 EDIT_SECONDS = 2.0  # at most one progress edit this often
@@ -58,9 +59,12 @@ MAX_PENDING = 100  # unconfirmed /addsource dry runs kept
 
 
 @dataclass(frozen=True)
-class _PendingSource:
+class _Pending:
+    """A confirmation an admin has yet to give: add this source, forget this article."""
+
+    action: str  # addsource | forget
     url: str
-    name: str
+    name: str = ""
 
 
 class AdminHandlers:
@@ -69,7 +73,7 @@ class AdminHandlers:
     def __init__(self, admin: AdminService, admin_ids: Sequence[int]) -> None:
         self._admin = admin
         self._admin_ids = list(admin_ids)
-        self._pending: OrderedDict[str, _PendingSource] = OrderedDict()
+        self._pending: OrderedDict[str, _Pending] = OrderedDict()
 
     def handlers(self) -> Handlers:
         """This feature's PTB handlers: the gated commands, then their refusals."""
@@ -78,12 +82,13 @@ class AdminHandlers:
         gated = {
             "status": self.status, "reingest": self.reingest, "addsource": self.add_source,
             "removesource": self.remove_source, "pause": self.pause, "resume": self.resume,
+            "forget": self.forget,
         }
         return [
             *(CommandHandler(name, callback, filters=admins) for name, callback in gated.items()),
             CommandHandler("sources", self.sources, filters=admins),  # others: browsing's
             CommandHandler(list(gated), self.refuse, filters=new),
-            CallbackQueryHandler(self.confirm_source, pattern=r"^addsource:"),
+            CallbackQueryHandler(self.confirm, pattern=r"^(addsource|forget):"),
         ]
 
     async def register_menus(self, bot: Bot, everyone: Sequence[BotCommand]) -> None:
@@ -175,18 +180,42 @@ class AdminHandlers:
             await send_html(context.bot, message.chat_id,
                             "I could not use that source: " + escape(str(exc), quote=False))
             return
-        token = secrets.token_hex(6)
-        self._pending[token] = _PendingSource(url, name)
-        while len(self._pending) > MAX_PENDING:
-            self._pending.popitem(last=False)
-        buttons = InlineKeyboardMarkup([[
-            InlineKeyboardButton("Add", callback_data=f"addsource:{token}:add"),
-            InlineKeyboardButton("Cancel", callback_data=f"addsource:{token}:cancel"),
-        ]])
+        buttons = self._ask(_Pending("addsource", url, name), "Add")
         await _send(context.bot, message.chat_id, preview_html(preview, name), buttons)
 
-    async def confirm_source(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """The Add / Cancel buttons of /addsource (admins only)."""
+    async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/forget URL: show the article, then Forget / Cancel buttons."""
+        message = update.effective_message
+        if message is None:
+            return
+        if not context.args:
+            await send_html(context.bot, message.chat_id, "Usage: /forget <i>URL</i>")
+            return
+        url = context.args[0]
+        try:
+            article = await asyncio.to_thread(self._admin.article_at, url)
+        except NewsdeskError as exc:
+            await send_html(context.bot, message.chat_id, escape(str(exc), quote=False))
+            return
+        text = (f"Forget <b>{escape(article.title)}</b> ({escape(article.source)})?\n"
+                "It is removed from the database and both search indexes, and no later "
+                "ingest stores it again.")
+        await _send(context.bot, message.chat_id, text,
+                    self._ask(_Pending("forget", url), "Forget"))
+
+    def _ask(self, pending: _Pending, verb: str) -> InlineKeyboardMarkup:
+        """Remember ``pending`` and give its confirm / cancel buttons."""
+        token = secrets.token_hex(6)
+        self._pending[token] = pending
+        while len(self._pending) > MAX_PENDING:
+            self._pending.popitem(last=False)
+        return InlineKeyboardMarkup([[
+            InlineKeyboardButton(verb, callback_data=f"{pending.action}:{token}:yes"),
+            InlineKeyboardButton("Cancel", callback_data=f"{pending.action}:{token}:cancel"),
+        ]])
+
+    async def confirm(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The confirm / cancel buttons of /addsource and /forget (admins only)."""
         query = update.callback_query
         if query is None or query.data is None:
             return
@@ -194,23 +223,27 @@ class AdminHandlers:
             log.info("refused an admin button from user %s", query.from_user.id)
             await query.answer(REFUSED, show_alert=True)
             return
-        _, token, choice = [*query.data.split(":"), "", ""][:3]
+        action, token, choice = [*query.data.split(":"), "", ""][:3]
         pending = self._pending.pop(token, None)
-        if pending is None:
-            await query.answer("That request has expired: send /addsource again.")
+        if pending is None or pending.action != action:
+            await query.answer(f"That request has expired: send /{action} again.")
             return
         await query.answer()
-        if choice != "add":
-            await query.edit_message_text("Cancelled: nothing was added.")
+        if choice != "yes":
+            await query.edit_message_text("Cancelled: nothing was changed.")
             return
         try:
-            source = await asyncio.to_thread(self._admin.add, pending.url, pending.name)
+            if pending.action == "forget":
+                article = await asyncio.to_thread(self._admin.forget, pending.url)
+                done = f"Forgot “{article.title}”: it is gone from the database and the indexes."
+            else:
+                source = await asyncio.to_thread(self._admin.add, pending.url, pending.name)
+                done = (f"Added {source.name}. It is due now: the scheduler ingests it within "
+                        f"a minute, or send /reingest {source.name}")
         except NewsdeskError as exc:
-            await query.edit_message_text(f"I could not add it: {exc}")
+            await query.edit_message_text(f"That did not work: {exc}")
             return
-        await query.edit_message_text(
-            f"Added {source.name}. It is due now: the scheduler ingests it within a minute, "
-            f"or send /reingest {source.name}")
+        await query.edit_message_text(done)
 
     async def remove_source(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/removesource NAME."""

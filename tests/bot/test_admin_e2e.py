@@ -12,6 +12,7 @@ import pytest
 
 from bot.container import Container
 from bot.telegram.admin import REFUSED
+from ingest.pipeline import SourceSpec
 from retrieval.embeddings import Embedder
 from tests.bot.test_scheduling_e2e import make, running_bot, until
 from tests.bot.test_sources_service import STORIES, feed, page
@@ -136,3 +137,31 @@ async def test_admin_commands_are_refused_to_everyone_else(
     assert "have not read any news" in (await reply(api, STRANGER, 7))["text"]
     await asyncio.sleep(0.3)
     assert bot.sources.all() == [] and bot.articles.count() == 0
+
+
+async def test_forget_removes_an_article_everywhere_for_good(
+    bot: Container, api: FakeBotAPI, site: str
+) -> None:
+    bot.sources.add(f"{site}/feed.xml", "Loopback Times")
+    bot.sources.ingest()
+    url = f"{site}/Harbour-reopens"
+    api.push(private_message(ADMIN, "Harbour reopens"))
+    assert f'href="{url}"' in (await reply(api, ADMIN, 1))["text"]  # the bot's index knows it
+    api.push(private_message(ADMIN, "/forget https://nowhere.example/x"))
+    assert "no stored article at" in (await reply(api, ADMIN, 2))["text"]
+    api.push(private_message(ADMIN, f"/forget {url}"))
+    ask = await reply(api, ADMIN, 3)
+    assert "Forget <b>Harbour reopens</b>" in ask["text"]
+    buttons = ask["reply_markup"]
+    buttons = json.loads(buttons) if isinstance(buttons, str) else buttons
+    api.push(button_press(ADMIN, ADMIN, ask["_message_id"],
+                          buttons["inline_keyboard"][0][0]["callback_data"]))
+    assert await until(lambda: any("Forgot" in e["text"]
+                                   for e in to(api, ADMIN, "editMessageText")))
+    assert bot.articles.count() == 2
+    assert bot.vectors.count() == bot.articles.chunk_count()
+    api.push(private_message(ADMIN, "Harbour reopens"))
+    assert url not in (await reply(api, ADMIN, 4))["text"]  # gone from this bot's indexes too
+    again = bot.pipeline.run([SourceSpec(f"{site}/feed.xml")])  # the feed still lists it
+    assert (again.added, again.unchanged) == (0, 3)  # and its page is not even fetched
+    assert bot.articles.count() == 2

@@ -1,6 +1,7 @@
 """The pipeline against the real model, embedded Chroma, and SQLite or PostgreSQL."""
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,23 @@ def test_unbounded_fields_are_capped_when_stored(container: Container, tmp_path:
     from bot.telegram.render import answer_html, split_message
 
     assert len(split_message(answer_html(answer))) == 1  # one message, not fourteen
+
+
+def test_a_forgotten_article_leaves_the_lexical_index_and_is_never_stored_again(
+    container: Container, tmp_path: Path
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for topic in ("flood", "rail", "budget"):
+        write_story(folder, topic, f"The {topic} story", paragraphs(topic))
+    container.pipeline.run([SourceSpec(str(folder))])
+    lexical = container.lexical
+    [hit, *_] = lexical.search("flood report", 3)
+    forgotten = hit.chunk_id.split("-")[0]
+    assert container.articles.forget(forgotten, datetime.now(UTC))
+    container.vectors.remove([forgotten])
+    assert all(not h.chunk_id.startswith(forgotten) for h in lexical.search("flood report", 3))
+    again = container.pipeline.run([SourceSpec(str(folder))])
+    assert (again.forgotten, again.unchanged, again.added) == (1, 2, 0)
+    assert container.articles.count() == 2
+    assert_index_matches_store(container)
