@@ -131,7 +131,8 @@ class Container:
     def fetcher(self) -> HttpFetcher:
         """HTTP client for feeds and pages."""
         return HttpFetcher(self.settings.fetch_timeout_seconds, self.settings.max_file_bytes,
-                           allow_private=self.settings.allow_private_urls)
+                           allow_private=self.settings.allow_private_urls,
+                           per_host=self.settings.fetch_per_host)
 
     @cached_property
     def loader(self) -> SourceLoader:

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=120, ge=0, le=2000)
     max_file_mb: float = Field(default=20.0, gt=0)
     fetch_timeout_seconds: float = Field(default=20.0, gt=0)
+    fetch_per_host: int = Field(default=4, ge=1)  # concurrent requests to one host at most
     allow_private_urls: bool = False  # True: feeds may point at loopback and intranet hosts
     embed_batch_size: int = Field(default=64, ge=1)
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -44,8 +48,11 @@ class HttpFetcher:
 
     def __init__(
         self, timeout: float, max_bytes: int, allow_private: bool = False,
-        policy: AddressPolicy | None = None,
+        policy: AddressPolicy | None = None, per_host: int = 4,
     ) -> None:
+        self._per_host = per_host
+        self._host_slots: dict[str, threading.BoundedSemaphore] = {}
+        self._slots_lock = threading.Lock()
         self._max_bytes = max_bytes
         self._timeout = timeout
         self._policy = policy or AddressPolicy(allow_private, resolve_seconds=timeout)
@@ -60,6 +67,19 @@ class HttpFetcher:
         ``timeout`` bounds the whole fetch, not each read: a server dripping one byte at a
         time cannot hold an ingest for longer.
         """
+        with self._slot(urlsplit(url).hostname or ""):
+            return self._fetch(url, validators)
+
+    @contextmanager
+    def _slot(self, host: str) -> Iterator[None]:
+        """At most ``per_host`` requests to one host at a time: a feed's page fetches (or
+        several feeds of one site) never hammer a publisher."""
+        with self._slots_lock:
+            slots = self._host_slots.setdefault(host, threading.BoundedSemaphore(self._per_host))
+        with slots:
+            yield
+
+    def _fetch(self, url: str, validators: Validators | None) -> Fetched:
         deadline = time.monotonic() + self._timeout
         headers = {}
         if validators is not None and validators.etag:

@@ -1,3 +1,7 @@
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 from ingest.fetch import HttpFetcher
 from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
 from ingest.loaders.base import SourceState
@@ -95,3 +99,42 @@ def test_oversized_download_is_refused(tmp_path) -> None:
         fetcher = HttpFetcher(5, 1000, allow_private=True)
         [failure] = list(SourceLoader(fetcher, 1000).load(f"{base}/big"))
     assert isinstance(failure, ItemFailure) and "too large" in failure.reason
+
+
+def test_page_fetches_to_one_host_are_limited(tmp_path) -> None:
+    in_flight, most = [0], [0]
+    lock = threading.Lock()
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            with lock:
+                in_flight[0] += 1
+                most[0] = max(most[0], in_flight[0])
+            time.sleep(0.15)
+            body = fx.ARTICLE_PAGE.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            with lock:
+                in_flight[0] -= 1
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    items = "".join(f"<item><title>Story {i}</title><link>{base}/s{i}</link>"
+                    f"<description>Teaser {i}.</description></item>" for i in range(8))
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel>'
+    feed += "</rss>"
+    try:
+        fetcher = HttpFetcher(timeout=10, max_bytes=MB, allow_private=True, per_host=2)
+        events = _events(tmp_path, "many.rss", feed.encode(), fetcher)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert sum(isinstance(e, RawArticle) for e in events) == 8
+    assert most[0] == 2  # the loader's 8 workers, two at a time on this host
