@@ -138,3 +138,13 @@ def test_page_fetches_to_one_host_are_limited(tmp_path) -> None:
         server.server_close()
     assert sum(isinstance(e, RawArticle) for e in events) == 8
     assert most[0] == 2  # the loader's 8 workers, two at a time on this host
+
+
+def test_a_feed_of_thousands_of_items_is_cut_with_a_warning(tmp_path) -> None:
+    items = "".join(f"<item><title>Item {i}</title><description>Body of item {i}."
+                    "</description></item>" for i in range(5000))
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Flood</title>{items}'
+    events = _events(tmp_path, "flood.rss", (feed + "</channel></rss>").encode())
+    assert sum(isinstance(e, RawArticle) for e in events) == 500
+    assert any(isinstance(e, LoadWarning) and "5000 items; only the first 500" in e.message
+               for e in events)
