@@ -3,12 +3,13 @@
 A scheduled run and an admin's /reingest share the runner's lock: a second request while one
 runs is told what is running and how far it got. Across processes, the ingest that writes
 the index waits for the index-writer lease (ingest/writer.py); the scheduler is elected with a
-lease of its own, renewed at every tick, so exactly one process per database ingests on a
-schedule and a killed scheduler is replaced once its lease lapses.
+lease of its own, renewed at every tick and all through an ingest, so exactly one process per
+database ingests on a schedule and a killed scheduler is replaced once its lease lapses.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -17,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.services.sources import IngestRun, SourceService
 from storage.leases import LeaseRepository, this_process
+
+log = logging.getLogger(__name__)
 
 SCHEDULER_LEASE = "scheduler"
 
@@ -67,6 +70,26 @@ class IngestRunner:
         """The ingest running now, or None."""
         live = self._live
         return live.progress if live else None
+
+    def run_scheduled(self) -> IngestRun | None:
+        """Ingest what is due, holding the scheduler lease all along (renewed meanwhile, so a
+        long ingest does not let another process take over and start the same sources)."""
+        stop = threading.Event()
+        renewer = threading.Thread(target=self._renew_scheduler_lease, args=(stop,),
+                                   daemon=True, name="scheduler-lease")
+        renewer.start()
+        try:
+            return self.run("scheduled", due_only=True)
+        finally:
+            stop.set()
+            renewer.join()
+
+    def _renew_scheduler_lease(self, stop: threading.Event) -> None:
+        while not stop.wait(self._scheduler_ttl.total_seconds() / 3):
+            try:
+                self.is_scheduler()
+            except Exception:  # a missed renewal is retried; the lease outlives two of them
+                log.warning("renewing the scheduler lease failed", exc_info=True)
 
     def run(
         self, trigger: str, names: Sequence[str] = (), *, due_only: bool = False,

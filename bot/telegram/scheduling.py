@@ -59,7 +59,7 @@ class ScheduledIngest:
         try:
             if not await asyncio.to_thread(self._runner.is_scheduler):
                 return
-            run = await asyncio.to_thread(self._runner.run, "scheduled", due_only=True)
+            run = await asyncio.to_thread(self._runner.run_scheduled)
         except NewsdeskError as exc:  # the database or index is down: try again next tick
             log.warning("scheduled ingest failed: %s", exc)
             return

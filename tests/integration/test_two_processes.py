@@ -6,16 +6,22 @@ processes share a PostgreSQL schema and a real `chroma run` server, as in the sc
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from storage.database import Database
+from tests.bot.test_sources_service import STORIES, feed, page
 from tests.support.databases import fresh_schema
 from tests.support.fake_bot_api import FakeBotAPI, private_message
+from tests.support.http_server import Canned, serve
 
 ARTICLE = """---
 title: Quarry town of Wrenfield opens a lichen museum
@@ -77,3 +83,55 @@ def test_ingest_in_one_process_is_answered_by_a_running_bot(
         _, errors = bot.communicate(timeout=60)
         api.stop()
     assert "Traceback" not in errors, errors
+
+
+@pytest.mark.slow
+def test_two_bots_on_one_database_elect_one_scheduler(shared_env: dict, tmp_path: Path) -> None:
+    requests: list[str] = []
+    routes = {f"/{s.replace(' ', '-')}": page(s) for s in STORIES}
+    with serve(routes, requests) as base:
+        # a slow feed (about 2 s): a second scheduler would ask for it again meanwhile
+        routes["/feed.xml"] = Canned(feed(base, STORIES), "application/rss+xml", etag='"v1"',
+                                     drip_seconds=0.004)
+        env = {**shared_env, "NEWSDESK_ALLOW_PRIVATE_URLS": "true",
+               "NEWSDESK_SCHEDULER_TICK_SECONDS": "0.5"}
+        added = newsdesk("sources", "add", f"{base}/feed.xml", "--name", "Loopback Times",
+                         env=env, cwd=tmp_path)
+        assert added.returncode == 0, added.stderr
+        apis = [FakeBotAPI().start() for _ in range(2)]
+        bots = [subprocess.Popen(
+            [sys.executable, "-m", "bot.cli.main", "run"], cwd=tmp_path, text=True,
+            env={**env, "NEWSDESK_TELEGRAM_TOKEN": api.token,
+                 "NEWSDESK_TELEGRAM_API_URL": api.base_url},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE) for api in apis]
+        try:
+            for api in apis:
+                assert api.wait_for(lambda a: bool(a.sent("setMyCommands")), 120)
+            listed = lambda: json.loads(  # noqa: E731
+                newsdesk("sources", "list", "--json", env=env, cwd=tmp_path).stdout)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and listed()[0]["last_success"] is None:
+                time.sleep(0.5)
+            time.sleep(3)  # several more ticks of both processes
+            holder = _scheduler_holder(env["NEWSDESK_DATABASE_URL"])
+        finally:
+            errors = []
+            for bot in bots:
+                bot.terminate()
+                errors.append(bot.communicate(timeout=60)[1])
+            for api in apis:
+                api.stop()
+    assert listed()[0]["items"] == 3
+    assert requests.count("/feed.xml") == 1  # one scheduler fetched it, once
+    assert holder.split("/")[0].rsplit(":", 1)[1] in {str(b.pid) for b in bots}
+    assert all("Traceback" not in e for e in errors), errors
+
+
+def _scheduler_holder(url: str) -> str:
+    database = Database(url)
+    try:
+        with database.read() as conn:
+            return str(conn.execute(sa.text(
+                "SELECT holder FROM leases WHERE name = 'scheduler'")).scalar())
+    finally:
+        database.dispose()
