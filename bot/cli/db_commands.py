@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from bot.container import Container
-from storage import migrate
+if TYPE_CHECKING:
+    from bot.container import Container
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,6 +26,8 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def run_upgrade(args: argparse.Namespace, container: Container) -> int:
     """Migrate to the head revision and say what changed."""
     database = container.database
+    from storage import migrate  # here: alembic is not needed for `--help`
+
     result = migrate.upgrade(database, legacy_dir=container.settings.data_dir)
     where = database.display_url
     if result.before == result.after:
@@ -39,6 +42,8 @@ def run_upgrade(args: argparse.Namespace, container: Container) -> int:
 def run_current(args: argparse.Namespace, container: Container) -> int:
     """Print the revision, and whether it is the newest this code knows."""
     database = container.database
+    from storage import migrate
+
     current = migrate.current_revision(database)
     head = migrate.head_revision()
     if current == head:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.progress import ProgressBar
-from bot.container import Container
 from core.errors import ConfigError
 from core.models import day_of
-from ingest.pipeline import SourceSpec
-from ingest.report import IngestReport
-from ingest.sample_articles import SAMPLES_DIR, SAMPLES_NAME
-from ingest.sources_file import read_sources_file
+
+if TYPE_CHECKING:
+    from bot.container import Container
+    from ingest.pipeline import SourceSpec
+    from ingest.report import IngestReport
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,6 +50,11 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _specs(args: argparse.Namespace) -> list[SourceSpec]:
+    # imported here: the ingest machinery (LangChain's splitter) is not needed for `--help`
+    from ingest.pipeline import SourceSpec
+    from ingest.sample_articles import SAMPLES_DIR, SAMPLES_NAME
+    from ingest.sources_file import read_sources_file
+
     specs = [SourceSpec(location, args.name) for location in args.sources]
     if args.sources_file:
         specs += read_sources_file(Path(args.sources_file))

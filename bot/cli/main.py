@@ -7,11 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from pydantic import ValidationError
-
 from bot.cli import bot_commands, db_commands, ingest_commands, query_commands, source_commands
-from bot.container import Container
-from bot.settings import Settings
 from core.errors import NewsdeskError
 
 log = logging.getLogger("newsdesk")
@@ -51,12 +47,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    # imported here, not above: `newsdesk --help` stays instant
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
     try:
         settings = Settings()
     except ValidationError as exc:
         print(f"newsdesk: invalid configuration:\n{exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
+    from bot.container import Container  # here, not above: `--help` imports no ML library
+
     container = Container(settings, migrate_on_open=getattr(args, "migrate_on_open", True))
     try:
         return int(args.handler(args, container))

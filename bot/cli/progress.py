@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 class ProgressBar:
@@ -20,6 +22,8 @@ class ProgressBar:
         if not self._enabled:
             return
         if self._bar is None:
+            from tqdm import tqdm  # only when drawing: importing it costs every command
+
             self._bar = tqdm(total=total, desc=self._label, unit="article", file=sys.stderr,
                              leave=False, dynamic_ncols=True)
         if total is not None and self._bar.total != total:

@@ -7,11 +7,14 @@ import io
 import json
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.container import Container
 from bot.render_text import render_answer
 from core.errors import ConfigError
 from ingest.dates import parse_published
+
+if TYPE_CHECKING:
+    from bot.container import Container
 
 CONSOLE_CHAT = "console"
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.container import Container
 from core.models import Source
+
+if TYPE_CHECKING:
+    from bot.container import Container
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -143,9 +143,14 @@ class AdminService:
         """The ingest running in this process, if any."""
         return self._runner.running()
 
-    def reingest(
-        self, who: str, names: Sequence[str] = (),
-        on_progress: Callable[[RunProgress], None] | None = None,
-    ) -> IngestRun | None:
-        """Ingest now (None when an ingest is already running here)."""
-        return self._runner.run(who, names, on_progress=on_progress)
+    def begin_reingest(self, who: str) -> bool:
+        """Claim this process's ingest for ``who`` (False: one is running already)."""
+        return self._runner.begin(who)
+
+    def abandon_reingest(self) -> None:
+        """Give up a claim whose ingest will not run."""
+        self._runner.abandon()
+
+    def reingest(self, who: str, names: Sequence[str] = ()) -> IngestRun | None:
+        """Run the ingest claimed with ``begin_reingest``."""
+        return self._runner.run(who, names, begun=True)

@@ -91,18 +91,37 @@ class IngestRunner:
             except Exception:  # a missed renewal is retried; the lease outlives two of them
                 log.warning("renewing the scheduler lease failed", exc_info=True)
 
+    def begin(self, trigger: str) -> bool:
+        """Claim the runner for an ingest that ``run(begun=True)`` will do (False: busy).
+
+        A chat command claims it before handing the work to a thread, so a second command
+        right after it already sees an ingest running.
+        """
+        if not self._lock.acquire(blocking=False):
+            return False
+        self._live = _Live(RunProgress(trigger, self._clock()))
+        return True
+
+    def abandon(self) -> None:
+        """Give up a claim taken with ``begin`` whose ingest will not run."""
+        self._live = None
+        self._lock.release()
+
     def run(
         self, trigger: str, names: Sequence[str] = (), *, due_only: bool = False,
-        on_progress: Callable[[RunProgress], None] | None = None,
+        on_progress: Callable[[RunProgress], None] | None = None, begun: bool = False,
     ) -> IngestRun | None:
-        """Ingest now (None when another ingest of this process is running)."""
-        if not self._lock.acquire(blocking=False):
+        """Ingest now (None when another ingest of this process is running).
+
+        ``begun``: the caller has claimed the runner with ``begin``.
+        """
+        if not begun and not self.begin(trigger):
             return None
+        live = self._live
+        assert live is not None
         try:
-            live = _Live(RunProgress(trigger, self._clock()))
             if on_progress:
                 live.listeners.append(on_progress)
-            self._live = live
 
             def update(**changes: object) -> None:
                 live.progress = replace(live.progress, **changes)  # type: ignore[arg-type]

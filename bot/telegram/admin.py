@@ -119,11 +119,6 @@ class AdminHandlers:
         message = update.effective_message
         if message is None:
             return
-        running = self._admin.running()
-        if running is not None:
-            await send_html(context.bot, message.chat_id,
-                            "An ingest is already running: " + progress_line(running))
-            return
         names = [" ".join(context.args)] if context.args else []
         try:
             for name in names:
@@ -132,7 +127,16 @@ class AdminHandlers:
             await send_html(context.bot, message.chat_id, escape(str(exc), quote=False))
             return
         who = f"/reingest by {update.effective_user.id if update.effective_user else '?'}"
-        sent = await _send(context.bot, message.chat_id, "⏳ Starting the ingest…")
+        if not self._admin.begin_reingest(who):
+            running = self._admin.running()
+            await send_html(context.bot, message.chat_id, "An ingest is already running: "
+                            + (progress_line(running) if running else "it is finishing."))
+            return
+        try:
+            sent = await _send(context.bot, message.chat_id, "⏳ Starting the ingest…")
+        except BaseException:
+            self._admin.abandon_reingest()
+            raise
         context.application.create_task(self._run_reingest(context.bot, sent, who, names),
                                         update=update)
 
@@ -152,11 +156,7 @@ class AdminHandlers:
         except NewsdeskError as exc:
             await _edit(bot, sent, "❌ The ingest failed: " + escape(str(exc), quote=False))
             return
-        if run is None:
-            running = self._admin.running()
-            await _edit(bot, sent, "Another ingest started first: "
-                        + (progress_line(running) if running else "it has just finished."))
-            return
+        assert run is not None  # claimed with begin_reingest
         summary = summary_html(run)
         if visible_length(summary) <= TELEGRAM_LIMIT:
             await _edit(bot, sent, summary)

@@ -77,6 +77,8 @@ def sources_html(sources: Sequence[Source], interval_of: dict[int, int]) -> str:
 def progress_line(progress: RunProgress) -> str:
     """Where a running ingest is, in one line."""
     doing = f" — now {escape(progress.current)}" if progress.current else ""
+    if not progress.sources_total:
+        return f"{progress.trigger} ingest started {when(progress.started_at)}, starting"
     return (f"{progress.trigger} ingest started {when(progress.started_at)}: "
             f"{progress.sources_done}/{progress.sources_total} sources done, "
             f"{progress.added} added, {progress.updated} updated, {progress.unchanged} "

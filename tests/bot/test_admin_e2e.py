@@ -83,7 +83,7 @@ async def test_an_admin_adds_a_feed_reingests_it_and_it_is_answerable(
     assert "Starting" in started["text"]
     api.push(private_message(ADMIN, "/reingest"))
     busy = await reply(api, ADMIN, 3)
-    assert "already running" in busy["text"] and "0/1 sources done" in busy["text"]
+    assert "already running" in busy["text"]
 
     def edits() -> list[str]:
         return [e["text"] for e in to(api, ADMIN, "editMessageText")

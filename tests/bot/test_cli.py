@@ -111,6 +111,17 @@ def test_listing_sources_loads_no_model(data_env: Path) -> None:
     assert done.stdout.strip().endswith("[]")
 
 
+def test_help_imports_no_heavy_library(data_env: Path) -> None:
+    code = ("import sys\nfrom bot.cli.main import main\ntry:\n    main(['--help'])\n"
+            "except SystemExit:\n    pass\n"
+            "heavy = ('torch', 'sentence_transformers', 'chromadb', 'langchain_core', "
+            "'sqlalchemy', 'alembic', 'trafilatura', 'pydantic')\n"
+            "print(sorted(m for m in heavy if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env={**os.environ})
+    assert "ingest" in done.stdout and done.stdout.strip().endswith("[]")
+
+
 def _jsonl(path: Path, count: int) -> None:
     with path.open("w") as out:
         for i in range(count):
