@@ -12,18 +12,16 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from bot.services.sources import IngestRun, SourceService
+from bot.services.sources import Clock, IngestRun, SourceService
 from storage.leases import LeaseRepository, this_process
 
 log = logging.getLogger(__name__)
 
 SCHEDULER_LEASE = "scheduler"
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
@@ -39,13 +37,6 @@ class RunProgress:
     unchanged: int = 0
     failed: int = 0
     current: str = ""  # the source being ingested
-    finished: bool = False
-
-
-@dataclass
-class _Live:
-    progress: RunProgress
-    listeners: list[Callable[[RunProgress], None]] = field(default_factory=list)
 
 
 class IngestRunner:
@@ -61,15 +52,13 @@ class IngestRunner:
         self._scheduler_ttl = scheduler_ttl
         self._clock = clock
         self._lock = threading.Lock()
-        self._live: _Live | None = None
+        self._live: RunProgress | None = None
         # one process may run several bots in tests: each runner is its own candidate
         self._candidate = f"{this_process()}/{uuid.uuid4().hex[:8]}"
-        self.last_run_at: datetime | None = None
 
     def running(self) -> RunProgress | None:
         """The ingest running now, or None."""
-        live = self._live
-        return live.progress if live else None
+        return self._live
 
     def run_scheduled(self) -> IngestRun | None:
         """Ingest what is due, holding the scheduler lease all along (renewed meanwhile, so a
@@ -99,7 +88,7 @@ class IngestRunner:
         """
         if not self._lock.acquire(blocking=False):
             return False
-        self._live = _Live(RunProgress(trigger, self._clock()))
+        self._live = RunProgress(trigger, self._clock())
         return True
 
     def abandon(self) -> None:
@@ -109,7 +98,7 @@ class IngestRunner:
 
     def run(
         self, trigger: str, names: Sequence[str] = (), *, due_only: bool = False,
-        on_progress: Callable[[RunProgress], None] | None = None, begun: bool = False,
+        begun: bool = False,
     ) -> IngestRun | None:
         """Ingest now (None when another ingest of this process is running).
 
@@ -117,21 +106,13 @@ class IngestRunner:
         """
         if not begun and not self.begin(trigger):
             return None
-        live = self._live
-        assert live is not None
+
+        def update(**changes: object) -> None:
+            assert self._live is not None
+            self._live = replace(self._live, **changes)  # type: ignore[arg-type]
+
         try:
-            if on_progress:
-                live.listeners.append(on_progress)
-
-            def update(**changes: object) -> None:
-                live.progress = replace(live.progress, **changes)  # type: ignore[arg-type]
-                for listener in live.listeners:
-                    listener(live.progress)
-
-            run = self._sources.run(names, due_only=due_only, on_source=update)
-            self.last_run_at = self._clock()
-            update(finished=True)
-            return run
+            return self._sources.run(names, due_only=due_only, on_source=update)
         finally:
             self._live = None
             self._lock.release()
