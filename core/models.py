@@ -54,6 +54,11 @@ def day_of(moment: datetime | None) -> str:
     return moment.date().isoformat() if moment else "undated"
 
 
+def minute_of(moment: datetime | None) -> str:
+    """A moment of newsdesk's own work as admins see it, "2026-01-12 09:30 UTC", or "never"."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+
+
 @dataclass(frozen=True)
 class Turn:
     """One question and the articles its answer cited, for follow-up questions."""
@@ -156,6 +161,15 @@ class Source:
     added_at: datetime
     health: SourceHealth = field(default_factory=SourceHealth)
     validators: Validators = field(default_factory=Validators)
+
+    @property
+    def state(self) -> str:
+        """paused | failing | ok | new (not ingested yet): the one classification of health."""
+        if self.paused:
+            return "paused"
+        if self.health.consecutive_failures:
+            return "failing"
+        return "ok" if self.health.last_success_at else "new"
 
     @property
     def is_url(self) -> bool:

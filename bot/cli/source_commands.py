@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from core.models import Source
+from core.models import Source, minute_of
 
 if TYPE_CHECKING:
     from bot.container import Container
@@ -44,14 +44,12 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def health_of(source: Source) -> str:
     """ok / failing since … / paused / new, in a few words."""
     health = source.health
-    if source.paused:
+    if source.state == "paused":
         return f"paused ({source.paused_reason})" if source.paused_reason else "paused"
-    if health.consecutive_failures:
-        since = _when(health.failing_since)
+    if source.state == "failing":
+        since = minute_of(health.failing_since)
         return f"failing since {since} ({health.consecutive_failures}x): {health.last_error}"
-    if health.last_success_at is None:
-        return "not ingested yet"
-    return "ok"
+    return "not ingested yet" if source.state == "new" else "ok"
 
 
 def source_dict(source: Source, interval_minutes: int) -> dict[str, Any]:
@@ -83,8 +81,8 @@ def run_list(args: argparse.Namespace, container: Container) -> int:
         print(f"{source.name}  [{source.kind}, every {service.interval_of(source)} min]  "
               f"{health_of(source)}")
         print(f"    {source.location}")
-        print(f"    items {health.items_seen}, last new item {_when(health.last_new_item_at)}, "
-              f"next {_when(health.next_due_at) if not source.paused else '—'}")
+        print(f"    items {health.items_seen}, last new item {minute_of(health.last_new_item_at)}, "
+              f"next {minute_of(health.next_due_at) if not source.paused else '—'}")
     return 0
 
 
@@ -117,7 +115,3 @@ def run_resume(args: argparse.Namespace, container: Container) -> int:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
-
-
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,13 +46,9 @@ class Status:
 
 def counts_of(sources: Sequence[Source]) -> SourceCounts:
     """How many sources are ok, failing, paused, or not ingested yet."""
-    return SourceCounts(
-        ok=sum(1 for s in sources if not s.paused and s.health.last_success_at
-               and not s.health.consecutive_failures),
-        failing=sum(1 for s in sources if not s.paused and s.health.consecutive_failures),
-        paused=sum(1 for s in sources if s.paused),
-        new=sum(1 for s in sources if not s.paused and s.health.last_attempt_at is None),
-    )
+    states = Counter(s.state for s in sources)
+    return SourceCounts(ok=states["ok"], failing=states["failing"], paused=states["paused"],
+                        new=states["new"])
 
 
 class AdminService:

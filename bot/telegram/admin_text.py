@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from html import escape
 
 from bot.services.admin import Status
 from bot.services.ingest_runner import RunProgress
 from bot.services.sources import IngestRun
-from core.models import Source, day_of
+from core.models import Source, day_of, minute_of
 from ingest.preview import Preview
 
 MAX_SOURCES_SHOWN = 40
 MAX_FAILURES_SHOWN = 8
 MAX_ERROR_CHARS = 160
-
-
-def when(moment: datetime | None) -> str:
-    """A UTC time as admins read it, or "never"."""
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
 
 
 def status_html(status: Status) -> str:
@@ -32,8 +26,8 @@ def status_html(status: Status) -> str:
                                         else ""),
         f"sources: {sources.ok} ok, {sources.failing} failing, {sources.paused} paused"
         + (f", {sources.new} not ingested yet" if sources.new else ""),
-        f"last ingest: {when(status.last_ingest)}",
-        "next scheduled ingest: " + (when(status.next_ingest) if status.scheduling
+        f"last ingest: {minute_of(status.last_ingest)}",
+        "next scheduled ingest: " + (minute_of(status.next_ingest) if status.scheduling
                                      else "off (NEWSDESK_INGEST_INTERVAL_MINUTES=0)"),
         f"database: {escape(status.database)} (schema {escape(status.schema_revision or '?')})",
     ]
@@ -47,12 +41,12 @@ def status_html(status: Status) -> str:
 def health_html(source: Source) -> str:
     """ok / failing since … / paused, in a few words."""
     health = source.health
-    if source.paused:
+    if source.state == "paused":
         return f"⏸ paused — {escape(source.paused_reason)}" if source.paused_reason else "⏸ paused"
-    if health.consecutive_failures:
-        return (f"⚠️ failing since {when(health.failing_since)} "
+    if source.state == "failing":
+        return (f"⚠️ failing since {minute_of(health.failing_since)} "
                 f"({health.consecutive_failures}×): {escape(health.last_error[:MAX_ERROR_CHARS])}")
-    return "✅ ok" if health.last_success_at else "🆕 not ingested yet"
+    return "✅ ok" if source.state == "ok" else "🆕 not ingested yet"
 
 
 def sources_html(sources: Sequence[Source], interval_of: dict[int, int]) -> str:
@@ -67,7 +61,7 @@ def sources_html(sources: Sequence[Source], interval_of: dict[int, int]) -> str:
             f"<b>{escape(source.name)}</b> — {health_html(source)}\n"
             f"{escape(source.location)}\n"
             f"{source.kind}, every {interval_of[source.id]} min · items {health.items_seen} · "
-            f"last new item {when(health.last_new_item_at)}"
+            f"last new item {minute_of(health.last_new_item_at)}"
         )
     more = len(sources) - MAX_SOURCES_SHOWN
     return (f"<b>Sources ({len(sources)})</b>\n\n" + "\n\n".join(blocks)
@@ -78,8 +72,8 @@ def progress_line(progress: RunProgress) -> str:
     """Where a running ingest is, in one line."""
     doing = f" — now {escape(progress.current)}" if progress.current else ""
     if not progress.sources_total:
-        return f"{progress.trigger} ingest started {when(progress.started_at)}, starting"
-    return (f"{progress.trigger} ingest started {when(progress.started_at)}: "
+        return f"{progress.trigger} ingest started {minute_of(progress.started_at)}, starting"
+    return (f"{progress.trigger} ingest started {minute_of(progress.started_at)}: "
             f"{progress.sources_done}/{progress.sources_total} sources done, "
             f"{progress.added} added, {progress.updated} updated, {progress.unchanged} "
             f"unchanged, {progress.failed} failed{doing}")
