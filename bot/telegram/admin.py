@@ -133,7 +133,8 @@ class AdminHandlers:
                             + (progress_line(running) if running else "it is finishing."))
             return
         try:
-            sent = await _send(context.bot, message.chat_id, "⏳ Starting the ingest…")
+            sent = await send_html(context.bot, message.chat_id, "⏳ Starting the ingest…")
+            assert sent is not None
         except BaseException:
             self._admin.abandon_reingest()
             raise
@@ -181,7 +182,8 @@ class AdminHandlers:
                             "I could not use that source: " + escape(str(exc), quote=False))
             return
         buttons = self._ask(_Pending("addsource", url, name), "Add")
-        await _send(context.bot, message.chat_id, preview_html(preview, name), buttons)
+        await send_html(context.bot, message.chat_id, preview_html(preview, name),
+                        markup=buttons)
 
     async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/forget URL: show the article, then Forget / Cancel buttons."""
@@ -200,8 +202,8 @@ class AdminHandlers:
         text = (f"Forget <b>{escape(article.title)}</b> ({escape(article.source)})?\n"
                 "It is removed from the database and both search indexes, and no later "
                 "ingest stores it again.")
-        await _send(context.bot, message.chat_id, text,
-                    self._ask(_Pending("forget", url), "Forget"))
+        await send_html(context.bot, message.chat_id, text,
+                        markup=self._ask(_Pending("forget", url), "Forget"))
 
     def _ask(self, pending: _Pending, verb: str) -> InlineKeyboardMarkup:
         """Remember ``pending`` and give its confirm / cancel buttons."""
@@ -290,16 +292,6 @@ class AdminHandlers:
         log.info("refused %s from user %s in chat %s", (message.text or "").split(" ", 1)[0],
                  user.id if user else "?", message.chat_id)
         await send_html(context.bot, message.chat_id, REFUSED)
-
-
-async def _send(bot: Bot, chat_id: int, html: str,
-                markup: InlineKeyboardMarkup | None = None) -> Message:
-    return await with_retries(
-        lambda: bot.send_message(chat_id=chat_id, text=html, parse_mode=ParseMode.HTML,
-                                 reply_markup=markup,
-                                 link_preview_options=LinkPreviewOptions(is_disabled=True)),
-        f"sendMessage to {chat_id}",
-    )
 
 
 async def _edit(bot: Bot, sent: Message, html: str) -> None:

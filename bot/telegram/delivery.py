@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from telegram import Bot, LinkPreviewOptions, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
 
@@ -41,19 +41,30 @@ async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
     raise AssertionError("unreachable")
 
 
-async def send_html(bot: Bot, chat_id: int, html: str, reply_to: int | None = None) -> None:
-    """Send ``html`` as one or more messages, in order, each under Telegram's limit."""
-    for number, part in enumerate(split_message(html)):
-        await with_retries(
+async def send_html(
+    bot: Bot, chat_id: int, html: str, reply_to: int | None = None,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Send ``html`` as one or more messages, in order, each under Telegram's limit.
+
+    ``markup`` (inline buttons) goes under the last message, which is returned (None when
+    ``html`` had nothing to send).
+    """
+    parts = split_message(html)
+    sent: Message | None = None
+    for number, part in enumerate(parts):
+        sent = await with_retries(
             lambda part=part, number=number: bot.send_message(  # type: ignore[misc]
                 chat_id=chat_id, text=part, parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
                 # a deleted question must not cost its answer
                 reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
                 if reply_to is not None and number == 0 else None,
+                reply_markup=markup if number == len(parts) - 1 else None,
             ),
             f"sendMessage to {chat_id}",
         )
+    return sent
 
 
 async def keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event) -> None:
