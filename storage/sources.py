@@ -48,9 +48,7 @@ class SourceRepository:
     def find(self, name_or_location: str) -> Source | None:
         """The source with this name (any case) or location, or None."""
         wanted = name_or_location.strip()
-        query = sa.select(sources).where(
-            sa.or_(sa.func.lower(sources.c.name) == wanted.lower(), sources.c.location == wanted)
-        )
+        query = sa.select(sources).where(_named_or_at(wanted, wanted))
         with self._db.read() as conn:
             row = conn.execute(query).first()
         return None if row is None else _source(row)
@@ -69,9 +67,7 @@ class SourceRepository:
         """A new source, due at once; SourceListError when the name or location is taken."""
         with self._db.write() as conn:
             clash = conn.execute(
-                sa.select(sources.c.name, sources.c.location).where(
-                    sa.or_(sa.func.lower(sources.c.name) == name.lower(),
-                           sources.c.location == location))
+                sa.select(sources.c.name, sources.c.location).where(_named_or_at(name, location))
             ).first()
             if clash is not None:
                 what = "name" if clash.name.lower() == name.lower() else "location"
@@ -163,6 +159,11 @@ class SourceRepository:
             values |= {"paused": True, "paused_reason": pause_reason}
         with self._db.write() as conn:
             conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
+
+
+def _named_or_at(name: str, location: str) -> sa.ColumnElement[bool]:
+    """Sources called ``name`` (in any case) or at ``location``."""
+    return sa.or_(sa.func.lower(sources.c.name) == name.lower(), sources.c.location == location)
 
 
 def _free_name(conn: sa.Connection, name: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -132,7 +133,7 @@ class SourceLoader:
         body_hash = hashlib.sha256(data).hexdigest()
         state = SourceState(url, kind, Validators(fetched.etag, fetched.last_modified, body_hash))
         if validators is not None and validators.body_hash == body_hash:
-            yield SourceState(url, kind, state.validators, not_modified=True)
+            yield replace(state, not_modified=True)
             return
         yield from self._load_bytes(data, kind, fetched.url, name, url=fetched.url,
                                     state=state, stored_length=stored_length)
