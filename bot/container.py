@@ -4,29 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from langchain_core.language_models import BaseChatModel
-
-from bot.services.admin import AdminService
-from bot.services.browsing import BrowseService
-from bot.services.ingest_runner import IngestRunner
-from bot.services.questions import QuestionService
-from bot.services.sources import SourceService
 from bot.settings import Settings
 from core.errors import ConfigError
-from ingest.chunking import Chunker
-from ingest.fetch import HttpFetcher
-from ingest.loaders import SourceLoader
-from ingest.pipeline import IngestPipeline
-from ingest.preview import preview_source
-from ingest.writer import WriterLock
-from retrieval.answer.extractive import ExtractiveAnswerer
-from retrieval.answer.llm import LLMAnswerer
-from retrieval.embeddings import Embedder, model_identity, resolve_model_path
-from retrieval.index import SearchIndex
-from retrieval.lexical import LexicalIndex
-from retrieval.search import HybridSearcher
-from retrieval.vector_store import VectorStore, connect_chroma
 from storage import migrate
 from storage.articles import ArticleRepository
 from storage.browse import BrowseRepository
@@ -37,6 +18,29 @@ from storage.leases import LeaseRepository
 from storage.meta import MetaRepository
 from storage.passages import PassageRepository
 from storage.sources import SourceRepository
+
+# The components below import torch, Chroma, LangChain, feedparser or trafilatura. Each is
+# imported where it is built, so a command pays only for what it uses: `newsdesk stats` and
+# `sources list` read the database and import none of them.
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from bot.services.admin import AdminService
+    from bot.services.browsing import BrowseService
+    from bot.services.ingest_runner import IngestRunner
+    from bot.services.questions import QuestionService
+    from bot.services.sources import SourceService
+    from ingest.chunking import Chunker
+    from ingest.fetch import HttpFetcher
+    from ingest.loaders import SourceLoader
+    from ingest.pipeline import IngestPipeline
+    from retrieval.answer.extractive import ExtractiveAnswerer
+    from retrieval.answer.llm import LLMAnswerer
+    from retrieval.embeddings import Embedder
+    from retrieval.index import SearchIndex
+    from retrieval.lexical import LexicalIndex
+    from retrieval.search import HybridSearcher
+    from retrieval.vector_store import VectorStore
 
 EMBEDDING_MODEL_KEY = "embedding_model"
 
@@ -92,27 +96,37 @@ class Container:
     @cached_property
     def embedder(self) -> Embedder:
         """The sentence-transformers model (loaded on first use: it takes seconds)."""
+        from retrieval.embeddings import Embedder, resolve_model_path
+
         path = resolve_model_path(self.settings.embedding_model)
         return Embedder(path, batch_size=self.settings.embed_batch_size)
 
     @cached_property
     def vectors(self) -> VectorStore:
         """The Chroma collection, embedded or on a server."""
+        from retrieval.vector_store import VectorStore, connect_chroma
+
         client = connect_chroma(self.settings.chroma_url, self.settings.data_dir / "chroma")
         return VectorStore(client)
 
     @cached_property
     def lexical(self) -> LexicalIndex:
         """BM25 in memory, fed from the chunk terms in the database."""
+        from retrieval.lexical import LexicalIndex
+
         return LexicalIndex(ChunkTermsRepository(self.database))
 
     @cached_property
     def index(self) -> SearchIndex:
         """The vector side of the search index (the lexical side is written with the chunks)."""
+        from retrieval.index import SearchIndex
+
         return SearchIndex(self.embedder, self.vectors)
 
     def verify_embedding_model(self) -> None:
         """Refuse to mix vectors of two models: the index must be rebuilt after a change."""
+        from retrieval.embeddings import model_identity
+
         recorded = self.meta.get(EMBEDDING_MODEL_KEY)
         current = model_identity(self.settings.embedding_model)
         if recorded is None:
@@ -125,11 +139,15 @@ class Container:
 
     def record_embedding_model(self) -> None:
         """Remember which model the (just rebuilt) index was made with."""
+        from retrieval.embeddings import model_identity
+
         self.meta.set(EMBEDDING_MODEL_KEY, model_identity(self.settings.embedding_model))
 
     @cached_property
     def fetcher(self) -> HttpFetcher:
         """HTTP client for feeds and pages."""
+        from ingest.fetch import HttpFetcher
+
         return HttpFetcher(self.settings.fetch_timeout_seconds, self.settings.max_file_bytes,
                            allow_private=self.settings.allow_private_urls,
                            per_host=self.settings.fetch_per_host)
@@ -137,16 +155,23 @@ class Container:
     @cached_property
     def loader(self) -> SourceLoader:
         """Reads feeds, pages, files and folders into raw articles."""
+        from ingest.loaders import SourceLoader
+
         return SourceLoader(self.fetcher, self.settings.max_file_bytes)
 
     @cached_property
     def chunker(self) -> Chunker:
         """Splits articles into chunk spans."""
+        from ingest.chunking import Chunker
+
         return Chunker(self.settings.chunk_size, self.settings.chunk_overlap)
 
     @cached_property
     def pipeline(self) -> IngestPipeline:
         """The ingest pipeline."""
+        from ingest.pipeline import IngestPipeline
+        from ingest.writer import WriterLock
+
         return IngestPipeline(
             store=self.articles, index=self.index, loader=self.loader, chunker=self.chunker,
             writer=WriterLock(LeaseRepository(self.database)),
@@ -155,6 +180,8 @@ class Container:
     @cached_property
     def sources(self) -> SourceService:
         """The sources table and scheduled ingest; the sources file is imported on first use."""
+        from bot.services.sources import SourceService
+
         service = SourceService(
             SourceRepository(self.database), lambda: self.pipeline,
             default_interval_minutes=self.settings.ingest_interval_minutes,
@@ -166,6 +193,8 @@ class Container:
     @cached_property
     def ingest_runner(self) -> IngestRunner:
         """One ingest of the sources at a time in this process; the scheduler election."""
+        from bot.services.ingest_runner import IngestRunner
+
         tick = timedelta(seconds=self.settings.scheduler_tick_seconds)
         return IngestRunner(self.sources, LeaseRepository(self.database),
                             scheduler_ttl=max(3 * tick, timedelta(seconds=3)))
@@ -173,11 +202,16 @@ class Container:
     @cached_property
     def searcher(self) -> HybridSearcher:
         """Hybrid dense + lexical search."""
+        from retrieval.search import HybridSearcher
+
         return HybridSearcher(self.embedder, self.vectors, self.lexical, self.passages)
 
     @cached_property
     def answerer(self) -> ExtractiveAnswerer | LLMAnswerer:
         """Cited answers: verbatim snippets, or LLM prose over them when NEWSDESK_LLM is set."""
+        from retrieval.answer.extractive import ExtractiveAnswerer
+        from retrieval.answer.llm import LLMAnswerer
+
         extractive = ExtractiveAnswerer(self.searcher, self.lexical, self.passages)
         if not self.settings.llm:
             return extractive
@@ -196,16 +230,23 @@ class Container:
     @cached_property
     def questions(self) -> QuestionService:
         """Answers, one-shot or in a conversation."""
+        from bot.services.questions import QuestionService
+
         return QuestionService(self.answerer, self.conversations, self.searcher)
 
     @cached_property
     def browsing(self) -> BrowseService:
         """Headlines, outlets, counts."""
-        return BrowseService(self.browse, self.searcher)
+        from bot.services.browsing import BrowseService
+
+        return BrowseService(self.browse, lambda: self.searcher)
 
     @cached_property
     def admin(self) -> AdminService:
         """Admin operations."""
+        from bot.services.admin import AdminService
+        from ingest.preview import preview_source
+
         return AdminService(
             self.database, self.browse, self.sources, self.ingest_runner,
             lambda url: preview_source(self.fetcher, self.settings.max_file_bytes, url),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from core.models import Article, Chunk
 
 # Paragraphs first, then sentences, then words: chunks end where a reader would pause.
@@ -14,6 +12,8 @@ class Chunker:
     """LangChain's recursive splitter plus exact offsets: ``chunk.text == text[start:end]``."""
 
     def __init__(self, chunk_size: int, chunk_overlap: int) -> None:
+        from langchain_text_splitters import RecursiveCharacterTextSplitter  # only when chunking
+
         self._splitter = RecursiveCharacterTextSplitter(
             chunk_size=chunk_size,
             chunk_overlap=min(chunk_overlap, chunk_size // 2),

@@ -8,18 +8,21 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.models import Article, Chunk, Validators
-from ingest.chunking import Chunker, chunk_metadata
+from ingest.chunking import chunk_metadata
 from ingest.clean import normalise_text
 from ingest.identity import article_id, content_hash
-from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
-from ingest.loaders.base import KnownItem, SourceFailure, SourceState
+from ingest.loaders.base import ItemFailure, KnownItem, LoadWarning, SourceFailure, SourceState
 from ingest.models import RawArticle
 from ingest.report import IngestReport, SourceResult
 from ingest.writer import WriterLock
 from storage.articles import ArticleRepository
+
+if TYPE_CHECKING:
+    from ingest.chunking import Chunker
+    from ingest.loaders.dispatch import SourceLoader
 
 MAX_ARTICLE_CHARS = 300_000
 # Feeds are not trusted to keep fields short: a 50,000-character title once filled 14 messages.

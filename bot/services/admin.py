@@ -6,18 +6,21 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from bot.services.ingest_runner import IngestRunner, RunProgress
 from bot.services.sources import IngestRun, SourceService
 from core.errors import ArticleNotFound, SourceListError
 from core.models import Article, Source
 from ingest.identity import article_id
-from ingest.preview import Preview
-from retrieval.vector_store import VectorStore
 from storage import migrate
 from storage.articles import ArticleRepository
 from storage.browse import BrowseRepository, StoreStats
 from storage.database import Database
+
+if TYPE_CHECKING:
+    from ingest.preview import Preview
+    from retrieval.vector_store import VectorStore
 
 
 @dataclass(frozen=True)

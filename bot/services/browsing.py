@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from core.models import Article, ArticleRef
-from retrieval.search import HybridSearcher
 from storage.browse import BrowseRepository, OutletCount, StoreStats
+
+if TYPE_CHECKING:
+    from retrieval.search import HybridSearcher
 
 EXAMPLE_TITLE_CHARS = 70
 _UNDATED = datetime.min.replace(tzinfo=UTC)
@@ -15,15 +19,15 @@ _UNDATED = datetime.min.replace(tzinfo=UTC)
 class BrowseService:
     """What the news store holds."""
 
-    def __init__(self, browse: BrowseRepository, searcher: HybridSearcher) -> None:
+    def __init__(self, browse: BrowseRepository, searcher: Callable[[], HybridSearcher]) -> None:
         self._browse = browse
-        self._searcher = searcher
+        self._searcher = searcher  # opened on first topic: counts and outlets need no model
 
     def latest(self, topic: str = "", limit: int = 5) -> list[ArticleRef]:
         """Newest headlines, on ``topic`` when given."""
         if not topic.strip():
             return [ArticleRef.of(a) for a in self._browse.newest(limit)]
-        hits = self._searcher.search(topic, k=limit * 3)
+        hits = self._searcher().search(topic, k=limit * 3)
         if not hits:
             return []
         # on topic: close to the best match, not merely the newest of everything
