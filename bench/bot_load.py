@@ -21,13 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import NEWSDATA, machine, read_jsonl
+from bench.common import NEWSDATA, machine, read_jsonl, warm_embedder
 from bot.container import Container
 from bot.settings import Settings
 from bot.telegram.app import build_application
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
-from retrieval.embeddings import Embedder, bundled_model_path
 from tests.support.fake_bot_api import FakeBotAPI, private_message
 
 EVAL_DATA = Path(__file__).resolve().parent / ".cache" / "eval-data"
@@ -80,7 +79,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--questions", type=int, default=5)
     args = parser.parse_args()
-    embedder = Embedder(bundled_model_path())
+    embedder = warm_embedder()
     with tempfile.TemporaryDirectory() as tmp:
         if (EVAL_DATA / "newsdesk.sqlite3").exists():
             data = EVAL_DATA

@@ -13,6 +13,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 NEWSDATA = REPO.parent / "shared" / "newsdata"
+MODEL_CACHE = REPO / "bench" / ".cache" / "models"  # ONNX exports, shared by the benchmarks
 
 
 def read_jsonl(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
@@ -46,3 +47,14 @@ def machine() -> str:
     import os
 
     return f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cpu"
+
+
+def warm_embedder(backend: str = "", batch_size: int = 64) -> Any:
+    """The bundled model on ``backend`` (default: the settings' default), loaded and warm."""
+    from bot.settings import Settings
+    from retrieval.embeddings import load_embedder
+
+    chosen = backend or Settings.model_fields["embedding_backend"].default
+    model = load_embedder("", chosen, MODEL_CACHE, batch_size)
+    model.warm_up()
+    return model

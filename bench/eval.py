@@ -1,16 +1,16 @@
 """Answer quality on RealTime QA, against two baselines measured in the same run.
 
-    .venv/bin/python bench/eval.py [--limit N]
+    .venv/bin/python bench/eval.py [--limit N] [--backend torch|onnx|onnx-int8]
 
-Ingests ../shared/newsdata/realtimeqa_corpus.jsonl into bench/.cache/eval-data once (reused on
-later runs), then for each question in realtimeqa_eval.jsonl: hit@1 and hit@5 (a gold URL among
-the cited sources), MRR, answer@5 (the gold answer string inside the cited text), and how often
-the answer is `found`. Baselines: LangChain's ``Chroma.similarity_search`` with the same
-embeddings, and BM25 alone (each "cites" its top 5 chunks, whole). Every system answers as
-of the question's date: news published after it is out of bounds (``until``), as it would
-have been for a user then. Finally the share of the questions in bench/out_of_corpus.txt
-(used to calibrate the not-found threshold) and bench/out_of_corpus_holdout.txt (never used to
-tune anything) answered "not found".
+Ingests ../shared/newsdata/realtimeqa_corpus.jsonl into bench/.cache/eval-data-BACKEND once
+(reused on later runs; each embedding backend has its own index), then for each question in
+realtimeqa_eval.jsonl: hit@1 and hit@5 (a gold URL among the cited sources), MRR, answer@5 (the
+gold answer string inside the cited text), and how often the answer is `found`. Baselines:
+LangChain's ``Chroma.similarity_search`` with the same embeddings, and BM25 alone (each "cites"
+its top 5 chunks, whole). Every system answers as of the question's date: news published after
+it is out of bounds (``until``), as it would have been for a user then. Finally the share of the
+questions in bench/out_of_corpus.txt (used to calibrate the not-found threshold) and
+bench/out_of_corpus_holdout.txt (never used to tune anything) answered "not found".
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ from bot.container import Container
 from bot.settings import Settings
 from ingest.identity import canonical_url
 from ingest.pipeline import SourceSpec
+from retrieval.embeddings import BACKENDS
 from retrieval.vector_store import COLLECTION
 
 HERE = Path(__file__).resolve().parent
-CACHE = HERE / ".cache" / "eval-data"
+CACHE = HERE / ".cache"
 
 
 @dataclass
@@ -90,9 +91,13 @@ def distinct(urls: Sequence[str]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    parser.add_argument("--backend", choices=BACKENDS,
+                        default=Settings.model_fields["embedding_backend"].default)
     args = parser.parse_args()
 
-    container = Container(Settings(data_dir=CACHE))
+    settings = Settings(data_dir=CACHE / f"eval-data-{args.backend}",
+                        embedding_backend=args.backend, model_cache_dir=CACHE / "models")
+    container = Container(settings)
     if container.articles.count() < 1000:
         print("ingesting the RealTime QA corpus once (minutes)...", file=sys.stderr)
         report = container.pipeline.run([SourceSpec(str(NEWSDATA / "realtimeqa_corpus.jsonl"))])
@@ -144,6 +149,7 @@ def main() -> None:
 
     print(json.dumps({
         "machine": machine(),
+        "backend": args.backend,
         "articles": container.articles.count(),
         "chunks": container.articles.chunk_count(),
         "results": results,

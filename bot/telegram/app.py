@@ -95,7 +95,7 @@ def run_bot(settings: Settings, container: Container) -> None:
     """Run until stopped: long polling, or a webhook server when NEWSDESK_WEBHOOK_URL is set."""
     app = build_application(settings, container)
     # load the model and the lexical index before the first question, not during it
-    _ = container.embedder.model
+    container.embedder.warm_up()
     _ = container.lexical.size
     try:
         if settings.webhook_url:

@@ -1,8 +1,21 @@
+import json
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from core.errors import ConfigError
-from retrieval.embeddings import Embedder, bundled_model_path, resolve_model_path
+from retrieval.embeddings import (
+    Embedder,
+    OnnxEmbedder,
+    TorchEmbedder,
+    bundled_model_path,
+    load_embedder,
+    model_identity,
+    resolve_model_path,
+)
+from retrieval.onnx_export import export_folder, exported_model, model_layout
 
 
 def test_bundled_model_resolves_and_other_paths_must_exist(tmp_path) -> None:
@@ -22,3 +35,68 @@ def test_embeddings_are_normalised_and_meaningful(embedder: Embedder) -> None:
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
     assert embedder.encode([]).shape == (0, 384)
     assert len(embedder.embed_query("hello")) == 384
+
+
+def _chunks(newsdata: Path, count: int) -> list[str]:
+    texts: list[str] = []
+    with (newsdata / "realtimeqa_corpus.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            text = json.loads(line).get("text") or ""
+            texts += [text[i:i + 1000] for i in range(0, min(len(text), 3000), 1000)]
+            if len(texts) >= count:
+                break
+    texts[:3] = ["Nara.", "", "短い文。"]  # one-word, empty and CJK texts pad the batch
+    return texts[:count]
+
+
+def test_onnx_float_is_the_torch_model_on_real_chunks(
+    newsdata: Path, torch_embedder: TorchEmbedder, model_cache: Path
+) -> None:
+    texts = _chunks(newsdata, 160)
+    onnx = load_embedder("", "onnx", model_cache, batch_size=32)
+    assert isinstance(onnx, OnnxEmbedder)
+    cosine = np.sum(onnx.encode(texts) * torch_embedder.encode(texts), axis=1)
+    assert cosine.min() >= 0.9999
+
+
+def test_onnx_int8_stays_close_to_torch_and_keeps_the_ranking(
+    newsdata: Path, torch_embedder: TorchEmbedder, model_cache: Path
+) -> None:
+    texts = _chunks(newsdata, 160)
+    int8 = load_embedder("", "onnx-int8", model_cache, batch_size=32)
+    reference, quantized = torch_embedder.encode(texts), int8.encode(texts)
+    cosine = np.sum(reference * quantized, axis=1)
+    assert cosine.min() >= 0.97 and cosine.mean() >= 0.99
+    # the nearest neighbour of each chunk among the others is mostly the same one
+    same = np.argsort(-(reference @ reference.T), axis=1)[:, 1]
+    near = np.argsort(-(quantized @ quantized.T), axis=1)[:, 1]
+    assert np.mean(same == near) >= 0.9
+
+
+def test_export_happens_once_outside_the_model_folder(model_cache: Path) -> None:
+    bundled = bundled_model_path()
+    before = {f.name: f.stat().st_mtime_ns for f in bundled.rglob("*") if f.is_file()}
+    first = exported_model(bundled, "onnx-int8", model_cache)
+    stamp = first.stat().st_mtime_ns
+    assert exported_model(bundled, "onnx-int8", model_cache) == first
+    assert first.stat().st_mtime_ns == stamp  # reused, not exported again
+    assert first.parent == export_folder(bundled, "onnx-int8", model_cache)
+    assert bundled not in first.parents
+    assert {f.name: f.stat().st_mtime_ns for f in bundled.rglob("*") if f.is_file()} == before
+
+
+def test_identity_separates_int8_vectors_only() -> None:
+    assert model_identity("", "torch") == model_identity("", "onnx")
+    assert model_identity("", "onnx-int8") != model_identity("", "torch")
+
+
+def test_onnx_backend_refuses_a_model_it_would_embed_differently(tmp_path: Path) -> None:
+    model = tmp_path / "cls-model"
+    shutil.copytree(bundled_model_path(), model)
+    pooling = model / "1_Pooling" / "config.json"
+    config = json.loads(pooling.read_text())
+    config.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
+    pooling.write_text(json.dumps(config))
+    with pytest.raises(ConfigError, match="NEWSDESK_EMBEDDING_BACKEND=torch"):
+        model_layout(model)
+    assert isinstance(load_embedder(str(model), "torch", tmp_path), TorchEmbedder)
