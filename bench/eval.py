@@ -113,7 +113,7 @@ def main() -> None:
     from langchain_chroma import Chroma
 
     baseline_store = Chroma(client=container.vectors.client, collection_name=COLLECTION,
-                            embedding_function=container.embedder)
+                            embedding_function=container.embedder.as_langchain())
 
     def langchain_chroma(question: str, until: datetime) -> Retrieved:
         docs = baseline_store.similarity_search(

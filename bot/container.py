@@ -208,11 +208,12 @@ class Container:
     def answerer(self) -> ExtractiveAnswerer | LLMAnswerer:
         """Cited answers: verbatim snippets, or LLM prose over them when NEWSDESK_LLM is set."""
         from retrieval.answer.extractive import ExtractiveAnswerer
-        from retrieval.answer.llm import LLMAnswerer
 
         extractive = ExtractiveAnswerer(self.searcher, self.lexical, self.passages)
         if not self.settings.llm:
             return extractive
+        from retrieval.answer.llm import LLMAnswerer  # imports LangChain's chat models
+
         return LLMAnswerer(extractive, self.chat_model)
 
     @cached_property

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, get_args
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from core.errors import ConfigError
 from core.models import EmbeddingBackend as Backend
 
 if TYPE_CHECKING:
     import onnxruntime
+    from langchain_core.embeddings import Embeddings
     from sentence_transformers import SentenceTransformer
     from tokenizers import Tokenizer
 
@@ -58,8 +58,8 @@ def _offline() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
-class Embedder(Embeddings, ABC):
-    """Normalised sentence embeddings; also a LangChain ``Embeddings`` for LangChain stores."""
+class Embedder(ABC):
+    """Normalised sentence embeddings (``as_langchain()`` for LangChain's stores)."""
 
     def __init__(self, model_path: Path, identity: str, batch_size: int = 64) -> None:
         self.model_path = model_path
@@ -85,13 +85,11 @@ class Embedder(Embeddings, ABC):
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.asarray(self._encode(texts), dtype=np.float32)
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """LangChain interface: document embeddings as lists."""
-        return [list(map(float, row)) for row in self.encode(texts)]
+    def as_langchain(self) -> Embeddings:
+        """This model as LangChain ``Embeddings`` (imports LangChain, so only when asked)."""
+        from retrieval.langchain_embeddings import LangChainEmbeddings
 
-    def embed_query(self, text: str) -> list[float]:
-        """LangChain interface: one query embedding as a list."""
-        return [float(x) for x in self.encode([text])[0]]
+        return LangChainEmbeddings(self)
 
 
 class TorchEmbedder(Embedder):

@@ -134,6 +134,20 @@ def test_commands_that_do_not_search_import_no_heavy_library(
     assert len(done.stdout.strip()) > 2  # the command printed something before the list
 
 
+def test_one_shot_ask_runs_the_exported_model_without_torch(data_env: Path, capsys) -> None:
+    assert main(["ingest", "--samples"]) == 0
+    capsys.readouterr()
+    code = ("import sys\nfrom bot.cli.main import main\n"
+            "main(['ask', 'What is on the Nara summit agenda?', '--json'])\n"
+            "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers', "
+            "'langchain_core') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env={**os.environ})
+    answer_line, modules = done.stdout.strip().splitlines()
+    assert json.loads(answer_line)["found"] is True
+    assert modules == "[]"
+
+
 def _jsonl(path: Path, count: int) -> None:
     with path.open("w") as out:
         for i in range(count):

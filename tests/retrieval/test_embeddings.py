@@ -34,7 +34,9 @@ def test_embeddings_are_normalised_and_meaningful(embedder: Embedder) -> None:
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
     assert embedder.encode([]).shape == (0, 384)
-    assert len(embedder.embed_query("hello")) == 384
+    langchain = embedder.as_langchain()
+    assert len(langchain.embed_query("hello")) == 384
+    assert np.allclose(langchain.embed_documents(["hello"])[0], embedder.encode(["hello"])[0])
 
 
 def _chunks(newsdata: Path, count: int) -> list[str]:

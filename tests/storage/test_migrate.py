@@ -164,3 +164,8 @@ def test_chunks_in_other_scripts_get_new_terms_and_a_new_revision(
                                      {"a": english.id}).scalars().all()
     assert set(english_terms) == {"stale"}  # ASCII text tokenizes as before: left alone
     database.dispose()
+
+
+def test_the_head_read_off_the_file_names_is_alembics_head() -> None:
+    # upgrade() skips importing Alembic when the database is at this revision
+    assert migrate.newest_file_revision() == migrate.head_revision()
