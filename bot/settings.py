@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr = SecretStr("")  # empty: derived from the token
     rate_limit_per_minute: int = Field(default=10, ge=1)
+    typing_after_seconds: float = Field(default=1.0, ge=0)  # "typing…" only for slower answers
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     llm: str = ""
     sources_file: Path | None = None

@@ -74,8 +74,8 @@ def build_application(
     app.add_handlers(throttle_handlers(RateLimiter(settings.rate_limit_per_minute)),
                      group=THROTTLE_GROUP)
     # admin before browsing: an admin's /sources shows the sources' health
-    features: list[Feature] = [QuestionHandlers(container.questions), admin,
-                               BrowsingHandlers(container.browsing)]
+    questions = QuestionHandlers(container.questions, settings.typing_after_seconds)
+    features: list[Feature] = [questions, admin, BrowsingHandlers(container.browsing)]
     for feature in features:
         app.add_handlers(feature.handlers())
     app.add_handlers(fallback_handlers())  # last: what no feature took

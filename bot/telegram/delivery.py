@@ -67,8 +67,18 @@ async def send_html(
     return sent
 
 
-async def keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event) -> None:
-    """Show "typing…" until ``stop`` is set; a failed chat action never fails the answer."""
+async def keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event, after: float = 0.0) -> None:
+    """Show "typing…" from ``after`` seconds on until ``stop`` is set.
+
+    An answer ready sooner costs no request: Telegram allows ~30 per second in all, and a
+    chat action spent on every question halves the replies the bot can send. A failed chat
+    action never fails the answer.
+    """
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=after)
+        return
+    except TimeoutError:
+        pass
     while not stop.is_set():
         try:
             await bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)

@@ -27,8 +27,9 @@ UNAVAILABLE = "Sorry, I can't search the news right now. Please try again later.
 class QuestionHandlers:
     """Parse the question, answer it off the event loop, reply with the cited answer."""
 
-    def __init__(self, questions: QuestionService) -> None:
+    def __init__(self, questions: QuestionService, typing_after: float = 1.0) -> None:
         self._questions = questions
+        self._typing_after = typing_after
 
     def handlers(self) -> Handlers:
         """This feature's PTB handlers."""
@@ -80,7 +81,8 @@ class QuestionHandlers:
             await send_html(context.bot, chat_id, TOO_LONG)
             return
         stop = asyncio.Event()
-        typing = asyncio.create_task(keep_typing(context.bot, chat_id, stop))
+        typing = asyncio.create_task(
+            keep_typing(context.bot, chat_id, stop, after=self._typing_after))
         try:
             answer = await asyncio.to_thread(self._questions.ask, str(chat_id), question)
         except NewsdeskError as exc:

@@ -124,11 +124,32 @@ async def test_question_is_answered_with_citations(bot: Container, api: FakeBotA
     assert "[1]" in text and "<b>Sources</b>" in text
     assert '<a href="https://samples.newsdesk.example/2026/01/12/lee-nara-summit-preview">' in text
     assert "Newsdesk Sample Wire, 2026-01-12" in text
-    assert any(p.get("chat_id") == 12 and p.get("action") == "typing"
-               for p in api.sent("sendChatAction"))
     api.push(private_message(12, "and the seafood ban?"))
     texts = await wait_replies(api, 12, 2)
     assert "seafood imports from eight Japanese prefectures" in texts[1]
+
+
+async def test_typing_is_shown_only_for_answers_slower_than_the_setting(
+    api: FakeBotAPI, news_dir: NewsData, embedder: Embedder
+) -> None:
+    async def ask(user_id: int, typing_after: float) -> list[dict[str, Any]]:
+        container = Container(make_settings(api, news_dir, typing_after_seconds=typing_after),
+                              embedder=embedder)
+        app = build_application(container.settings, container)
+        async with app:
+            await app.start()
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)  # type: ignore[union-attr]
+            api.push(private_message(user_id, "What is on the Nara summit agenda?"))
+            [text] = await wait_replies(api, user_id)
+            assert "[1]" in text
+            await app.updater.stop()  # type: ignore[union-attr]
+            await app.stop()
+        container.close()
+        return [p for p in api.sent("sendChatAction") if p.get("chat_id") == user_id]
+
+    assert await ask(13, typing_after=10.0) == []  # answered well within 10 s: no request
+    [typing, *_] = await ask(14, typing_after=0.0)
+    assert typing["action"] == "typing"
 
 
 async def test_group_messages_need_a_mention_or_a_reply(bot: Container, api: FakeBotAPI) -> None:
