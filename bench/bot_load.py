@@ -29,7 +29,7 @@ from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
 from tests.support.fake_bot_api import FakeBotAPI, private_message
 
-EVAL_DATA = Path(__file__).resolve().parent / ".cache" / "eval-data"
+CACHE = Path(__file__).resolve().parent / ".cache"
 SAMPLE_QUESTIONS = [
     "What is on the Nara summit agenda?", "and the seafood ban?",
     "What did the central bank decide?", "Who won the winter marathon?",
@@ -80,20 +80,21 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=5)
     args = parser.parse_args()
     embedder = warm_embedder()
+    eval_data = CACHE / f"eval-data-{Settings.model_fields['embedding_backend'].default}"
     with tempfile.TemporaryDirectory() as tmp:
-        if (EVAL_DATA / "newsdesk.sqlite3").exists():
-            data = EVAL_DATA
+        if (eval_data / "newsdesk.sqlite3").exists():
+            data = eval_data
             questions = [q["question"] for q in read_jsonl(NEWSDATA / "realtimeqa_eval.jsonl")]
         else:
             data = Path(tmp) / "data"
             questions = SAMPLE_QUESTIONS
         settings = Settings(data_dir=data, telegram_token="123:LOAD",
-                            rate_limit_per_minute=10_000)
+                            rate_limit_per_minute=10_000, model_cache_dir=CACHE / "models")
         container = Container(settings, embedder=embedder)
-        if data != EVAL_DATA:
+        if data != eval_data:
             container.pipeline.run([SourceSpec(str(SAMPLES_DIR))])
         container.answerer.answer("warm up")
-        _ = container.service  # open every store before timing
+        _ = container.questions  # open every store before timing
         results = [
             asyncio.run(run_load(settings, container, concurrent=concurrent,
                                  questions=questions, users=args.users,
