@@ -25,6 +25,7 @@ from bench.common import NEWSDATA, machine, read_jsonl, warm_embedder
 from bot.container import Container
 from bot.settings import Settings
 from bot.telegram.app import build_application
+from core.models import DEFAULT_EMBEDDING_BACKEND
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
 from tests.support.fake_bot_api import FakeBotAPI, private_message
@@ -80,7 +81,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=5)
     args = parser.parse_args()
     embedder = warm_embedder()
-    eval_data = CACHE / f"eval-data-{Settings.model_fields['embedding_backend'].default}"
+    eval_data = CACHE / f"eval-data-{DEFAULT_EMBEDDING_BACKEND}"
     with tempfile.TemporaryDirectory() as tmp:
         if (eval_data / "newsdesk.sqlite3").exists():
             data = eval_data

@@ -51,10 +51,10 @@ def machine() -> str:
 
 def warm_embedder(backend: str = "", batch_size: int = 64) -> Any:
     """The bundled model on ``backend`` (default: the settings' default), loaded and warm."""
-    from bot.settings import Settings
+    from core.models import DEFAULT_EMBEDDING_BACKEND
     from retrieval.embeddings import load_embedder
 
-    chosen = backend or Settings.model_fields["embedding_backend"].default
+    chosen = backend or DEFAULT_EMBEDDING_BACKEND
     model = load_embedder("", chosen, MODEL_CACHE, batch_size)
     model.warm_up()
     return model

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import NEWSDATA, machine, read_jsonl
 from bot.container import Container
 from bot.settings import Settings
+from core.models import DEFAULT_EMBEDDING_BACKEND
 from ingest.identity import canonical_url
 from ingest.pipeline import SourceSpec
 from retrieval.embeddings import BACKENDS
@@ -92,7 +93,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
     parser.add_argument("--backend", choices=BACKENDS,
-                        default=Settings.model_fields["embedding_backend"].default)
+                        default=DEFAULT_EMBEDDING_BACKEND)
     args = parser.parse_args()
 
     settings = Settings(data_dir=CACHE / f"eval-data-{args.backend}",

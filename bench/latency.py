@@ -37,6 +37,7 @@ from bench.common import MODEL_CACHE, NEWSDATA, machine, read_jsonl, warm_embedd
 from bench.databases import DEFAULT_POSTGRES, postgres_database
 from bot.container import Container
 from bot.settings import Settings
+from core.models import DEFAULT_EMBEDDING_BACKEND
 from ingest.chunking import chunk_metadata
 from ingest.identity import article_id
 from ingest.pipeline import SourceSpec
@@ -136,7 +137,7 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server URL")
     parser.add_argument("--embedding-backend", choices=BACKENDS,
-                        default=Settings.model_fields["embedding_backend"].default)
+                        default=DEFAULT_EMBEDDING_BACKEND)
     parser.add_argument("--probes", type=int, default=5, help="one-article ingests per store")
     args = parser.parse_args()
     embedding = args.embedding_backend

