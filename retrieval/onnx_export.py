@@ -128,7 +128,9 @@ def _export_float(model_path: Path, target: Path) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     model = AutoModel.from_pretrained(str(model_path), attn_implementation="eager").eval()
 
     class LastHiddenState(torch.nn.Module):
