@@ -241,10 +241,15 @@ def _tokenize(text: str) -> list[str]:
             if plain != raw:
                 tokens.append(plain)
         else:
-            for part in re.split(r"['’-]", raw):
+            # most words have no apostrophe or hyphen: skip the split for them
+            parts = _JOINERS.split(raw) if _JOINERS.search(raw) else (raw,)
+            for part in parts:
                 if len(part) > 1 and part not in STOPWORDS:
                     tokens.append(stem(part))
     return tokens
+
+
+_JOINERS = re.compile(r"['’-]")
 
 
 def _character_pairs(run: str) -> list[str]:
@@ -254,6 +259,7 @@ def _character_pairs(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """A deliberately light English stemmer: plural and common verb endings only."""
     for suffix, keep in (

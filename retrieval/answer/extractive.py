@@ -170,6 +170,8 @@ _NAME_OR_NUMBER = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][\w’'-]+|\d[\d,.]*)
 def _width(text: str) -> int:
     """Length with wide (CJK) characters counted twice: a 15-character Japanese sentence is
     a whole sentence, a 15-character English one is a fragment."""
+    if text.isascii():
+        return len(text)
     return len(text) + sum(1 for ch in text if east_asian_width(ch) in "WF")
 
 
