@@ -109,7 +109,7 @@ def exported_model(model_path: Path, backend: Backend, cache_dir: Path) -> Path:
     if target.is_file():
         return target
     folder.mkdir(parents=True, exist_ok=True)
-    log.warning("exporting the embedding model to ONNX (%s) once, into %s", backend, folder)
+    log.info("exporting the embedding model to ONNX (%s) once, into %s", backend, folder)
     layout = model_layout(model_path)
     with tempfile.TemporaryDirectory(dir=folder) as work:
         float_file = Path(work) / "float.onnx"
@@ -164,6 +164,10 @@ def _fuse(source: Path, layout: ModelLayout, target: Path) -> Path:
         return source
     from onnxruntime.transformers import optimizer
 
+    # its modules log every fusion at INFO under their own names; a command shows none of it
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith(("onnx_model", "fusion_", "onnxruntime")):
+            logging.getLogger(name).setLevel(logging.WARNING)
     model = optimizer.optimize_model(str(source), model_type="bert",
                                      num_heads=layout.num_heads, hidden_size=layout.hidden_size)
     model.save_model_to_file(str(target))
