@@ -51,7 +51,8 @@ def model_identity(setting: str, backend: Backend = "torch") -> str:
     return f"{name}+int8" if backend == "onnx-int8" else name
 
 
-def _offline() -> None:
+def stay_offline() -> None:
+    """Keep Hugging Face libraries off the hub for this process."""
     # Offline by construction: a local path never needs the hub, and this stops any
     # library underneath from trying.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -103,7 +104,7 @@ class TorchEmbedder(Embedder):
     @cached_property
     def model(self) -> SentenceTransformer:
         """The loaded model; loading takes seconds, so it happens on first use."""
-        _offline()
+        stay_offline()
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 

@@ -125,7 +125,9 @@ def exported_model(model_path: Path, backend: Backend, cache_dir: Path) -> Path:
 
 
 def _export_float(model_path: Path, target: Path) -> None:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from retrieval.embeddings import stay_offline
+
+    stay_offline()
     import torch
     from transformers import AutoModel
     from transformers.utils import logging as transformers_logging

@@ -77,22 +77,17 @@ def upgrade(
 
     ``to`` stops at an older revision (tests of one migration start from the one before).
     """
-    if to is None and _stored_revision(database) == newest_file_revision():
-        # the usual start, decided without importing Alembic (a third of a second)
+    head = to or newest_file_revision()
+    if _stored_revision(database) == head:
+        # the usual start: one plain read, no write lock, no Alembic import (a third of a second)
         turns = _finish_first_release(database, legacy_dir)
-        return UpgradeResult(before=newest_file_revision(), after=newest_file_revision(),
-                             legacy_turns=turns)
+        return UpgradeResult(before=head, after=head, legacy_turns=turns)
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     config = _config()
     known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
-    head = to or head_revision()
-    before = current_revision(database)
-    if before == head:  # the usual start: a read, no write lock
-        turns = _finish_first_release(database, legacy_dir)
-        return UpgradeResult(before=before, after=head, legacy_turns=turns)
     with database.write() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_MIGRATION_LOCK)))
