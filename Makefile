@@ -25,7 +25,7 @@ demo: $(STAMP)
 	$(BIN)/newsdesk ask "$(QUESTION)"
 
 test: $(STAMP)
-	$(BIN)/ruff check bot retrieval ingest core storage tests bench
+	$(BIN)/ruff check bot alerts retrieval ingest core storage tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from bot.settings import Settings
 from core.errors import ConfigError
 from storage import migrate
+from storage.alerts import AlertRepository
 from storage.articles import ArticleRepository
 from storage.browse import BrowseRepository
 from storage.chunk_terms import ChunkTermsRepository
@@ -18,6 +19,7 @@ from storage.leases import LeaseRepository
 from storage.meta import MetaRepository
 from storage.passages import PassageRepository
 from storage.sources import SourceRepository
+from storage.subscriptions import SubscriptionRepository
 
 # The components below import torch, Chroma, LangChain, feedparser or trafilatura. Each is
 # imported where it is built, so a command pays only for what it uses: `newsdesk stats` and
@@ -25,11 +27,14 @@ from storage.sources import SourceRepository
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from alerts.matching import TopicMatcher
     from bot.services.admin import AdminService
+    from bot.services.alerts import AlertService
     from bot.services.browsing import BrowseService
     from bot.services.ingest_runner import IngestRunner
     from bot.services.questions import QuestionService
     from bot.services.sources import SourceService
+    from bot.services.subscriptions import SubscriptionService
     from ingest.chunking import Chunker
     from ingest.fetch import HttpFetcher
     from ingest.loaders import SourceLoader
@@ -238,6 +243,37 @@ class Container:
         from bot.services.browsing import BrowseService
 
         return BrowseService(self.browse, lambda: self.searcher)
+
+    @cached_property
+    def matcher(self) -> TopicMatcher:
+        """Scores new articles against topics (the embedding model, the archive's term rarity)."""
+        from alerts.matching import TopicMatcher
+
+        return TopicMatcher(self.embedder.encode, self.lexical.idf_weights,
+                            self.settings.alert_threshold)
+
+    @cached_property
+    def alerts(self) -> AlertService:
+        """Matching new articles to subscriptions; what to send when."""
+        from bot.services.alerts import AlertService
+
+        return AlertService(
+            AlertRepository(self.database), SubscriptionRepository(self.database),
+            self.articles, matcher=lambda: self.matcher, vectors=lambda: self.vectors,
+            searcher=lambda: self.searcher,
+            max_age=timedelta(hours=self.settings.alert_max_age_hours),
+        )
+
+    @cached_property
+    def subscriptions(self) -> SubscriptionService:
+        """A chat's topics and when its alerts go out."""
+        from bot.services.subscriptions import SubscriptionService
+
+        return SubscriptionService(
+            SubscriptionRepository(self.database),
+            lambda topic, limit: self.alerts.preview(topic, limit),  # noqa: PLW0108 (lazy)
+            max_per_chat=self.settings.max_topics_per_chat,
+        )
 
     @cached_property
     def admin(self) -> AdminService:

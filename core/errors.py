@@ -59,3 +59,7 @@ class SourceListError(NewsdeskError):
 
 class ArticleNotFound(NewsdeskError):
     """No stored article matches (an admin's /forget URL)."""
+
+
+class SubscriptionError(NewsdeskError):
+    """A topic, time or time zone the user gave cannot be used (the message says why)."""

@@ -193,3 +193,35 @@ class DeclaredSource:
     kind: str  # url | folder | file
     outlet: str = ""  # the name given in the file ("": the feed's own title)
     every_minutes: int | None = None
+
+
+INSTANT = "instant"
+DIGEST = "digest"
+
+
+@dataclass(frozen=True)
+class ChatPrefs:
+    """Where and when a chat's alerts go: its time zone, digest time and quiet hours."""
+
+    chat_id: int
+    kind: str = "private"  # private | group | supergroup | channel
+    timezone: str = "UTC"
+    digest_time: str = "08:00"  # local HH:MM
+    quiet_start: str | None = None  # local HH:MM
+    quiet_end: str | None = None
+    active: bool = True  # False: Telegram said the chat is gone
+    inactive_reason: str = ""
+    last_digest_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One chat's topic, as the user wrote it (canonically spelled), and how it is delivered."""
+
+    id: int
+    chat_id: int
+    thread_id: int | None
+    topic: str
+    mode: str  # INSTANT | DIGEST
+    created_at: datetime
+    last_alert_at: datetime | None = None

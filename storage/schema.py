@@ -118,3 +118,78 @@ forgotten_articles = sa.Table(
     sa.Column("forgotten_at", UTCDateTime, nullable=False),
     sa.Index("forgotten_articles_revision", "revision"),
 )
+
+# Chats that subscribed to topics: where and when their alerts go.
+chats = sa.Table(
+    "chats",
+    metadata,
+    sa.Column("chat_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.Text, nullable=False, server_default="private"),  # private | group …
+    sa.Column("timezone", sa.Text, nullable=False, server_default="UTC"),  # IANA name
+    sa.Column("digest_time", sa.Text, nullable=False, server_default="08:00"),  # local HH:MM
+    sa.Column("quiet_start", sa.Text, nullable=True),  # local HH:MM; None: no quiet hours
+    sa.Column("quiet_end", sa.Text, nullable=True),
+    # False once Telegram said the chat is gone (403, chat not found); its data is kept
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("inactive_reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("last_digest_at", UTCDateTime, nullable=True),
+)
+
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("chat_id", sa.BigInteger, sa.ForeignKey("chats.chat_id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("thread_id", sa.BigInteger, nullable=True),  # a forum topic's thread
+    sa.Column("topic", sa.Text, nullable=False),  # alerts.topics.Topic.text
+    sa.Column("topic_key", sa.Text, nullable=False),
+    sa.Column("mode", sa.Text, nullable=False, server_default="instant"),  # instant | digest
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_alert_at", UTCDateTime, nullable=True),
+    sa.UniqueConstraint("chat_id", "topic_key", name="subscriptions_chat_topic"),
+)
+
+# Which story each matched article tells: two outlets' reports of one event share a story.
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("story_id", sa.Text, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),  # when the article was first matched
+    sa.Column("vector", sa.LargeBinary, nullable=True),  # the article's lead, float32
+    sa.Index("stories_at", "at"),
+)
+
+# Alerts to send, written in the transaction that matched them; deleted when sent.
+alert_outbox = sa.Table(
+    "alert_outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("chat_id", sa.BigInteger, sa.ForeignKey("chats.chat_id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("subscription_id", sa.Integer,
+              sa.ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("story_id", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("not_before", UTCDateTime, nullable=True),  # a retry's earliest time
+    sa.UniqueConstraint("chat_id", "story_id", name="alert_outbox_chat_story"),
+)
+
+# Every story each chat was alerted to: never twice, and "also reported by" edits the first.
+sent_alerts = sa.Table(
+    "sent_alerts",
+    metadata,
+    sa.Column("chat_id", sa.BigInteger, nullable=False),
+    sa.Column("story_id", sa.Text, nullable=False),
+    sa.Column("article_id", sa.Text, nullable=False),
+    sa.Column("topic", sa.Text, nullable=False),
+    sa.Column("message_id", sa.BigInteger, nullable=True),
+    sa.Column("sent_at", UTCDateTime, nullable=False),
+    sa.PrimaryKeyConstraint("chat_id", "story_id"),
+    sa.Index("sent_alerts_sent_at", "sent_at"),
+)

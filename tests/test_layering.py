@@ -1,4 +1,4 @@
-"""Imports flow one way: bot → ingest/retrieval → storage → core."""
+"""Imports flow one way: bot → alerts/ingest/retrieval → storage → core."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-OURS = {"bot", "ingest", "retrieval", "storage", "core"}
+OURS = {"bot", "alerts", "ingest", "retrieval", "storage", "core"}
 ALLOWED = {
     "core": {"core"},
     "storage": {"core", "storage"},
     "retrieval": {"core", "retrieval", "ingest"},  # ingest.dates reads "since" dates
     "ingest": {"core", "ingest", "storage"},
+    "alerts": {"core", "alerts", "retrieval"},  # sentence spans for quotes
     "bot": OURS,
 }
 

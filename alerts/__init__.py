@@ -1,0 +1,1 @@
+"""Topic alerts: parsing topics, matching new articles to them, grouping stories."""

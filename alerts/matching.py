@@ -1,0 +1,156 @@
+"""Which new articles match which subscriptions: phrases and exclusions exactly, the rest by
+hybrid similarity (the best chunk's cosine to the topic, and how much of the topic's weighted
+vocabulary the article uses) above a calibrated threshold (docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from alerts.topics import Topic
+from core.terms import tokenize
+
+# Calibrated on the development half of bench/alert_topics.py (docs/benchmarks.md).
+DEFAULT_THRESHOLD = 0.5
+DENSE_WEIGHT = 0.7
+_BLOCK_CHUNKS = 2048  # chunks scored against every topic at once: bounds memory
+
+Weights = Callable[[Iterable[str]], dict[str, float]]
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """A new or updated article as matching sees it."""
+
+    article_id: str
+    title: str
+    text: str
+    terms: frozenset[str]  # every chunk's terms
+    vectors: np.ndarray  # one row per chunk, normalised
+    first_seen: datetime
+
+
+@dataclass(frozen=True)
+class Interest:
+    """A subscription as matching sees it."""
+
+    subscription_id: int
+    topic: Topic
+    since: datetime  # articles first seen before this do not alert
+
+
+@dataclass(frozen=True)
+class Match:
+    """A subscription that an article matched, and how strongly."""
+
+    subscription_id: int
+    article_id: str
+    score: float
+
+
+class TopicMatcher:
+    """Scores articles against topics; ``embed`` turns topic texts into normalised vectors."""
+
+    def __init__(
+        self, embed: Callable[[list[str]], np.ndarray], weights: Weights,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
+        self._embed = embed
+        self._weights = weights
+        self.threshold = threshold
+        self._topic_vectors: dict[str, np.ndarray] = {}
+
+    def match(self, interests: Sequence[Interest], articles: Sequence[NewArticle]) -> list[Match]:
+        """Every (subscription, article) pair that matches, best first per article."""
+        if not interests or not articles:
+            return []
+        meaning = [i for i in interests if i.topic.meaning]
+        dense = self._dense(meaning, articles) if meaning else np.zeros((0, len(articles)))
+        row_of = {i.subscription_id: n for n, i in enumerate(meaning)}
+        floor = (self.threshold - (1 - DENSE_WEIGHT)) / DENSE_WEIGHT
+        matches: list[Match] = []
+        by_term = _articles_by_term(articles)
+        for interest in interests:
+            row = row_of.get(interest.subscription_id)
+            if row is None:
+                columns = _having_phrases(interest.topic, by_term, len(articles))
+            else:
+                columns = np.flatnonzero(dense[row] >= floor).tolist()
+            for column in columns:
+                article = articles[column]
+                if article.first_seen < interest.since or not interest.topic.admits(
+                        f"{article.title}\n{article.text}"):
+                    continue
+                if row is None:
+                    matches.append(Match(interest.subscription_id, article.article_id, 1.0))
+                    continue
+                score = self.score(interest.topic, float(dense[row, column]), article.terms)
+                if score >= self.threshold:
+                    matches.append(Match(interest.subscription_id, article.article_id, score))
+        return matches
+
+    def score(self, topic: Topic, similarity: float, article_terms: frozenset[str]) -> float:
+        """The hybrid score: the best chunk's cosine, and the topic's weighted terms covered."""
+        return DENSE_WEIGHT * similarity + (1 - DENSE_WEIGHT) * self.coverage(topic,
+                                                                              article_terms)
+
+    def weights(self, terms: Iterable[str]) -> dict[str, float]:
+        """How rare each term is in the archive (rarer terms say more about a topic)."""
+        return self._weights(terms)
+
+    def coverage(self, topic: Topic, article_terms: frozenset[str]) -> float:
+        """The share of the topic's vocabulary (weighted by rarity) that the article uses."""
+        terms = set(tokenize(topic.query))
+        if not terms:
+            return 0.0
+        weights = self._weights(terms)
+        total = sum(weights.values()) or 1.0
+        return sum(w for t, w in weights.items() if t in article_terms) / total
+
+    def topic_vectors(self, topics: Sequence[Topic]) -> np.ndarray:
+        """Normalised vectors of the topics' queries (each text embedded once per process)."""
+        missing = sorted({t.query for t in topics} - self._topic_vectors.keys())
+        if missing:
+            for text, vector in zip(missing, self._embed(missing), strict=True):
+                self._topic_vectors[text] = np.asarray(vector, dtype=np.float32)
+        return np.stack([self._topic_vectors[t.query] for t in topics])
+
+    def _dense(self, interests: Sequence[Interest], articles: Sequence[NewArticle]) -> np.ndarray:
+        """The best chunk cosine of every article to every topic: (topics × articles)."""
+        topics = self.topic_vectors([i.topic for i in interests])
+        best = np.full((len(interests), len(articles)), -1.0, dtype=np.float32)
+        start = 0
+        while start < len(articles):
+            stop, chunks = start, 0
+            while stop < len(articles) and (chunks == 0 or chunks + len(articles[stop].vectors)
+                                            <= _BLOCK_CHUNKS):
+                chunks += len(articles[stop].vectors)
+                stop += 1
+            block = [a.vectors for a in articles[start:stop] if len(a.vectors)]
+            if block:
+                sims = topics @ np.concatenate(block).T
+                offsets = np.cumsum([0] + [len(v) for v in block[:-1]])
+                columns = [n for n in range(start, stop) if len(articles[n].vectors)]
+                best[:, columns] = np.maximum.reduceat(sims, offsets, axis=1)
+            start = stop
+        return best
+
+
+def _articles_by_term(articles: Sequence[NewArticle]) -> dict[str, set[int]]:
+    index: dict[str, set[int]] = {}
+    for n, article in enumerate(articles):
+        for term in article.terms:
+            index.setdefault(term, set()).add(n)
+    return index
+
+
+def _having_phrases(topic: Topic, by_term: dict[str, set[int]], count: int) -> list[int]:
+    """Articles that use every word of every phrase (the exact check follows)."""
+    found = set(range(count))
+    for phrase in topic.phrases:
+        for term in tokenize(phrase):
+            found &= by_term.get(term, set())
+    return sorted(found)

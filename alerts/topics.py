@@ -1,0 +1,106 @@
+"""A topic as a user writes it: quoted phrases must appear, -words exclude, the rest is meaning.
+
+``/subscribe "Lee Jae-myung" -football`` is the phrase "Lee Jae-myung", the exclusion
+"football" and no meaning part; ``/subscribe Nara summit`` is all meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.errors import SubscriptionError
+from core.terms import fold, tokenize
+
+MAX_TOPIC_CHARS = 120
+MAX_PHRASES = 5
+MAX_EXCLUSIONS = 10
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_PART = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A parsed topic; ``text`` is its canonical spelling, shown to users and unique per chat."""
+
+    text: str
+    meaning: str  # the words matched by meaning ("" when the topic is only phrases)
+    phrases: tuple[str, ...]
+    excluded: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """What makes two spellings the same topic ("Nara  Summit" = "nara summit")."""
+        return fold(self.text)
+
+    @property
+    def query(self) -> str:
+        """The text whose meaning is matched: the meaning words and the phrases."""
+        return " ".join([*self.phrases, self.meaning]).strip()
+
+    def admits(self, text: str) -> bool:
+        """Every phrase appears in ``text`` and no excluded word does (case and accents aside)."""
+        folded = _SPACE.sub(" ", fold(text))
+        if not all(_contains_words(folded, fold(p)) for p in self.phrases):
+            return False
+        if not self.excluded:
+            return True
+        terms = set(tokenize(text))
+        return not any(_excludes(word, folded, terms) for word in self.excluded)
+
+
+def parse_topic(raw: str) -> Topic:
+    """Parse what followed /subscribe; SubscriptionError says what is wrong with it."""
+    text = _SPACE.sub(" ", raw.translate(_QUOTES)).strip()
+    if not text:
+        raise SubscriptionError(
+            'Tell me the topic, e.g. /subscribe Nara summit or /subscribe "Lee Jae-myung" '
+            "-football")
+    if len(text) > MAX_TOPIC_CHARS:
+        raise SubscriptionError(
+            f"That topic is {len(text)} characters long; keep it under {MAX_TOPIC_CHARS}: a "
+            "few words or a quoted name work best.")
+    if text.count('"') % 2:
+        raise SubscriptionError('A quote is not closed: write phrases as "like this".')
+    phrases: list[str] = []
+    excluded: list[str] = []
+    words: list[str] = []
+    for match in _PART.finditer(text):
+        minus, quoted, word = match.groups()
+        if quoted is not None:
+            quoted = quoted.strip()
+            if quoted:
+                (excluded if minus else phrases).append(quoted)
+        elif word.startswith("-") and len(word) > 1:
+            excluded.append(word[1:])
+        elif word != "-":
+            words.append(word)
+    if len(phrases) > MAX_PHRASES or len(excluded) > MAX_EXCLUSIONS:
+        raise SubscriptionError(
+            f"Use at most {MAX_PHRASES} quoted phrases and {MAX_EXCLUSIONS} -exclusions.")
+    meaning = " ".join(words)
+    if not phrases and not tokenize(meaning):
+        raise SubscriptionError(
+            "That topic has nothing to look for: add a word or a quoted phrase besides the "
+            "-exclusions.")
+    canonical = " ".join([*(f'"{p}"' for p in phrases), *words,
+                          *(f'-"{w}"' if " " in w else f"-{w}" for w in excluded)])
+    return Topic(canonical, meaning, tuple(phrases), tuple(excluded))
+
+
+def _contains_words(folded_text: str, folded_phrase: str) -> bool:
+    """The phrase as whole words: "Nara" is not found in "Naraya"."""
+    phrase = _SPACE.sub(" ", folded_phrase).strip()
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text) is not None
+
+
+def _excludes(word: str, folded_text: str, terms: set[str]) -> bool:
+    """An exclusion hits as a phrase, or as a word in any inflection ("-football"
+    excludes "footballs" too)."""
+    if " " in word:
+        return _contains_words(folded_text, fold(word))
+    stems = tokenize(word)
+    if stems and all(s in terms for s in stems):
+        return True
+    return _contains_words(folded_text, fold(word))

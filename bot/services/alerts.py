@@ -1,0 +1,265 @@
+"""Alerts: matching what was ingested against every subscription, and what to send when.
+
+Matching follows the articles' revisions with a cursor kept in the database, so every ingest
+is matched once, whichever process ran it; only the scheduler process matches and delivers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from alerts.matching import Interest, NewArticle, TopicMatcher
+from alerts.quotes import Quote, why_quotes
+from alerts.stories import StoryLead, assign_stories
+from alerts.timing import digest_due, quiet_until
+from alerts.topics import Topic, parse_topic
+from core.models import DIGEST, ArticleRef, ChatPrefs, chunk_id
+from core.terms import tokenize
+from storage.alerts import (
+    AlertRepository,
+    ChangedArticle,
+    CursorMoved,
+    NewAlert,
+    PendingAlert,
+    StoryRow,
+)
+from storage.articles import ArticleRepository
+from storage.subscriptions import SubscriptionRepository
+
+if TYPE_CHECKING:
+    from retrieval.search import HybridSearcher
+    from retrieval.vector_store import VectorStore
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+MATCH_BATCH = 200  # articles matched per transaction
+STORY_WINDOW = timedelta(days=7)  # how far back a repeated story is recognised
+STUCK_AFTER = timedelta(minutes=30)  # an article never indexed stops holding matching up
+GROUP_FROM = 3  # this many instant alerts at once go out as one message
+MAX_PLANNED = 2000  # outbox rows looked at per delivery round
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to send: a single alert, or several stories grouped (digest, quiet end)."""
+
+    chat_id: int
+    thread_id: int | None
+    alerts: tuple[PendingAlert, ...]
+    digest: bool = False
+    quotes: tuple[Quote, ...] = ()  # a single alert's reasons, verbatim
+    headline: str = ""  # a grouped message's title
+
+    @property
+    def single(self) -> PendingAlert | None:
+        """The alert, when this message carries just one story and is not a digest."""
+        return self.alerts[0] if len(self.alerts) == 1 and not self.digest else None
+
+
+@dataclass
+class MatchRun:
+    """What one round of matching did."""
+
+    articles: int = 0
+    matches: int = 0
+    queued: int = 0
+    skipped_old: int = 0
+
+
+class AlertService:
+    """Matches new articles to subscriptions and plans the messages that carry them."""
+
+    def __init__(
+        self, alerts: AlertRepository, subscriptions: SubscriptionRepository,
+        articles: ArticleRepository, *, matcher: Callable[[], TopicMatcher],
+        vectors: Callable[[], VectorStore], searcher: Callable[[], HybridSearcher],
+        max_age: timedelta, clock: Clock = lambda: datetime.now(UTC),
+    ) -> None:
+        self._alerts = alerts
+        self._subscriptions = subscriptions
+        self._articles = articles
+        self._matcher = matcher
+        self._vectors = vectors
+        self._searcher = searcher
+        self._max_age = max_age
+        self._clock = clock
+
+    # --- matching ------------------------------------------------------------------------
+
+    def match_new(self) -> MatchRun:
+        """Match every article written since the last round; queue their alerts."""
+        total = MatchRun()
+        cursor = self._alerts.cursor()
+        if cursor is None:
+            self._alerts.start_cursor()  # subscriptions start now: the archive never alerts
+            return total
+        while True:
+            changed = self._alerts.changed_since(cursor, MATCH_BATCH)
+            ready = self._ready_prefix(changed)
+            if not ready:
+                return total
+            new_cursor = ready[-1].revision
+            try:
+                run = self._match_batch(cursor, new_cursor, ready)
+            except CursorMoved:
+                log.info("another process matched these articles first")
+                return total
+            total.articles += run.articles
+            total.matches += run.matches
+            total.queued += run.queued
+            total.skipped_old += run.skipped_old
+            cursor = new_cursor
+            if len(changed) < MATCH_BATCH:
+                return total
+
+    def _ready_prefix(self, changed: Sequence[ChangedArticle]) -> list[ChangedArticle]:
+        """The articles up to the first one whose vectors are not written yet."""
+        ready = []
+        stuck_before = self._clock() - STUCK_AFTER
+        for article in changed:
+            if not article.indexed and article.fetched_at > stuck_before:
+                break
+            ready.append(article)
+        return ready
+
+    def _match_batch(self, cursor: int, new_cursor: int,
+                     changed: Sequence[ChangedArticle]) -> MatchRun:
+        now = self._clock()
+        run = MatchRun(articles=len(changed))
+        oldest = now - self._max_age
+        fresh = [a for a in changed if a.indexed and (a.published or a.fetched_at) >= oldest]
+        run.skipped_old = sum(1 for a in changed if a.indexed) - len(fresh)
+        subscriptions = self._subscriptions.active() if fresh else []
+        if not subscriptions:
+            self._alerts.record(cursor, new_cursor, [], [], now)
+            return run
+        vectors = self._vectors().embeddings(
+            [chunk_id(a.article_id, i) for a in fresh for i in range(a.chunk_count)])
+        candidates = [NewArticle(
+            a.article_id, a.title, a.text, a.terms,
+            _stacked([vectors.get(chunk_id(a.article_id, i)) for i in range(a.chunk_count)]),
+            a.fetched_at) for a in fresh]
+        interests = [Interest(s.id, parse_topic(s.topic), s.created_at) for s in subscriptions]
+        matches = self._matcher().match(interests, candidates)
+        run.matches = len(matches)
+        matched = {m.article_id for m in matches}
+        leads = {a.article_id: StoryLead(a.article_id, a.title, a.vectors[0] if len(a.vectors)
+                                         else None) for a in candidates if a.article_id in matched}
+        known = self._alerts.stories_of(sorted(leads))
+        recent = [StoryLead(r.article_id, r.title, r.vector, r.story_id)
+                  for r in self._alerts.recent_stories(now - STORY_WINDOW)]
+        story_of = {**assign_stories([v for k, v in leads.items() if k not in known], recent),
+                    **known}
+        new_stories = [StoryRow(k, v.title, story_of[k], v.vector)
+                       for k, v in leads.items() if k not in known]
+        chat_of = {s.id: s.chat_id for s in subscriptions}
+        alerts = [NewAlert(chat_of[m.subscription_id], m.subscription_id, m.article_id,
+                           story_of[m.article_id])
+                  for m in sorted(matches, key=lambda m: -m.score)]
+        run.queued = self._alerts.record(cursor, new_cursor, new_stories, alerts, now)
+        return run
+
+    def preview(self, topic: Topic, limit: int) -> list[ArticleRef]:
+        """The newest stored stories the topic would have matched (for /subscribe's reply)."""
+        hits = self._searcher().search(topic.query, k=20)
+        best: dict[str, float] = {}
+        refs: dict[str, ArticleRef] = {}
+        for hit in hits:
+            best[hit.ref.article_id] = max(best.get(hit.ref.article_id, -1.0), hit.similarity)
+            refs[hit.ref.article_id] = hit.ref
+        stored = self._articles.get_many(list(refs))
+        matcher = self._matcher()
+        found = []
+        for article_id, similarity in best.items():
+            article = stored.get(article_id)
+            if article is None or not topic.admits(f"{article.title}\n{article.text}"):
+                continue
+            terms = frozenset(tokenize(f"{article.title}\n{article.text}"))
+            if topic.meaning and matcher.score(topic, similarity, terms) < matcher.threshold:
+                continue
+            found.append(refs[article_id])
+        far_past = datetime.min.replace(tzinfo=UTC)
+        found.sort(key=lambda r: r.published or far_past, reverse=True)
+        return found[:limit]
+
+    # --- delivery ------------------------------------------------------------------------
+
+    def plan(self, now: datetime | None = None, chat_id: int | None = None,
+             digest_now: bool = False) -> list[Outgoing]:
+        """The messages that may go out now: instant alerts outside quiet hours (several at
+        once grouped), and digests whose time has come."""
+        now = now or self._clock()
+        pending = self._alerts.due(now, MAX_PLANNED, chat_id)
+        by_chat: dict[int, list[PendingAlert]] = {}
+        for alert in pending:
+            by_chat.setdefault(alert.chat_id, []).append(alert)
+        messages: list[Outgoing] = []
+        for chat, queued in by_chat.items():
+            prefs = self._subscriptions.prefs(chat)
+            instant = [a for a in queued if a.mode != DIGEST]
+            digest = [a for a in queued if a.mode == DIGEST]
+            if instant and quiet_until(prefs, now) is None:
+                messages += self._instant(instant)
+            if digest and (digest_now or digest_due(prefs, now,
+                                                    min(a.created_at for a in digest))):
+                messages.append(Outgoing(chat, digest[0].thread_id, tuple(digest), digest=True,
+                                         headline="Your daily digest"))
+        return messages
+
+    def _instant(self, alerts: list[PendingAlert]) -> list[Outgoing]:
+        first = alerts[0]
+        if len(alerts) >= GROUP_FROM:
+            return [Outgoing(first.chat_id, first.thread_id, tuple(alerts), digest=False,
+                             headline=f"{len(alerts)} new stories on your topics")]
+        return [Outgoing(a.chat_id, a.thread_id, (a,), quotes=tuple(self.quotes(a)))
+                for a in alerts]
+
+    def quotes(self, alert: PendingAlert) -> list[Quote]:
+        """One or two verbatim sentences showing why the article matched the topic."""
+        article = self._articles.get(alert.ref.article_id)
+        if article is None:
+            return []
+        topic = parse_topic(alert.topic)
+        weights = self._matcher().weights(tokenize(topic.query))
+        quotes = why_quotes(article.text, topic, weights)
+        return [q for q in quotes if article.text[q.start:q.end] == q.snippet]
+
+    def sent(self, message: Outgoing, message_id: int | None) -> None:
+        """Telegram accepted the message: its stories are in the ledger, out of the outbox."""
+        now = self._clock()
+        self._alerts.mark_sent(message.alerts, message_id, now)
+        if message.digest:
+            self._alerts.digest_sent(message.chat_id, now)
+
+    def retry_later(self, message: Outgoing, delay: timedelta) -> None:
+        """A send failed for now: try again after ``delay``."""
+        self._alerts.postpone(message.alerts, self._clock() + delay)
+
+    def give_up(self, message: Outgoing) -> None:
+        """Telegram refused the message for good (not the chat: the message)."""
+        self._alerts.drop(message.alerts)
+
+    def chat_gone(self, chat_id: int, reason: str) -> None:
+        """The chat blocked the bot or is gone: pause its subscriptions, drop its queue."""
+        self._subscriptions.set_active(chat_id, False, reason)
+        self._alerts.drop_chat(chat_id)
+
+    def queued(self) -> int:
+        """Alerts waiting in the outbox."""
+        return self._alerts.queued()
+
+    def prefs(self, chat_id: int) -> ChatPrefs:
+        """A chat's delivery preferences."""
+        return self._subscriptions.prefs(chat_id)
+
+
+def _stacked(vectors: list[np.ndarray | None]) -> np.ndarray:
+    rows = [v for v in vectors if v is not None]
+    return np.stack(rows).astype(np.float32) if rows else np.zeros((0, 1), dtype=np.float32)

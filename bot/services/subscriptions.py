@@ -1,0 +1,116 @@
+"""Subscribing to topics and choosing when alerts arrive: the chat-independent use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from alerts.timing import parse_clock, parse_quiet_hours, parse_timezone
+from alerts.topics import Topic, parse_topic
+from core.errors import SubscriptionError
+from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription
+from storage.subscriptions import SubscriptionRepository
+
+Clock = Callable[[], datetime]
+MAX_TOPICS_PER_CHAT = 20
+PREVIEW_STORIES = 3
+
+
+@dataclass(frozen=True)
+class Subscribed:
+    """A new subscription and the newest stories it would have matched."""
+
+    subscription: Subscription
+    recent: tuple[ArticleRef, ...]
+
+
+class SubscriptionService:
+    """A chat's topics and its delivery preferences."""
+
+    def __init__(
+        self, repository: SubscriptionRepository,
+        preview: Callable[[Topic, int], list[ArticleRef]], *,
+        max_per_chat: int = MAX_TOPICS_PER_CHAT, clock: Clock = lambda: datetime.now(UTC),
+    ) -> None:
+        self._repo = repository
+        self._preview = preview  # built on first use: listing topics loads no model
+        self._max_per_chat = max_per_chat
+        self._clock = clock
+
+    def subscribe(self, chat_id: int, kind: str, thread_id: int | None,
+                  text: str) -> Subscribed:
+        """Follow a topic (instantly alerted); SubscriptionError says what is wrong."""
+        topic = parse_topic(text)
+        subscription = self._repo.add(chat_id, kind, thread_id, topic.text, topic.key,
+                                      now=self._clock(), limit=self._max_per_chat)
+        return Subscribed(subscription, tuple(self._preview(topic, PREVIEW_STORIES)))
+
+    def topics(self, chat_id: int) -> list[Subscription]:
+        """The chat's subscriptions, oldest first."""
+        return self._repo.of_chat(chat_id)
+
+    def get(self, chat_id: int, subscription_id: int) -> Subscription:
+        """One of the chat's subscriptions (SubscriptionError when it is gone)."""
+        found = self._repo.get(subscription_id)
+        if found is None or found.chat_id != chat_id:
+            raise SubscriptionError("That topic is no longer followed here.")
+        return found
+
+    def find(self, chat_id: int, text: str) -> Subscription:
+        """The chat's subscription to this topic, however it is spelled."""
+        key = parse_topic(text).key
+        for subscription in self._repo.of_chat(chat_id):
+            if parse_topic(subscription.topic).key == key:
+                return subscription
+        raise SubscriptionError(f"This chat does not follow “{text.strip()[:60]}”: see "
+                                "/subscriptions.")
+
+    def remove(self, chat_id: int, subscription_id: int) -> Subscription:
+        """Stop following a topic; its queued alerts are dropped."""
+        self.get(chat_id, subscription_id)
+        removed = self._repo.remove(subscription_id)
+        if removed is None:
+            raise SubscriptionError("That topic is no longer followed here.")
+        return removed
+
+    def set_mode(self, chat_id: int, subscription_id: int, mode: str) -> Subscription:
+        """Switch a topic between instant alerts and the daily digest."""
+        if mode not in (INSTANT, DIGEST):
+            raise SubscriptionError(f"unknown delivery mode {mode!r}")
+        self.get(chat_id, subscription_id)
+        changed = self._repo.set_mode(subscription_id, mode)
+        if changed is None:
+            raise SubscriptionError("That topic is no longer followed here.")
+        return changed
+
+    def prefs(self, chat_id: int) -> ChatPrefs:
+        """When the chat's alerts go out."""
+        return self._repo.prefs(chat_id)
+
+    def set_digest_time(self, chat_id: int, kind: str, text: str) -> ChatPrefs:
+        """The local time of the daily digest."""
+        return self._repo.update_prefs(chat_id, kind, digest_time=parse_clock(text))
+
+    def set_quiet_hours(self, chat_id: int, kind: str, text: str) -> ChatPrefs:
+        """Hold alerts between two local times ("off" ends quiet hours)."""
+        if text.strip().lower() in ("off", "none", "no"):
+            return self._repo.update_prefs(chat_id, kind, quiet_start=None, quiet_end=None)
+        start, end = parse_quiet_hours(text)
+        return self._repo.update_prefs(chat_id, kind, quiet_start=start, quiet_end=end)
+
+    def set_timezone(self, chat_id: int, kind: str, text: str) -> ChatPrefs:
+        """The chat's IANA time zone."""
+        return self._repo.update_prefs(chat_id, kind, timezone=parse_timezone(text))
+
+    def chat_gone(self, chat_id: int, reason: str) -> bool:
+        """Telegram says the chat cannot be reached: pause its alerts (True if they ran)."""
+        return self._repo.set_active(chat_id, False, reason)
+
+    def chat_back(self, chat_id: int) -> bool:
+        """The chat can be reached again: its subscriptions resume (True if they were paused)."""
+        return self._repo.set_active(chat_id, True)
+
+    def counts(self) -> tuple[int, int]:
+        """(active subscriptions, chats they belong to)."""
+        return self._repo.counts()

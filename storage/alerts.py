@@ -1,0 +1,282 @@
+"""The alert outbox, the sent ledger and the stories behind them.
+
+Matching writes its alerts and moves its cursor (the newest article revision it has matched) in
+one transaction, so an ingest's matches are recorded once and never lost. Delivery deletes an
+outbox row and writes its ledger row in one transaction after Telegram accepted the message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from core.models import ArticleRef
+from storage.articles import PENDING
+from storage.database import Database
+from storage.meta import read_revision
+from storage.schema import (
+    alert_outbox,
+    articles,
+    chats,
+    chunks,
+    meta,
+    sent_alerts,
+    stories,
+    subscriptions,
+)
+from storage.upsert import upsert
+
+CURSOR_KEY = "alerts_revision"
+
+
+@dataclass(frozen=True)
+class ChangedArticle:
+    """An article written after the matching cursor, with its chunks' terms."""
+
+    article_id: str
+    title: str
+    text: str
+    published: datetime | None
+    fetched_at: datetime
+    revision: int
+    indexed: bool
+    chunk_count: int
+    terms: frozenset[str]
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """A matched article's story and lead vector."""
+
+    article_id: str
+    title: str
+    story_id: str
+    vector: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class NewAlert:
+    """One match to write to the outbox."""
+
+    chat_id: int
+    subscription_id: int
+    article_id: str
+    story_id: str
+
+
+@dataclass(frozen=True)
+class PendingAlert:
+    """An outbox row with everything needed to send it."""
+
+    outbox_id: int
+    chat_id: int
+    thread_id: int | None
+    subscription_id: int
+    topic: str
+    mode: str
+    ref: ArticleRef
+    story_id: str
+    created_at: datetime
+    attempts: int
+
+
+class CursorMoved(Exception):
+    """Another process matched the same articles first; this attempt's writes are void."""
+
+
+class AlertRepository:
+    """What matching reads and writes, and what delivery takes from the outbox."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def cursor(self) -> int | None:
+        """The newest article revision already matched (None before alerts ever ran)."""
+        with self._db.read() as conn:
+            value = conn.execute(sa.select(meta.c.value).where(meta.c.key == CURSOR_KEY)).scalar()
+        return None if value is None else int(value)
+
+    def start_cursor(self) -> int:
+        """Start matching from now on: the archive that exists already never alerts."""
+        with self._db.write() as conn:
+            revision = read_revision(conn)
+            upsert(conn, meta, {"key": CURSOR_KEY, "value": str(revision)}, ["key"],
+                   update={"value": meta.c.value})  # a cursor set meanwhile stays
+            return int(conn.execute(sa.select(meta.c.value)
+                                    .where(meta.c.key == CURSOR_KEY)).scalar_one())
+
+    def newest_revision(self) -> int:
+        """The newest article revision written."""
+        with self._db.read() as conn:
+            return read_revision(conn)
+
+    def changed_since(self, revision: int, limit: int) -> list[ChangedArticle]:
+        """Up to ``limit`` articles written after ``revision``, oldest write first."""
+        query = (
+            sa.select(articles.c.id, articles.c.title, articles.c.text, articles.c.published,
+                      articles.c.fetched_at, articles.c.revision, PENDING.label("pending"))
+            .where(articles.c.revision > revision)
+            .order_by(articles.c.revision).limit(limit)
+        )
+        with self._db.read() as conn:
+            rows = conn.execute(query).all()
+            ids = [row.id for row in rows]
+            terms: dict[str, set[str]] = {i: set() for i in ids}
+            counts: dict[str, int] = dict.fromkeys(ids, 0)
+            for start in range(0, len(ids), 500):
+                for chunk in conn.execute(sa.select(chunks.c.article_id, chunks.c.terms).where(
+                        chunks.c.article_id.in_(ids[start:start + 500]))):
+                    terms[chunk.article_id].update(chunk.terms.split())
+                    counts[chunk.article_id] += 1
+        return [ChangedArticle(row.id, row.title, row.text, row.published, row.fetched_at,
+                               int(row.revision), not row.pending, counts[row.id],
+                               frozenset(terms[row.id])) for row in rows]
+
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The stories already assigned to some of these articles."""
+        found: dict[str, str] = {}
+        with self._db.read() as conn:
+            for start in range(0, len(article_ids), 500):
+                query = sa.select(stories.c.article_id, stories.c.story_id).where(
+                    stories.c.article_id.in_(article_ids[start:start + 500]))
+                found.update({row.article_id: row.story_id for row in conn.execute(query)})
+        return found
+
+    def recent_stories(self, since: datetime) -> list[StoryRow]:
+        """Stories of articles first matched since ``since``, with their lead vectors."""
+        query = (sa.select(stories.c.article_id, articles.c.title, stories.c.story_id,
+                           stories.c.vector)
+                 .join(articles, articles.c.id == stories.c.article_id)
+                 .where(stories.c.at >= since).order_by(stories.c.at))
+        with self._db.read() as conn:
+            return [StoryRow(row.article_id, row.title, row.story_id,
+                             None if row.vector is None
+                             else np.frombuffer(row.vector, dtype=np.float32))
+                    for row in conn.execute(query)]
+
+    def record(
+        self, old_cursor: int, new_cursor: int, new_stories: Sequence[StoryRow],
+        alerts: Sequence[NewAlert], now: datetime,
+    ) -> int:
+        """Write the stories and alerts and move the cursor, all or nothing; the alerts
+        queued (those a chat already had, or has queued, are skipped).
+
+        Raises CursorMoved when another process moved the cursor since ``old_cursor``.
+        """
+        with self._db.write() as conn:
+            moved = conn.execute(sa.update(meta).where(
+                meta.c.key == CURSOR_KEY, meta.c.value == str(old_cursor),
+            ).values(value=str(new_cursor))).rowcount
+            if not moved:
+                raise CursorMoved
+            for story in new_stories:
+                _insert_ignoring_conflicts(conn, stories, {
+                    "article_id": story.article_id, "story_id": story.story_id, "at": now,
+                    "vector": None if story.vector is None
+                    else np.asarray(story.vector, dtype=np.float32).tobytes(),
+                }, ["article_id"])
+            queued = 0
+            for alert in alerts:
+                already = conn.execute(sa.select(sa.literal(1)).where(
+                    sent_alerts.c.chat_id == alert.chat_id,
+                    sent_alerts.c.story_id == alert.story_id)).first()
+                if already is None:
+                    queued += _insert_ignoring_conflicts(conn, alert_outbox, {
+                        "chat_id": alert.chat_id, "subscription_id": alert.subscription_id,
+                        "article_id": alert.article_id, "story_id": alert.story_id,
+                        "created_at": now,
+                    }, ["chat_id", "story_id"])
+            return queued
+
+    def due(self, now: datetime, limit: int, chat_id: int | None = None) -> list[PendingAlert]:
+        """Queued alerts of reachable chats that may be tried now, oldest first."""
+        query = (
+            sa.select(alert_outbox, subscriptions.c.thread_id, subscriptions.c.topic,
+                      subscriptions.c.mode, articles.c.title, articles.c.source, articles.c.url,
+                      articles.c.published)
+            .join(subscriptions, subscriptions.c.id == alert_outbox.c.subscription_id)
+            .join(articles, articles.c.id == alert_outbox.c.article_id)
+            .join(chats, chats.c.chat_id == alert_outbox.c.chat_id)
+            .where(chats.c.active, sa.or_(alert_outbox.c.not_before.is_(None),
+                                          alert_outbox.c.not_before <= now))
+            .order_by(alert_outbox.c.id).limit(limit)
+        )
+        if chat_id is not None:
+            query = query.where(alert_outbox.c.chat_id == chat_id)
+        with self._db.read() as conn:
+            return [_pending(row) for row in conn.execute(query)]
+
+    def mark_sent(self, alerts: Sequence[PendingAlert], message_id: int | None,
+                  now: datetime) -> None:
+        """Telegram accepted the message carrying ``alerts``: ledger in, outbox out."""
+        with self._db.write() as conn:
+            for alert in alerts:
+                _insert_ignoring_conflicts(conn, sent_alerts, {
+                    "chat_id": alert.chat_id, "story_id": alert.story_id,
+                    "article_id": alert.ref.article_id, "topic": alert.topic,
+                    "message_id": message_id, "sent_at": now,
+                }, ["chat_id", "story_id"])
+                conn.execute(sa.delete(alert_outbox).where(alert_outbox.c.id == alert.outbox_id))
+                conn.execute(sa.update(subscriptions).where(
+                    subscriptions.c.id == alert.subscription_id).values(last_alert_at=now))
+
+    def postpone(self, alerts: Sequence[PendingAlert], until: datetime) -> None:
+        """Try these again at ``until`` (a failed send)."""
+        with self._db.write() as conn:
+            conn.execute(sa.update(alert_outbox).where(
+                alert_outbox.c.id.in_([a.outbox_id for a in alerts])).values(
+                attempts=alert_outbox.c.attempts + 1, not_before=until))
+
+    def drop(self, alerts: Sequence[PendingAlert]) -> None:
+        """Give these alerts up (Telegram refused them for good)."""
+        with self._db.write() as conn:
+            conn.execute(sa.delete(alert_outbox).where(
+                alert_outbox.c.id.in_([a.outbox_id for a in alerts])))
+
+    def drop_chat(self, chat_id: int) -> int:
+        """Forget every queued alert of a chat that is gone; how many."""
+        with self._db.write() as conn:
+            return int(conn.execute(sa.delete(alert_outbox).where(
+                alert_outbox.c.chat_id == chat_id)).rowcount)
+
+    def queued(self) -> int:
+        """Alerts waiting in the outbox (held by quiet hours or a digest included)."""
+        with self._db.read() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(alert_outbox))
+                       .scalar_one())
+
+    def sent_count(self, chat_id: int) -> int:
+        """How many stories a chat was alerted to."""
+        with self._db.read() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(sent_alerts).where(
+                sent_alerts.c.chat_id == chat_id)).scalar_one())
+
+    def digest_sent(self, chat_id: int, at: datetime) -> None:
+        """Remember when the chat's digest went out."""
+        with self._db.write() as conn:
+            conn.execute(sa.update(chats).where(chats.c.chat_id == chat_id)
+                         .values(last_digest_at=at))
+
+
+def _pending(row: sa.Row[Any]) -> PendingAlert:
+    return PendingAlert(
+        outbox_id=row.id, chat_id=int(row.chat_id), thread_id=row.thread_id,
+        subscription_id=row.subscription_id, topic=row.topic, mode=row.mode,
+        ref=ArticleRef(row.article_id, row.title, row.source, row.url, row.published),
+        story_id=row.story_id, created_at=row.created_at, attempts=row.attempts,
+    )
+
+
+def _insert_ignoring_conflicts(conn: Connection, table: sa.Table, values: dict[str, Any],
+                               keys: list[str]) -> int:
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = (insert(table).values(values).on_conflict_do_nothing(index_elements=keys)
+                 .returning(table.c[keys[0]]))  # rowcount is not reliable for this on psycopg
+    return len(conn.execute(statement).all())

@@ -1,0 +1,138 @@
+"""Chats and their topic subscriptions."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from core.errors import SubscriptionError
+from core.models import ChatPrefs, Subscription
+from storage.database import Database
+from storage.schema import chats, subscriptions
+from storage.upsert import upsert
+
+_PREFS = tuple(f.name for f in fields(ChatPrefs))
+_SUBSCRIPTION = tuple(f.name for f in fields(Subscription))
+
+
+def to_subscription(row: sa.Row[Any]) -> Subscription:
+    """A subscriptions row as a Subscription."""
+    data = row._mapping
+    return Subscription(**{name: data[name] for name in _SUBSCRIPTION})
+
+
+def _prefs(row: sa.Row[Any]) -> ChatPrefs:
+    data = row._mapping
+    return ChatPrefs(**{name: data[name] for name in _PREFS})
+
+
+class SubscriptionRepository:
+    """Add, list, change and remove a chat's topics; each chat's delivery preferences."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def add(
+        self, chat_id: int, kind: str, thread_id: int | None, topic: str, topic_key: str, *,
+        now: datetime, limit: int,
+    ) -> Subscription:
+        """A new instant subscription; SubscriptionError when it exists or the chat is full."""
+        with self._db.write() as conn:
+            _ensure_chat(conn, chat_id, kind)
+            existing = conn.execute(sa.select(subscriptions).where(
+                subscriptions.c.chat_id == chat_id, subscriptions.c.topic_key == topic_key,
+            )).first()
+            if existing is not None:
+                raise SubscriptionError(
+                    f"This chat already follows “{existing.topic}”: see /subscriptions.")
+            count = conn.execute(sa.select(sa.func.count()).select_from(subscriptions).where(
+                subscriptions.c.chat_id == chat_id)).scalar_one()
+            if count >= limit:
+                raise SubscriptionError(
+                    f"This chat follows {count} topics, the most I keep per chat: remove one "
+                    "with /unsubscribe first.")
+            new_id = conn.execute(sa.insert(subscriptions).values(
+                chat_id=chat_id, thread_id=thread_id, topic=topic, topic_key=topic_key,
+                created_at=now,
+            ).returning(subscriptions.c.id)).scalar_one()
+            # a chat that subscribes again is back, whatever Telegram said before
+            conn.execute(sa.update(chats).where(chats.c.chat_id == chat_id)
+                         .values(active=True, inactive_reason=""))
+            row = conn.execute(sa.select(subscriptions).where(subscriptions.c.id == new_id)).one()
+        return to_subscription(row)
+
+    def of_chat(self, chat_id: int) -> list[Subscription]:
+        """The chat's subscriptions, oldest first."""
+        query = (sa.select(subscriptions).where(subscriptions.c.chat_id == chat_id)
+                 .order_by(subscriptions.c.id))
+        with self._db.read() as conn:
+            return [to_subscription(row) for row in conn.execute(query)]
+
+    def get(self, subscription_id: int) -> Subscription | None:
+        """One subscription, or None when it was removed."""
+        with self._db.read() as conn:
+            row = conn.execute(sa.select(subscriptions).where(
+                subscriptions.c.id == subscription_id)).first()
+        return None if row is None else to_subscription(row)
+
+    def active(self) -> list[Subscription]:
+        """Every subscription of every chat that can still be reached."""
+        query = (sa.select(subscriptions).join(chats, chats.c.chat_id == subscriptions.c.chat_id)
+                 .where(chats.c.active).order_by(subscriptions.c.id))
+        with self._db.read() as conn:
+            return [to_subscription(row) for row in conn.execute(query)]
+
+    def remove(self, subscription_id: int) -> Subscription | None:
+        """Delete a subscription (and its pending alerts); the removed one, or None."""
+        with self._db.write() as conn:
+            row = conn.execute(sa.delete(subscriptions).where(
+                subscriptions.c.id == subscription_id).returning(*subscriptions.c)).first()
+        return None if row is None else to_subscription(row)
+
+    def set_mode(self, subscription_id: int, mode: str) -> Subscription | None:
+        """Switch between instant alerts and the daily digest; None when it was removed."""
+        with self._db.write() as conn:
+            row = conn.execute(sa.update(subscriptions).where(
+                subscriptions.c.id == subscription_id).values(mode=mode)
+                .returning(*subscriptions.c)).first()
+        return None if row is None else to_subscription(row)
+
+    def prefs(self, chat_id: int) -> ChatPrefs:
+        """The chat's delivery preferences (the defaults for a chat never seen)."""
+        with self._db.read() as conn:
+            row = conn.execute(sa.select(chats).where(chats.c.chat_id == chat_id)).first()
+        return ChatPrefs(chat_id) if row is None else _prefs(row)
+
+    def update_prefs(self, chat_id: int, kind: str, **changes: Any) -> ChatPrefs:
+        """Change some of the chat's preferences (creating its row when needed)."""
+        with self._db.write() as conn:
+            _ensure_chat(conn, chat_id, kind)
+            conn.execute(sa.update(chats).where(chats.c.chat_id == chat_id).values(**changes))
+            row = conn.execute(sa.select(chats).where(chats.c.chat_id == chat_id)).one()
+        return _prefs(row)
+
+    def set_active(self, chat_id: int, active: bool, reason: str = "") -> bool:
+        """Pause (or resume) every alert to a chat; True when that changed anything."""
+        with self._db.write() as conn:
+            changed = conn.execute(sa.update(chats).where(
+                chats.c.chat_id == chat_id, chats.c.active != active,
+            ).values(active=active, inactive_reason="" if active else reason)).rowcount
+        return bool(changed)
+
+    def counts(self) -> tuple[int, int]:
+        """(subscriptions of reachable chats, chats they belong to)."""
+        query = (sa.select(sa.func.count(), sa.func.count(sa.distinct(subscriptions.c.chat_id)))
+                 .select_from(subscriptions.join(chats, chats.c.chat_id == subscriptions.c.chat_id))
+                 .where(chats.c.active))
+        with self._db.read() as conn:
+            total, chat_count = conn.execute(query).one()
+        return int(total), int(chat_count)
+
+
+def _ensure_chat(conn: Connection, chat_id: int, kind: str) -> None:
+    upsert(conn, chats, {"chat_id": chat_id, "kind": kind}, ["chat_id"],
+           update={"kind": "excluded"})

@@ -1,0 +1,100 @@
+"""Matching by hand-made vectors: the rules around the similarity, not the model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from alerts.matching import Interest, NewArticle, TopicMatcher
+from alerts.stories import StoryLead, assign_stories
+from alerts.topics import parse_topic
+from core.terms import tokenize
+
+NOW = datetime(2026, 1, 12, tzinfo=UTC)
+AXES = {"summit": 0, "football": 1, "weather": 2}
+
+
+def unit(*weights: float) -> np.ndarray:
+    vector = np.array([*weights, 0.0, 0.0, 0.0][:3], dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """A topic points along the axis of the first known word in it."""
+    rows = []
+    for text in texts:
+        axis = next((AXES[w] for w in text.lower().split() if w in AXES), 2)
+        rows.append(unit(*[1.0 if n == axis else 0.05 for n in range(3)]))
+    return np.stack(rows)
+
+
+def uniform(terms: Iterable[str]) -> dict[str, float]:
+    return dict.fromkeys(terms, 1.0)
+
+
+def article(name: str, text: str, *chunk_vectors: np.ndarray,
+            seen: datetime = NOW) -> NewArticle:
+    return NewArticle(name, name, text, frozenset(tokenize(text)),
+                      np.stack(chunk_vectors) if chunk_vectors else np.zeros((0, 3), np.float32),
+                      seen)
+
+
+def interest(n: int, topic: str, since: datetime = NOW - timedelta(days=1)) -> Interest:
+    return Interest(n, parse_topic(topic), since)
+
+
+def pairs(matcher: TopicMatcher, interests: list[Interest],
+          articles: list[NewArticle]) -> set[tuple[int, str]]:
+    return {(m.subscription_id, m.article_id) for m in matcher.match(interests, articles)}
+
+
+def test_the_best_chunk_decides_the_meaning_and_words_tip_the_balance() -> None:
+    matcher = TopicMatcher(embed, uniform, threshold=0.75)
+    on_topic = article("on", "The summit opened.", unit(0, 0, 1), unit(1, 0.1, 0))
+    off_topic = article("off", "Rain again.", unit(0, 0, 1))
+    assert pairs(matcher, [interest(1, "summit")], [on_topic, off_topic]) == {(1, "on")}
+    # close in meaning but without the topic's words: below the threshold
+    no_words = article("near", "Leaders met.", unit(0.8, 0.3, 0.3))
+    assert pairs(matcher, [interest(1, "summit")], [no_words]) == set()
+
+
+def test_phrases_and_exclusions_are_exact_and_phrase_only_topics_need_no_model() -> None:
+    matcher = TopicMatcher(lambda texts: (_ for _ in ()).throw(AssertionError), uniform)
+    named = article("named", "Lee Jae-myung arrived in Nara.")
+    football = article("ball", "Lee Jae-myung watched football.")
+    other = article("other", "Nobody arrived.")
+    found = pairs(matcher, [interest(1, '"Lee Jae-myung" -football')], [named, football, other])
+    assert found == {(1, "named")}
+
+
+def test_articles_seen_before_the_subscription_do_not_alert() -> None:
+    matcher = TopicMatcher(embed, uniform)
+    old = article("old", "The summit opened.", unit(1, 0, 0), seen=NOW - timedelta(days=2))
+    assert pairs(matcher, [interest(1, "summit")], [old]) == set()
+
+
+def test_topic_vectors_are_embedded_once_per_text() -> None:
+    calls: list[list[str]] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(texts)
+        return embed(texts)
+
+    matcher = TopicMatcher(counting, uniform)
+    news = [article("on", "The summit opened.", unit(1, 0, 0))]
+    matcher.match([interest(1, "summit"), interest(2, "summit"), interest(3, "football")], news)
+    matcher.match([interest(4, "summit")], news)
+    assert calls == [["football", "summit"]]
+
+
+def test_a_second_outlets_report_joins_the_first_ones_story() -> None:
+    first = StoryLead("a", "Leaders meet in Nara", unit(1, 0.1, 0), "a")
+    repeat = StoryLead("b", "Nara talks begin", unit(1, 0.12, 0))
+    same_headline = StoryLead("c", "Leaders meet in Nara today", unit(0, 1, 0))
+    unrelated = StoryLead("d", "Storm hits coast", unit(0, 0, 1))
+    assigned = assign_stories([repeat, same_headline, unrelated], [first])
+    assert assigned == {"b": "a", "c": "a", "d": "d"}
+    updated = StoryLead("a", "Leaders meet in Nara (updated)", unit(0, 0, 1))
+    assert assign_stories([updated], [first]) == {"a": "a"}

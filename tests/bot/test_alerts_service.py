@@ -1,0 +1,91 @@
+"""Matching and planning alerts with the real model, store and index (no Telegram)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.container import Container
+from bot.settings import Settings
+from ingest.pipeline import SourceSpec
+from ingest.sample_articles import SAMPLES_DIR
+from retrieval.embeddings import Embedder
+
+CHAT = 501
+NARA_DEAL = """President Lee Jae-myung and Prime Minister Sanae Takaichi met in Nara on Tuesday \
+and agreed to keep up shuttle diplomacy between Seoul and Tokyo.
+
+The two leaders also discussed supply chains and a joint response to regional security threats. \
+Officials said the summit ended with a joint statement."""
+NARA_DEAL_ELSEWHERE = """Meeting in Nara on Tuesday, South Korea's President Lee Jae-myung and \
+Japan's Prime Minister Sanae Takaichi agreed to continue shuttle diplomacy between their capitals.
+
+They discussed supply chains and regional security, officials said after the summit."""
+BIKES = """The city council approved forty kilometres of new bicycle lanes on Monday, after a \
+long debate about parking spaces and bus routes in the old town."""
+
+
+def write(folder: Path, name: str, title: str, text: str, published: datetime,
+          source: str = "Other Wire") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.md"
+    host = source.split(maxsplit=1)[0].lower()
+    path.write_text(f"---\ntitle: {title}\nsource: {source}\npublished: "
+                    f"{published.isoformat()}\nurl: https://{host}.example/{name}\n---\n"
+                    f"{text}\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str, embedder: Embedder) -> Iterator[Container]:
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url, chunk_size=400)
+    built = Container(settings, embedder=embedder)
+    built.pipeline.run([SourceSpec(str(SAMPLES_DIR))])
+    built.alerts.match_new()  # the first round starts the cursor: the archive never alerts
+    yield built
+    built.close()
+
+
+def ingest(app: Container, path: Path) -> None:
+    report = app.pipeline.run([SourceSpec(str(path))])
+    assert report.ok and report.ingested
+
+
+def test_subscribing_shows_the_newest_matching_stories(app: Container) -> None:
+    done = app.subscriptions.subscribe(CHAT, "private", None, "Nara summit")
+    assert done.subscription.topic == "Nara summit"
+    assert [r.title for r in done.recent] == [
+        "Lee heads to Nara for fifth summit with a Japanese leader"]
+    nothing = app.subscriptions.subscribe(CHAT, "private", None, '"Sanae Takaichi" -Nara')
+    assert nothing.recent == ()
+
+
+def test_one_alert_per_story_with_verified_quotes(app: Container, tmp_path: Path) -> None:
+    app.subscriptions.subscribe(CHAT, "private", None, "Nara summit")
+    now = datetime.now(UTC)
+    ingest(app, write(tmp_path / "in", "deal", "Lee and Takaichi agree to keep talking at Nara "
+                      "summit", NARA_DEAL, now))
+    ingest(app, write(tmp_path / "in", "bikes", "Council approves bicycle lanes", BIKES, now))
+    ingest(app, write(tmp_path / "in", "old", "Nara summit planned for next year", NARA_DEAL,
+                      now - timedelta(days=30), source="Archive Wire"))
+    run = app.alerts.match_new()
+    assert (run.articles, run.matches, run.queued, run.skipped_old) == (3, 1, 1, 1)
+    [message] = app.alerts.plan()
+    alert = message.single
+    assert alert is not None and alert.ref.title.startswith("Lee and Takaichi agree")
+    article = app.articles.get(alert.ref.article_id)
+    assert article is not None and 1 <= len(message.quotes) <= 2
+    assert all(article.text[q.start:q.end] == q.snippet for q in message.quotes)
+    assert "Nara" in message.quotes[0].snippet
+    app.alerts.sent(message, 77)
+    # the same story from another outlet, and an update of the first article: no new alert
+    ingest(app, write(tmp_path / "in2", "deal-elsewhere", "Lee, Takaichi agree to continue "
+                      "shuttle diplomacy in Nara", NARA_DEAL_ELSEWHERE, now, source="Second Wire"))
+    ingest(app, write(tmp_path / "in", "deal", "Lee and Takaichi agree to keep talking at Nara "
+                      "summit", NARA_DEAL + "\n\nThis story was updated.", now))
+    again = app.alerts.match_new()
+    assert again.matches == 2 and again.queued == 0
+    assert app.alerts.plan() == []

@@ -1,0 +1,84 @@
+"""The outbox and the ledger: matched once, sent once, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core.errors import SubscriptionError
+from storage.alerts import AlertRepository, CursorMoved, NewAlert
+from storage.articles import ArticleRepository
+from storage.database import Database
+from storage.subscriptions import SubscriptionRepository
+from tests.ingest.factories import make_article
+
+NOW = datetime(2026, 1, 12, 9, tzinfo=UTC)
+
+
+def stored(database: Database, n: int) -> str:
+    article = make_article(f"Story number {n} in full.", f"Story {n}", f"https://t.example/{n}")
+    ArticleRepository(database).save(article, [])
+    return article.id
+
+
+def test_subscriptions_are_unique_per_chat_and_limited(database: Database) -> None:
+    subs = SubscriptionRepository(database)
+    first = subs.add(-1001234567890, "supergroup", 7, "Nara summit", "nara summit", now=NOW,
+                     limit=2)
+    assert (first.chat_id, first.thread_id, first.mode) == (-1001234567890, 7, "instant")
+    with pytest.raises(SubscriptionError, match="already follows"):
+        subs.add(-1001234567890, "supergroup", None, "Nara Summit", "nara summit", now=NOW,
+                 limit=2)
+    subs.add(-1001234567890, "supergroup", None, "coral", "coral", now=NOW, limit=2)
+    with pytest.raises(SubscriptionError, match="follows 2 topics"):
+        subs.add(-1001234567890, "supergroup", None, "rail", "rail", now=NOW, limit=2)
+    assert [s.topic for s in subs.of_chat(-1001234567890)] == ["Nara summit", "coral"]
+    assert subs.set_mode(first.id, "digest").mode == "digest"  # type: ignore[union-attr]
+    assert subs.counts() == (2, 1)
+    assert subs.set_active(-1001234567890, False, "blocked") is True
+    assert subs.active() == [] and subs.counts() == (0, 0)
+    assert subs.set_active(-1001234567890, False, "blocked") is False
+
+
+def test_matches_are_recorded_once_with_the_cursor(database: Database) -> None:
+    alerts, subs = AlertRepository(database), SubscriptionRepository(database)
+    assert alerts.cursor() is None
+    stored(database, 1)
+    assert alerts.start_cursor() == 1  # the archive that exists never alerts
+    article = stored(database, 2)
+    sub = subs.add(5, "private", None, "story", "story", now=NOW, limit=20)
+    [changed] = alerts.changed_since(1, 10)
+    assert changed.article_id == article and changed.revision == 2
+    alert = NewAlert(5, sub.id, article, "story-a")
+    assert alerts.record(1, 2, [], [alert, alert], NOW) == 1
+    with pytest.raises(CursorMoved):  # a second matcher with the old cursor writes nothing
+        alerts.record(1, 2, [], [NewAlert(5, sub.id, article, "story-b")], NOW)
+    assert alerts.cursor() == 2 and alerts.queued() == 1
+    [pending] = alerts.due(NOW, 10)
+    assert (pending.topic, pending.ref.title, pending.story_id) == ("story", "Story 2",
+                                                                    "story-a")
+    alerts.mark_sent([pending], 1001, NOW)
+    assert alerts.queued() == 0 and alerts.sent_count(5) == 1
+    # the same story matched again (an update, a second outlet) is not queued again
+    assert alerts.record(2, 2, [], [alert], NOW) == 0
+    assert subs.get(sub.id).last_alert_at == NOW  # type: ignore[union-attr]
+
+
+def test_a_failed_send_waits_and_a_gone_chat_loses_its_queue(database: Database) -> None:
+    alerts, subs = AlertRepository(database), SubscriptionRepository(database)
+    alerts.start_cursor()
+    sub = subs.add(5, "private", None, "story", "story", now=NOW, limit=20)
+    other = subs.add(6, "private", None, "story", "story", now=NOW, limit=20)
+    article = stored(database, 1)
+    alerts.record(0, 1, [], [NewAlert(5, sub.id, article, "s"), NewAlert(6, other.id, article,
+                                                                           "s")], NOW)
+    first, _ = alerts.due(NOW, 10)
+    alerts.postpone([first], NOW + timedelta(seconds=30))
+    assert [a.chat_id for a in alerts.due(NOW, 10)] == [6]
+    assert len(alerts.due(NOW + timedelta(seconds=30), 10)) == 2
+    subs.set_active(6, False, "blocked")
+    assert alerts.drop_chat(6) == 1
+    assert [a.chat_id for a in alerts.due(NOW + timedelta(minutes=1), 10)] == [5]
+    subs.remove(sub.id)  # removing the topic drops what it queued
+    assert alerts.queued() == 0
