@@ -85,6 +85,13 @@ def last_digest_time(prefs: ChatPrefs, now: datetime) -> datetime:
     return today if today <= here else _at(here - timedelta(days=1), prefs.digest_time)
 
 
+def next_digest_time(prefs: ChatPrefs, now: datetime) -> datetime:
+    """The next moment (> now) the chat's daily digest is due."""
+    here = local(prefs, now)
+    today = _at(here, prefs.digest_time)
+    return today if today > here else _at(here + timedelta(days=1), prefs.digest_time)
+
+
 def digest_due(prefs: ChatPrefs, now: datetime, created: datetime) -> bool:
     """True when a digest time has passed since ``created`` (the chat's first queued item)
     and the chat's digest has not gone out since then."""

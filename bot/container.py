@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -58,9 +59,11 @@ class Container:
     """
 
     def __init__(
-        self, settings: Settings, embedder: Embedder | None = None, migrate_on_open: bool = True
+        self, settings: Settings, embedder: Embedder | None = None, migrate_on_open: bool = True,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.settings = settings
+        self.clock = clock  # alerts' notion of now (tests move it instead of waiting)
         self._migrate_on_open = migrate_on_open
         if embedder is not None:  # a model already loaded (tests share one across the session)
             self.embedder = embedder
@@ -235,7 +238,7 @@ class Container:
         """Answers, one-shot or in a conversation."""
         from bot.services.questions import QuestionService
 
-        return QuestionService(self.answerer, self.conversations, self.searcher)
+        return QuestionService(self.answerer, self.conversations, self.searcher, self.articles)
 
     @cached_property
     def browsing(self) -> BrowseService:
@@ -261,7 +264,7 @@ class Container:
             AlertRepository(self.database), SubscriptionRepository(self.database),
             self.articles, matcher=lambda: self.matcher, vectors=lambda: self.vectors,
             searcher=lambda: self.searcher,
-            max_age=timedelta(hours=self.settings.alert_max_age_hours),
+            max_age=timedelta(hours=self.settings.alert_max_age_hours), clock=self.clock,
         )
 
     @cached_property
@@ -272,7 +275,7 @@ class Container:
         return SubscriptionService(
             SubscriptionRepository(self.database),
             lambda topic, limit: self.alerts.preview(topic, limit),  # noqa: PLW0108 (lazy)
-            max_per_chat=self.settings.max_topics_per_chat,
+            max_per_chat=self.settings.max_topics_per_chat, clock=self.clock,
         )
 
     @cached_property
@@ -286,6 +289,8 @@ class Container:
             lambda url: preview_source(self.fetcher, self.settings.max_file_bytes, url),
             scheduling=self.settings.ingest_interval_minutes > 0,
             articles=self.articles, vectors=lambda: self.vectors,
+            subscriptions=SubscriptionRepository(self.database),
+            alerts=AlertRepository(self.database),
         )
 
     def close(self) -> None:

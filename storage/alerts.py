@@ -106,11 +106,7 @@ class AlertRepository:
     def start_cursor(self) -> int:
         """Start matching from now on: the archive that exists already never alerts."""
         with self._db.write() as conn:
-            revision = read_revision(conn)
-            upsert(conn, meta, {"key": CURSOR_KEY, "value": str(revision)}, ["key"],
-                   update={"value": meta.c.value})  # a cursor set meanwhile stays
-            return int(conn.execute(sa.select(meta.c.value)
-                                    .where(meta.c.key == CURSOR_KEY)).scalar_one())
+            return start_matching(conn)
 
     def newest_revision(self) -> int:
         """The newest article revision written."""
@@ -195,8 +191,10 @@ class AlertRepository:
                     }, ["chat_id", "story_id"])
             return queued
 
-    def due(self, now: datetime, limit: int, chat_id: int | None = None) -> list[PendingAlert]:
-        """Queued alerts of reachable chats that may be tried now, oldest first."""
+    def due(self, now: datetime, limit: int, chat_id: int | None = None,
+            held_too: bool = False) -> list[PendingAlert]:
+        """Queued alerts of reachable chats that may be tried now, oldest first
+        (``held_too``: also those held for later)."""
         query = (
             sa.select(alert_outbox, subscriptions.c.thread_id, subscriptions.c.topic,
                       subscriptions.c.mode, articles.c.title, articles.c.source, articles.c.url,
@@ -204,10 +202,12 @@ class AlertRepository:
             .join(subscriptions, subscriptions.c.id == alert_outbox.c.subscription_id)
             .join(articles, articles.c.id == alert_outbox.c.article_id)
             .join(chats, chats.c.chat_id == alert_outbox.c.chat_id)
-            .where(chats.c.active, sa.or_(alert_outbox.c.not_before.is_(None),
-                                          alert_outbox.c.not_before <= now))
+            .where(chats.c.active)
             .order_by(alert_outbox.c.id).limit(limit)
         )
+        if not held_too:
+            query = query.where(sa.or_(alert_outbox.c.not_before.is_(None),
+                                       alert_outbox.c.not_before <= now))
         if chat_id is not None:
             query = query.where(alert_outbox.c.chat_id == chat_id)
         with self._db.read() as conn:
@@ -233,6 +233,12 @@ class AlertRepository:
             conn.execute(sa.update(alert_outbox).where(
                 alert_outbox.c.id.in_([a.outbox_id for a in alerts])).values(
                 attempts=alert_outbox.c.attempts + 1, not_before=until))
+
+    def hold(self, alerts: Sequence[PendingAlert], until: datetime) -> None:
+        """Keep these for later (quiet hours, the digest time), without counting a failure."""
+        with self._db.write() as conn:
+            conn.execute(sa.update(alert_outbox).where(
+                alert_outbox.c.id.in_([a.outbox_id for a in alerts])).values(not_before=until))
 
     def drop(self, alerts: Sequence[PendingAlert]) -> None:
         """Give these alerts up (Telegram refused them for good)."""
@@ -263,6 +269,18 @@ class AlertRepository:
         with self._db.write() as conn:
             conn.execute(sa.update(chats).where(chats.c.chat_id == chat_id)
                          .values(last_digest_at=at))
+
+
+def start_matching(conn: Connection) -> int:
+    """Set the matching cursor to the newest revision unless it is set; the cursor.
+
+    The first subscription does it in its own transaction: every article written after it
+    is matched, and the archive that was there before never alerts.
+    """
+    upsert(conn, meta, {"key": CURSOR_KEY, "value": str(read_revision(conn))}, ["key"],
+           update={"value": meta.c.value})  # a cursor set already stays
+    return int(conn.execute(sa.select(meta.c.value).where(meta.c.key == CURSOR_KEY))
+               .scalar_one())
 
 
 def _pending(row: sa.Row[Any]) -> PendingAlert:

@@ -11,8 +11,9 @@ from sqlalchemy.engine import Connection
 
 from core.errors import SubscriptionError
 from core.models import ChatPrefs, Subscription
+from storage.alerts import start_matching
 from storage.database import Database
-from storage.schema import chats, subscriptions
+from storage.schema import alert_outbox, chats, subscriptions
 from storage.upsert import upsert
 
 _PREFS = tuple(f.name for f in fields(ChatPrefs))
@@ -43,6 +44,7 @@ class SubscriptionRepository:
         """A new instant subscription; SubscriptionError when it exists or the chat is full."""
         with self._db.write() as conn:
             _ensure_chat(conn, chat_id, kind)
+            start_matching(conn)
             existing = conn.execute(sa.select(subscriptions).where(
                 subscriptions.c.chat_id == chat_id, subscriptions.c.topic_key == topic_key,
             )).first()
@@ -99,6 +101,8 @@ class SubscriptionRepository:
             row = conn.execute(sa.update(subscriptions).where(
                 subscriptions.c.id == subscription_id).values(mode=mode)
                 .returning(*subscriptions.c)).first()
+            if row is not None:
+                _replan(conn, row.chat_id)
         return None if row is None else to_subscription(row)
 
     def prefs(self, chat_id: int) -> ChatPrefs:
@@ -112,6 +116,7 @@ class SubscriptionRepository:
         with self._db.write() as conn:
             _ensure_chat(conn, chat_id, kind)
             conn.execute(sa.update(chats).where(chats.c.chat_id == chat_id).values(**changes))
+            _replan(conn, chat_id)
             row = conn.execute(sa.select(chats).where(chats.c.chat_id == chat_id)).one()
         return _prefs(row)
 
@@ -131,6 +136,12 @@ class SubscriptionRepository:
         with self._db.read() as conn:
             total, chat_count = conn.execute(query).one()
         return int(total), int(chat_count)
+
+
+def _replan(conn: Connection, chat_id: int) -> None:
+    """Alerts held for quiet hours or the digest are planned afresh under the new settings."""
+    conn.execute(sa.update(alert_outbox).where(alert_outbox.c.chat_id == chat_id)
+                 .values(not_before=None))
 
 
 def _ensure_chat(conn: Connection, chat_id: int, kind: str) -> None:

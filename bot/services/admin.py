@@ -14,9 +14,11 @@ from core.errors import ArticleNotFound, SourceListError
 from core.models import Article, Source
 from ingest.identity import article_id
 from storage import migrate
+from storage.alerts import AlertRepository
 from storage.articles import ArticleRepository
 from storage.browse import BrowseRepository, StoreStats
 from storage.database import Database
+from storage.subscriptions import SubscriptionRepository
 
 if TYPE_CHECKING:
     from ingest.preview import Preview
@@ -45,6 +47,9 @@ class Status:
     next_ingest: datetime | None  # None: nothing scheduled
     running: RunProgress | None
     scheduling: bool
+    subscriptions: int = 0  # of chats that can be reached
+    subscribed_chats: int = 0
+    queued_alerts: int = 0  # in the outbox: due, retrying, or held (quiet hours, digests)
 
 
 def counts_of(sources: Sequence[Source]) -> SourceCounts:
@@ -61,7 +66,10 @@ class AdminService:
         self, database: Database, browse: BrowseRepository, sources: SourceService,
         runner: IngestRunner, preview: Callable[[str], Preview], *, scheduling: bool,
         articles: ArticleRepository, vectors: Callable[[], VectorStore],
+        subscriptions: SubscriptionRepository, alerts: AlertRepository,
     ) -> None:
+        self._subscriptions = subscriptions
+        self._alerts = alerts
         self._articles = articles
         self._vectors = vectors  # opened on first use: most admin commands need no Chroma
         self._database = database
@@ -81,6 +89,7 @@ class AdminService:
             max(attempts, default=None),
             self._sources.next_due() if self._scheduling else None,
             self._runner.running(), self._scheduling,
+            *self._subscriptions.counts(), self._alerts.queued(),
         )
 
     def sources(self) -> list[Source]:

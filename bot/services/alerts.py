@@ -17,7 +17,7 @@ import numpy as np
 from alerts.matching import Interest, NewArticle, TopicMatcher
 from alerts.quotes import Quote, why_quotes
 from alerts.stories import StoryLead, assign_stories
-from alerts.timing import digest_due, quiet_until
+from alerts.timing import digest_due, next_digest_time, quiet_until
 from alerts.topics import Topic, parse_topic
 from core.models import DIGEST, ArticleRef, ChatPrefs, chunk_id
 from core.terms import tokenize
@@ -98,7 +98,7 @@ class AlertService:
         total = MatchRun()
         cursor = self._alerts.cursor()
         if cursor is None:
-            self._alerts.start_cursor()  # subscriptions start now: the archive never alerts
+            self._alerts.start_cursor()  # no subscription yet: nothing written so far alerts
             return total
         while True:
             changed = self._alerts.changed_since(cursor, MATCH_BATCH)
@@ -196,7 +196,7 @@ class AlertService:
         """The messages that may go out now: instant alerts outside quiet hours (several at
         once grouped), and digests whose time has come."""
         now = now or self._clock()
-        pending = self._alerts.due(now, MAX_PLANNED, chat_id)
+        pending = self._alerts.due(now, MAX_PLANNED, chat_id, held_too=digest_now)
         by_chat: dict[int, list[PendingAlert]] = {}
         for alert in pending:
             by_chat.setdefault(alert.chat_id, []).append(alert)
@@ -205,12 +205,17 @@ class AlertService:
             prefs = self._subscriptions.prefs(chat)
             instant = [a for a in queued if a.mode != DIGEST]
             digest = [a for a in queued if a.mode == DIGEST]
-            if instant and quiet_until(prefs, now) is None:
+            quiet_end = None if digest_now else quiet_until(prefs, now)
+            if instant and quiet_end is not None:
+                self._alerts.hold(instant, quiet_end)  # out of the way until quiet hours end
+            elif instant:
                 messages += self._instant(instant)
             if digest and (digest_now or digest_due(prefs, now,
                                                     min(a.created_at for a in digest))):
                 messages.append(Outgoing(chat, digest[0].thread_id, tuple(digest), digest=True,
                                          headline="Your daily digest"))
+            elif digest:
+                self._alerts.hold(digest, next_digest_time(prefs, now))
         return messages
 
     def _instant(self, alerts: list[PendingAlert]) -> list[Outgoing]:

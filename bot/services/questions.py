@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from core.models import Turn
+from core.errors import ArticleNotFound
+from core.models import ArticleRef, Turn
 from retrieval.answer import Answer
 from retrieval.search import HybridSearcher, SearchHit
+from storage.articles import ArticleRepository
 from storage.conversations import ConversationRepository
 
 MAX_QUESTION_CHARS = 500
@@ -28,8 +30,10 @@ class QuestionService:
     """Answers with cited snippets; in a chat, follow-ups keep the conversation's story."""
 
     def __init__(
-        self, answerer: Answerer, conversations: ConversationRepository, searcher: HybridSearcher
+        self, answerer: Answerer, conversations: ConversationRepository, searcher: HybridSearcher,
+        articles: ArticleRepository | None = None,
     ) -> None:
+        self._articles = articles
         self._answerer = answerer
         self._conversations = conversations
         self._searcher = searcher
@@ -48,6 +52,16 @@ class QuestionService:
         cited = tuple(dict.fromkeys(c.ref.article_id for c in answer.citations))
         self._conversations.add(chat_id, Turn(question, cited))
         return answer
+
+    def focus(self, chat_id: str, article_id: str) -> ArticleRef:
+        """Start a conversation on one article (an alert's "Ask about this")."""
+        if self._articles is None:
+            raise ArticleNotFound("this service cannot look articles up")
+        article = self._articles.get(article_id)
+        if article is None:
+            raise ArticleNotFound("That story is no longer in my archive.")
+        self._conversations.add(chat_id, Turn(article.title, (article.id,)))
+        return ArticleRef.of(article)
 
     def forget(self, chat_id: str) -> None:
         """Start the chat's conversation afresh."""

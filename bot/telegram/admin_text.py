@@ -29,6 +29,8 @@ def status_html(status: Status) -> str:
         f"last ingest: {minute_of(status.last_ingest)}",
         "next scheduled ingest: " + (minute_of(status.next_ingest) if status.scheduling
                                      else "off (NEWSDESK_INGEST_INTERVAL_MINUTES=0)"),
+        f"alerts: {status.subscriptions} subscriptions in {status.subscribed_chats} chats, "
+        f"{status.queued_alerts} queued",
         f"database: {escape(status.database)} (schema {escape(status.schema_revision or '?')})",
     ]
     if status.running is not None:

@@ -14,11 +14,13 @@ from bot.container import Container
 from bot.rate_limit import RateLimiter
 from bot.settings import Settings
 from bot.telegram.admin import AdminHandlers
+from bot.telegram.alerts import AlertDelivery
 from bot.telegram.browsing import BrowsingHandlers
 from bot.telegram.fallbacks import fallback_handlers, on_error
 from bot.telegram.feature import Feature
 from bot.telegram.questions import QuestionHandlers
 from bot.telegram.scheduling import ScheduledIngest
+from bot.telegram.subscriptions import SubscriptionHandlers
 from bot.telegram.throttle import THROTTLE_GROUP, throttle_handlers
 from core.errors import ConfigError
 
@@ -29,6 +31,12 @@ COMMANDS = [
     BotCommand("latest", "Newest headlines, optionally on a topic"),
     BotCommand("sources", "The outlets I follow"),
     BotCommand("new", "Start a new conversation"),
+    BotCommand("subscribe", "Alerts on a topic: /subscribe Nara summit"),
+    BotCommand("subscriptions", "The topics this chat follows"),
+    BotCommand("unsubscribe", "Stop a topic's alerts"),
+    BotCommand("digest", "Daily digest time: /digest 08:00, or /digest now"),
+    BotCommand("quiet", "Quiet hours: /quiet 22:00-07:00"),
+    BotCommand("timezone", "Your time zone: /timezone Europe/Berlin"),
     BotCommand("help", "What I can do"),
 ]
 WEBHOOK_PATH = "telegram"
@@ -71,11 +79,18 @@ def build_application(
         .build()
     )
     scheduled.install(app)
+    delivery = AlertDelivery(container.alerts, container.ingest_runner,
+                             tick_seconds=settings.alert_tick_seconds,
+                             paid_broadcast=settings.paid_broadcast)
+    delivery.install(app)
     app.add_handlers(throttle_handlers(RateLimiter(settings.rate_limit_per_minute)),
                      group=THROTTLE_GROUP)
     # admin before browsing: an admin's /sources shows the sources' health
     questions = QuestionHandlers(container.questions, settings.typing_after_seconds)
-    features: list[Feature] = [questions, admin, BrowsingHandlers(container.browsing)]
+    subscriptions = SubscriptionHandlers(container.subscriptions, container.alerts,
+                                         container.questions, delivery.digest_now)
+    features: list[Feature] = [questions, admin, subscriptions,
+                               BrowsingHandlers(container.browsing)]
     for feature in features:
         app.add_handlers(feature.handlers())
     app.add_handlers(fallback_handlers())  # last: what no feature took

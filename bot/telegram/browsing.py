@@ -23,6 +23,13 @@ HELP = (
     "/sources — the outlets I follow\n"
     "/new — start a new conversation\n"
     "/help — this message\n\n"
+    "<b>Alerts</b>\n"
+    "/subscribe <i>topic</i> — an alert for each new story on it, e.g. /subscribe Nara summit; "
+    "\"quoted phrases\" must appear, -word leaves stories out\n"
+    "/subscriptions — your topics, with buttons to change or remove them\n"
+    "/unsubscribe [<i>topic</i>] — stop a topic\n"
+    "/digest HH:MM — when the daily digest comes (/digest now: at once)\n"
+    "/quiet HH:MM-HH:MM — hold alerts overnight; /timezone Area/City — your time zone\n\n"
     "Follow-up questions such as “and the seafood ban?” stay on the story. In groups, mention "
     "me or reply to my message."
 )

@@ -43,12 +43,14 @@ async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
 
 async def send_html(
     bot: Bot, chat_id: int, html: str, reply_to: int | None = None,
-    markup: InlineKeyboardMarkup | None = None,
+    markup: InlineKeyboardMarkup | None = None, *, thread_id: int | None = None,
+    paid_broadcast: bool = False,
 ) -> Message | None:
     """Send ``html`` as one or more messages, in order, each under Telegram's limit.
 
     ``markup`` (inline buttons) goes under the last message, which is returned (None when
-    ``html`` had nothing to send).
+    ``html`` had nothing to send). ``thread_id``: a forum topic; ``paid_broadcast``: let
+    Telegram bill messages beyond its free broadcast rate instead of refusing them.
     """
     parts = split_message(html)
     sent: Message | None = None
@@ -61,6 +63,8 @@ async def send_html(
                 reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
                 if reply_to is not None and number == 0 else None,
                 reply_markup=markup if number == len(parts) - 1 else None,
+                message_thread_id=thread_id,
+                allow_paid_broadcast=True if paid_broadcast else None,
             ),
             f"sendMessage to {chat_id}",
         )

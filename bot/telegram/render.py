@@ -30,13 +30,13 @@ def answer_html(answer: Answer) -> str:
         lines = ["I found nothing about that in the news I have."]
         if answer.related:
             lines += ["", "<b>The closest stories I have:</b>"]
-            lines += [f"• {_ref_line(r)}" for r in answer.related]
+            lines += [f"• {ref_line(r)}" for r in answer.related]
         return "\n".join(lines)
     body = escape(answer.answer)
     parts = [body, "", "<b>Sources</b>"]
     for numbers, c in answer.sources():
         markers = "".join(f"[{n}]" for n in numbers)
-        line = f"{markers} {_ref_line(c.ref)}"
+        line = f"{markers} {ref_line(c.ref)}"
         if c.also:
             line += " (also: " + ", ".join(escape(a.source) for a in c.also) + ")"
         parts.append(line)
@@ -46,11 +46,11 @@ def answer_html(answer: Answer) -> str:
 def headlines_html(title: str, stories: Sequence[ArticleRef]) -> str:
     """A titled list of linked headlines."""
     lines = [f"<b>{escape(title)}</b>"]
-    lines += [f"• {_ref_line(s)}" for s in stories]
+    lines += [f"• {ref_line(s)}" for s in stories]
     return "\n".join(lines)
 
 
-def _ref_line(ref: ArticleRef) -> str:
+def ref_line(ref: ArticleRef) -> str:
     """Linked headline — outlet, day."""
     return f"{_link(ref.title, ref.url)} — {escape(unspoofed(ref.source))}, {ref.day}"
 

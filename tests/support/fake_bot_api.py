@@ -34,6 +34,21 @@ class BadRequest(Exception):
     """A 400 the way Telegram words it."""
 
 
+class Forbidden(Exception):
+    """A 403: the user blocked the bot, or the bot is no longer in the group."""
+
+
+_DESCRIPTIONS = {429: "Too Many Requests", 403: "Forbidden: bot was blocked by the user"}
+_ADMIN_RIGHTS = ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+                 "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+                 "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+                 "can_delete_stories")
+
+
+def _chat(params: dict[str, Any]) -> int:
+    return int(params.get("chat_id") or 0)
+
+
 def check_html(text: str) -> str:
     """Validate Telegram HTML; return the visible text (raises BadRequest like Telegram)."""
     stack: list[str] = []
@@ -77,6 +92,9 @@ class FakeBotAPI:
         self._message_ids = itertools.count(1000)
         self._cond = threading.Condition()
         self._faults: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self.blocked: set[int] = set()  # chats whose messages get 403 (blocked, kicked)
+        self.missing: set[int] = set()  # chats that do not exist (400 chat not found)
+        self.group_admins: dict[int, set[int]] = {}  # chat id -> its administrators' ids
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -134,8 +152,8 @@ class FakeBotAPI:
                 status, retry_after = faults.pop(0)
                 self.calls.append(Call(method, {**params, "_ok": False}, time.time()))
                 body: dict[str, Any] = {"ok": False, "error_code": status,
-                                        "description": "Too Many Requests" if status == 429
-                                        else "Internal Server Error"}
+                                        "description": _DESCRIPTIONS.get(
+                                            status, "Internal Server Error")}
                 if retry_after:
                     body["description"] += f": retry after {retry_after}"
                     body["parameters"] = {"retry_after": retry_after}
@@ -148,6 +166,10 @@ class FakeBotAPI:
             with self._cond:
                 self.calls.append(Call(method, {**params, "_ok": False}, time.time()))
             return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"}
+        except Forbidden as exc:
+            with self._cond:
+                self.calls.append(Call(method, {**params, "_ok": False}, time.time()))
+            return 403, {"ok": False, "error_code": 403, "description": f"Forbidden: {exc}"}
         sent_id = result.get("message_id") if isinstance(result, dict) else None
         with self._cond:
             self.calls.append(Call(method, {**params, "_ok": True, "_message_id": sent_id},
@@ -159,6 +181,19 @@ class FakeBotAPI:
             return {"id": BOT_ID, "is_bot": True, "first_name": "Newsdesk",
                     "username": BOT_USERNAME, "can_join_groups": True,
                     "can_read_all_group_messages": False, "supports_inline_queries": False}
+        if method == "sendMessage" and _chat(params) in self.blocked:
+            raise Forbidden("bot was blocked by the user")
+        if method == "sendMessage" and _chat(params) in self.missing:
+            raise BadRequest("chat not found")
+        if method == "getChatMember":
+            admins = self.group_admins.get(_chat(params), set())
+            status = "administrator" if int(params.get("user_id", 0)) in admins else "member"
+            member: dict[str, Any] = {"status": status, "user": user(int(params["user_id"]))}
+            if status == "administrator":
+                member.update({key: True for key in _ADMIN_RIGHTS})
+            return member
+        if method == "editMessageReplyMarkup":
+            return True
         if method in ("sendMessage", "editMessageText"):
             text = str(params.get("text", ""))
             visible = check_html(text) if params.get("parse_mode") == "HTML" else text
@@ -279,11 +314,16 @@ def private_message(user_id: int, text: str | None = None, **extra: Any) -> dict
 
 
 def group_message(chat_id: int, user_id: int, text: str, mention: bool = False,
-                  reply_to_bot: bool = False) -> dict[str, Any]:
-    """An update with a group message, optionally mentioning or replying to the bot."""
+                  reply_to_bot: bool = False, thread_id: int | None = None) -> dict[str, Any]:
+    """An update with a group message, optionally mentioning or replying to the bot;
+    with ``thread_id``, in that topic of a forum supergroup."""
+    chat: dict[str, Any] = {"id": chat_id, "type": "supergroup" if thread_id else "group",
+                            "title": "News fans"}
     message: dict[str, Any] = {"message_id": next(_ids), "date": int(time.time()),
-                               "chat": {"id": chat_id, "type": "group", "title": "News fans"},
-                               "from": user(user_id), "text": text}
+                               "chat": chat, "from": user(user_id), "text": text}
+    if thread_id is not None:
+        chat["is_forum"] = True
+        message.update(message_thread_id=thread_id, is_topic_message=True)
     if mention:
         message["text"] = f"@{BOT_USERNAME} {text}"
         message["entities"] = [{"type": "mention", "offset": 0, "length": len(BOT_USERNAME) + 1}]
@@ -300,11 +340,26 @@ def group_message(chat_id: int, user_id: int, text: str, mention: bool = False,
     return {"message": message}
 
 
-def button_press(user_id: int, chat_id: int, message_id: int, data: str) -> dict[str, Any]:
+def button_press(user_id: int, chat_id: int, message_id: int, data: str,
+                 chat_type: str = "private") -> dict[str, Any]:
     """An update: ``user_id`` pressed an inline button carrying ``data`` under a bot message."""
     return {"callback_query": {
         "id": str(next(_ids)), "from": user(user_id), "chat_instance": "test", "data": data,
         "message": {"message_id": message_id, "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": "private"}, "text": "…",
+                    "chat": {"id": chat_id, "type": chat_type}, "text": "…",
                     "from": {"id": BOT_ID, "is_bot": True, "first_name": "Newsdesk"}},
+    }}
+
+
+def bot_membership(chat_id: int, user_id: int, old: str, new: str,
+                   chat_type: str = "private") -> dict[str, Any]:
+    """A my_chat_member update: the bot's status in a chat changed (blocked, kicked, back)."""
+    bot = {"id": BOT_ID, "is_bot": True, "first_name": "Newsdesk", "username": BOT_USERNAME}
+    return {"my_chat_member": {
+        "chat": {"id": chat_id, "type": chat_type}, "from": user(user_id),
+        "date": int(time.time()),
+        "old_chat_member": {"status": old, "user": bot, **({"until_date": 0} if old == "kicked"
+                                                          else {})},
+        "new_chat_member": {"status": new, "user": bot, **({"until_date": 0} if new == "kicked"
+                                                          else {})},
     }}

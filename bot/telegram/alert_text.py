@@ -1,0 +1,134 @@
+"""Alerts, digests and subscription lists as Telegram HTML, with their buttons.
+
+Callback data names database ids only (``sub:rm:12``, ``alert:ask:<article id>``), so a button
+still works after a restart; all of it stays far under Telegram's 64 bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.services.alerts import Outgoing
+from bot.services.subscriptions import Subscribed
+from bot.telegram.render import headlines_html, ref_line
+from core.models import DIGEST, INSTANT, ChatPrefs, Subscription, minute_of
+
+SUBSCRIPTION_ACTION = "sub"
+ASK_ACTION = "alert"
+LIST = "l"  # the button sits under a list of topics: show the list again once it is pressed
+
+
+def subscribed_html(done: Subscribed) -> str:
+    """The confirmation of /subscribe, with the newest stories the topic would have matched."""
+    topic = done.subscription.topic
+    lines = [f"✅ Following <b>{escape(topic)}</b>: I'll alert you here to each new story "
+             "on it, once."]
+    if done.recent:
+        lines += ["", headlines_html("Recent stories it would have matched", done.recent)]
+    else:
+        lines += ["", "Nothing I have read so far matches it — it may be new, or narrower than "
+                  "you meant; alerts start with the next story that does."]
+    return "\n".join(lines)
+
+
+def subscribed_buttons(subscription: Subscription) -> InlineKeyboardMarkup:
+    """Daily digest instead / Undo."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton("Daily digest instead",
+                             callback_data=f"{SUBSCRIPTION_ACTION}:{DIGEST}:{subscription.id}"),
+        InlineKeyboardButton("Undo", callback_data=f"{SUBSCRIPTION_ACTION}:undo:{subscription.id}"),
+    ]])
+
+
+def subscriptions_html(subscriptions: Sequence[Subscription], prefs: ChatPrefs) -> str:
+    """/subscriptions: each topic with its mode and last alert, then when alerts go out."""
+    if not subscriptions:
+        return ("This chat follows no topics yet. Send /subscribe <i>topic</i>, e.g. "
+                "/subscribe Nara summit")
+    lines = ["<b>Topics this chat follows</b>"]
+    for n, s in enumerate(subscriptions, 1):
+        mode = "daily digest" if s.mode == DIGEST else "instant"
+        lines.append(f"{n}. <b>{escape(s.topic)}</b> — {mode}, last alert "
+                     f"{minute_of(s.last_alert_at)}")
+    lines += ["", when_html(prefs)]
+    if not prefs.active:
+        lines.append("⚠️ Alerts to this chat are paused: Telegram said I cannot post here. "
+                     "They resume once I can.")
+    return "\n".join(lines)
+
+
+def when_html(prefs: ChatPrefs) -> str:
+    """The chat's time zone, digest time and quiet hours, with the commands that change them."""
+    quiet = (f"quiet {prefs.quiet_start}–{prefs.quiet_end}" if prefs.quiet_start
+             else "no quiet hours")
+    return (f"Digest at {prefs.digest_time}, {quiet}, time zone {escape(prefs.timezone)} "
+            "(/digest HH:MM, /quiet HH:MM-HH:MM, /timezone Area/City)")
+
+
+def subscriptions_buttons(subscriptions: Sequence[Subscription]) -> InlineKeyboardMarkup | None:
+    """A row per topic: switch its mode, remove it."""
+    if not subscriptions:
+        return None
+    rows = []
+    for n, s in enumerate(subscriptions, 1):
+        switch = INSTANT if s.mode == DIGEST else DIGEST
+        rows.append([
+            InlineKeyboardButton(f"{n}. {'Instant' if switch == INSTANT else 'Digest'}",
+                                 callback_data=f"{SUBSCRIPTION_ACTION}:{switch}:{s.id}:{LIST}"),
+            InlineKeyboardButton(f"{n}. Remove",
+                                 callback_data=f"{SUBSCRIPTION_ACTION}:rm:{s.id}:{LIST}"),
+        ])
+    return InlineKeyboardMarkup(rows)
+
+
+def pick_buttons(subscriptions: Sequence[Subscription]) -> InlineKeyboardMarkup:
+    """/unsubscribe without a topic: one button per topic."""
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(_short(s.topic),
+                              callback_data=f"{SUBSCRIPTION_ACTION}:rm:{s.id}:{LIST}")]
+        for s in subscriptions
+    ])
+
+
+def alert_html(message: Outgoing) -> str:
+    """One story: its topic, linked headline, outlet and date, and why it matched."""
+    alert = message.alerts[0]
+    lines = [f"🔔 <b>{escape(alert.topic)}</b>", ref_line(alert.ref)]
+    lines += [f"<blockquote>{escape(' '.join(q.snippet.split()))}</blockquote>"
+              for q in message.quotes]
+    return "\n".join(lines)
+
+
+def alert_buttons(message: Outgoing) -> InlineKeyboardMarkup:
+    """Ask about this / Stop this topic."""
+    alert = message.alerts[0]
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton("Ask about this",
+                             callback_data=f"{ASK_ACTION}:ask:{alert.ref.article_id}"),
+        InlineKeyboardButton("Stop this topic",
+                             callback_data=f"{SUBSCRIPTION_ACTION}:rm:{alert.subscription_id}"),
+    ]])
+
+
+def grouped_html(message: Outgoing) -> str:
+    """Several stories in one message: grouped by topic, newest first, each story once."""
+    seen: set[str] = set()
+    lines = [f"📰 <b>{escape(message.headline)}</b>"]
+    groups: dict[str, list[str]] = {}
+    newest_first = sorted(message.alerts, key=lambda a: a.ref.published or a.created_at,
+                          reverse=True)
+    for alert in newest_first:
+        if alert.story_id in seen:
+            continue
+        seen.add(alert.story_id)
+        groups.setdefault(alert.topic, []).append(f"• {ref_line(alert.ref)}")
+    for topic, items in groups.items():
+        lines += ["", f"<b>{escape(topic)}</b>", *items]
+    return "\n".join(lines)
+
+
+def _short(topic: str, limit: int = 40) -> str:
+    return topic if len(topic) <= limit else topic[: limit - 1] + "…"

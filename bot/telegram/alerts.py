@@ -1,0 +1,162 @@
+"""Delivering alerts from the scheduler process: match, then send what is due, never twice.
+
+Every tick, the process holding the scheduler lease matches the articles written since the
+last round (by any process) and sends the messages the outbox holds. Telegram's limits bound
+the pace: PTB's AIORateLimiter keeps all requests under 30/s and group chats under 20/min and
+waits out every 429; this module keeps each chat at one message per second, sends different
+chats' messages side by side, and retries what failed later from the outbox. A chat that
+blocked the bot (403) or no longer exists pauses its subscriptions.
+
+Each message leaves the outbox (and enters the sent ledger) only after Telegram accepted it:
+a process killed in between sends that one message again after the restart, and no other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import Application, ContextTypes
+
+from bot.services.alerts import AlertService, Outgoing
+from bot.services.ingest_runner import IngestRunner
+from bot.telegram.alert_text import alert_buttons, alert_html, grouped_html
+from bot.telegram.delivery import send_html
+from core.errors import NewsdeskError
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "alerts"
+CHAT_INTERVAL = 1.0  # seconds between two messages to one chat (Telegram's limit)
+SENDERS = 32  # chats served side by side; the rate limiter sets the overall pace
+RETRY_DELAY = timedelta(seconds=30)
+MAX_ATTEMPTS = 5  # a message Telegram keeps refusing (not its chat) is then dropped, logged
+_CHAT_GONE = ("chat not found", "bot was kicked", "user is deactivated", "have no rights",
+              "not enough rights", "need administrator rights", "topic_closed",
+              "message thread not found")
+
+
+class AlertDelivery:
+    """The alert tick on PTB's JobQueue, and the sending itself."""
+
+    def __init__(
+        self, alerts: AlertService, runner: IngestRunner, *, tick_seconds: float,
+        paid_broadcast: bool = False,
+    ) -> None:
+        self._alerts = alerts
+        self._runner = runner
+        self._tick_seconds = tick_seconds
+        self._paid_broadcast = paid_broadcast
+        self._last_sent: dict[int, float] = {}
+        self._lock = asyncio.Lock()  # one delivery round at a time (tick, /digest now)
+
+    def install(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Add the alert tick to the application's job queue."""
+        if app.job_queue is None:
+            raise NewsdeskError("alerts need python-telegram-bot[job-queue]")
+        app.job_queue.run_repeating(
+            self.tick, interval=self._tick_seconds, first=min(self._tick_seconds, 2.0),
+            name=JOB_NAME,
+            job_kwargs={"coalesce": True, "max_instances": 1,
+                        "misfire_grace_time": max(1, int(self._tick_seconds))},
+        )
+
+    async def tick(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Match what is new and send what is due, if this process is the scheduler."""
+        try:
+            if not await asyncio.to_thread(self._runner.is_scheduler):
+                return
+            run = await asyncio.to_thread(self._alerts.match_new)
+            if run.queued:
+                log.info("alerts: %d new articles matched, %d alerts queued", run.articles,
+                         run.queued)
+            await self.deliver(context.bot)
+        except NewsdeskError as exc:  # the database or index is down: try again next tick
+            log.warning("alert delivery failed: %s", exc)
+
+    async def deliver(self, bot: Bot, chat_id: int | None = None,
+                      digest_now: bool = False) -> int:
+        """Send every message due now (one chat's, with ``chat_id``); how many went out."""
+        sent = 0
+        async with self._lock:
+            while True:
+                planned = await asyncio.to_thread(self._alerts.plan, None, chat_id, digest_now)
+                if not planned:
+                    return sent
+                delivered = await self._send_all(bot, planned)
+                sent += delivered
+                if delivered == 0:
+                    return sent  # all failed for now: the outbox keeps them for a later tick
+
+    async def digest_now(self, bot: Bot, chat_id: int) -> bool:
+        """/digest now: the chat's waiting digest (and due alerts); True if any went out."""
+        return await self.deliver(bot, chat_id, digest_now=True) > 0
+
+    async def _send_all(self, bot: Bot, planned: list[Outgoing]) -> int:
+        by_chat: dict[int, list[Outgoing]] = {}
+        for message in planned:
+            by_chat.setdefault(message.chat_id, []).append(message)
+        gate = asyncio.Semaphore(SENDERS)
+        results = await asyncio.gather(*(self._send_chat(bot, messages, gate)
+                                         for messages in by_chat.values()))
+        return sum(results)
+
+    async def _send_chat(self, bot: Bot, messages: list[Outgoing],
+                         gate: asyncio.Semaphore) -> int:
+        """One chat's messages, in order, a second apart; stops at the first failure."""
+        delivered = 0
+        async with gate:
+            for message in messages:
+                wait = self._last_sent.get(message.chat_id, 0.0) + CHAT_INTERVAL - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                ok = await self._send_one(bot, message)
+                self._last_sent[message.chat_id] = time.monotonic()
+                if not ok:
+                    break
+                delivered += 1
+        return delivered
+
+    async def _send_one(self, bot: Bot, message: Outgoing) -> bool:
+        single = message.single
+        html = alert_html(message) if single else grouped_html(message)
+        markup = alert_buttons(message) if single else None
+        try:
+            sent = await send_html(bot, message.chat_id, html, markup=markup,
+                                   thread_id=message.thread_id,
+                                   paid_broadcast=self._paid_broadcast)
+        except Forbidden as exc:
+            await self._chat_gone(message, str(exc))
+            return False
+        except BadRequest as exc:
+            if any(reason in str(exc).lower() for reason in _CHAT_GONE):
+                await self._chat_gone(message, str(exc))
+            elif min(a.attempts for a in message.alerts) + 1 >= MAX_ATTEMPTS:
+                log.error("alert to %s refused %d times, dropped: %s", message.chat_id,
+                          MAX_ATTEMPTS, exc)
+                await asyncio.to_thread(self._alerts.give_up, message)
+            else:
+                log.warning("alert to %s refused (%s); retrying later", message.chat_id, exc)
+                await asyncio.to_thread(self._alerts.retry_later, message, RETRY_DELAY)
+            return False
+        except RetryAfter as exc:  # outlasted the rate limiter's own retries
+            delay = exc.retry_after if isinstance(exc.retry_after, timedelta) else timedelta(
+                seconds=float(exc.retry_after))
+            await asyncio.to_thread(self._alerts.retry_later, message, delay)
+            return False
+        except NetworkError as exc:  # send_html retried already; the outbox keeps it
+            log.warning("alert to %s failed (%s); retrying later", message.chat_id, exc)
+            await asyncio.to_thread(self._alerts.retry_later, message, RETRY_DELAY)
+            return False
+        await asyncio.to_thread(self._alerts.sent, message,
+                                sent.message_id if sent is not None else None)
+        return True
+
+    async def _chat_gone(self, message: Outgoing, reason: str) -> None:
+        log.info("chat %s cannot be reached (%s): its alerts pause", message.chat_id, reason)
+        await asyncio.to_thread(self._alerts.chat_gone, message.chat_id, reason[:200])

@@ -1,0 +1,314 @@
+"""Topic alerts in the chat: /subscribe, /subscriptions, /unsubscribe, /digest, /quiet,
+/timezone, their buttons, and the bot being blocked, removed or let back in.
+
+In groups only the group's administrators manage its topics; in a forum supergroup, alerts go
+to the topic thread where /subscribe was sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from html import escape
+
+from telegram import (
+    Bot,
+    Chat,
+    ChatMemberUpdated,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    filters,
+)
+
+from bot.services.alerts import AlertService
+from bot.services.questions import QuestionService
+from bot.services.subscriptions import SubscriptionService
+from bot.telegram.alert_text import (
+    ASK_ACTION,
+    LIST,
+    SUBSCRIPTION_ACTION,
+    pick_buttons,
+    subscribed_buttons,
+    subscribed_html,
+    subscriptions_buttons,
+    subscriptions_html,
+    when_html,
+)
+from bot.telegram.delivery import send_html
+from bot.telegram.feature import Handlers
+from core.errors import NewsdeskError
+from core.models import DIGEST, INSTANT, ChatPrefs
+
+log = logging.getLogger(__name__)
+
+ADMINS_ONLY = "In groups, only the group's administrators can change its topics."
+GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
+
+
+class SubscriptionHandlers:
+    """The chat side of topic alerts; the work is SubscriptionService's."""
+
+    def __init__(self, subscriptions: SubscriptionService, alerts: AlertService,
+                 questions: QuestionService,
+                 deliver_digest: Callable[[Bot, int], Awaitable[bool]]) -> None:
+        self._subscriptions = subscriptions
+        self._alerts = alerts
+        self._questions = questions
+        self._deliver_digest = deliver_digest
+
+    def handlers(self) -> Handlers:
+        """This feature's PTB handlers."""
+        new = filters.UpdateType.MESSAGE
+        commands = {
+            "subscribe": self.subscribe, "subscriptions": self.list,
+            "unsubscribe": self.unsubscribe, "digest": self.digest, "quiet": self.quiet,
+            "timezone": self.timezone,
+        }
+        return [
+            *(CommandHandler(name, callback, filters=new) for name, callback in commands.items()),
+            CallbackQueryHandler(self.button, pattern=rf"^{SUBSCRIPTION_ACTION}:"),
+            CallbackQueryHandler(self.ask_about, pattern=rf"^{ASK_ACTION}:ask:"),
+            ChatMemberHandler(self.membership, ChatMemberHandler.MY_CHAT_MEMBER),
+        ]
+
+    async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/subscribe TOPIC: follow it; show what it would have matched, offer digest / undo."""
+        message = update.effective_message
+        if message is None or not await self._may_manage(update, context):
+            return
+        text = _argument(message)
+        thread = message.message_thread_id if message.is_topic_message else None
+        try:
+            done = await asyncio.to_thread(self._subscriptions.subscribe, message.chat_id,
+                                           message.chat.type, thread, text)
+        except NewsdeskError as exc:
+            await _reply(context, message, escape(str(exc), quote=False))
+            return
+        await _reply(context, message, subscribed_html(done),
+                     markup=subscribed_buttons(done.subscription))
+
+    async def list(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/subscriptions: the chat's topics with buttons."""
+        message = update.effective_message
+        if message is None:
+            return
+
+        def read() -> tuple[str, InlineKeyboardMarkup | None]:
+            topics = self._subscriptions.topics(message.chat_id)
+            prefs = self._subscriptions.prefs(message.chat_id)
+            return subscriptions_html(topics, prefs), subscriptions_buttons(topics)
+
+        html, markup = await asyncio.to_thread(read)
+        await _reply(context, message, html, markup=markup)
+
+    async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/unsubscribe [TOPIC]: stop one; without a topic, buttons to pick it."""
+        message = update.effective_message
+        if message is None or not await self._may_manage(update, context):
+            return
+        text = _argument(message)
+        try:
+            if not text:
+                topics = await asyncio.to_thread(self._subscriptions.topics, message.chat_id)
+                if not topics:
+                    await _reply(context, message, "This chat follows no topics.")
+                    return
+                await _reply(context, message, "Which topic should I stop?",
+                             markup=pick_buttons(topics))
+                return
+            found = await asyncio.to_thread(self._subscriptions.find, message.chat_id, text)
+            removed = await asyncio.to_thread(self._subscriptions.remove, message.chat_id,
+                                              found.id)
+        except NewsdeskError as exc:
+            await _reply(context, message, escape(str(exc), quote=False))
+            return
+        await _reply(context, message, f"Stopped <b>{escape(removed.topic)}</b>.")
+
+    async def digest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/digest HH:MM sets the daily digest time; /digest now sends what is waiting."""
+        message = update.effective_message
+        if message is None:
+            return
+        text = _argument(message)
+        if text.lower() == "now":
+            sent = await self._deliver_digest(context.bot, message.chat_id)
+            if not sent:
+                await _reply(context, message, "Nothing new for your digest yet.")
+            return
+        if not text:
+            prefs = await asyncio.to_thread(self._subscriptions.prefs, message.chat_id)
+            await _reply(context, message, when_html(prefs))
+            return
+        if not await self._may_manage(update, context):
+            return
+        await self._set(update, context, self._subscriptions.set_digest_time, text,
+                        "Your daily digest now arrives at {digest_time} ({timezone}).")
+
+    async def quiet(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/quiet HH:MM-HH:MM (or off): alerts are held, then delivered together."""
+        message = update.effective_message
+        if message is None or not await self._may_manage(update, context):
+            return
+        text = _argument(message)
+        if not text:
+            await _reply(context, message, "Usage: /quiet 22:00-07:00 (or /quiet off)")
+            return
+        await self._set(update, context, self._subscriptions.set_quiet_hours, text,
+                        "Quiet hours: {quiet}. Alerts that arrive meanwhile wait and come "
+                        "together when they end.")
+
+    async def timezone(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/timezone Area/City."""
+        message = update.effective_message
+        if message is None or not await self._may_manage(update, context):
+            return
+        text = _argument(message)
+        if not text:
+            await _reply(context, message, "Usage: /timezone Europe/Berlin (an IANA name)")
+            return
+        await self._set(update, context, self._subscriptions.set_timezone, text,
+                        "Time zone set to {timezone}: digest at {digest_time}, {quiet}.")
+
+    async def _set(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                   change: Callable[[int, str, str], ChatPrefs], text: str, done: str) -> None:
+        message = update.effective_message
+        assert message is not None
+        try:
+            prefs = await asyncio.to_thread(change, message.chat_id, message.chat.type, text)
+        except NewsdeskError as exc:
+            await _reply(context, message, escape(str(exc), quote=False))
+            return
+        quiet = (f"{prefs.quiet_start}–{prefs.quiet_end}" if prefs.quiet_start
+                 else "no quiet hours")
+        await _reply(context, message, escape(done.format(
+            digest_time=prefs.digest_time, timezone=prefs.timezone, quiet=quiet)))
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Digest / instant / remove / undo buttons under confirmations, lists and alerts."""
+        query = update.callback_query
+        if query is None or query.data is None or query.message is None:
+            return
+        chat = query.message.chat
+        if not await self._is_group_admin(context, chat, query.from_user.id):
+            await query.answer(ADMINS_ONLY, show_alert=True)
+            return
+        _, action, raw_id, where = [*query.data.split(":"), "", "", ""][:4]
+        try:
+            note = await asyncio.to_thread(self._press, chat.id, action, int(raw_id))
+        except NewsdeskError as exc:
+            await query.answer(str(exc), show_alert=True)
+            return
+        except ValueError:
+            await query.answer("That button is out of date.")
+            return
+        await query.answer(note)
+        if where == LIST:
+            topics = await asyncio.to_thread(self._subscriptions.topics, chat.id)
+            prefs = await asyncio.to_thread(self._subscriptions.prefs, chat.id)
+            await query.edit_message_text(subscriptions_html(topics, prefs),
+                                          parse_mode=ParseMode.HTML,
+                                          reply_markup=subscriptions_buttons(topics))
+        elif action == "undo":
+            await query.edit_message_text(escape(note), parse_mode=ParseMode.HTML)
+        else:
+            await send_html(context.bot, chat.id, escape(note),
+                            thread_id=_thread_of(query.message))
+
+    def _press(self, chat_id: int, action: str, subscription_id: int) -> str:
+        """Do what a subscription button says; the note to show."""
+        if action in (DIGEST, INSTANT):
+            changed = self._subscriptions.set_mode(chat_id, subscription_id, action)
+            return (f"“{changed.topic}” now comes in your daily digest." if action == DIGEST
+                    else f"“{changed.topic}” now alerts you instantly.")
+        if action in ("rm", "undo"):
+            removed = self._subscriptions.remove(chat_id, subscription_id)
+            return (f"Undone: not following “{removed.topic}”." if action == "undo"
+                    else f"Stopped “{removed.topic}”.")
+        raise ValueError(action)
+
+    async def ask_about(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """"Ask about this" under an alert: the chat's conversation is now on that story."""
+        query = update.callback_query
+        if query is None or query.data is None or query.message is None:
+            return
+        article_id = query.data.split(":", 2)[2]
+        chat_id = query.message.chat.id
+        try:
+            ref = await asyncio.to_thread(self._questions.focus, str(chat_id), article_id)
+        except NewsdeskError as exc:
+            await query.answer(str(exc), show_alert=True)
+            return
+        await query.answer()
+        how = ("ask away" if query.message.chat.type == ChatType.PRIVATE
+               else "reply to this message or use /ask")
+        await send_html(context.bot, chat_id, (
+            f"Let's talk about <b>{escape(ref.title)}</b> — {how}, e.g. "
+            "<i>what was agreed?</i>"), thread_id=_thread_of(query.message))
+
+    async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot was blocked or removed (alerts pause) or let back in (they resume)."""
+        change: ChatMemberUpdated | None = update.my_chat_member
+        if change is None:
+            return
+        chat_id = change.chat.id
+        if change.new_chat_member.status in GONE:
+            await asyncio.to_thread(self._alerts.chat_gone, chat_id,
+                                    f"bot {change.new_chat_member.status}")
+            log.info("chat %s is gone (%s): its alerts pause", chat_id,
+                     change.new_chat_member.status)
+        elif await asyncio.to_thread(self._subscriptions.chat_back, chat_id):
+            log.info("chat %s is back: its alerts resume", chat_id)
+
+    async def _may_manage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        """Private chats always; groups only for their administrators (told otherwise)."""
+        message = update.effective_message
+        assert message is not None
+        if message.sender_chat is not None and message.sender_chat.id == message.chat_id:
+            return True  # an anonymous administrator, posting as the group
+        user = update.effective_user
+        if user is not None and await self._is_group_admin(context, message.chat, user.id):
+            return True
+        await _reply(context, message, ADMINS_ONLY)
+        return False
+
+    @staticmethod
+    async def _is_group_admin(context: ContextTypes.DEFAULT_TYPE, chat: Chat,
+                              user_id: int) -> bool:
+        if chat.type in (ChatType.PRIVATE, ChatType.SENDER):
+            return True
+        try:
+            member = await context.bot.get_chat_member(chat.id, user_id)
+        except TelegramError as exc:
+            log.warning("could not check %s's rights in %s: %s", user_id, chat.id, exc)
+            return False
+        return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+def _argument(message: Message) -> str:
+    """What follows the command (with /cmd@bot handled)."""
+    text = message.text or ""
+    return text.split(maxsplit=1)[1].strip() if len(text.split(maxsplit=1)) > 1 else ""
+
+
+def _thread_of(message: MaybeInaccessibleMessage) -> int | None:
+    """The forum topic a message is in (None outside forum topics)."""
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
+
+
+async def _reply(context: ContextTypes.DEFAULT_TYPE, message: Message, html: str,
+                 markup: InlineKeyboardMarkup | None = None) -> None:
+    await send_html(context.bot, message.chat_id, html, markup=markup,
+                    thread_id=_thread_of(message))

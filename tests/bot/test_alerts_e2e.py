@@ -1,0 +1,263 @@
+"""Topic alerts over the fake Bot API: the real bot, its JobQueue, the real model and store.
+
+Nothing is patched. The alerts' clock is injected (digests and quiet hours without waiting);
+articles arrive as they do in production: written by an ingest in this or another process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.container import Container
+from bot.settings import Settings
+from ingest.pipeline import SourceSpec
+from ingest.sample_articles import SAMPLES_DIR
+from retrieval.embeddings import Embedder
+from tests.bot.test_alerts_service import BIKES, NARA_DEAL, NARA_DEAL_ELSEWHERE, write
+from tests.bot.test_scheduling_e2e import running_bot, until
+from tests.support.fake_bot_api import (
+    FakeBotAPI,
+    bot_membership,
+    button_press,
+    group_message,
+    private_message,
+)
+
+ADMIN = 90
+USER = 501
+GROUP = -1001500
+NARA_TITLE = "Lee and Takaichi agree to keep talking at Nara summit"
+
+
+class Clock:
+    """The alerts' now, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC) - timedelta(minutes=1)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotAPI]:
+    server = FakeBotAPI().start()
+    yield server
+    server.stop()
+
+
+def make(tmp_path: Path, database_url: str, api: FakeBotAPI, embedder: Embedder, clock: Clock,
+         **extra: Any) -> Container:
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url,
+                        telegram_token=api.token, telegram_api_url=api.base_url,
+                        allow_private_urls=True, admin_ids=[ADMIN], chunk_size=400,
+                        alert_tick_seconds=0.2, scheduler_tick_seconds=0.3,
+                        **{"ingest_interval_minutes": 0, **extra})
+    container = Container(settings, embedder=embedder, clock=clock)
+    container.pipeline.run([SourceSpec(str(SAMPLES_DIR))])
+    return container
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, database_url: str, api: FakeBotAPI,
+              embedder: Embedder) -> AsyncIterator[tuple[Container, Clock]]:
+    clock = Clock()
+    container = make(tmp_path, database_url, api, embedder, clock)
+    async with running_bot(container):
+        yield container, clock
+    container.close()
+
+
+def to(api: FakeBotAPI, chat_id: int) -> list[dict[str, Any]]:
+    return [p for p in api.sent() if p.get("chat_id") == chat_id]
+
+
+def alerts_to(api: FakeBotAPI, chat_id: int) -> list[dict[str, Any]]:
+    return [p for p in to(api, chat_id) if str(p["text"]).startswith(("🔔", "📰"))]
+
+
+async def said(api: FakeBotAPI, chat_id: int, count: int) -> dict[str, Any]:
+    assert await until(lambda: len(to(api, chat_id)) >= count, timeout=30), to(api, chat_id)
+    return to(api, chat_id)[count - 1]
+
+
+async def ingest(container: Container, path: Path) -> None:
+    report = await asyncio.to_thread(container.pipeline.run, [SourceSpec(str(path))])
+    assert report.ok and report.ingested
+
+
+async def quiet_for(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+async def test_subscribe_then_one_alert_per_story_with_a_verified_quote(
+    bot: tuple[Container, Clock], api: FakeBotAPI, tmp_path: Path,
+) -> None:
+    container, _ = bot
+    api.push(private_message(USER, "/subscribe Nara summit"))
+    confirmation = await said(api, USER, 1)
+    assert "Following <b>Nara summit</b>" in confirmation["text"]
+    assert "Lee heads to Nara for fifth summit" in confirmation["text"]  # the archive's match
+    buttons = [b["callback_data"] for row in confirmation["reply_markup"]["inline_keyboard"]
+               for b in row]
+    assert buttons[0].startswith("sub:digest:") and buttons[1].startswith("sub:undo:")
+
+    now = datetime.now(UTC)
+    await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL, now))
+    assert await until(lambda: len(alerts_to(api, USER)) == 1)
+    [alert] = alerts_to(api, USER)
+    assert "🔔 <b>Nara summit</b>" in alert["text"] and NARA_TITLE in alert["text"]
+    quote = alert["text"].split("<blockquote>")[1].split("</blockquote>")[0]
+    stored = [a for a in container.browse.newest(20) if a.title == NARA_TITLE]
+    assert stored and quote in " ".join(stored[0].text.split())
+    keys = [b["callback_data"] for row in alert["reply_markup"]["inline_keyboard"] for b in row]
+    assert keys == [f"alert:ask:{stored[0].id}", keys[1]] and keys[1].startswith("sub:rm:")
+
+    # another outlet's report of the same story, an update of the first, an unrelated story
+    await ingest(container, write(tmp_path / "b", "deal-2", "Lee, Takaichi agree to continue "
+                                  "shuttle diplomacy in Nara", NARA_DEAL_ELSEWHERE, now,
+                                  source="Second Wire"))
+    await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL + "\n\nUpdated.",
+                                  now))
+    await ingest(container, write(tmp_path / "c", "bikes", "Council approves bicycle lanes",
+                                  BIKES, now))
+    await quiet_for(1.5)
+    assert len(alerts_to(api, USER)) == 1
+
+    # "Ask about this" puts the conversation on the story
+    api.push(button_press(USER, USER, 1, f"alert:ask:{stored[0].id}"))
+    assert "Let's talk about" in (await said(api, USER, 3))["text"]
+    assert container.conversations.recent(str(USER))[-1].article_ids == (stored[0].id,)
+
+
+async def test_quiet_hours_hold_alerts_and_the_digest_comes_at_the_local_time(
+    bot: tuple[Container, Clock], api: FakeBotAPI, tmp_path: Path,
+) -> None:
+    container, clock = bot
+    # Tokyo is UTC+9: quiet from an hour before the alerts' now until three hours after it
+    local = clock.now + timedelta(hours=9)
+    start, end = (local - timedelta(hours=1)), (local + timedelta(hours=3))
+    for n, command in enumerate(("/timezone asia/tokyo", f"/quiet {start:%H:%M}-{end:%H:%M}",
+                                 "/subscribe Nara summit", '/subscribe "coral reef"'), 1):
+        api.push(private_message(USER, command))  # one at a time: updates run concurrently
+        await said(api, USER, n)
+    assert "Asia/Tokyo" in to(api, USER)[0]["text"] and "Quiet hours" in to(api, USER)[1]["text"]
+    fourth = to(api, USER)[3]
+    coral_id = fourth["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[2]
+    api.push(button_press(USER, USER, 2, f"sub:digest:{coral_id}"))  # coral: daily digest
+    assert "daily digest" in (await said(api, USER, 5))["text"]
+    api.push(private_message(USER, f"/digest {local + timedelta(hours=5):%H:%M}"))
+    assert "digest now arrives at" in (await said(api, USER, 6))["text"]
+
+    now = datetime.now(UTC)
+    await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL, now))
+    await ingest(container, write(tmp_path / "a", "reef", "Divers chart a second coral reef "
+                                  "off the coast", "Divers charted a second coral reef off the "
+                                  "coast this week, a month after the first survey.", now))
+    await quiet_for(1.5)
+    assert alerts_to(api, USER) == []  # quiet hours, and the digest is not due
+    clock.now += timedelta(hours=3, minutes=1)  # quiet hours are over
+    assert await until(lambda: len(alerts_to(api, USER)) == 1)
+    assert alerts_to(api, USER)[0]["text"].startswith("🔔 <b>Nara summit</b>")
+    await quiet_for(1.0)
+    assert len(alerts_to(api, USER)) == 1  # the coral story waits for the digest
+    clock.now += timedelta(hours=2)  # the digest time has come
+    assert await until(lambda: len(alerts_to(api, USER)) == 2)
+    digest = alerts_to(api, USER)[1]["text"]
+    assert digest.startswith("📰 <b>Your daily digest</b>") and "Divers chart a second" in digest
+    await quiet_for(1.0)
+    assert len(alerts_to(api, USER)) == 2
+
+
+async def test_a_429_storm_during_fan_out_delays_but_loses_and_doubles_nothing(
+    bot: tuple[Container, Clock], api: FakeBotAPI, tmp_path: Path,
+) -> None:
+    container, _ = bot
+    chats = list(range(1000, 1030))
+    for chat in chats:
+        await asyncio.to_thread(container.subscriptions.subscribe, chat, "private", None,
+                                "Nara summit")
+    api.fail("sendMessage", 429, times=25, retry_after=1)
+    await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL,
+                                  datetime.now(UTC)))
+    assert await until(lambda: all(alerts_to(api, chat) for chat in chats), timeout=90)
+    await quiet_for(1.0)
+    assert sorted(p["chat_id"] for p in api.sent() if p["text"].startswith("🔔")) == chats
+    assert container.alerts.queued() == 0
+
+
+async def test_a_blocked_user_is_paused_others_are_served_and_a_return_resumes(
+    bot: tuple[Container, Clock], api: FakeBotAPI, tmp_path: Path,
+) -> None:
+    container, _ = bot
+    blocked, other = 2001, 2002
+    for chat in (blocked, other):
+        await asyncio.to_thread(container.subscriptions.subscribe, chat, "private", None,
+                                "Nara summit")
+    api.blocked.add(blocked)
+    await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL,
+                                  datetime.now(UTC)))
+    assert await until(lambda: len(alerts_to(api, other)) == 1)
+    assert await until(lambda: not container.subscriptions.prefs(blocked).active)
+    assert container.subscriptions.counts() == (1, 1)
+    api.push(private_message(ADMIN, "/status"))
+    assert "alerts: 1 subscriptions in 1 chats, 0 queued" in (await said(api, ADMIN, 1))["text"]
+    # the user unblocks the bot: Telegram sends my_chat_member, the subscription is back
+    api.blocked.clear()
+    api.push(bot_membership(blocked, blocked, "kicked", "member"))
+    assert await until(lambda: container.subscriptions.prefs(blocked).active)
+    assert container.subscriptions.counts() == (2, 2)
+    api.push(bot_membership(other, other, "member", "kicked"))  # and another one leaves
+    assert await until(lambda: not container.subscriptions.prefs(other).active)
+
+
+async def test_in_groups_only_admins_subscribe_and_forum_alerts_go_to_the_thread(
+    bot: tuple[Container, Clock], api: FakeBotAPI, tmp_path: Path,
+) -> None:
+    container, _ = bot
+    member, admin = 601, 602
+    api.group_admins[GROUP] = {admin}
+    api.push(group_message(GROUP, member, "/subscribe Nara summit", thread_id=77))
+    assert "only the group's administrators" in (await said(api, GROUP, 1))["text"]
+    api.push(group_message(GROUP, admin, "/subscribe Nara summit", thread_id=77))
+    confirmation = await said(api, GROUP, 2)
+    assert "Following" in confirmation["text"] and confirmation["message_thread_id"] == 77
+    await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL,
+                                  datetime.now(UTC)))
+    assert await until(lambda: len(alerts_to(api, GROUP)) == 1)
+    assert alerts_to(api, GROUP)[0]["message_thread_id"] == 77
+
+
+async def test_list_unsubscribe_and_clear_errors(
+    bot: tuple[Container, Clock], api: FakeBotAPI,
+) -> None:
+    for n, command in enumerate(("/subscribe Nara summit", "/subscribe coral -football",
+                                 "/subscriptions"), 1):
+        api.push(private_message(USER, command))
+        await said(api, USER, n)
+    listing = to(api, USER)[2]
+    assert "1. <b>Nara summit</b> — instant" in listing["text"]
+    assert "2. <b>coral -football</b> — instant" in listing["text"]
+    assert len(listing["reply_markup"]["inline_keyboard"]) == 2
+    api.push(private_message(USER, "/unsubscribe"))
+    picker = await said(api, USER, 4)
+    first = picker["reply_markup"]["inline_keyboard"][0][0]
+    assert first["text"] == "Nara summit"
+    api.push(button_press(USER, USER, 4, first["callback_data"]))
+    assert await until(lambda: any(c.method == "editMessageText" for c in api.calls))
+    edited = [c.params for c in api.calls if c.method == "editMessageText"][-1]
+    assert "Nara summit" not in edited["text"] and "coral -football" in edited["text"]
+    for command, says in (("/unsubscribe coral  -FOOTBALL", "Stopped <b>coral -football</b>"),
+                          ("/timezone Mars/Olympus", "not a time zone I know"),
+                          ("/quiet 25:00-07:00", "not a time of day"),
+                          ("/subscribe", "Tell me the topic"),
+                          ("/unsubscribe rail", "does not follow")):
+        before = len(to(api, USER))
+        api.push(private_message(USER, command))
+        assert says in (await said(api, USER, before + 1))["text"]
