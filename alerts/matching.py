@@ -1,6 +1,12 @@
 """Which new articles match which subscriptions: phrases and exclusions exactly, the rest by
-hybrid similarity (the best chunk's cosine to the topic, and how much of the topic's weighted
-vocabulary the article uses) above a calibrated threshold (docs/benchmarks.md)."""
+hybrid similarity above a calibrated threshold (docs/benchmarks.md).
+
+The hybrid score is 0.7 x the best chunk's cosine similarity to the topic + 0.3 x how much of
+the topic's vocabulary (weighted by rarity) the article puts up front: half for its headline
+and lead, half for its headline alone. An article that only mentions the topic's words deep in
+its body is rarely about the topic; measured on labelled BBC topics, counting words up front
+instead of anywhere raised recall at precision 0.9 from 0.53 to 0.80 (bench/alert_quality.py).
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,10 @@ import numpy as np
 from alerts.topics import Topic
 from core.terms import tokenize
 
-# Calibrated on the development half of bench/alert_topics.py (docs/benchmarks.md).
-DEFAULT_THRESHOLD = 0.5
+# Calibrated on the development half of bench/alert_labels.py (docs/benchmarks.md).
+DEFAULT_THRESHOLD = 0.47
 DENSE_WEIGHT = 0.7
+LEAD_CHARS = 400  # the lead: this much of the text after the headline
 _BLOCK_CHUNKS = 2048  # chunks scored against every topic at once: bounds memory
 
 Weights = Callable[[Iterable[str]], dict[str, float]]
@@ -28,9 +35,23 @@ class NewArticle:
     article_id: str
     title: str
     text: str
-    terms: frozenset[str]  # every chunk's terms
+    terms: frozenset[str]  # every chunk's terms (what a quoted phrase's words are looked up in)
     vectors: np.ndarray  # one row per chunk, normalised
     first_seen: datetime
+
+
+@dataclass(frozen=True)
+class UpFront:
+    """The terms of an article's headline, and of its headline and lead."""
+
+    headline: frozenset[str]
+    lead: frozenset[str]
+
+    @classmethod
+    def of(cls, title: str, text: str) -> UpFront:
+        """Tokenized headline and lead."""
+        headline = frozenset(tokenize(title))
+        return cls(headline, headline | frozenset(tokenize(text[:LEAD_CHARS])))
 
 
 @dataclass(frozen=True)
@@ -64,7 +85,7 @@ class TopicMatcher:
         self._topic_vectors: dict[str, np.ndarray] = {}
 
     def match(self, interests: Sequence[Interest], articles: Sequence[NewArticle]) -> list[Match]:
-        """Every (subscription, article) pair that matches, best first per article."""
+        """Every (subscription, article) pair that matches."""
         if not interests or not articles:
             return []
         meaning = [i for i in interests if i.topic.meaning]
@@ -73,12 +94,14 @@ class TopicMatcher:
         floor = (self.threshold - (1 - DENSE_WEIGHT)) / DENSE_WEIGHT
         matches: list[Match] = []
         by_term = _articles_by_term(articles)
+        fronts: dict[int, UpFront] = {}
         for interest in interests:
             row = row_of.get(interest.subscription_id)
             if row is None:
                 columns = _having_phrases(interest.topic, by_term, len(articles))
             else:
                 columns = np.flatnonzero(dense[row] >= floor).tolist()
+            vocabulary = self.vocabulary(interest.topic) if row is not None else {}
             for column in columns:
                 article = articles[column]
                 if article.first_seen < interest.since or not interest.topic.admits(
@@ -87,28 +110,27 @@ class TopicMatcher:
                 if row is None:
                     matches.append(Match(interest.subscription_id, article.article_id, 1.0))
                     continue
-                score = self.score(interest.topic, float(dense[row, column]), article.terms)
+                if column not in fronts:
+                    fronts[column] = UpFront.of(article.title, article.text)
+                score = _hybrid(float(dense[row, column]), vocabulary, fronts[column])
                 if score >= self.threshold:
                     matches.append(Match(interest.subscription_id, article.article_id, score))
         return matches
 
-    def score(self, topic: Topic, similarity: float, article_terms: frozenset[str]) -> float:
-        """The hybrid score: the best chunk's cosine, and the topic's weighted terms covered."""
-        return DENSE_WEIGHT * similarity + (1 - DENSE_WEIGHT) * self.coverage(topic,
-                                                                              article_terms)
+    def score(self, topic: Topic, similarity: float, up_front: UpFront) -> float:
+        """The hybrid score: the best chunk's cosine, and the topic's weighted terms in the
+        headline and lead."""
+        return _hybrid(similarity, self.vocabulary(topic), up_front)
 
     def weights(self, terms: Iterable[str]) -> dict[str, float]:
         """How rare each term is in the archive (rarer terms say more about a topic)."""
         return self._weights(terms)
 
-    def coverage(self, topic: Topic, article_terms: frozenset[str]) -> float:
-        """The share of the topic's vocabulary (weighted by rarity) that the article uses."""
-        terms = set(tokenize(topic.query))
-        if not terms:
-            return 0.0
-        weights = self._weights(terms)
-        total = sum(weights.values()) or 1.0
-        return sum(w for t, w in weights.items() if t in article_terms) / total
+    def vocabulary(self, topic: Topic) -> dict[str, float]:
+        """The topic's terms, each with its share of the topic's weight (summing to 1)."""
+        weights = self._weights(set(tokenize(topic.query)))
+        total = sum(weights.values())
+        return {t: w / total for t, w in weights.items()} if total > 0 else {}
 
     def topic_vectors(self, topics: Sequence[Topic]) -> np.ndarray:
         """Normalised vectors of the topics' queries (each text embedded once per process)."""
@@ -137,6 +159,12 @@ class TopicMatcher:
                 best[:, columns] = np.maximum.reduceat(sims, offsets, axis=1)
             start = stop
         return best
+
+
+def _hybrid(similarity: float, vocabulary: dict[str, float], up_front: UpFront) -> float:
+    lead = sum(w for t, w in vocabulary.items() if t in up_front.lead)
+    headline = sum(w for t, w in vocabulary.items() if t in up_front.headline)
+    return DENSE_WEIGHT * similarity + (1 - DENSE_WEIGHT) * (lead + headline) / 2
 
 
 def _articles_by_term(articles: Sequence[NewArticle]) -> dict[str, set[int]]:

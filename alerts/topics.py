@@ -41,6 +41,8 @@ class Topic:
 
     def admits(self, text: str) -> bool:
         """Every phrase appears in ``text`` and no excluded word does (case and accents aside)."""
+        if not self.phrases and not self.excluded:
+            return True
         folded = _SPACE.sub(" ", fold(text))
         if not all(_contains_words(folded, fold(p)) for p in self.phrases):
             return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
@@ -110,6 +111,15 @@ class SubscriptionRepository:
         with self._db.read() as conn:
             row = conn.execute(sa.select(chats).where(chats.c.chat_id == chat_id)).first()
         return ChatPrefs(chat_id) if row is None else _prefs(row)
+
+    def prefs_of(self, chat_ids: Sequence[int]) -> dict[int, ChatPrefs]:
+        """Several chats' preferences at once (defaults for chats never seen)."""
+        found = {chat_id: ChatPrefs(chat_id) for chat_id in chat_ids}
+        with self._db.read() as conn:
+            for start in range(0, len(chat_ids), 500):
+                query = sa.select(chats).where(chats.c.chat_id.in_(chat_ids[start:start + 500]))
+                found.update({row.chat_id: _prefs(row) for row in conn.execute(query)})
+        return found
 
     def update_prefs(self, chat_id: int, kind: str, **changes: Any) -> ChatPrefs:
         """Change some of the chat's preferences (creating its row when needed)."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from alerts.matching import Interest, NewArticle, TopicMatcher
+from alerts.matching import Interest, NewArticle, TopicMatcher, UpFront
 from alerts.quotes import Quote, why_quotes
 from alerts.stories import StoryLead, assign_stories
 from alerts.timing import digest_due, next_digest_time, quiet_until
@@ -181,8 +181,8 @@ class AlertService:
             article = stored.get(article_id)
             if article is None or not topic.admits(f"{article.title}\n{article.text}"):
                 continue
-            terms = frozenset(tokenize(f"{article.title}\n{article.text}"))
-            if topic.meaning and matcher.score(topic, similarity, terms) < matcher.threshold:
+            up_front = UpFront.of(article.title, article.text)
+            if topic.meaning and matcher.score(topic, similarity, up_front) < matcher.threshold:
                 continue
             found.append(refs[article_id])
         far_past = datetime.min.replace(tzinfo=UTC)
@@ -201,15 +201,17 @@ class AlertService:
         for alert in pending:
             by_chat.setdefault(alert.chat_id, []).append(alert)
         messages: list[Outgoing] = []
+        all_prefs = self._subscriptions.prefs_of(list(by_chat))
+        quotes: dict[tuple[str, str], tuple[Quote, ...]] = {}  # one story, many chats
         for chat, queued in by_chat.items():
-            prefs = self._subscriptions.prefs(chat)
+            prefs = all_prefs[chat]
             instant = [a for a in queued if a.mode != DIGEST]
             digest = [a for a in queued if a.mode == DIGEST]
             quiet_end = None if digest_now else quiet_until(prefs, now)
             if instant and quiet_end is not None:
                 self._alerts.hold(instant, quiet_end)  # out of the way until quiet hours end
             elif instant:
-                messages += self._instant(instant)
+                messages += self._instant(instant, quotes)
             if digest and (digest_now or digest_due(prefs, now,
                                                     min(a.created_at for a in digest))):
                 messages.append(Outgoing(chat, digest[0].thread_id, tuple(digest), digest=True,
@@ -218,13 +220,20 @@ class AlertService:
                 self._alerts.hold(digest, next_digest_time(prefs, now))
         return messages
 
-    def _instant(self, alerts: list[PendingAlert]) -> list[Outgoing]:
+    def _instant(self, alerts: list[PendingAlert],
+                 quotes: dict[tuple[str, str], tuple[Quote, ...]]) -> list[Outgoing]:
         first = alerts[0]
         if len(alerts) >= GROUP_FROM:
             return [Outgoing(first.chat_id, first.thread_id, tuple(alerts), digest=False,
                              headline=f"{len(alerts)} new stories on your topics")]
-        return [Outgoing(a.chat_id, a.thread_id, (a,), quotes=tuple(self.quotes(a)))
-                for a in alerts]
+        singles = []
+        for alert in alerts:
+            key = (alert.ref.article_id, alert.topic)
+            if key not in quotes:
+                quotes[key] = tuple(self.quotes(alert))
+            singles.append(Outgoing(alert.chat_id, alert.thread_id, (alert,),
+                                    quotes=quotes[key]))
+        return singles
 
     def quotes(self, alert: PendingAlert) -> list[Quote]:
         """One or two verbatim sentences showing why the article matched the topic."""

@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 JOB_NAME = "alerts"
 CHAT_INTERVAL = 1.0  # seconds between two messages to one chat (Telegram's limit)
-SENDERS = 32  # chats served side by side; the rate limiter sets the overall pace
 RETRY_DELAY = timedelta(seconds=30)
 MAX_ATTEMPTS = 5  # a message Telegram keeps refusing (not its chat) is then dropped, logged
 _CHAT_GONE = ("chat not found", "bot was kicked", "user is deactivated", "have no rights",
@@ -46,9 +45,10 @@ class AlertDelivery:
 
     def __init__(
         self, alerts: AlertService, runner: IngestRunner, *, tick_seconds: float,
-        paid_broadcast: bool = False,
+        senders: int = 1, paid_broadcast: bool = False,
     ) -> None:
         self._alerts = alerts
+        self._senders = senders  # messages in flight at once: the most a kill can double
         self._runner = runner
         self._tick_seconds = tick_seconds
         self._paid_broadcast = paid_broadcast
@@ -98,10 +98,12 @@ class AlertDelivery:
         return await self.deliver(bot, chat_id, digest_now=True) > 0
 
     async def _send_all(self, bot: Bot, planned: list[Outgoing]) -> int:
+        horizon = time.monotonic() - CHAT_INTERVAL
+        self._last_sent = {c: t for c, t in self._last_sent.items() if t > horizon}
         by_chat: dict[int, list[Outgoing]] = {}
         for message in planned:
             by_chat.setdefault(message.chat_id, []).append(message)
-        gate = asyncio.Semaphore(SENDERS)
+        gate = asyncio.Semaphore(self._senders)
         results = await asyncio.gather(*(self._send_chat(bot, messages, gate)
                                          for messages in by_chat.values()))
         return sum(results)
@@ -110,16 +112,16 @@ class AlertDelivery:
                          gate: asyncio.Semaphore) -> int:
         """One chat's messages, in order, a second apart; stops at the first failure."""
         delivered = 0
-        async with gate:
-            for message in messages:
-                wait = self._last_sent.get(message.chat_id, 0.0) + CHAT_INTERVAL - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
+        for message in messages:
+            wait = self._last_sent.get(message.chat_id, 0.0) + CHAT_INTERVAL - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)  # without holding a sender: other chats go on
+            async with gate:
                 ok = await self._send_one(bot, message)
-                self._last_sent[message.chat_id] = time.monotonic()
-                if not ok:
-                    break
-                delivered += 1
+            self._last_sent[message.chat_id] = time.monotonic()
+            if not ok:
+                break
+            delivered += 1
         return delivered
 
     async def _send_one(self, bot: Bot, message: Outgoing) -> bool:

@@ -81,6 +81,7 @@ def build_application(
     scheduled.install(app)
     delivery = AlertDelivery(container.alerts, container.ingest_runner,
                              tick_seconds=settings.alert_tick_seconds,
+                             senders=settings.alert_senders,
                              paid_broadcast=settings.paid_broadcast)
     delivery.install(app)
     app.add_handlers(throttle_handlers(RateLimiter(settings.rate_limit_per_minute)),

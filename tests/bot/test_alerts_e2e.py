@@ -36,10 +36,17 @@ NARA_TITLE = "Lee and Takaichi agree to keep talking at Nara summit"
 
 
 class Clock:
-    """The alerts' now, moved by the test."""
+    """The alerts' now: real time, moved ahead by the test (``skip``) instead of waiting."""
 
     def __init__(self) -> None:
-        self.now = datetime.now(UTC) - timedelta(minutes=1)
+        self.offset = timedelta(minutes=-1)
+
+    @property
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def skip(self, delta: timedelta) -> None:
+        self.offset += delta
 
     def __call__(self) -> datetime:
         return self.now
@@ -162,12 +169,12 @@ async def test_quiet_hours_hold_alerts_and_the_digest_comes_at_the_local_time(
                                   "coast this week, a month after the first survey.", now))
     await quiet_for(1.5)
     assert alerts_to(api, USER) == []  # quiet hours, and the digest is not due
-    clock.now += timedelta(hours=3, minutes=1)  # quiet hours are over
+    clock.skip(timedelta(hours=3, minutes=1))  # quiet hours are over
     assert await until(lambda: len(alerts_to(api, USER)) == 1)
     assert alerts_to(api, USER)[0]["text"].startswith("🔔 <b>Nara summit</b>")
     await quiet_for(1.0)
     assert len(alerts_to(api, USER)) == 1  # the coral story waits for the digest
-    clock.now += timedelta(hours=2)  # the digest time has come
+    clock.skip(timedelta(hours=2))  # the digest time has come
     assert await until(lambda: len(alerts_to(api, USER)) == 2)
     digest = alerts_to(api, USER)[1]["text"]
     assert digest.startswith("📰 <b>Your daily digest</b>") and "Divers chart a second" in digest
@@ -261,3 +268,18 @@ async def test_list_unsubscribe_and_clear_errors(
         before = len(to(api, USER))
         api.push(private_message(USER, command))
         assert says in (await said(api, USER, before + 1))["text"]
+
+
+async def test_paid_broadcast_marks_alerts_only(
+    tmp_path: Path, database_url: str, api: FakeBotAPI, embedder: Embedder,
+) -> None:
+    container = make(tmp_path, database_url, api, embedder, Clock(), paid_broadcast=True)
+    async with running_bot(container):
+        api.push(private_message(USER, "/subscribe Nara summit"))
+        confirmation = await said(api, USER, 1)
+        await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL,
+                                      datetime.now(UTC)))
+        assert await until(lambda: len(alerts_to(api, USER)) == 1)
+    container.close()
+    assert alerts_to(api, USER)[0]["allow_paid_broadcast"] is True
+    assert "allow_paid_broadcast" not in confirmation  # replies are not broadcasts

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from alerts.matching import DEFAULT_THRESHOLD
 from bot.settings import Settings
 from core.errors import ConfigError
 from storage.database import parse_database_url
@@ -50,3 +51,7 @@ def test_every_setting_is_documented_in_env_example() -> None:
     }
     expected = {f"NEWSDESK_{name.upper()}" for name in Settings.model_fields}
     assert expected <= documented
+
+
+def test_the_alert_threshold_default_is_the_calibrated_one() -> None:
+    assert Settings().alert_threshold == DEFAULT_THRESHOLD

@@ -95,6 +95,7 @@ class FakeBotAPI:
         self.blocked: set[int] = set()  # chats whose messages get 403 (blocked, kicked)
         self.missing: set[int] = set()  # chats that do not exist (400 chat not found)
         self.group_admins: dict[int, set[int]] = {}  # chat id -> its administrators' ids
+        self.send_delay = 0.0  # seconds each sendMessage takes (a slow link)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -160,6 +161,8 @@ class FakeBotAPI:
                 return status, body
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
+        if method == "sendMessage" and self.send_delay:
+            time.sleep(self.send_delay)
         try:
             result = self._call(method, params)
         except BadRequest as exc:
@@ -237,6 +240,9 @@ class FakeBotAPI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body go out in two writes: without this, Nagle's algorithm meets the
+            # client's delayed ACK and every request takes 40 ms (Telegram's servers do not)
+            disable_nagle_algorithm = True
 
             def do_POST(self) -> None:
                 self._serve()
