@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+from scipy import sparse
 
 from alerts.topics import Topic
 from core.terms import tokenize
@@ -85,37 +86,62 @@ class TopicMatcher:
         self._topic_vectors: dict[str, np.ndarray] = {}
 
     def match(self, interests: Sequence[Interest], articles: Sequence[NewArticle]) -> list[Match]:
-        """Every (subscription, article) pair that matches."""
+        """Every (subscription, article) pair that matches.
+
+        The scores of every topic with a meaning part against every article are computed as
+        matrices (topics x articles); only the pairs above the threshold are looked at one by
+        one, for their phrases, exclusions and dates.
+        """
         if not interests or not articles:
             return []
-        meaning = [i for i in interests if i.topic.meaning]
-        dense = self._dense(meaning, articles) if meaning else np.zeros((0, len(articles)))
-        row_of = {i.subscription_id: n for n, i in enumerate(meaning)}
-        floor = (self.threshold - (1 - DENSE_WEIGHT)) / DENSE_WEIGHT
         matches: list[Match] = []
+        meaning = [i for i in interests if i.topic.meaning]
+        if meaning:
+            scores = self._scores(meaning, articles)
+            for row, column in zip(*np.nonzero(scores >= self.threshold), strict=True):
+                interest, article = meaning[row], articles[column]
+                if self._admits(interest, article):
+                    matches.append(Match(interest.subscription_id, article.article_id,
+                                         float(scores[row, column])))
         by_term = _articles_by_term(articles)
-        fronts: dict[int, UpFront] = {}
         for interest in interests:
-            row = row_of.get(interest.subscription_id)
-            if row is None:
-                columns = _having_phrases(interest.topic, by_term, len(articles))
-            else:
-                columns = np.flatnonzero(dense[row] >= floor).tolist()
-            vocabulary = self.vocabulary(interest.topic) if row is not None else {}
-            for column in columns:
-                article = articles[column]
-                if article.first_seen < interest.since or not interest.topic.admits(
-                        f"{article.title}\n{article.text}"):
-                    continue
-                if row is None:
-                    matches.append(Match(interest.subscription_id, article.article_id, 1.0))
-                    continue
-                if column not in fronts:
-                    fronts[column] = UpFront.of(article.title, article.text)
-                score = _hybrid(float(dense[row, column]), vocabulary, fronts[column])
-                if score >= self.threshold:
-                    matches.append(Match(interest.subscription_id, article.article_id, score))
+            if interest.topic.meaning:
+                continue
+            for column in _having_phrases(interest.topic, by_term, len(articles)):
+                if self._admits(interest, articles[column]):
+                    matches.append(Match(interest.subscription_id, articles[column].article_id,
+                                         1.0))
         return matches
+
+    @staticmethod
+    def _admits(interest: Interest, article: NewArticle) -> bool:
+        return article.first_seen >= interest.since and interest.topic.admits(
+            f"{article.title}\n{article.text}")
+
+    def _scores(self, interests: Sequence[Interest], articles: Sequence[NewArticle],
+                ) -> np.ndarray:
+        """The hybrid score of every topic against every article (topics x articles)."""
+        topics = [i.topic for i in interests]
+        terms = [set(tokenize(t.query)) for t in topics]
+        weights = self._weights(set().union(*terms))
+        column_of: dict[str, int] = {}
+        rows, columns, values = [], [], []
+        for row, topic_terms in enumerate(terms):
+            total = sum(weights.get(t, 0.0) for t in topic_terms)
+            for term in topic_terms:
+                if total > 0 and weights.get(term, 0.0) > 0:
+                    rows.append(row)
+                    columns.append(column_of.setdefault(term, len(column_of)))
+                    values.append(weights[term] / total)
+        shape = (len(topics), max(1, len(column_of)))
+        vocabulary = sparse.csr_matrix((values, (rows, columns)), shape=shape, dtype=np.float32)
+        fronts = [UpFront.of(a.title, a.text) for a in articles]
+        lead = _indicator([f.lead for f in fronts], column_of, shape[1])
+        headline = _indicator([f.headline for f in fronts], column_of, shape[1])
+        covered = (vocabulary @ lead.T).toarray() + (vocabulary @ headline.T).toarray()
+        dense = self._dense(interests, articles)
+        return np.asarray(DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * covered / 2,
+                          dtype=np.float32)
 
     def score(self, topic: Topic, similarity: float, up_front: UpFront) -> float:
         """The hybrid score: the best chunk's cosine, and the topic's weighted terms in the
@@ -165,6 +191,20 @@ def _hybrid(similarity: float, vocabulary: dict[str, float], up_front: UpFront) 
     lead = sum(w for t, w in vocabulary.items() if t in up_front.lead)
     headline = sum(w for t, w in vocabulary.items() if t in up_front.headline)
     return DENSE_WEIGHT * similarity + (1 - DENSE_WEIGHT) * (lead + headline) / 2
+
+
+def _indicator(term_sets: Sequence[frozenset[str]], column_of: dict[str, int],
+               width: int) -> sparse.csr_matrix:
+    """One row per article, a 1 for each of its terms that some topic uses."""
+    rows, columns = [], []
+    for row, terms in enumerate(term_sets):
+        for term in terms:
+            column = column_of.get(term)
+            if column is not None:
+                rows.append(row)
+                columns.append(column)
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, columns)),
+                             shape=(len(term_sets), width))
 
 
 def _articles_by_term(articles: Sequence[NewArticle]) -> dict[str, set[int]]:

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 
-from alerts.matching import Interest, NewArticle, TopicMatcher
+from alerts.matching import Interest, NewArticle, TopicMatcher, UpFront
 from alerts.stories import StoryLead, assign_stories
 from alerts.topics import parse_topic
 from core.terms import tokenize
@@ -98,3 +99,18 @@ def test_a_second_outlets_report_joins_the_first_ones_story() -> None:
     assert assigned == {"b": "a", "c": "a", "d": "d"}
     updated = StoryLead("a", "Leaders meet in Nara (updated)", unit(0, 0, 1))
     assert assign_stories([updated], [first]) == {"a": "a"}
+
+
+def test_the_matrix_scores_equal_the_one_pair_score() -> None:
+    weights = {"summit": 3.0, "nara": 1.0}
+    matcher = TopicMatcher(embed, lambda terms: {t: weights.get(t, 2.0) for t in terms},
+                           threshold=0.0)
+    news = [article("a", "Nara summit opens. Leaders met.", unit(1, 0.2, 0), unit(0.3, 1, 0)),
+            article("b", "Far down the page, the summit.", unit(0.5, 0.5, 0.5))]
+    topic = parse_topic("Nara summit")
+    found = {m.article_id: m.score for m in matcher.match([interest(1, "Nara summit")], news)}
+    vector = matcher.topic_vectors([topic])[0]
+    for item in news:
+        single = matcher.score(topic, float(np.max(item.vectors @ vector)),
+                               UpFront.of(item.title, item.text))
+        assert found[item.article_id] == pytest.approx(single, abs=1e-5)

@@ -143,6 +143,21 @@ async def test_subscribe_then_one_alert_per_story_with_a_verified_quote(
     assert container.conversations.recent(str(USER))[-1].article_ids == (stored[0].id,)
 
 
+async def test_an_admins_reingest_of_a_local_source_brings_the_alert(
+    bot: tuple[Container, Clock], api: FakeBotAPI, tmp_path: Path,
+) -> None:
+    container, _ = bot
+    news = tmp_path / "desk"
+    news.mkdir()
+    await asyncio.to_thread(container.sources.add, str(news), "Local desk")
+    api.push(private_message(USER, "/subscribe Nara summit"))
+    await said(api, USER, 1)
+    write(news, "deal", NARA_TITLE, NARA_DEAL, datetime.now(UTC))
+    api.push(private_message(ADMIN, "/reingest Local desk"))
+    assert await until(lambda: len(alerts_to(api, USER)) == 1)
+    assert NARA_TITLE in alerts_to(api, USER)[0]["text"]
+
+
 async def test_quiet_hours_hold_alerts_and_the_digest_comes_at_the_local_time(
     bot: tuple[Container, Clock], api: FakeBotAPI, tmp_path: Path,
 ) -> None:
@@ -203,15 +218,17 @@ async def test_a_blocked_user_is_paused_others_are_served_and_a_return_resumes(
     bot: tuple[Container, Clock], api: FakeBotAPI, tmp_path: Path,
 ) -> None:
     container, _ = bot
-    blocked, other = 2001, 2002
-    for chat in (blocked, other):
+    blocked, other, deleted = 2001, 2002, 2003
+    for chat in (blocked, other, deleted):
         await asyncio.to_thread(container.subscriptions.subscribe, chat, "private", None,
                                 "Nara summit")
     api.blocked.add(blocked)
+    api.missing.add(deleted)  # 400 "chat not found"
     await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL,
                                   datetime.now(UTC)))
     assert await until(lambda: len(alerts_to(api, other)) == 1)
     assert await until(lambda: not container.subscriptions.prefs(blocked).active)
+    assert await until(lambda: not container.subscriptions.prefs(deleted).active)
     assert container.subscriptions.counts() == (1, 1)
     api.push(private_message(ADMIN, "/status"))
     assert "alerts: 1 subscriptions in 1 chats, 0 queued" in (await said(api, ADMIN, 1))["text"]
