@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from alerts.timing import parse_clock, parse_quiet_hours, parse_timezone
 from alerts.topics import Topic, parse_topic
-from core.errors import SubscriptionError
+from core.errors import NewsdeskError, SubscriptionError
 from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription
 from storage.subscriptions import SubscriptionRepository
 
+log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 MAX_TOPICS_PER_CHAT = 20
 PREVIEW_STORIES = 3
@@ -44,7 +46,12 @@ class SubscriptionService:
         topic = parse_topic(text)
         subscription = self._repo.add(chat_id, kind, thread_id, topic.text, topic.key,
                                       now=self._clock(), limit=self._max_per_chat)
-        return Subscribed(subscription, tuple(self._preview(topic, PREVIEW_STORIES)))
+        try:
+            recent = tuple(self._preview(topic, PREVIEW_STORIES))
+        except NewsdeskError as exc:  # the subscription stands; only the preview is missing
+            log.warning("no preview for %r: %s", topic.text, exc)
+            recent = ()
+        return Subscribed(subscription, recent)
 
     def topics(self, chat_id: int) -> list[Subscription]:
         """The chat's subscriptions, oldest first."""
