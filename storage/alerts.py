@@ -14,12 +14,11 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from core.models import ArticleRef
 from storage.articles import PENDING
-from storage.database import Database
+from storage.database import Database, in_batches
 from storage.meta import read_revision
 from storage.schema import (
     alert_outbox,
@@ -31,7 +30,7 @@ from storage.schema import (
     stories,
     subscriptions,
 )
-from storage.upsert import upsert
+from storage.upsert import insert_ignoring_conflicts, upsert
 
 CURSOR_KEY = "alerts_revision"
 
@@ -108,11 +107,6 @@ class AlertRepository:
         with self._db.write() as conn:
             return start_matching(conn)
 
-    def newest_revision(self) -> int:
-        """The newest article revision written."""
-        with self._db.read() as conn:
-            return read_revision(conn)
-
     def changed_since(self, revision: int, limit: int) -> list[ChangedArticle]:
         """Up to ``limit`` articles written after ``revision``, oldest write first."""
         query = (
@@ -126,9 +120,9 @@ class AlertRepository:
             ids = [row.id for row in rows]
             terms: dict[str, set[str]] = {i: set() for i in ids}
             counts: dict[str, int] = dict.fromkeys(ids, 0)
-            for start in range(0, len(ids), 500):
+            for part in in_batches(ids):
                 for chunk in conn.execute(sa.select(chunks.c.article_id, chunks.c.terms).where(
-                        chunks.c.article_id.in_(ids[start:start + 500]))):
+                        chunks.c.article_id.in_(part))):
                     terms[chunk.article_id].update(chunk.terms.split())
                     counts[chunk.article_id] += 1
         return [ChangedArticle(row.id, row.title, row.text, row.published, row.fetched_at,
@@ -139,9 +133,9 @@ class AlertRepository:
         """The stories already assigned to some of these articles."""
         found: dict[str, str] = {}
         with self._db.read() as conn:
-            for start in range(0, len(article_ids), 500):
+            for part in in_batches(article_ids):
                 query = sa.select(stories.c.article_id, stories.c.story_id).where(
-                    stories.c.article_id.in_(article_ids[start:start + 500]))
+                    stories.c.article_id.in_(part))
                 found.update({row.article_id: row.story_id for row in conn.execute(query)})
         return found
 
@@ -173,7 +167,7 @@ class AlertRepository:
             if not moved:
                 raise CursorMoved
             for story in new_stories:
-                _insert_ignoring_conflicts(conn, stories, {
+                insert_ignoring_conflicts(conn, stories, {
                     "article_id": story.article_id, "story_id": story.story_id, "at": now,
                     "vector": None if story.vector is None
                     else np.asarray(story.vector, dtype=np.float32).tobytes(),
@@ -184,7 +178,7 @@ class AlertRepository:
                     sent_alerts.c.chat_id == alert.chat_id,
                     sent_alerts.c.story_id == alert.story_id)).first()
                 if already is None:
-                    queued += _insert_ignoring_conflicts(conn, alert_outbox, {
+                    queued += insert_ignoring_conflicts(conn, alert_outbox, {
                         "chat_id": alert.chat_id, "subscription_id": alert.subscription_id,
                         "article_id": alert.article_id, "story_id": alert.story_id,
                         "created_at": now,
@@ -218,7 +212,7 @@ class AlertRepository:
         """Telegram accepted the message carrying ``alerts``: ledger in, outbox out."""
         with self._db.write() as conn:
             for alert in alerts:
-                _insert_ignoring_conflicts(conn, sent_alerts, {
+                insert_ignoring_conflicts(conn, sent_alerts, {
                     "chat_id": alert.chat_id, "story_id": alert.story_id,
                     "article_id": alert.ref.article_id, "topic": alert.topic,
                     "message_id": message_id, "sent_at": now,
@@ -290,11 +284,3 @@ def _pending(row: sa.Row[Any]) -> PendingAlert:
         ref=ArticleRef(row.article_id, row.title, row.source, row.url, row.published),
         story_id=row.story_id, created_at=row.created_at, attempts=row.attempts,
     )
-
-
-def _insert_ignoring_conflicts(conn: Connection, table: sa.Table, values: dict[str, Any],
-                               keys: list[str]) -> int:
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = (insert(table).values(values).on_conflict_do_nothing(index_elements=keys)
-                 .returning(table.c[keys[0]]))  # rowcount is not reliable for this on psycopg
-    return len(conn.execute(statement).all())

@@ -17,12 +17,11 @@ import sqlalchemy as sa
 
 from core.models import Article, Chunk
 from core.terms import tokenize
-from storage.database import Database
+from storage.database import Database, in_batches
 from storage.meta import bump_revision
 from storage.schema import articles, chunks, forgotten_articles
 from storage.upsert import upsert
 
-_BATCH = 500
 # an article whose current version the search indexes do not hold yet
 PENDING = sa.or_(articles.c.indexed_hash.is_(None),
                  articles.c.indexed_hash != articles.c.content_hash)
@@ -65,8 +64,7 @@ class ArticleRepository:
         """Articles by id (missing ids are left out)."""
         found: dict[str, Article] = {}
         with self._db.read() as conn:
-            for start in range(0, len(article_ids), _BATCH):
-                part = list(article_ids[start : start + _BATCH])
+            for part in in_batches(article_ids):
                 for row in conn.execute(sa.select(articles).where(articles.c.id.in_(part))):
                     article = to_article(row)
                     found[article.id] = article
@@ -161,10 +159,10 @@ class ArticleRepository:
         """Record that the index now holds the current version of these articles."""
         ids = list(article_ids)
         with self._db.write() as conn:
-            for start in range(0, len(ids), _BATCH):
+            for part in in_batches(ids):
                 conn.execute(
                     sa.update(articles)
-                    .where(articles.c.id.in_(ids[start : start + _BATCH]))
+                    .where(articles.c.id.in_(part))
                     .values(indexed_hash=articles.c.content_hash)
                 )
 

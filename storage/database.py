@@ -7,10 +7,10 @@ each with a one-line message.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -20,8 +20,10 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from core.errors import ConfigError, DatabaseUnavailable, StoreError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+IN_BATCH = 500  # values in one IN (...) list: under SQLite's bound-parameter limit
 PG_CONNECT_TIMEOUT_SECONDS = 5
 _WRITE = "newsdesk_write"
+_T = TypeVar("_T")
 
 
 def parse_database_url(url: str) -> URL:
@@ -102,6 +104,12 @@ def _mapped_errors(what: str) -> Iterator[None]:
         yield
     except SQLAlchemyError as exc:
         raise StoreError(f"{what}: {first_line(exc)}") from exc
+
+
+def in_batches(items: Sequence[_T]) -> Iterator[list[_T]]:
+    """``items`` in lists short enough for one IN (...) clause each."""
+    for start in range(0, len(items), IN_BATCH):
+        yield list(items[start:start + IN_BATCH])
 
 
 def first_line(exc: BaseException) -> str:

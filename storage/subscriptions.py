@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from core.errors import SubscriptionError
 from core.models import ChatPrefs, Subscription
 from storage.alerts import start_matching
-from storage.database import Database
+from storage.database import Database, in_batches
 from storage.schema import alert_outbox, chats, subscriptions
 from storage.upsert import upsert
 
@@ -116,8 +116,8 @@ class SubscriptionRepository:
         """Several chats' preferences at once (defaults for chats never seen)."""
         found = {chat_id: ChatPrefs(chat_id) for chat_id in chat_ids}
         with self._db.read() as conn:
-            for start in range(0, len(chat_ids), 500):
-                query = sa.select(chats).where(chats.c.chat_id.in_(chat_ids[start:start + 500]))
+            for part in in_batches(chat_ids):
+                query = sa.select(chats).where(chats.c.chat_id.in_(part))
                 found.update({row.chat_id: _prefs(row) for row in conn.execute(query)})
         return found
 

@@ -1,4 +1,4 @@
-"""INSERT ... ON CONFLICT DO UPDATE for whichever backend the connection speaks."""
+"""INSERT ... ON CONFLICT for whichever backend the connection speaks."""
 
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ def upsert(
 
     In ``update``, the string "excluded" stands for the newly proposed value of a column.
     """
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).values(dict(values))
+    statement = _insert(conn)(table).values(dict(values))
     proposed = statement.excluded
     changes = {
         column: proposed[column] if value == "excluded" else value
@@ -27,3 +26,17 @@ def upsert(
         if column not in keys
     }
     conn.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes))
+
+
+def insert_ignoring_conflicts(
+    conn: Connection, table: sa.Table, values: Mapping[str, Any], keys: Sequence[str],
+) -> int:
+    """Insert ``values`` unless a row with the same ``keys`` exists; 1 if inserted, else 0."""
+    statement = (_insert(conn)(table).values(dict(values))
+                 .on_conflict_do_nothing(index_elements=list(keys))
+                 .returning(table.c[keys[0]]))  # rowcount is not reliable for this on psycopg
+    return len(conn.execute(statement).all())
+
+
+def _insert(conn: Connection) -> Any:
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
