@@ -46,9 +46,7 @@ class SubscriptionRepository:
         with self._db.write() as conn:
             _ensure_chat(conn, chat_id, kind)
             start_matching(conn)
-            existing = conn.execute(sa.select(subscriptions).where(
-                subscriptions.c.chat_id == chat_id, subscriptions.c.topic_key == topic_key,
-            )).first()
+            existing = _by_key(conn, chat_id, topic_key)
             if existing is not None:
                 raise SubscriptionError(
                     f"This chat already follows “{existing.topic}”: see /subscriptions.")
@@ -74,6 +72,11 @@ class SubscriptionRepository:
                  .order_by(subscriptions.c.id))
         with self._db.read() as conn:
             return [to_subscription(row) for row in conn.execute(query)]
+
+    def find(self, chat_id: int, topic_key: str) -> Subscription | None:
+        """The chat's subscription to the topic with this key, or None."""
+        with self._db.read() as conn:
+            return _by_key(conn, chat_id, topic_key)
 
     def get(self, subscription_id: int) -> Subscription | None:
         """One subscription, or None when it was removed."""
@@ -146,6 +149,12 @@ class SubscriptionRepository:
         with self._db.read() as conn:
             total, chat_count = conn.execute(query).one()
         return int(total), int(chat_count)
+
+
+def _by_key(conn: Connection, chat_id: int, topic_key: str) -> Subscription | None:
+    row = conn.execute(sa.select(subscriptions).where(
+        subscriptions.c.chat_id == chat_id, subscriptions.c.topic_key == topic_key)).first()
+    return None if row is None else to_subscription(row)
 
 
 def _replan(conn: Connection, chat_id: int) -> None:

@@ -19,7 +19,7 @@ from alerts.quotes import Quote, why_quotes
 from alerts.stories import StoryLead, assign_stories
 from alerts.timing import digest_due, next_digest_time, quiet_until
 from alerts.topics import Topic, parse_topic
-from core.models import DIGEST, ArticleRef, ChatPrefs, chunk_id
+from core.models import DIGEST, ArticleRef, Subscription, chunk_id
 from core.terms import tokenize
 from storage.alerts import (
     AlertRepository,
@@ -100,14 +100,18 @@ class AlertService:
         if cursor is None:
             self._alerts.start_cursor()  # no subscription yet: nothing written so far alerts
             return total
+        audience: list[tuple[Subscription, Interest]] | None = None  # read once per round
         while True:
             changed = self._alerts.changed_since(cursor, MATCH_BATCH)
             ready = self._ready_prefix(changed)
             if not ready:
                 return total
             new_cursor = ready[-1].revision
+            if audience is None and any(a.indexed for a in ready):
+                audience = [(s, Interest(s.id, parse_topic(s.topic), s.created_at))
+                            for s in self._subscriptions.active()]
             try:
-                run = self._match_batch(cursor, new_cursor, ready)
+                run = self._match_batch(cursor, new_cursor, ready, audience or [])
             except CursorMoved:
                 log.info("another process matched these articles first")
                 return total
@@ -129,15 +133,14 @@ class AlertService:
             ready.append(article)
         return ready
 
-    def _match_batch(self, cursor: int, new_cursor: int,
-                     changed: Sequence[ChangedArticle]) -> MatchRun:
+    def _match_batch(self, cursor: int, new_cursor: int, changed: Sequence[ChangedArticle],
+                     audience: Sequence[tuple[Subscription, Interest]]) -> MatchRun:
         now = self._clock()
         run = MatchRun(articles=len(changed))
         oldest = now - self._max_age
         fresh = [a for a in changed if a.indexed and (a.published or a.fetched_at) >= oldest]
         run.skipped_old = sum(1 for a in changed if a.indexed) - len(fresh)
-        subscriptions = self._subscriptions.active() if fresh else []
-        if not subscriptions:
+        if not fresh or not audience:
             self._alerts.record(cursor, new_cursor, [], [], now)
             return run
         vectors = self._vectors().embeddings(
@@ -146,8 +149,7 @@ class AlertService:
             a.article_id, a.title, a.text, a.terms,
             _stacked([vectors.get(chunk_id(a.article_id, i)) for i in range(a.chunk_count)]),
             a.fetched_at) for a in fresh]
-        interests = [Interest(s.id, parse_topic(s.topic), s.created_at) for s in subscriptions]
-        matches = self._matcher().match(interests, candidates)
+        matches = self._matcher().match([i for _, i in audience], candidates)
         run.matches = len(matches)
         matched = {m.article_id for m in matches}
         leads = {a.article_id: StoryLead(a.article_id, a.title, a.vectors[0] if len(a.vectors)
@@ -159,7 +161,7 @@ class AlertService:
                     **known}
         new_stories = [StoryRow(k, v.title, story_of[k], v.vector)
                        for k, v in leads.items() if k not in known]
-        chat_of = {s.id: s.chat_id for s in subscriptions}
+        chat_of = {s.id: s.chat_id for s, _ in audience}
         alerts = [NewAlert(chat_of[m.subscription_id], m.subscription_id, m.article_id,
                            story_of[m.article_id])
                   for m in sorted(matches, key=lambda m: -m.score)]
@@ -268,10 +270,6 @@ class AlertService:
     def queued(self) -> int:
         """Alerts waiting in the outbox."""
         return self._alerts.queued()
-
-    def prefs(self, chat_id: int) -> ChatPrefs:
-        """A chat's delivery preferences."""
-        return self._subscriptions.prefs(chat_id)
 
 
 def _stacked(vectors: list[np.ndarray | None]) -> np.ndarray:

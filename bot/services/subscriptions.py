@@ -66,10 +66,9 @@ class SubscriptionService:
 
     def find(self, chat_id: int, text: str) -> Subscription:
         """The chat's subscription to this topic, however it is spelled."""
-        key = parse_topic(text).key
-        for subscription in self._repo.of_chat(chat_id):
-            if parse_topic(subscription.topic).key == key:
-                return subscription
+        found = self._repo.find(chat_id, parse_topic(text).key)
+        if found is not None:
+            return found
         raise SubscriptionError(f"This chat does not follow “{text.strip()[:60]}”: see "
                                 "/subscriptions.")
 
@@ -109,10 +108,6 @@ class SubscriptionService:
     def set_timezone(self, chat_id: int, kind: str, text: str) -> ChatPrefs:
         """The chat's IANA time zone."""
         return self._repo.update_prefs(chat_id, kind, timezone=parse_timezone(text))
-
-    def chat_gone(self, chat_id: int, reason: str) -> bool:
-        """Telegram says the chat cannot be reached: pause its alerts (True if they ran)."""
-        return self._repo.set_active(chat_id, False, reason)
 
     def chat_back(self, chat_id: int) -> bool:
         """The chat can be reached again: its subscriptions resume (True if they were paused)."""
