@@ -121,7 +121,19 @@ class TopicMatcher:
     def _scores(self, interests: Sequence[Interest], articles: Sequence[NewArticle],
                 ) -> np.ndarray:
         """The hybrid score of every topic against every article (topics x articles)."""
-        topics = [i.topic for i in interests]
+        covered = self._coverage([i.topic for i in interests],
+                                 [UpFront.of(a.title, a.text) for a in articles])
+        return np.asarray(_hybrid(self._dense(interests, articles), covered), dtype=np.float32)
+
+    def score(self, topic: Topic, similarity: float, up_front: UpFront) -> float:
+        """The hybrid score of one article: its best chunk's cosine to the topic, and the
+        topic's weighted terms in its headline and lead."""
+        dense = np.array([[similarity]], dtype=np.float32)
+        return float(_hybrid(dense, self._coverage([topic], [up_front]))[0, 0])
+
+    def _coverage(self, topics: Sequence[Topic], fronts: Sequence[UpFront]) -> np.ndarray:
+        """Each topic's share of rarity-weighted terms in each article's headline and lead,
+        plus its share in the headline alone (topics x articles, 0 to 2)."""
         terms = [set(tokenize(t.query)) for t in topics]
         weights = self._weights(set().union(*terms))
         column_of: dict[str, int] = {}
@@ -135,28 +147,13 @@ class TopicMatcher:
                     values.append(weights[term] / total)
         shape = (len(topics), max(1, len(column_of)))
         vocabulary = sparse.csr_matrix((values, (rows, columns)), shape=shape, dtype=np.float32)
-        fronts = [UpFront.of(a.title, a.text) for a in articles]
         lead = _indicator([f.lead for f in fronts], column_of, shape[1])
         headline = _indicator([f.headline for f in fronts], column_of, shape[1])
-        covered = (vocabulary @ lead.T).toarray() + (vocabulary @ headline.T).toarray()
-        dense = self._dense(interests, articles)
-        return np.asarray(DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * covered / 2,
-                          dtype=np.float32)
-
-    def score(self, topic: Topic, similarity: float, up_front: UpFront) -> float:
-        """The hybrid score: the best chunk's cosine, and the topic's weighted terms in the
-        headline and lead."""
-        return _hybrid(similarity, self.vocabulary(topic), up_front)
+        return np.asarray((vocabulary @ lead.T).toarray() + (vocabulary @ headline.T).toarray())
 
     def weights(self, terms: Iterable[str]) -> dict[str, float]:
         """How rare each term is in the archive (rarer terms say more about a topic)."""
         return self._weights(terms)
-
-    def vocabulary(self, topic: Topic) -> dict[str, float]:
-        """The topic's terms, each with its share of the topic's weight (summing to 1)."""
-        weights = self._weights(set(tokenize(topic.query)))
-        total = sum(weights.values())
-        return {t: w / total for t, w in weights.items()} if total > 0 else {}
 
     def topic_vectors(self, topics: Sequence[Topic]) -> np.ndarray:
         """Normalised vectors of the topics' queries (each text embedded once per process)."""
@@ -187,10 +184,9 @@ class TopicMatcher:
         return best
 
 
-def _hybrid(similarity: float, vocabulary: dict[str, float], up_front: UpFront) -> float:
-    lead = sum(w for t, w in vocabulary.items() if t in up_front.lead)
-    headline = sum(w for t, w in vocabulary.items() if t in up_front.headline)
-    return DENSE_WEIGHT * similarity + (1 - DENSE_WEIGHT) * (lead + headline) / 2
+def _hybrid(dense: np.ndarray, covered: np.ndarray) -> np.ndarray:
+    """0.7 x the best chunk's cosine + 0.3 x the mean of the two coverages."""
+    return DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * covered / 2
 
 
 def _indicator(term_sets: Sequence[frozenset[str]], column_of: dict[str, int],
