@@ -27,6 +27,7 @@ from bot.services.alerts import AlertService, Outgoing
 from bot.services.ingest_runner import IngestRunner
 from bot.telegram.alert_text import alert_buttons, alert_html, grouped_html
 from bot.telegram.delivery import send_html
+from bot.telegram.jobs import run_every
 from core.errors import NewsdeskError
 
 log = logging.getLogger(__name__)
@@ -57,14 +58,8 @@ class AlertDelivery:
 
     def install(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add the alert tick to the application's job queue."""
-        if app.job_queue is None:
-            raise NewsdeskError("alerts need python-telegram-bot[job-queue]")
-        app.job_queue.run_repeating(
-            self.tick, interval=self._tick_seconds, first=min(self._tick_seconds, 2.0),
-            name=JOB_NAME,
-            job_kwargs={"coalesce": True, "max_instances": 1,
-                        "misfire_grace_time": max(1, int(self._tick_seconds))},
-        )
+        run_every(app, self.tick, self._tick_seconds, first=min(self._tick_seconds, 2.0),
+                  name=JOB_NAME, needed_by="alerts need")
 
     async def tick(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Match what is new and send what is due, if this process is the scheduler."""

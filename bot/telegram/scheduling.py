@@ -19,6 +19,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.services.ingest_runner import IngestRunner
 from bot.telegram.delivery import send_html
+from bot.telegram.jobs import run_every
 from core.errors import NewsdeskError
 from core.models import Source
 
@@ -44,15 +45,8 @@ class ScheduledIngest:
         if not self._enabled:
             log.info("scheduled ingest is off (NEWSDESK_INGEST_INTERVAL_MINUTES=0)")
             return
-        if app.job_queue is None:
-            raise NewsdeskError("scheduled ingest needs python-telegram-bot[job-queue]")
-        app.job_queue.run_repeating(
-            self.tick, interval=self._tick_seconds, first=min(self._tick_seconds, 5.0),
-            name=JOB_NAME,
-            # a tick that is late or still running is skipped, never stacked up
-            job_kwargs={"coalesce": True, "max_instances": 1,
-                        "misfire_grace_time": max(1, int(self._tick_seconds))},
-        )
+        run_every(app, self.tick, self._tick_seconds, first=min(self._tick_seconds, 5.0),
+                  name=JOB_NAME, needed_by="scheduled ingest needs")
 
     async def tick(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Ingest what is due, if this process is the scheduler."""
