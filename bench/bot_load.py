@@ -5,8 +5,9 @@
 The real PTB Application built by bot.telegram.app polls the fake server (tests/support), which
 holds all the updates from the start. Reports how many questions were answered (must equal the
 number asked), p50/p95 time from the update being available to its reply arriving, and replies
-per second; then the same run with the bot's concurrency off (updates one at a time) as the
-baseline. Uses the RealTime QA index from bench/eval.py when present, else the samples.
+per second, for each number of questions answered at once (NEWSDESK_ANSWER_WORKERS, updates
+handled concurrently); then the same run with the bot's concurrency off (updates one at a time)
+as the baseline. Uses the RealTime QA index from bench/eval.py when present, else the samples.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def run_load(settings: Settings, container: Container, *, concurrent: bool,
-                   questions: list[str], users: int, per_user: int) -> dict[str, float]:
+                   questions: list[str], users: int, per_user: int) -> dict[str, object]:
     api = FakeBotAPI(settings.telegram_token.get_secret_value()).start()
     settings = settings.model_copy(update={"telegram_api_url": api.base_url})
     app = build_application(settings, container, concurrent=concurrent)
@@ -66,7 +67,9 @@ async def run_load(settings: Settings, container: Container, *, concurrent: bool
     latencies = [call.at - started for call in replies]
     last = max(latencies, default=0.0)
     return {
-        "concurrent": concurrent, "asked": asked, "answered": len(replies),
+        "concurrent": concurrent,
+        "answer_workers": settings.answer_workers if concurrent else 1,
+        "asked": asked, "answered": len(replies),
         "all_answered": bool(done and len(replies) == asked),
         "p50_s": round(percentile(latencies, 0.5), 2),
         "p95_s": round(percentile(latencies, 0.95), 2),
@@ -79,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--questions", type=int, default=5)
+    parser.add_argument("--answer-workers", type=int, nargs="+", default=[1, 2, 4, 64])
     args = parser.parse_args()
     embedder = warm_embedder()
     eval_data = CACHE / f"eval-data-{DEFAULT_EMBEDDING_BACKEND}"
@@ -96,22 +100,29 @@ def main() -> None:
             container.pipeline.run([SourceSpec(str(SAMPLES_DIR))])
         container.answerer.answer("warm up")
         _ = container.questions  # open every store before timing
+        modes = [(True, workers) for workers in args.answer_workers] + [(False, 1)]
         results = [
-            asyncio.run(run_load(settings, container, concurrent=concurrent,
-                                 questions=questions, users=args.users,
-                                 per_user=args.questions))
-            for concurrent in (True, False)
+            asyncio.run(run_load(settings.model_copy(update={"answer_workers": workers}),
+                                 container, concurrent=concurrent, questions=questions,
+                                 users=args.users, per_user=args.questions))
+            for concurrent, workers in modes
         ]
         container.close()
-    on, off = results
+    baseline = results[-1]
+    for result in results:
+        result["replies_per_s_vs_one_at_a_time"] = ratio(result["replies_per_s"],
+                                                         baseline["replies_per_s"])
+        result["share_of_telegram_30_per_s"] = ratio(result["replies_per_s"], 30.0)
     print(json.dumps({
         "machine": machine(), "index": str(data.name), "users": args.users,
         "questions_per_user": args.questions, "results": results,
-        "speedup_replies_per_s": round(on["replies_per_s"] / off["replies_per_s"], 2)
-        if off["replies_per_s"] else None,
-        "p95_ratio_concurrent_to_sequential": round(on["p95_s"] / off["p95_s"], 2)
-        if off["p95_s"] else None,
     }, indent=2))
+
+
+def ratio(value: object, base: object) -> float | None:
+    """value / base, rounded; None when there is no base."""
+    assert isinstance(value, float) and isinstance(base, float)
+    return round(value / base, 3) if base else None
 
 
 if __name__ == "__main__":

@@ -87,7 +87,8 @@ def build_application(
     app.add_handlers(throttle_handlers(RateLimiter(settings.rate_limit_per_minute)),
                      group=THROTTLE_GROUP)
     # admin before browsing: an admin's /sources shows the sources' health
-    questions = QuestionHandlers(container.questions, settings.typing_after_seconds)
+    questions = QuestionHandlers(container.questions, settings.typing_after_seconds,
+                                 settings.answer_workers)
     subscriptions = SubscriptionHandlers(container.subscriptions, container.alerts,
                                          container.questions, delivery.digest_now)
     features: list[Feature] = [questions, admin, subscriptions,

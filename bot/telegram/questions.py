@@ -27,9 +27,14 @@ UNAVAILABLE = "Sorry, I can't search the news right now. Please try again later.
 class QuestionHandlers:
     """Parse the question, answer it off the event loop, reply with the cited answer."""
 
-    def __init__(self, questions: QuestionService, typing_after: float = 1.0) -> None:
+    def __init__(
+        self, questions: QuestionService, typing_after: float = 1.0, answer_workers: int = 2
+    ) -> None:
         self._questions = questions
         self._typing_after = typing_after
+        # Updates are handled concurrently so commands and buttons never wait behind a search,
+        # but answers are CPU-bound: more at once than cores only adds thread switching.
+        self._answer_slots = asyncio.Semaphore(answer_workers)
 
     def handlers(self) -> Handlers:
         """This feature's PTB handlers."""
@@ -84,7 +89,8 @@ class QuestionHandlers:
         typing = asyncio.create_task(
             keep_typing(context.bot, chat_id, stop, after=self._typing_after))
         try:
-            answer = await asyncio.to_thread(self._questions.ask, str(chat_id), question)
+            async with self._answer_slots:
+                answer = await asyncio.to_thread(self._questions.ask, str(chat_id), question)
         except NewsdeskError as exc:
             log.warning("question failed: %s", exc)
             await send_html(context.bot, chat_id, UNAVAILABLE)

@@ -152,6 +152,18 @@ async def test_typing_is_shown_only_for_answers_slower_than_the_setting(
     assert typing["action"] == "typing"
 
 
+async def test_commands_do_not_wait_behind_questions(bot: Container, api: FakeBotAPI) -> None:
+    # answers take turns (NEWSDESK_ANSWER_WORKERS, 2 by default), commands never queue behind them
+    askers = range(61, 73)
+    for user_id in askers:
+        api.push(private_message(user_id, "What is on the Nara summit agenda?"))
+    api.push(private_message(60, "/help"))
+    for user_id in askers:
+        await wait_replies(api, user_id)
+    order = [p["chat_id"] for p in api.sent() if p["chat_id"] in {60, *askers}]
+    assert order.index(60) < len(askers) // 2, order
+
+
 async def test_group_messages_need_a_mention_or_a_reply(bot: Container, api: FakeBotAPI) -> None:
     api.push(group_message(-100, 21, "What is on the Nara summit agenda?"))
     api.push(group_message(-100, 21, "what about the marathon record?", mention=True))
