@@ -70,6 +70,7 @@ async def run_load(settings: Settings, container: Container, *, concurrent: bool
         "concurrent": concurrent,
         "answer_workers": settings.answer_workers if concurrent else 1,
         "asked": asked, "answered": len(replies),
+        "typing_actions": len([c for c in api.calls if c.method == "sendChatAction"]),
         "all_answered": bool(done and len(replies) == asked),
         "p50_s": round(percentile(latencies, 0.5), 2),
         "p95_s": round(percentile(latencies, 0.95), 2),

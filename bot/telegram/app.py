@@ -19,6 +19,7 @@ from bot.telegram.browsing import BrowsingHandlers
 from bot.telegram.fallbacks import fallback_handlers, on_error
 from bot.telegram.feature import Feature
 from bot.telegram.questions import QuestionHandlers
+from bot.telegram.request_meter import MeteredRateLimiter, RequestMeter
 from bot.telegram.scheduling import ScheduledIngest
 from bot.telegram.subscriptions import SubscriptionHandlers
 from bot.telegram.throttle import THROTTLE_GROUP, throttle_handlers
@@ -41,7 +42,8 @@ COMMANDS = [
 ]
 WEBHOOK_PATH = "telegram"
 # PTB's AIORateLimiter owns flood control: it paces requests under Telegram's limits and, on a
-# 429, waits out retry_after and retries, up to this many times per request.
+# 429, waits out retry_after and retries, up to this many times per request. The meter around
+# it lets "typing…" give way to replies when the budget is tight.
 FLOOD_RETRIES = 10
 
 
@@ -66,12 +68,13 @@ def build_application(
         await app.bot.set_my_commands(COMMANDS)
         await admin.register_menus(app.bot, COMMANDS)
 
+    meter = RequestMeter()
     app = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_url)
         .concurrent_updates(64 if concurrent else False)
-        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        .rate_limiter(MeteredRateLimiter(AIORateLimiter(max_retries=FLOOD_RETRIES), meter))
         .connection_pool_size(64)
         .pool_timeout(30)
         .post_init(register_commands)
@@ -88,7 +91,7 @@ def build_application(
                      group=THROTTLE_GROUP)
     # admin before browsing: an admin's /sources shows the sources' health
     questions = QuestionHandlers(container.questions, settings.typing_after_seconds,
-                                 settings.answer_workers)
+                                 settings.answer_workers, meter.has_room)
     subscriptions = SubscriptionHandlers(container.subscriptions, container.alerts,
                                          container.questions, delivery.digest_now)
     features: list[Feature] = [questions, admin, subscriptions,

@@ -71,12 +71,14 @@ async def send_html(
     return sent
 
 
-async def keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event, after: float = 0.0) -> None:
+async def keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event, after: float = 0.0,
+                      room: Callable[[], bool] = lambda: True) -> None:
     """Show "typing…" from ``after`` seconds on until ``stop`` is set.
 
     An answer ready sooner costs no request: Telegram allows ~30 per second in all, and a
-    chat action spent on every question halves the replies the bot can send. A failed chat
-    action never fails the answer.
+    chat action spent on every question halves the replies the bot can send. For the same
+    reason a chat action is skipped while ``room()`` says replies need the budget. A failed
+    chat action never fails the answer.
     """
     try:
         await asyncio.wait_for(stop.wait(), timeout=after)
@@ -84,11 +86,14 @@ async def keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event, after: float 
     except TimeoutError:
         pass
     while not stop.is_set():
+        shown = room()
+        if shown:
+            try:
+                await bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
+            except TelegramError as exc:
+                log.debug("chat action failed: %s", exc)
         try:
-            await bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
-        except TelegramError as exc:
-            log.debug("chat action failed: %s", exc)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=4.5)
+            # Telegram shows the action for 5 s; a skipped one is tried again sooner
+            await asyncio.wait_for(stop.wait(), timeout=4.5 if shown else 1.0)
         except TimeoutError:
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from telegram import Message, Update
 from telegram.constants import ChatType
@@ -28,10 +29,12 @@ class QuestionHandlers:
     """Parse the question, answer it off the event loop, reply with the cited answer."""
 
     def __init__(
-        self, questions: QuestionService, typing_after: float = 1.0, answer_workers: int = 2
+        self, questions: QuestionService, typing_after: float = 1.0, answer_workers: int = 2,
+        room: Callable[[], bool] = lambda: True,
     ) -> None:
         self._questions = questions
         self._typing_after = typing_after
+        self._room = room  # whether the request budget has room for a "typing…"
         # Updates are handled concurrently so commands and buttons never wait behind a search,
         # but answers are CPU-bound: more at once than cores only adds thread switching.
         self._answer_slots = asyncio.Semaphore(answer_workers)
@@ -87,7 +90,7 @@ class QuestionHandlers:
             return
         stop = asyncio.Event()
         typing = asyncio.create_task(
-            keep_typing(context.bot, chat_id, stop, after=self._typing_after))
+            keep_typing(context.bot, chat_id, stop, after=self._typing_after, room=self._room))
         try:
             async with self._answer_slots:
                 answer = await asyncio.to_thread(self._questions.ask, str(chat_id), question)

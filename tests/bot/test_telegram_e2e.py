@@ -164,6 +164,29 @@ async def test_commands_do_not_wait_behind_questions(bot: Container, api: FakeBo
     assert order.index(60) < len(askers) // 2, order
 
 
+async def test_typing_gives_way_to_replies_under_a_flood(
+    api: FakeBotAPI, news_dir: NewsData, embedder: Embedder
+) -> None:
+    # typing at once for every question: without the meter, one chat action per question
+    container = Container(make_settings(api, news_dir, typing_after_seconds=0.0,
+                                        rate_limit_per_minute=100), embedder=embedder)
+    app = build_application(container.settings, container)
+    askers = range(101, 141)
+    async with app:
+        await app.start()
+        for user_id in askers:
+            api.push(private_message(user_id, "What did the central bank decide?"))
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)  # type: ignore[union-attr]
+        for user_id in askers:
+            [text] = await wait_replies(api, user_id, timeout=60)
+            assert "3.25%" in text
+        await app.updater.stop()  # type: ignore[union-attr]
+        await app.stop()
+    container.close()
+    typing = [p for p in api.sent("sendChatAction") if p.get("chat_id") in askers]
+    assert 0 < len(typing) <= 20, len(typing)
+
+
 async def test_group_messages_need_a_mention_or_a_reply(bot: Container, api: FakeBotAPI) -> None:
     api.push(group_message(-100, 21, "What is on the Nara summit agenda?"))
     api.push(group_message(-100, 21, "what about the marathon record?", mention=True))
