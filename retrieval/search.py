@@ -19,7 +19,7 @@ import numpy as np
 
 from core.models import ArticleRef, Passage
 from retrieval.embeddings import Embedder
-from retrieval.lexical import LexicalIndex
+from retrieval.lexical import LexicalHit, LexicalIndex
 from retrieval.ports import ArticleSource
 from retrieval.recency import time_intent
 from retrieval.vector_store import VectorStore
@@ -91,31 +91,40 @@ class HybridSearcher:
         if intent.since and (since is None or intent.since > since):
             since = intent.since
         pool = max(40, 4 * k)
-        # BM25 runs while the model embeds the query (both release the GIL for their math).
-        lexical_future = self._pool.submit(self._lexical.search, query, pool)
+        # The lexical side (BM25, then its chunks' vectors and passages) runs while the model
+        # embeds the query and Chroma searches: embedding releases the GIL for its math.
+        lexical_future = self._pool.submit(self._lexical_side, query, pool)
         query_vector = self._embedder.encode([query])[0]
         bounds = [{"published_ts": {"$gte": since.timestamp()}}] if since else []
         if until:
             bounds.append({"published_ts": {"$lte": until.timestamp()}})
         where = bounds[0] if len(bounds) == 1 else ({"$and": bounds} if bounds else None)
         dense = self._vectors.nearest(query_vector, pool, where)
-        lexical = lexical_future.result()
+        lexical, lexical_vectors, passages = lexical_future.result()
         ranks: dict[str, float] = {}
         for rank, chunk_id in enumerate(dense):
             ranks[chunk_id] = ranks.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
         for rank, lex in enumerate(lexical):
             ranks[lex.chunk_id] = ranks.get(lex.chunk_id, 0.0) + 1.0 / (RRF_K + rank)
-        missing = [chunk_id for chunk_id in ranks if chunk_id not in dense]
-        vectors = {**dense, **self._vectors.embeddings(missing)}
-        candidates = self._candidates(ranks, vectors, query_vector, since, until)
+        passages |= self._store.passages([c for c in dense if c not in passages])
+        candidates = self._candidates(ranks, {**lexical_vectors, **dense}, passages,
+                                      query_vector, since=since, until=until)
         self._weigh(candidates, intent.prefer_recent, intent.window, prefer_articles)
         return [_to_hit(c) for c in _diverse(candidates, k)]
 
+    def _lexical_side(
+        self, query: str, pool: int
+    ) -> tuple[list[LexicalHit], dict[str, np.ndarray], dict[str, Passage]]:
+        """BM25's best chunks with their stored vectors and passages."""
+        hits = self._lexical.search(query, pool)
+        ids = [hit.chunk_id for hit in hits]
+        return hits, self._vectors.embeddings(ids), self._store.passages(ids)
+
+    @staticmethod
     def _candidates(
-        self, ranks: dict[str, float], vectors: dict[str, np.ndarray], query_vector: np.ndarray,
-        since: datetime | None, until: datetime | None,
+        ranks: dict[str, float], vectors: dict[str, np.ndarray], passages: dict[str, Passage],
+        query_vector: np.ndarray, *, since: datetime | None, until: datetime | None,
     ) -> list[_Candidate]:
-        passages = self._store.passages(list(ranks))
         found = []
         for chunk_id, fused in ranks.items():
             passage = passages.get(chunk_id)
