@@ -26,9 +26,9 @@ from bench.common import NEWSDATA, machine, read_jsonl, warm_embedder
 from bot.container import Container
 from bot.settings import Settings
 from bot.telegram.app import build_application
-from core.models import DEFAULT_EMBEDDING_BACKEND
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
+from retrieval.embeddings import default_backend
 from tests.support.fake_bot_api import FakeBotAPI, private_message
 
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -86,7 +86,7 @@ def main() -> None:
     parser.add_argument("--answer-workers", type=int, nargs="+", default=[1, 2, 4, 64])
     args = parser.parse_args()
     embedder = warm_embedder()
-    eval_data = CACHE / f"eval-data-{DEFAULT_EMBEDDING_BACKEND}"
+    eval_data = CACHE / f"eval-data-{default_backend()}"
     with tempfile.TemporaryDirectory() as tmp:
         if (eval_data / "newsdesk.sqlite3").exists():
             data = eval_data

@@ -51,10 +51,9 @@ def machine() -> str:
 
 def warm_embedder(backend: str = "", batch_size: int = 64) -> Any:
     """The bundled model on ``backend`` (default: the settings' default), loaded and warm."""
-    from core.models import DEFAULT_EMBEDDING_BACKEND
-    from retrieval.embeddings import load_embedder
+    from retrieval.embeddings import default_backend, load_embedder
 
-    chosen = backend or DEFAULT_EMBEDDING_BACKEND
+    chosen = backend or default_backend()
     model = load_embedder("", chosen, MODEL_CACHE, batch_size)
     model.warm_up()
     return model

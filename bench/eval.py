@@ -31,10 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import NEWSDATA, machine, read_jsonl
 from bot.container import Container
 from bot.settings import Settings
-from core.models import DEFAULT_EMBEDDING_BACKEND
 from ingest.identity import canonical_url
 from ingest.pipeline import SourceSpec
-from retrieval.embeddings import BACKENDS
+from retrieval.embeddings import BACKENDS, default_backend
 from retrieval.vector_store import COLLECTION
 
 HERE = Path(__file__).resolve().parent
@@ -93,7 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
     parser.add_argument("--backend", choices=BACKENDS,
-                        default=DEFAULT_EMBEDDING_BACKEND)
+                        default=default_backend())
     args = parser.parse_args()
 
     settings = Settings(data_dir=CACHE / f"eval-data-{args.backend}",

@@ -37,11 +37,10 @@ from bench.common import MODEL_CACHE, NEWSDATA, machine, read_jsonl, warm_embedd
 from bench.databases import DEFAULT_POSTGRES, postgres_database
 from bot.container import Container
 from bot.settings import Settings
-from core.models import DEFAULT_EMBEDDING_BACKEND
 from ingest.chunking import chunk_metadata
 from ingest.identity import article_id
 from ingest.pipeline import SourceSpec
-from retrieval.embeddings import BACKENDS, Embedder
+from retrieval.embeddings import BACKENDS, Embedder, default_backend
 
 HERE = Path(__file__).resolve().parent
 
@@ -137,7 +136,7 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server URL")
     parser.add_argument("--embedding-backend", choices=BACKENDS,
-                        default=DEFAULT_EMBEDDING_BACKEND)
+                        default=default_backend())
     parser.add_argument("--probes", type=int, default=5, help="one-article ingests per store")
     args = parser.parse_args()
     embedding = args.embedding_backend

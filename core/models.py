@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-# How the embedding model runs (NEWSDESK_EMBEDDING_BACKEND); see retrieval.embeddings.
+# How the embedding model runs; see retrieval.embeddings.
 EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
-# The fastest backend that keeps retrieval quality (docs/benchmarks.md): int8 lost 1.5 points
-# of hit@5 on this project's evaluation, so it is a choice, not the default.
-DEFAULT_EMBEDDING_BACKEND: EmbeddingBackend = "onnx"
+# NEWSDESK_EMBEDDING_BACKEND: a backend, or "auto" (retrieval.embeddings.choose_backend).
+EmbeddingChoice = Literal["auto", "torch", "onnx", "onnx-int8"]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import numpy as np
 
 from core.errors import ConfigError
 from core.models import EmbeddingBackend as Backend
+from core.models import EmbeddingChoice
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -41,14 +42,43 @@ def resolve_model_path(setting: str) -> Path:
     return path
 
 
-def model_identity(setting: str, backend: Backend = "torch") -> str:
+def model_identity(setting: str, backend: Backend = "torch", variant: str | None = None) -> str:
     """A name for the vectors a model makes that survives reinstalling the package elsewhere.
 
     torch and float ONNX make the same vectors (cosine ≥ 0.9999, tested), so they share a name;
-    int8 vectors differ slightly and must never be mixed with them.
+    int8 vectors differ slightly, and differ again between the CPU variants the model is
+    quantized for (``onnx_export.cpu_variant``), so each must never be mixed with the others.
     """
     name = str(Path(setting).expanduser().resolve()) if setting else "bundled:all-MiniLM-L6-v2"
-    return f"{name}+int8" if backend == "onnx-int8" else name
+    if backend != "onnx-int8":
+        return name
+    from retrieval.onnx_export import cpu_variant
+
+    return f"{name}+int8-{variant or cpu_variant()}"
+
+
+def default_backend(variant: str | None = None) -> Backend:
+    """The fastest backend that keeps retrieval quality on this CPU (docs/benchmarks.md).
+
+    With VNNI (8-bit dot products) int8 stays within a point of torch on bench/eval.py and
+    ingests 2x as fast; without it the weights must be cut to 7 bits and int8 loses 1.5 points
+    of hit@5, so float ONNX it is.
+    """
+    from retrieval.onnx_export import cpu_variant
+
+    return "onnx-int8" if (variant or cpu_variant()) == "vnni" else "onnx"
+
+
+def choose_backend(choice: EmbeddingChoice, model_setting: str, recorded: str | None,
+                   variant: str | None = None) -> Backend:
+    """The backend to run: the one asked for; for "auto", the one the existing index was
+    built with (so an upgrade or a move never forces a reindex), else ``default_backend``."""
+    if choice != "auto":
+        return choice
+    for backend in BACKENDS:
+        if recorded is not None and recorded == model_identity(model_setting, backend, variant):
+            return "onnx" if backend == "torch" else backend  # the same vectors, faster
+    return default_backend(variant)
 
 
 def stay_offline() -> None:

@@ -15,8 +15,13 @@ import pytest
 
 from bot.container import Container
 from bot.settings import Settings
-from core.models import DEFAULT_EMBEDDING_BACKEND
-from retrieval.embeddings import Embedder, TorchEmbedder, bundled_model_path, load_embedder
+from retrieval.embeddings import (
+    Embedder,
+    TorchEmbedder,
+    bundled_model_path,
+    default_backend,
+    load_embedder,
+)
 from tests.support import databases
 from tests.support.chroma import chroma_server as start_chroma_server
 
@@ -44,7 +49,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_cac
 @pytest.fixture(scope="session")
 def embedder(model_cache: Path) -> Embedder:
     """The real all-MiniLM-L6-v2 on the default backend, exported and loaded once per run."""
-    model = load_embedder("", DEFAULT_EMBEDDING_BACKEND, model_cache,
+    model = load_embedder("", default_backend(), model_cache,
                           batch_size=32)
     model.warm_up()
     return model

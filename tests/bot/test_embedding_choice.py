@@ -9,19 +9,32 @@ from bot.settings import Settings
 from core.errors import ConfigError
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
-from retrieval.embeddings import OnnxEmbedder, model_identity
+from retrieval.embeddings import OnnxEmbedder, default_backend, model_identity
 
 
 def _reopen(settings: Settings, **changes: object) -> Container:
     return Container(settings.model_copy(update=changes))
 
 
-def test_a_new_index_runs_float_onnx_and_records_it(settings: Settings) -> None:
+def test_a_new_index_runs_the_default_backend_for_this_cpu_and_records_it(
+    settings: Settings
+) -> None:
     container = Container(settings)
     assert isinstance(container.embedder, OnnxEmbedder)
-    assert container.embedder.identity == model_identity("", "onnx")
+    assert container.embedder.identity == model_identity("", default_backend())
     container.verify_embedding_model()
-    assert container.meta.get(EMBEDDING_MODEL_KEY) == model_identity("", "onnx")
+    assert container.meta.get(EMBEDDING_MODEL_KEY) == model_identity("", default_backend())
+    container.close()
+
+
+def test_auto_reopens_an_index_with_the_backend_it_was_built_with(settings: Settings) -> None:
+    container = Container(settings)
+    for built_with in ("onnx-int8", "torch"):
+        container.meta.set(EMBEDDING_MODEL_KEY, model_identity("", built_with))
+        reopened = Container(settings)
+        reopened.verify_embedding_model()  # no reindex asked for
+        assert reopened.embedder.identity == model_identity("", built_with)
+        reopened.close()
     container.close()
 
 

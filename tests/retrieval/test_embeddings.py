@@ -11,6 +11,8 @@ from retrieval.embeddings import (
     OnnxEmbedder,
     TorchEmbedder,
     bundled_model_path,
+    choose_backend,
+    default_backend,
     load_embedder,
     model_identity,
     resolve_model_path,
@@ -87,9 +89,28 @@ def test_export_happens_once_outside_the_model_folder(model_cache: Path) -> None
     assert {f.name: f.stat().st_mtime_ns for f in bundled.rglob("*") if f.is_file()} == before
 
 
-def test_identity_separates_int8_vectors_only() -> None:
+def test_identity_separates_int8_vectors_and_their_cpu_variants() -> None:
     assert model_identity("", "torch") == model_identity("", "onnx")
     assert model_identity("", "onnx-int8") != model_identity("", "torch")
+    assert model_identity("", "onnx-int8", "vnni") != model_identity("", "onnx-int8", "avx2")
+
+
+def test_auto_picks_int8_only_where_the_cpu_keeps_its_quality() -> None:
+    assert default_backend("vnni") == "onnx-int8"
+    assert default_backend("avx2") == "onnx"
+    for variant in ("vnni", "avx2"):
+        assert choose_backend("auto", "", None, variant) == default_backend(variant)
+        assert choose_backend("torch", "", None, variant) == "torch"
+
+
+def test_auto_keeps_the_kind_an_existing_index_was_built_with() -> None:
+    float_index = model_identity("", "torch")
+    assert choose_backend("auto", "", float_index, "vnni") == "onnx"  # no reindex on upgrade
+    int8_index = model_identity("", "onnx-int8", "vnni")
+    assert choose_backend("auto", "", int8_index, "avx2") == "onnx"  # can't be reproduced here
+    assert choose_backend("auto", "", int8_index, "vnni") == "onnx-int8"
+    other_model = model_identity("/elsewhere/model", "torch")
+    assert choose_backend("auto", "", other_model, "avx2") == "onnx"
 
 
 def test_onnx_backend_refuses_a_model_it_would_embed_differently(tmp_path: Path) -> None:
