@@ -1,7 +1,10 @@
 """One story, one alert: which stored story a newly matched article tells.
 
 An article tells an earlier article's story when their leads (the first chunk, headline
-included) are near-identical in meaning, or their headlines share almost all their words.
+included) are near-identical in meaning, or their headlines share almost all their words: a
+re-publication or a rewrite. Another outlet's report of the same event is worded differently,
+so its lead is only close in meaning; it is recognised by coming out within a day and a half
+and sharing the event's particulars, the rare names and numbers of the headline and lead.
 The same article updated keeps its story.
 """
 
@@ -9,15 +12,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 import numpy as np
 
-# Measured on the labelled pairs of bench/alert_labels.py (docs/benchmarks.md): 39 of 40 repeats
-# caught, 1 of 40 different stories merged. 0.90 merged none there, but misses a second outlet's
-# rewrite of the same event (tests/bot/test_alerts_service.py), which those pairs lack.
-SAME_STORY_SIMILARITY = 0.88
+from alerts.matching import Weights
+
+# Measured on the labelled pairs of bench/alert_labels.py (docs/benchmarks.md).
+SAME_STORY_SIMILARITY = 0.88  # a repeat: one outlet's re-publication or rewrite
 SAME_HEADLINE_OVERLAP = 0.8
+EVENT_WINDOW = timedelta(hours=36)  # two outlets' reports of one event
+EVENT_SIMILARITY = 0.78
+EVENT_OVERLAP = 0.30  # rarity-weighted share of the smaller lead's terms found in the other
 _WORDS = re.compile(r"\w+")
 
 
@@ -29,21 +36,42 @@ class StoryLead:
     title: str
     vector: np.ndarray | None
     story_id: str = ""
+    terms: frozenset[str] = frozenset()  # of the headline and lead (UpFront.lead)
+    when: datetime | None = None  # published, else first seen
 
 
-def same_story(a: StoryLead, b: StoryLead, threshold: float = SAME_STORY_SIMILARITY) -> bool:
-    """Near-identical leads, or headlines sharing almost all their words."""
-    if a.vector is not None and b.vector is not None and float(a.vector @ b.vector) >= threshold:
+def same_story(a: StoryLead, b: StoryLead, threshold: float = SAME_STORY_SIMILARITY,
+               weights: Weights | None = None) -> bool:
+    """Near-identical leads, headlines sharing almost all their words, or (with ``weights``,
+    the archive's term rarity) two reports of one event."""
+    similarity = (float(a.vector @ b.vector)
+                  if a.vector is not None and b.vector is not None else None)
+    if similarity is not None and similarity >= threshold:
         return True
     words_a = set(_WORDS.findall(a.title.lower()))
     words_b = set(_WORDS.findall(b.title.lower()))
-    return len(words_a) >= 4 and len(words_a & words_b) / len(words_a | words_b) >= (
-        SAME_HEADLINE_OVERLAP)
+    if len(words_a) >= 4 and len(words_a & words_b) / len(words_a | words_b) >= (
+            SAME_HEADLINE_OVERLAP):
+        return True
+    return (weights is not None and similarity is not None and similarity >= EVENT_SIMILARITY
+            and a.when is not None and b.when is not None
+            and abs(a.when - b.when) <= EVENT_WINDOW
+            and shared_particulars(a, b, weights) >= EVENT_OVERLAP)
+
+
+def shared_particulars(a: StoryLead, b: StoryLead, weights: Weights) -> float:
+    """The rarity-weighted share of the smaller lead's terms that the other lead has too."""
+    weight = weights(a.terms | b.terms)
+    smaller = min(sum(weight.get(t, 0.0) for t in a.terms),
+                  sum(weight.get(t, 0.0) for t in b.terms))
+    if smaller <= 0:
+        return 0.0
+    return sum(weight.get(t, 0.0) for t in a.terms & b.terms) / smaller
 
 
 def assign_stories(
     new: Sequence[StoryLead], recent: Sequence[StoryLead],
-    threshold: float = SAME_STORY_SIMILARITY,
+    threshold: float = SAME_STORY_SIMILARITY, weights: Weights | None = None,
 ) -> dict[str, str]:
     """The story of each new article: a recent one it repeats, or a story of its own.
 
@@ -52,20 +80,20 @@ def assign_stories(
     known = [r for r in recent if r.story_id]
     assigned: dict[str, str] = {}
     for lead in new:
-        twin = _most_similar(lead, known, threshold)
+        twin = _most_similar(lead, known, threshold, weights)
         story = twin.story_id if twin is not None else lead.article_id
         assigned[lead.article_id] = story
-        known.append(StoryLead(lead.article_id, lead.title, lead.vector, story))
+        known.append(replace(lead, story_id=story))
     return assigned
 
 
-def _most_similar(lead: StoryLead, known: Sequence[StoryLead],
-                  threshold: float) -> StoryLead | None:
+def _most_similar(lead: StoryLead, known: Sequence[StoryLead], threshold: float,
+                  weights: Weights | None) -> StoryLead | None:
     best: tuple[float, StoryLead] | None = None
     for other in known:
         if other.article_id == lead.article_id:
             return other  # the same article, updated: its story stays
-        if not same_story(lead, other, threshold):
+        if not same_story(lead, other, threshold, weights):
             continue
         similarity = (float(lead.vector @ other.vector)
                       if lead.vector is not None and other.vector is not None else 1.0)

@@ -1,6 +1,7 @@
 """Labelled topics and story pairs for calibrating alerts (bench/alert_quality.py).
 
-Articles are named by their path under ../shared/newsdata/bbc_fulltext (BBC News, 2004-05);
+Articles are named by their path under ../shared/newsdata/bbc_fulltext (BBC News, 2004-05),
+or, for the cross-outlet story pairs, by their URL in ../shared/newsdata/realtimeqa_corpus.jsonl;
 nothing of their text is copied here. Each topic is written the way a user would type it;
 ``relevant`` holds the articles about it and ``near`` articles on neighbouring subjects that are
 not (same people, same industry, same sport), both labelled by reading headline and lead.
@@ -165,4 +166,90 @@ DIFFERENT_STORY: list[tuple[str, str]] = [
     ("politics/102", "politics/156"), ("entertainment/049", "entertainment/074"),
     ("entertainment/060", "entertainment/076"), ("business/045", "business/351"),
     ("tech/084", "tech/351"),
+]
+
+
+# One event reported by two outlets (RealTime QA: CNN and USA Today), by URL;
+# labelled by reading headline and lead. A newsletter or live roundup that covers the same
+# event among others was left out, and so were explainers whose lead retells the news.
+CROSS_OUTLET_SAME: list[tuple[str, str]] = [
+    ("https://www.cnn.com/2022/02/01/sport/tom-brady-retirement-nfl-spt-intl/index.html",
+     "https://www.usatoday.com/story/sports/nfl/2022/02/01/tom-brady-retires-nfl-quarterback/9297274002/"),
+    ("https://www.usatoday.com/story/news/world/2022/06/28/old-ex-guard-nazi-camp-convicted-german-court/7753959001/",
+     "https://www.cnn.com/2022/06/28/europe/nazi-holocaust-camp-guard-sentencing-intl/index.html"),
+    ("https://www.cnn.com/2022/02/19/us/family-dollar-recall-rodent/index.html",
+     "https://www.usatoday.com/story/money/shopping/2022/02/19/family-dollar-rodent-infestation/6860094001/"),
+    ("https://www.usatoday.com/story/news/world/2022/06/22/polio-virus-detected-london/7698122001/",
+     "https://www.cnn.com/2022/06/22/uk/poliovirus-london-sewage-samples-intl-gbr/index.html"),
+    ("https://www.cnn.com/2022/05/25/politics/supreme-court-approval-rating-drop-roe-leak/index.html",
+     "https://www.usatoday.com/story/news/politics/2022/05/25/supreme-court-approval-declines-abortion-opinion-leak/9909935002/"),
+    ("https://www.usatoday.com/story/news/politics/2022/07/07/biden-medal-of-freedom-denzel-washington-simone-biles/7820818001/",
+     "https://www.cnn.com/2022/07/07/politics/biden-presidential-medal-of-freedom/index.html"),
+    ("https://www.cnn.com/2022/07/18/us/dallas-school-district-requires-clear-backpacks/index.html",
+     "https://www.usatoday.com/story/news/nation/2022/07/19/texas-schools-clear-backpacks-uvalde-shooting/10099314002/"),
+    ("https://www.usatoday.com/story/news/politics/2022/06/27/supreme-court-football-coach-joseph-kennedy-prayers/7603448001/",
+     "https://www.cnn.com/2022/06/27/politics/football-coach-prayer-high-school-supreme-court-kennedy/index.html"),
+    ("https://www.usatoday.com/story/news/world/2022/07/07/shinzo-abe-japan-prime-minister-shooting/10010982002/",
+     "https://www.cnn.com/2022/07/08/asia/japan-shinzo-abe-dies-shooting-intl-hnk/index.html"),
+    ("https://www.usatoday.com/story/money/2022/07/07/elizabeth-holmes-theranos-sunny-balwani-convicted/10007246002/",
+     "https://www.cnn.com/2022/07/07/tech/sunny-balwani-verdict-theranos/index.html"),
+    ("https://www.usatoday.com/story/news/nation/2022/07/21/monarch-butterflies-endangered-us/10115283002/",
+     "https://www.cnn.com/2022/07/21/world/monarch-butterfly-endangered-scn/index.html"),
+    ("https://www.usatoday.com/story/entertainment/celebrities/2022/07/10/beanie-feldstein-reveals-early-exit-from-funny-girl/10025981002/",
+     "https://www.cnn.com/2022/07/11/entertainment/beanie-feldstein-leaves-funny-girl-cec/index.html"),
+    ("https://www.cnn.com/2022/07/20/uk/conservative-party-leader-final-two-intl-gbr/index.html",
+     "https://www.usatoday.com/story/news/world/2022/07/20/sunak-truss-runoff-british-prime-minister/10107973002/"),
+    ("https://www.usatoday.com/story/news/politics/2022/06/22/biden-gas-tax-holiday/7695037001/",
+     "https://www.cnn.com/2022/06/22/politics/gas-tax-suspension-biden/index.html/"),
+    ("https://www.cnn.com/2022/06/28/health/monkeypox-vaccines-states-high-case-rates/index.html",
+     "https://www.usatoday.com/story/news/health/2022/06/28/monkeypox-vaccine-outbreak-us/7760674001/"),
+    ("https://www.usatoday.com/story/tech/2022/06/14/microsoft-shut-down-internet-explorer-wednesday/7626639001/",
+     "https://www.cnn.com/2022/06/15/tech/internet-explorer-dead/index.html"),
+    ("https://www.usatoday.com/story/money/2022/05/04/fed-interest-rate-raised-combat-inflation/9634030002/",
+     "https://www.cnn.com/2022/05/04/economy/federal-reserve-interest-rate-hike/index.html"),
+    ("https://www.cnn.com/2022/02/25/politics/supreme-court-ketanji-brown-jackson/index.html",
+     "https://www.usatoday.com/story/news/politics/2022/02/25/biden-supreme-court-nominee-announcement-updates/6924953001/"),
+    ("https://www.cnn.com/2022/07/11/world/james-webb-space-telescope-first-image-scn/index.html",
+     "https://www.usatoday.com/story/news/nation/2022/07/11/james-webb-space-telescope-first-image-released-biden-monday/10029517002/"),
+    ("https://www.cnn.com/2022/07/01/politics/biden-medal-of-freedom-biles-rapinoe-mccain-giffords-washington/index.html",
+     "https://www.usatoday.com/story/entertainment/celebrities/2022/07/01/presidential-medal-freedom-recipients-biden/7789969001/"),
+]
+
+# Two outlets on one subject but different stories: another day's development, an opinion
+# or analysis piece, an earlier announcement.
+CROSS_OUTLET_DIFFERENT: list[tuple[str, str]] = [
+    ("https://www.cnn.com/2022/07/01/politics/biden-medal-of-freedom-biles-rapinoe-mccain-giffords-washington/index.html",
+     "https://www.usatoday.com/story/news/politics/2022/07/07/biden-medal-of-freedom-denzel-washington-simone-biles/7820818001/"),
+    ("https://www.cnn.com/2022/07/07/tech/theranos-rise-and-fall/",
+     "https://www.usatoday.com/story/money/2022/07/07/elizabeth-holmes-theranos-sunny-balwani-convicted/10007246002/"),
+    ("https://www.cnn.com/2022/06/13/health/covid-vaccine-young-kids-fda-meeting/index.html",
+     "https://www.usatoday.com/story/news/health/2022/06/15/fda-panel-recommends-covid-vaccines-kids-young-6-months-old/7628194001/"),
+    ("https://www.cnn.com/2022/07/08/us/giant-sequoia-tree-grove-yosemite-fire/index.html",
+     "https://www.usatoday.com/story/news/nation/2022/07/12/california-firefighters-battle-yosemite-wildfire/10036975002/"),
+    ("https://www.usatoday.com/story/news/nation/2022/06/13/patriot-front-idaho-pride-what-we-know/7610970001/",
+     "https://www.cnn.com/2022/06/15/opinions/idaho-patriot-front-pride-arrests-hemmer/index.html"),
+    ("https://www.cnn.com/2022/01/26/politics/shortlist-breyer-replacement-supreme-court/index.html",
+     "https://www.usatoday.com/story/news/politics/2022/02/25/biden-supreme-court-nominee-announcement-updates/6924953001/"),
+    ("https://www.usatoday.com/story/news/politics/2022/06/22/biden-gas-tax-holiday/7695037001/",
+     "https://www.cnn.com/2022/06/22/politics/state-gas-tax-holiday-savings/index.html"),
+    ("https://www.cnn.com/2022/06/17/europe/eu-commission-endorses-ukraine-candidacy-intl/index.html",
+     "https://www.usatoday.com/story/news/politics/2022/06/23/ukraine-russia-invasion-live-updates/7708413001/"),
+    ("https://www.cnn.com/2022/03/16/politics/us-ukraine-aid-fact-check/index.html",
+     "https://www.usatoday.com/story/news/politics/2022/03/16/ukraine-invasion-live-updates-zelenskyy-congress/7056525001/"),
+    ("https://www.cnn.com/2022/06/14/us/national-pride-events-security-measures/index.html",
+     "https://www.usatoday.com/story/news/nation/2022/06/13/patriot-front-idaho-pride-what-we-know/7610970001/"),
+    ("https://www.usatoday.com/story/news/2022/07/11/yosemite-fire-supercharged-climate-change-threatens-giant-sequoias/10029291002/",
+     "https://www.cnn.com/2022/07/14/weather/yosemite-washburn-fire-sequoia-thursday/index.html"),
+    ("https://www.cnn.com/2022/05/09/world/james-webb-space-telescope-update-scn/index.html",
+     "https://www.usatoday.com/story/news/nation/2022/07/11/james-webb-space-telescope-first-image-released-biden-monday/10029517002/"),
+    ("https://www.cnn.com/2022/03/07/energy/record-gas-price/index.html",
+     "https://www.usatoday.com/story/news/politics/2022/06/22/biden-gas-tax-holiday/7695037001/"),
+    ("https://www.cnn.com/2022/05/25/politics/supreme-court-approval-rating-drop-roe-leak/index.html",
+     "https://www.usatoday.com/story/news/politics/2022/06/27/supreme-court-football-coach-joseph-kennedy-prayers/7603448001/"),
+    ("https://www.cnn.com/2022/06/28/health/cdc-eoc-monkeypox/index.html",
+     "https://www.usatoday.com/story/news/health/2022/06/28/monkeypox-vaccine-outbreak-us/7760674001/"),
+    ("https://www.cnn.com/2022/07/06/health/monkeypox-testing-who-emergency/index.html",
+     "https://www.usatoday.com/story/news/health/2022/06/28/monkeypox-vaccine-outbreak-us/7760674001/"),
+    ("https://www.cnn.com/2022/01/03/tech/elizabeth-holmes-verdict/index.html",
+     "https://www.usatoday.com/story/money/2022/07/07/elizabeth-holmes-theranos-sunny-balwani-convicted/10007246002/"),
 ]

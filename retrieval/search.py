@@ -13,6 +13,7 @@ from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -193,13 +194,19 @@ def _diverse(candidates: list[_Candidate], k: int) -> list[_Candidate]:
 _WORDS = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=4096)
+def _title_words(title: str) -> frozenset[str]:
+    """A headline's words (each pair of candidates compares them; a headline recurs)."""
+    return frozenset(_WORDS.findall(title.lower()))
+
+
 def _same_story(a: _Candidate, b: _Candidate) -> bool:
     """Near-identical coverage: the same headline, or passages that say the same thing."""
     if a.vector is not None and b.vector is not None and float(a.vector @ b.vector) >= (
             SAME_STORY_SIMILARITY):
         return True
-    words_a = set(_WORDS.findall(a.passage.ref.title.lower()))
-    words_b = set(_WORDS.findall(b.passage.ref.title.lower()))
+    words_a = _title_words(a.passage.ref.title)
+    words_b = _title_words(b.passage.ref.title)
     return len(words_a) >= 4 and len(words_a & words_b) / len(words_a | words_b) >= 0.8
 
 

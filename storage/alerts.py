@@ -58,6 +58,8 @@ class StoryRow:
     title: str
     story_id: str
     vector: np.ndarray | None
+    lead: str = ""  # the start of the article's text (read back for story matching)
+    when: datetime | None = None  # published, else first fetched
 
 
 @dataclass(frozen=True)
@@ -139,16 +141,19 @@ class AlertRepository:
                 found.update({row.article_id: row.story_id for row in conn.execute(query)})
         return found
 
-    def recent_stories(self, since: datetime) -> list[StoryRow]:
-        """Stories of articles first matched since ``since``, with their lead vectors."""
+    def recent_stories(self, since: datetime, lead_chars: int) -> list[StoryRow]:
+        """Stories of articles first matched since ``since``, with their lead vectors, the
+        first ``lead_chars`` of their text and their dates."""
         query = (sa.select(stories.c.article_id, articles.c.title, stories.c.story_id,
-                           stories.c.vector)
+                           stories.c.vector, articles.c.published, articles.c.fetched_at,
+                           sa.func.substr(articles.c.text, 1, lead_chars).label("lead"))
                  .join(articles, articles.c.id == stories.c.article_id)
                  .where(stories.c.at >= since).order_by(stories.c.at))
         with self._db.read() as conn:
             return [StoryRow(row.article_id, row.title, row.story_id,
                              None if row.vector is None
-                             else np.frombuffer(row.vector, dtype=np.float32))
+                             else np.frombuffer(row.vector, dtype=np.float32),
+                             str(row.lead), row.published or row.fetched_at)
                     for row in conn.execute(query)]
 
     def record(

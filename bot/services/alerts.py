@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from alerts.matching import Interest, NewArticle, TopicMatcher, UpFront
+from alerts.matching import LEAD_CHARS, Interest, NewArticle, TopicMatcher, UpFront
 from alerts.quotes import Quote, why_quotes
 from alerts.stories import StoryLead, assign_stories
 from alerts.timing import digest_due, next_digest_time, quiet_until
@@ -152,12 +152,18 @@ class AlertService:
         matches = self._matcher().match([i for _, i in audience], candidates)
         run.matches = len(matches)
         matched = {m.article_id for m in matches}
-        leads = {a.article_id: StoryLead(a.article_id, a.title, a.vectors[0] if len(a.vectors)
-                                         else None) for a in candidates if a.article_id in matched}
+        when = {a.article_id: a.published or a.fetched_at for a in fresh}
+        leads = {a.article_id: StoryLead(a.article_id, a.title,
+                                         a.vectors[0] if len(a.vectors) else None,
+                                         terms=UpFront.of(a.title, a.text).lead,
+                                         when=when[a.article_id])
+                 for a in candidates if a.article_id in matched}
         known = self._alerts.stories_of(sorted(leads))
-        recent = [StoryLead(r.article_id, r.title, r.vector, r.story_id)
-                  for r in self._alerts.recent_stories(now - STORY_WINDOW)]
-        story_of = {**assign_stories([v for k, v in leads.items() if k not in known], recent),
+        recent = [StoryLead(r.article_id, r.title, r.vector, r.story_id,
+                            UpFront.of(r.title, r.lead).lead, r.when)
+                  for r in self._alerts.recent_stories(now - STORY_WINDOW, LEAD_CHARS)]
+        story_of = {**assign_stories([v for k, v in leads.items() if k not in known], recent,
+                                     weights=self._matcher().weights),
                     **known}
         new_stories = [StoryRow(k, v.title, story_of[k], v.vector)
                        for k, v in leads.items() if k not in known]

@@ -101,6 +101,30 @@ def test_a_second_outlets_report_joins_the_first_ones_story() -> None:
     assert assign_stories([updated], [first]) == {"a": "a"}
 
 
+def test_two_outlets_reports_of_one_event_share_its_particulars_and_its_day() -> None:
+    def rarity(terms: Iterable[str]) -> dict[str, float]:
+        return {t: 0.2 if t in {"leaders", "met", "tuesday"} else 3.0 for t in terms}
+
+    day = datetime(2026, 1, 13, 9, tzinfo=UTC)
+    vector = unit(1, 0, 0)
+    close = unit(1, 0.55, 0)  # cosine 0.876: near in meaning, not a rewrite
+    assert 0.78 < float(vector @ close) < 0.88
+
+    def lead(name: str, terms: str, when: datetime, v: np.ndarray = close) -> StoryLead:
+        return StoryLead(name, f"headline {name}", v, name if name == "a" else "",
+                         frozenset(terms.split()), when)
+
+    first = lead("a", "lee takaichi nara shuttle leaders met tuesday", day, vector)
+    elsewhere = lead("b", "takaichi lee nara shuttle diplomacy", day + timedelta(hours=5))
+    next_week = lead("c", "takaichi lee nara shuttle", day + timedelta(days=6), unit(1, 0, 0.55))
+    same_day_other = lead("d", "leaders met tuesday seoul budget", day + timedelta(hours=2),
+                          unit(1, -0.55, 0))
+    assigned = assign_stories([elsewhere, next_week, same_day_other], [first], weights=rarity)
+    assert assigned == {"b": "a", "c": "c", "d": "d"}
+    # without the archive's term weights only repeats are recognised
+    assert assign_stories([elsewhere], [first]) == {"b": "b"}
+
+
 def test_the_matrix_scores_equal_the_one_pair_score() -> None:
     weights = {"summit": 3.0, "nara": 1.0}
     matcher = TopicMatcher(embed, lambda terms: {t: weights.get(t, 2.0) for t in terms},
