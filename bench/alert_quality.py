@@ -205,6 +205,12 @@ def main() -> None:
             "story_dedup_repeats_only": {
                 name: dedup(SAME_STORY_SIMILARITY, *pairs, event_rule=False)
                 for name, pairs in story_sets.items()},
+            "cross_outlet_errors_at_default": {
+                "merged_wrongly": [pair for pair in CROSS_OUTLET_DIFFERENT
+                                   if same_story(leads[pair[0]], leads[pair[1]],
+                                                 weights=weights)],
+                "missed": [pair for pair in CROSS_OUTLET_SAME
+                           if not same_story(leads[pair[0]], leads[pair[1]], weights=weights)]},
             "story_dedup_sweep": {name: {str(t): dedup(t, *pairs) for t in (
                 0.70, 0.75, 0.80, 0.84, 0.86, 0.88, 0.90, 0.92, 0.95)}
                 for name, pairs in story_sets.items()},
