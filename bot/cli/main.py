@@ -7,7 +7,14 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import bot_commands, db_commands, ingest_commands, query_commands, source_commands
+from bot.cli import (
+    alert_commands,
+    bot_commands,
+    db_commands,
+    ingest_commands,
+    query_commands,
+    source_commands,
+)
 from core.errors import NewsdeskError
 
 log = logging.getLogger("newsdesk")
@@ -24,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_commands.add_parsers(commands)
     source_commands.add_parsers(commands)
     query_commands.add_parsers(commands)
+    alert_commands.add_parsers(commands)
     bot_commands.add_parsers(commands)
     db_commands.add_parsers(commands)
     return parser

@@ -59,6 +59,22 @@ def test_usage_errors_are_clear(data_env: Path, capsys) -> None:
         main(["frobnicate"])
 
 
+def test_alerts_preview_and_status(data_env: Path, capsys) -> None:
+    assert main(["ingest", "--samples"]) == 0
+    capsys.readouterr()
+    assert main(["alerts", "preview", "Nara", "summit"]) == 0
+    out = capsys.readouterr().out
+    assert "“Nara summit” would have alerted on:" in out
+    assert "Lee heads to Nara for fifth summit" in out and "Newsdesk Sample Wire" in out
+    assert main(["alerts", "preview", "--json", "--", '"Sanae Takaichi"', "-Nara"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"topic": '"Sanae Takaichi" -Nara',
+                                                    "stories": []}
+    assert main(["alerts", "preview", '"unclosed']) == 1
+    assert "quote is not closed" in capsys.readouterr().err
+    assert main(["alerts", "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"subscriptions": 0, "chats": 0, "queued": 0}
+
+
 def test_sources_file(data_env: Path, tmp_path: Path, capsys) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -120,6 +136,7 @@ ML_AND_VECTOR_LIBRARIES = ("torch", "sentence_transformers", "transformers", "on
     (["--help"], ("sqlalchemy", "alembic", "pydantic")),
     (["stats"], ()),
     (["sources", "list"], ()),
+    (["alerts", "status"], ()),
 ])
 def test_commands_that_do_not_search_import_no_heavy_library(
     data_env: Path, command: list[str], also_absent: tuple[str, ...]
