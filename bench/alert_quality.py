@@ -6,7 +6,8 @@ Ingests every BBC News article named in bench/alert_labels.py (about 300) into a
 store with the default embedding backend, then scores each labelled topic against every
 labelled article with the matcher the bot uses (phrases and exclusions exactly, the hybrid
 score for the meaning). The threshold is chosen on the development topics (the highest recall
-at precision >= 0.9) and reported on the held-out topics, which are never tuned on. Story
+at precision >= 0.9) and reported on the held-out topics, which are never tuned on, and on the
+fresh held-out topics labelled after the scoring was fixed. Story
 dedup: the labelled same-story and different-story pairs through alerts.stories.same_story,
 over a range of lead-similarity thresholds: the BBC pairs (one outlet) and the cross-outlet
 pairs from RealTime QA (CNN and USA Today), each set on its own and together.
@@ -33,6 +34,7 @@ from bench.alert_labels import (
     CROSS_OUTLET_DIFFERENT,
     CROSS_OUTLET_SAME,
     DIFFERENT_STORY,
+    FRESH_TOPICS,
     SAME_STORY,
     TOPICS,
 )
@@ -50,6 +52,13 @@ THRESHOLDS = [round(0.30 + 0.01 * n, 2) for n in range(51)]
 
 URL = "https://bbc-fulltext.example/"
 SOME_DAY = datetime(2005, 1, 1, tzinfo=UTC)
+ALL_TOPICS = TOPICS + FRESH_TOPICS
+SPLITS = ["dev", "held-out", "fresh held-out"]
+
+
+def split(n: int) -> int:
+    """0 dev, 1 held-out (alternating in TOPICS), 2 the fresh held-out topics."""
+    return 2 if n >= len(TOPICS) else n % 2
 
 
 def labelled_copy(folder: Path, name: str) -> Path:
@@ -87,7 +96,7 @@ def stored_articles(
 
 
 def pool() -> list[str]:
-    names = {n for _, relevant, near in TOPICS for n in relevant + near}
+    names = {n for _, relevant, near in ALL_TOPICS for n in relevant + near}
     names |= {n for pair in SAME_STORY + DIFFERENT_STORY for n in pair}
     return sorted(names)
 
@@ -130,13 +139,20 @@ def main() -> None:
             return found
 
         scored = [(n, scores(parse_topic(text)), set(relevant))
-                  for n, (text, relevant, _) in enumerate(TOPICS)]
+                  for n, (text, relevant, _) in enumerate(ALL_TOPICS)]
 
-        def at(threshold: float, part: int) -> dict[str, float]:
-            found = {(n, a) for n, s, _ in scored if n % 2 == part
+        def at(threshold: float, *parts: int) -> dict[str, float]:
+            found = {(n, a) for n, s, _ in scored if split(n) in parts
                      for a, v in s.items() if v >= threshold}
-            truth = {(n, a) for n, _, rel in scored if n % 2 == part for a in rel}
+            truth = {(n, a) for n, _, rel in scored if split(n) in parts for a in rel}
             return prf(found, truth)
+
+        # The first held-out half has been read (its failures are in docs/benchmarks.md), so
+        # it is no longer unseen: a second protocol calibrates on both old halves together
+        # and reports the fresh topics only.
+        both = {t: at(t, 0, 1) for t in THRESHOLDS}
+        on_both = max((t for t, r in both.items() if r["precision"] >= 0.9),
+                      key=lambda t: (both[t]["recall"], -t), default=DEFAULT_THRESHOLD)
 
         sweep = {t: at(t, 0) for t in THRESHOLDS}
         eligible = [t for t, r in sweep.items() if r["precision"] >= 0.9]
@@ -145,7 +161,7 @@ def main() -> None:
         per_topic = {}
         for n, s, rel in scored:
             found = {a for a, v in s.items() if v >= chosen}
-            per_topic[TOPICS[n][0]] = {"split": "dev" if n % 2 == 0 else "held-out",
+            per_topic[ALL_TOPICS[n][0]] = {"split": SPLITS[split(n)],
                                        **prf({(n, a) for a in found}, {(n, a) for a in rel}),
                                        "false": sorted(found - rel)[:5],
                                        "missed": sorted(rel - found)[:5]}
@@ -189,11 +205,16 @@ def main() -> None:
 
         result = {
             "machine": machine(), "embedding_backend": args.backend,
-            "articles": len(labelled), "topics": len(TOPICS),
+            "articles": len(labelled), "topics": len(ALL_TOPICS),
             "chosen_threshold": chosen, "default_threshold": DEFAULT_THRESHOLD,
             "dev_at_chosen": at(chosen, 0), "held_out_at_chosen": at(chosen, 1),
             "dev_at_default": at(DEFAULT_THRESHOLD, 0),
             "held_out_at_default": at(DEFAULT_THRESHOLD, 1),
+            "fresh_held_out_at_chosen": at(chosen, 2),
+            "chosen_on_both_old_halves": on_both,
+            "old_halves_at_that": both[on_both],
+            "fresh_held_out_at_that": at(on_both, 2),
+            "fresh_held_out_at_default": at(DEFAULT_THRESHOLD, 2),
             "sweep_dev": {str(t): sweep[t] for t in THRESHOLDS[::5]},
             "story_pairs": {name: {"same": len(same), "different": len(different)}
                             for name, (same, different) in story_sets.items()},
