@@ -37,7 +37,7 @@ class StoryLead:
     vector: np.ndarray | None
     story_id: str = ""
     terms: frozenset[str] = frozenset()  # of the headline and lead (UpFront.lead)
-    when: datetime | None = None  # published, else first seen
+    when: datetime | None = None  # published, else fetched
 
 
 def same_story(a: StoryLead, b: StoryLead, threshold: float = SAME_STORY_SIMILARITY,

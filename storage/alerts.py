@@ -59,7 +59,7 @@ class StoryRow:
     story_id: str
     vector: np.ndarray | None
     lead: str = ""  # the start of the article's text (read back for story matching)
-    when: datetime | None = None  # published, else first fetched
+    when: datetime | None = None  # published, else fetched
 
 
 @dataclass(frozen=True)
