@@ -1,4 +1,5 @@
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -123,3 +124,12 @@ def test_onnx_backend_refuses_a_model_it_would_embed_differently(tmp_path: Path)
     with pytest.raises(ConfigError, match="NEWSDESK_EMBEDDING_BACKEND=torch"):
         model_layout(model)
     assert isinstance(load_embedder(str(model), "torch", tmp_path), TorchEmbedder)
+
+
+def test_quantizing_keeps_onnxruntime_chatter_out_of_the_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        exported_model(bundled_model_path(), "onnx-int8", tmp_path)
+    chatter = [r for r in caplog.records if "onnxruntime" in r.pathname]
+    assert chatter == [], chatter[:3]
