@@ -10,7 +10,6 @@ The same article updated keeps its story.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -18,14 +17,13 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from alerts.matching import Weights
+from retrieval.text import same_headline
 
 # Measured on the labelled pairs of bench/alert_labels.py (docs/benchmarks.md).
 SAME_STORY_SIMILARITY = 0.88  # a repeat: one outlet's re-publication or rewrite
-SAME_HEADLINE_OVERLAP = 0.8
 EVENT_WINDOW = timedelta(hours=36)  # two outlets' reports of one event
 EVENT_SIMILARITY = 0.78
 EVENT_OVERLAP = 0.30  # rarity-weighted share of the smaller lead's terms found in the other
-_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -48,10 +46,7 @@ def same_story(a: StoryLead, b: StoryLead, threshold: float = SAME_STORY_SIMILAR
                   if a.vector is not None and b.vector is not None else None)
     if similarity is not None and similarity >= threshold:
         return True
-    words_a = set(_WORDS.findall(a.title.lower()))
-    words_b = set(_WORDS.findall(b.title.lower()))
-    if len(words_a) >= 4 and len(words_a & words_b) / len(words_a | words_b) >= (
-            SAME_HEADLINE_OVERLAP):
+    if same_headline(a.title, b.title):
         return True
     return (weights is not None and similarity is not None and similarity >= EVENT_SIMILARITY
             and a.when is not None and b.when is not None

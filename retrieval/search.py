@@ -8,12 +8,10 @@ chunks of one article, and one story told by several outlets is cited once with 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -23,6 +21,7 @@ from retrieval.embeddings import Embedder
 from retrieval.lexical import LexicalHit, LexicalIndex
 from retrieval.ports import ArticleSource
 from retrieval.recency import time_intent
+from retrieval.text import same_headline
 from retrieval.vector_store import VectorStore
 
 RRF_K = 60
@@ -191,23 +190,12 @@ def _diverse(candidates: list[_Candidate], k: int) -> list[_Candidate]:
     return chosen
 
 
-_WORDS = re.compile(r"\w+")
-
-
-@lru_cache(maxsize=4096)
-def _title_words(title: str) -> frozenset[str]:
-    """A headline's words (each pair of candidates compares them; a headline recurs)."""
-    return frozenset(_WORDS.findall(title.lower()))
-
-
 def _same_story(a: _Candidate, b: _Candidate) -> bool:
     """Near-identical coverage: the same headline, or passages that say the same thing."""
     if a.vector is not None and b.vector is not None and float(a.vector @ b.vector) >= (
             SAME_STORY_SIMILARITY):
         return True
-    words_a = _title_words(a.passage.ref.title)
-    words_b = _title_words(b.passage.ref.title)
-    return len(words_a) >= 4 and len(words_a & words_b) / len(words_a | words_b) >= 0.8
+    return same_headline(a.passage.ref.title, b.passage.ref.title)
 
 
 def _to_hit(c: _Candidate) -> SearchHit:

@@ -1,9 +1,11 @@
-"""Sentences: where quotes start and end (terms live in core.terms)."""
+"""Sentences: where quotes start and end; headlines: when two name one story (terms live in
+core.terms)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 _ABBREVIATIONS = frozenset(
     [
@@ -77,3 +79,21 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         end -= 1
     if end > start:
         yield start, end
+
+
+SAME_HEADLINE_OVERLAP = 0.8
+_WORDS = re.compile(r"\w+")
+
+
+def same_headline(a: str, b: str) -> bool:
+    """Headline ``a`` (of four words or more) shares almost all its words with ``b``."""
+    words_a = _headline_words(a)
+    words_b = _headline_words(b)
+    return len(words_a) >= 4 and len(words_a & words_b) / len(words_a | words_b) >= (
+        SAME_HEADLINE_OVERLAP)
+
+
+@lru_cache(maxsize=4096)
+def _headline_words(title: str) -> frozenset[str]:
+    # every pair of candidates compares them, and a headline recurs across pairs
+    return frozenset(_WORDS.findall(title.lower()))
