@@ -14,6 +14,7 @@ import os
 import tempfile
 import warnings
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,7 @@ def model_layout(model_path: Path) -> ModelLayout:
     )
 
 
+@cache  # the CPU's flags do not change while the process runs
 def cpu_variant() -> str:
     """``vnni`` where the CPU has 8-bit dot products, else ``avx2`` (from /proc/cpuinfo)."""
     try:

@@ -49,6 +49,11 @@ class ChangedArticle:
     chunk_count: int
     terms: frozenset[str]
 
+    @property
+    def dated(self) -> datetime:
+        """When it came out: published, else fetched."""
+        return self.published or self.fetched_at
+
 
 @dataclass(frozen=True)
 class StoryRow:

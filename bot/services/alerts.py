@@ -138,7 +138,7 @@ class AlertService:
         now = self._clock()
         run = MatchRun(articles=len(changed))
         oldest = now - self._max_age
-        fresh = [a for a in changed if a.indexed and (a.published or a.fetched_at) >= oldest]
+        fresh = [a for a in changed if a.indexed and a.dated >= oldest]
         run.skipped_old = sum(1 for a in changed if a.indexed) - len(fresh)
         if not fresh or not audience:
             self._alerts.record(cursor, new_cursor, [], [], now)
@@ -152,12 +152,10 @@ class AlertService:
         matches = self._matcher().match([i for _, i in audience], candidates)
         run.matches = len(matches)
         matched = {m.article_id for m in matches}
-        when = {a.article_id: a.published or a.fetched_at for a in fresh}
-        leads = {a.article_id: StoryLead(a.article_id, a.title,
-                                         a.vectors[0] if len(a.vectors) else None,
-                                         terms=UpFront.of(a.title, a.text).lead,
-                                         when=when[a.article_id])
-                 for a in candidates if a.article_id in matched}
+        leads = {c.article_id: StoryLead(c.article_id, c.title,
+                                         c.vectors[0] if len(c.vectors) else None,
+                                         terms=UpFront.of(c.title, c.text).lead, when=a.dated)
+                 for a, c in zip(fresh, candidates, strict=True) if c.article_id in matched}
         known = self._alerts.stories_of(sorted(leads))
         recent = [StoryLead(r.article_id, r.title, r.vector, r.story_id,
                             UpFront.of(r.title, r.lead).lead, r.when)
