@@ -182,15 +182,17 @@ class AlertService:
             refs[hit.ref.article_id] = hit.ref
         stored = self._articles.get_many(list(refs))
         matcher = self._matcher()
+        admitted = [(key, stored[key], similarity) for key, similarity in best.items()
+                    if key in stored and topic.admits(f"{stored[key].title}\n{stored[key].text}")]
+        headlines = (matcher.headline_similarities([topic], [a.title for _, a, _ in admitted])[0]
+                     if topic.meaning else np.zeros(len(admitted)))
         found = []
-        for article_id, similarity in best.items():
-            article = stored.get(article_id)
-            if article is None or not topic.admits(f"{article.title}\n{article.text}"):
-                continue
+        for (key, article, similarity), headline in zip(admitted, headlines, strict=True):
             up_front = UpFront.of(article.title, article.text)
-            if topic.meaning and matcher.score(topic, similarity, up_front) < matcher.threshold:
+            if topic.meaning and matcher.score(topic, similarity, float(headline),
+                                               up_front) < matcher.threshold:
                 continue
-            found.append(refs[article_id])
+            found.append(refs[key])
         far_past = datetime.min.replace(tzinfo=UTC)
         found.sort(key=lambda r: r.published or far_past, reverse=True)
         return found[:limit]

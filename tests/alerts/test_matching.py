@@ -36,8 +36,8 @@ def uniform(terms: Iterable[str]) -> dict[str, float]:
 
 
 def article(name: str, text: str, *chunk_vectors: np.ndarray,
-            seen: datetime = NOW) -> NewArticle:
-    return NewArticle(name, name, text, frozenset(tokenize(text)),
+            seen: datetime = NOW, title: str = "") -> NewArticle:
+    return NewArticle(name, title or name, text, frozenset(tokenize(text)),
                       np.stack(chunk_vectors) if chunk_vectors else np.zeros((0, 3), np.float32),
                       seen)
 
@@ -53,11 +53,12 @@ def pairs(matcher: TopicMatcher, interests: list[Interest],
 
 def test_the_best_chunk_decides_the_meaning_and_words_tip_the_balance() -> None:
     matcher = TopicMatcher(embed, uniform, threshold=0.75)
-    on_topic = article("on", "The summit opened.", unit(0, 0, 1), unit(1, 0.1, 0))
-    off_topic = article("off", "Rain again.", unit(0, 0, 1))
+    on_topic = article("on", "The summit opened.", unit(0, 0, 1), unit(1, 0.1, 0),
+                       title="Summit opens")
+    off_topic = article("off", "Rain again.", unit(0, 0, 1), title="Rain again")
     assert pairs(matcher, [interest(1, "summit")], [on_topic, off_topic]) == {(1, "on")}
     # close in meaning but without the topic's words: below the threshold
-    no_words = article("near", "Leaders met.", unit(0.8, 0.3, 0.3))
+    no_words = article("near", "Leaders met.", unit(0.8, 0.3, 0.3), title="Leaders met")
     assert pairs(matcher, [interest(1, "summit")], [no_words]) == set()
 
 
@@ -76,7 +77,7 @@ def test_articles_seen_before_the_subscription_do_not_alert() -> None:
     assert pairs(matcher, [interest(1, "summit")], [old]) == set()
 
 
-def test_topic_vectors_are_embedded_once_per_text() -> None:
+def test_topics_are_embedded_once_per_text_and_headlines_once_per_round() -> None:
     calls: list[list[str]] = []
 
     def counting(texts: list[str]) -> np.ndarray:
@@ -87,7 +88,7 @@ def test_topic_vectors_are_embedded_once_per_text() -> None:
     news = [article("on", "The summit opened.", unit(1, 0, 0))]
     matcher.match([interest(1, "summit"), interest(2, "summit"), interest(3, "football")], news)
     matcher.match([interest(4, "summit")], news)
-    assert calls == [["football", "summit"]]
+    assert calls == [["on"], ["football", "summit"], ["on"]]
 
 
 def test_a_second_outlets_report_joins_the_first_ones_story() -> None:
@@ -135,6 +136,7 @@ def test_the_matrix_scores_equal_the_one_pair_score() -> None:
     found = {m.article_id: m.score for m in matcher.match([interest(1, "Nara summit")], news)}
     vector = matcher.topic_vectors([topic])[0]
     for item in news:
-        single = matcher.score(topic, float(np.max(item.vectors @ vector)),
+        headline = float(matcher.headline_similarities([topic], [item.title])[0, 0])
+        single = matcher.score(topic, float(np.max(item.vectors @ vector)), headline,
                                UpFront.of(item.title, item.text))
         assert found[item.article_id] == pytest.approx(single, abs=1e-5)
