@@ -62,6 +62,18 @@ def test_the_best_chunk_decides_the_meaning_and_words_tip_the_balance() -> None:
     assert pairs(matcher, [interest(1, "summit")], [no_words]) == set()
 
 
+def test_a_headline_about_the_topic_tips_an_article_over() -> None:
+    # same passages, none of the topic's words up front: only the headline's meaning differs
+    vectors = {"summit": unit(1, 0, 0), "Leaders gather": unit(1, 0.1, 0),
+               "Rain falls": unit(0, 0, 1)}
+    matcher = TopicMatcher(lambda texts: np.stack([vectors[t] for t in texts]), uniform,
+                           threshold=0.55)
+    passage = unit(0.8, 0.3, 0.3)
+    about = article("about", "They met.", passage, title="Leaders gather")
+    aside = article("aside", "They met.", passage, title="Rain falls")
+    assert pairs(matcher, [interest(1, "summit")], [about, aside]) == {(1, "about")}
+
+
 def test_phrases_and_exclusions_are_exact_and_phrase_only_topics_need_no_model() -> None:
     matcher = TopicMatcher(lambda texts: (_ for _ in ()).throw(AssertionError), uniform)
     named = article("named", "Lee Jae-myung arrived in Nara.")
