@@ -21,6 +21,7 @@ from storage.articles import PENDING
 from storage.database import Database, in_batches
 from storage.meta import read_revision
 from storage.schema import (
+    alert_edits,
     alert_outbox,
     articles,
     chats,
@@ -90,6 +91,21 @@ class PendingAlert:
     ref: ArticleRef
     story_id: str
     created_at: datetime
+    attempts: int
+
+
+@dataclass(frozen=True)
+class PendingEdit:
+    """An alert to edit: the story's other outlets so far, and the edits not yet shown."""
+
+    chat_id: int
+    story_id: str
+    message_id: int
+    topic: str
+    subscription_id: int | None  # None once the chat stopped following the topic
+    ref: ArticleRef  # the article the alert was about
+    also: tuple[ArticleRef, ...]  # every other outlet's report, first come first
+    edit_ids: tuple[int, ...]  # the rows this edit applies
     attempts: int
 
 
@@ -183,16 +199,26 @@ class AlertRepository:
                     else np.asarray(story.vector, dtype=np.float32).tobytes(),
                 }, ["article_id"])
             queued = 0
+            source_of = _sources(conn, {a.article_id for a in alerts})
             for alert in alerts:
-                already = conn.execute(sa.select(sa.literal(1)).where(
-                    sent_alerts.c.chat_id == alert.chat_id,
-                    sent_alerts.c.story_id == alert.story_id)).first()
+                already = conn.execute(
+                    sa.select(sent_alerts.c.message_id, articles.c.source)
+                    .join(articles, articles.c.id == sent_alerts.c.article_id, isouter=True)
+                    .where(sent_alerts.c.chat_id == alert.chat_id,
+                           sent_alerts.c.story_id == alert.story_id)).first()
                 if already is None:
                     queued += insert_ignoring_conflicts(conn, alert_outbox, {
                         "chat_id": alert.chat_id, "subscription_id": alert.subscription_id,
                         "article_id": alert.article_id, "story_id": alert.story_id,
                         "created_at": now,
                     }, ["chat_id", "story_id"])
+                elif _editable(conn, alert, already.message_id, already.source,
+                               source_of.get(alert.article_id, "")):
+                    insert_ignoring_conflicts(conn, alert_edits, {
+                        "chat_id": alert.chat_id, "story_id": alert.story_id,
+                        "article_id": alert.article_id,
+                        "source": source_of[alert.article_id], "created_at": now,
+                    }, ["chat_id", "story_id", "source"])
             return queued
 
     def due(self, now: datetime, limit: int, chat_id: int | None = None,
@@ -251,10 +277,41 @@ class AlertRepository:
                 alert_outbox.c.id.in_([a.outbox_id for a in alerts])))
 
     def drop_chat(self, chat_id: int) -> int:
-        """Forget every queued alert of a chat that is gone; how many."""
+        """Forget every queued alert (and edit) of a chat that is gone; how many alerts."""
         with self._db.write() as conn:
+            conn.execute(sa.delete(alert_edits).where(alert_edits.c.chat_id == chat_id,
+                                                      alert_edits.c.applied_at.is_(None)))
             return int(conn.execute(sa.delete(alert_outbox).where(
                 alert_outbox.c.chat_id == chat_id)).rowcount)
+
+    def edits_due(self, now: datetime, limit: int) -> list[PendingEdit]:
+        """Alerts of reachable chats that another outlet's report should now be added to."""
+        query = (sa.select(alert_edits.c.chat_id, alert_edits.c.story_id).distinct()
+                 .join(chats, chats.c.chat_id == alert_edits.c.chat_id)
+                 .where(chats.c.active, alert_edits.c.applied_at.is_(None),
+                        sa.or_(alert_edits.c.not_before.is_(None),
+                               alert_edits.c.not_before <= now))
+                 .order_by(alert_edits.c.chat_id, alert_edits.c.story_id).limit(limit))
+        with self._db.read() as conn:
+            return [edit for chat_id, story_id in conn.execute(query).all()
+                    if (edit := _pending_edit(conn, chat_id, story_id)) is not None]
+
+    def edited(self, edit: PendingEdit, now: datetime) -> None:
+        """The alert shows the edit's outlets now."""
+        with self._db.write() as conn:
+            conn.execute(sa.update(alert_edits).where(alert_edits.c.id.in_(edit.edit_ids))
+                         .values(applied_at=now))
+
+    def postpone_edit(self, edit: PendingEdit, until: datetime) -> None:
+        """Try this edit again at ``until``."""
+        with self._db.write() as conn:
+            conn.execute(sa.update(alert_edits).where(alert_edits.c.id.in_(edit.edit_ids))
+                         .values(attempts=alert_edits.c.attempts + 1, not_before=until))
+
+    def drop_edit(self, edit: PendingEdit) -> None:
+        """Give this edit up (the message is gone, or Telegram keeps refusing it)."""
+        with self._db.write() as conn:
+            conn.execute(sa.delete(alert_edits).where(alert_edits.c.id.in_(edit.edit_ids)))
 
     def queued(self) -> int:
         """Alerts waiting in the outbox (held by quiet hours or a digest included)."""
@@ -285,6 +342,55 @@ def start_matching(conn: Connection) -> int:
            update={"value": meta.c.value})  # a cursor set already stays
     return int(conn.execute(sa.select(meta.c.value).where(meta.c.key == CURSOR_KEY))
                .scalar_one())
+
+
+def _sources(conn: Connection, article_ids: set[str]) -> dict[str, str]:
+    """Each article's outlet."""
+    found: dict[str, str] = {}
+    for batch in in_batches(sorted(article_ids)):
+        found.update((row.id, row.source) for row in conn.execute(
+            sa.select(articles.c.id, articles.c.source).where(articles.c.id.in_(batch))))
+    return found
+
+
+def _editable(conn: Connection, alert: NewAlert, message_id: int | None, alerted_source: str,
+              source: str) -> bool:
+    """Whether another outlet's report of an alerted story can be added to that alert: a
+    different outlet, and a message that carried this story alone (not a digest)."""
+    if message_id is None or not source or source == alerted_source:
+        return False
+    sharing = conn.execute(sa.select(sa.func.count()).select_from(sent_alerts).where(
+        sent_alerts.c.chat_id == alert.chat_id,
+        sent_alerts.c.message_id == message_id)).scalar_one()
+    return int(sharing) == 1
+
+
+def _pending_edit(conn: Connection, chat_id: int, story_id: str) -> PendingEdit | None:
+    ledger = conn.execute(
+        sa.select(sent_alerts, articles.c.title, articles.c.source, articles.c.url,
+                  articles.c.published)
+        .join(articles, articles.c.id == sent_alerts.c.article_id)
+        .where(sent_alerts.c.chat_id == chat_id, sent_alerts.c.story_id == story_id)).first()
+    if ledger is None or ledger.message_id is None:
+        return None
+    rows = conn.execute(
+        sa.select(alert_edits, articles.c.title, articles.c.url, articles.c.published)
+        .join(articles, articles.c.id == alert_edits.c.article_id)
+        .where(alert_edits.c.chat_id == chat_id, alert_edits.c.story_id == story_id)
+        .order_by(alert_edits.c.id)).all()
+    pending = [r for r in rows if r.applied_at is None]
+    if not pending:
+        return None
+    subscription = conn.execute(sa.select(subscriptions.c.id).where(
+        subscriptions.c.chat_id == chat_id, subscriptions.c.topic == ledger.topic)).scalar()
+    return PendingEdit(
+        chat_id=int(chat_id), story_id=story_id, message_id=int(ledger.message_id),
+        topic=ledger.topic, subscription_id=subscription,
+        ref=ArticleRef(ledger.article_id, ledger.title, ledger.source, ledger.url,
+                       ledger.published),
+        also=tuple(ArticleRef(r.article_id, r.title, r.source, r.url, r.published)
+                   for r in rows),
+        edit_ids=tuple(r.id for r in pending), attempts=max(r.attempts for r in pending))
 
 
 def _pending(row: sa.Row[Any]) -> PendingAlert:

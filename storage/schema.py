@@ -193,3 +193,20 @@ sent_alerts = sa.Table(
     sa.PrimaryKeyConstraint("chat_id", "story_id"),
     sa.Index("sent_alerts_sent_at", "sent_at"),
 )
+
+# Another outlet's report of a story a chat was alerted to: one line each under that alert.
+alert_edits = sa.Table(
+    "alert_edits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("chat_id", sa.BigInteger, nullable=False),
+    sa.Column("story_id", sa.Text, nullable=False),
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("applied_at", UTCDateTime, nullable=True),  # the alert shows it since
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("not_before", UTCDateTime, nullable=True),
+    sa.UniqueConstraint("chat_id", "story_id", "source", name="alert_edits_chat_story_source"),
+)

@@ -27,6 +27,7 @@ from storage.alerts import (
     CursorMoved,
     NewAlert,
     PendingAlert,
+    PendingEdit,
     StoryRow,
 )
 from storage.articles import ArticleRepository
@@ -44,6 +45,7 @@ STORY_WINDOW = timedelta(days=7)  # how far back a repeated story is recognised
 STUCK_AFTER = timedelta(minutes=30)  # an article never indexed stops holding matching up
 GROUP_FROM = 3  # this many instant alerts at once go out as one message
 MAX_PLANNED = 2000  # outbox rows looked at per delivery round
+MAX_EDITS = 200  # alerts edited per delivery round
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,14 @@ class Outgoing:
     def single(self) -> PendingAlert | None:
         """The alert, when this message carries just one story and is not a digest."""
         return self.alerts[0] if len(self.alerts) == 1 and not self.digest else None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """An alert to show again with the other outlets that reported its story."""
+
+    pending: PendingEdit
+    quotes: tuple[Quote, ...]  # the alert's reasons, as first sent
 
 
 @dataclass
@@ -245,10 +255,13 @@ class AlertService:
 
     def quotes(self, alert: PendingAlert) -> list[Quote]:
         """One or two verbatim sentences showing why the article matched the topic."""
-        article = self._articles.get(alert.ref.article_id)
+        return self._quotes(alert.ref.article_id, alert.topic)
+
+    def _quotes(self, article_id: str, topic_text: str) -> list[Quote]:
+        article = self._articles.get(article_id)
         if article is None:
             return []
-        topic = parse_topic(alert.topic)
+        topic = parse_topic(topic_text)
         weights = self._matcher().weights(tokenize(topic.query))
         quotes = why_quotes(article.text, topic, weights)
         return [q for q in quotes if article.text[q.start:q.end] == q.snippet]
@@ -267,6 +280,23 @@ class AlertService:
     def give_up(self, message: Outgoing) -> None:
         """Telegram refused the message for good (not the chat: the message)."""
         self._alerts.drop(message.alerts)
+
+    def plan_edits(self) -> list[Edit]:
+        """Alerts to show again with another outlet's report of their story."""
+        return [Edit(p, tuple(self._quotes(p.ref.article_id, p.topic)))
+                for p in self._alerts.edits_due(self._clock(), MAX_EDITS)]
+
+    def edited(self, edit: Edit) -> None:
+        """Telegram accepted the edit."""
+        self._alerts.edited(edit.pending, self._clock())
+
+    def edit_later(self, edit: Edit, delay: timedelta) -> None:
+        """An edit failed for now: try again after ``delay``."""
+        self._alerts.postpone_edit(edit.pending, self._clock() + delay)
+
+    def drop_edit(self, edit: Edit) -> None:
+        """The alert cannot be edited any more (deleted, too old, refused for good)."""
+        self._alerts.drop_edit(edit.pending)
 
     def chat_gone(self, chat_id: int, reason: str) -> None:
         """The chat blocked the bot or is gone: pause its subscriptions, drop its queue."""

@@ -11,13 +11,15 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.services.alerts import Outgoing
+from alerts.quotes import Quote
+from bot.services.alerts import Edit, Outgoing
 from bot.services.subscriptions import Subscribed
-from bot.telegram.render import headlines_html, ref_line
-from core.models import DIGEST, INSTANT, ChatPrefs, Subscription, minute_of
+from bot.telegram.render import headlines_html, outlet_link, ref_line
+from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription, minute_of
 
 SUBSCRIPTION_ACTION = "sub"
 ASK_ACTION = "alert"
+MAX_OUTLETS_SHOWN = 8  # under an alert; the edit stays far under Telegram's 4096
 LIST = "l"  # the button sits under a list of topics: show the list again once it is pressed
 
 
@@ -96,21 +98,39 @@ def pick_buttons(subscriptions: Sequence[Subscription]) -> InlineKeyboardMarkup:
 def alert_html(message: Outgoing) -> str:
     """One story: its topic, linked headline, outlet and date, and why it matched."""
     alert = message.alerts[0]
-    lines = [f"🔔 <b>{escape(alert.topic)}</b>", ref_line(alert.ref)]
-    lines += [f"<blockquote>{escape(' '.join(q.snippet.split()))}</blockquote>"
-              for q in message.quotes]
-    return "\n".join(lines)
+    return _story_html(alert.topic, alert.ref, message.quotes)
+
+
+def edited_alert_html(edit: Edit) -> str:
+    """The alert as first sent, and the other outlets that have reported its story since."""
+    pending = edit.pending
+    outlets = ", ".join(outlet_link(ref) for ref in pending.also[:MAX_OUTLETS_SHOWN])
+    more = len(pending.also) - MAX_OUTLETS_SHOWN
+    return (f"{_story_html(pending.topic, pending.ref, edit.quotes)}\n"
+            f"Also reported by {outlets}{f' and {more} more' if more > 0 else ''}")
 
 
 def alert_buttons(message: Outgoing) -> InlineKeyboardMarkup:
     """Ask about this / Stop this topic."""
     alert = message.alerts[0]
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton("Ask about this",
-                             callback_data=f"{ASK_ACTION}:ask:{alert.ref.article_id}"),
-        InlineKeyboardButton("Stop this topic",
-                             callback_data=f"{SUBSCRIPTION_ACTION}:rm:{alert.subscription_id}"),
-    ]])
+    return story_buttons(alert.ref.article_id, alert.subscription_id)
+
+
+def story_buttons(article_id: str, subscription_id: int | None) -> InlineKeyboardMarkup:
+    """Ask about this / Stop this topic (the latter while the chat follows the topic)."""
+    buttons = [InlineKeyboardButton("Ask about this",
+                                    callback_data=f"{ASK_ACTION}:ask:{article_id}")]
+    if subscription_id is not None:
+        buttons.append(InlineKeyboardButton(
+            "Stop this topic", callback_data=f"{SUBSCRIPTION_ACTION}:rm:{subscription_id}"))
+    return InlineKeyboardMarkup([buttons])
+
+
+def _story_html(topic: str, ref: ArticleRef, quotes: Sequence[Quote]) -> str:
+    lines = [f"🔔 <b>{escape(topic)}</b>", ref_line(ref)]
+    lines += [f"<blockquote>{escape(' '.join(q.snippet.split()))}</blockquote>"
+              for q in quotes]
+    return "\n".join(lines)
 
 
 def grouped_html(message: Outgoing) -> str:

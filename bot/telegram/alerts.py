@@ -9,6 +9,8 @@ blocked the bot (403) or no longer exists pauses its subscriptions.
 
 Each message leaves the outbox (and enters the sent ledger) only after Telegram accepted it:
 a process killed in between sends that one message again after the restart, and no other.
+When another outlet reports a story a chat was alerted to, that alert is edited to name the
+outlet ("Also reported by …") instead of a second alert being sent.
 """
 
 from __future__ import annotations
@@ -19,14 +21,21 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes
 
-from bot.services.alerts import AlertService, Outgoing
+from bot.services.alerts import AlertService, Edit, Outgoing
 from bot.services.ingest_runner import IngestRunner
-from bot.telegram.alert_text import alert_buttons, alert_html, grouped_html
-from bot.telegram.delivery import send_html
+from bot.telegram.alert_text import (
+    alert_buttons,
+    alert_html,
+    edited_alert_html,
+    grouped_html,
+    story_buttons,
+)
+from bot.telegram.delivery import send_html, with_retries
 from bot.telegram.jobs import run_every
 from core.errors import NewsdeskError
 
@@ -76,17 +85,21 @@ class AlertDelivery:
 
     async def deliver(self, bot: Bot, chat_id: int | None = None,
                       digest_now: bool = False) -> int:
-        """Send every message due now (one chat's, with ``chat_id``); how many went out."""
+        """Send every message due now (one chat's, with ``chat_id``); how many went out.
+        A whole round (no ``chat_id``) then adds other outlets' reports to earlier alerts."""
         sent = 0
         async with self._lock:
             while True:
                 planned = await asyncio.to_thread(self._alerts.plan, None, chat_id, digest_now)
                 if not planned:
-                    return sent
+                    break
                 delivered = await self._send_all(bot, planned)
                 sent += delivered
                 if delivered == 0:
-                    return sent  # all failed for now: the outbox keeps them for a later tick
+                    break  # all failed for now: the outbox keeps them for a later tick
+            if chat_id is None:
+                await self._edit_all(bot)
+        return sent
 
     async def digest_now(self, bot: Bot, chat_id: int) -> bool:
         """/digest now: the chat's waiting digest (and due alerts); True if any went out."""
@@ -154,6 +167,60 @@ class AlertDelivery:
                                 sent.message_id if sent is not None else None)
         return True
 
-    async def _chat_gone(self, message: Outgoing, reason: str) -> None:
-        log.info("chat %s cannot be reached (%s): its alerts pause", message.chat_id, reason)
-        await asyncio.to_thread(self._alerts.chat_gone, message.chat_id, reason[:200])
+    async def _chat_gone(self, message: Outgoing | Edit, reason: str) -> None:
+        chat_id = message.chat_id if isinstance(message, Outgoing) else message.pending.chat_id
+        log.info("chat %s cannot be reached (%s): its alerts pause", chat_id, reason)
+        await asyncio.to_thread(self._alerts.chat_gone, chat_id, reason[:200])
+
+    async def _edit_all(self, bot: Bot) -> int:
+        """Show each alert whose story another outlet reported since with that outlet added
+        (rare, so one after another, each chat still at one message per second)."""
+        done = 0
+        for edit in await asyncio.to_thread(self._alerts.plan_edits):
+            chat_id = edit.pending.chat_id
+            wait = self._last_sent.get(chat_id, 0.0) + CHAT_INTERVAL - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            done += await self._edit_one(bot, edit)
+            self._last_sent[chat_id] = time.monotonic()
+        return done
+
+    async def _edit_one(self, bot: Bot, edit: Edit) -> bool:
+        pending = edit.pending
+        try:
+            await with_retries(lambda: bot.edit_message_text(
+                edited_alert_html(edit), chat_id=pending.chat_id, message_id=pending.message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=story_buttons(pending.ref.article_id, pending.subscription_id),
+            ), f"editMessageText in {pending.chat_id}")
+        except Forbidden as exc:
+            await self._chat_gone(edit, str(exc))
+            return False
+        except BadRequest as exc:
+            reason = str(exc).lower()
+            if "not modified" in reason:  # it shows these outlets already
+                await asyncio.to_thread(self._alerts.edited, edit)
+                return True
+            if any(gone in reason for gone in _CHAT_GONE):
+                await self._chat_gone(edit, str(exc))
+            elif pending.attempts + 1 >= MAX_ATTEMPTS or "edit" in reason:
+                # the message was deleted or is too old to edit: the alert stands as it was
+                log.info("alert %s in %s not edited: %s", pending.message_id, pending.chat_id,
+                         exc)
+                await asyncio.to_thread(self._alerts.drop_edit, edit)
+            else:
+                await asyncio.to_thread(self._alerts.edit_later, edit, RETRY_DELAY)
+            return False
+        except RetryAfter as exc:
+            delay = exc.retry_after if isinstance(exc.retry_after, timedelta) else timedelta(
+                seconds=float(exc.retry_after))
+            await asyncio.to_thread(self._alerts.edit_later, edit, delay)
+            return False
+        except NetworkError as exc:
+            log.warning("editing an alert in %s failed (%s); retrying later", pending.chat_id,
+                        exc)
+            await asyncio.to_thread(self._alerts.edit_later, edit, RETRY_DELAY)
+            return False
+        await asyncio.to_thread(self._alerts.edited, edit)
+        return True

@@ -55,6 +55,11 @@ def ref_line(ref: ArticleRef) -> str:
     return f"{_link(ref.title, ref.url)} — {escape(unspoofed(ref.source))}, {ref.day}"
 
 
+def outlet_link(ref: ArticleRef) -> str:
+    """The outlet's name, linked to its report."""
+    return _link(ref.source, ref.url)
+
+
 def visible_length(text: str) -> int:
     """Length as Telegram counts it (UTF-16 units), conservatively on the HTML source."""
     return len(text.encode("utf-16-le")) // 2

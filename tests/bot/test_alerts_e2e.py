@@ -136,6 +136,13 @@ async def test_subscribe_then_one_alert_per_story_with_a_verified_quote(
                                   BIKES, now))
     await quiet_for(1.5)
     assert len(alerts_to(api, USER)) == 1
+    # instead, the alert names the second outlet (once: the update is the first outlet's)
+    [edit] = [e for e in api.sent("editMessageText") if e["chat_id"] == USER]
+    assert edit["message_id"] == alert["_message_id"]
+    assert edit["text"].startswith(alert["text"])
+    assert edit["text"].endswith('Also reported by <a href="https://second.example/deal-2">'
+                                 'Second Wire</a>')
+    assert edit["reply_markup"] == alert["reply_markup"]
 
     # "Ask about this" puts the conversation on the story
     api.push(button_press(USER, USER, 1, f"alert:ask:{stored[0].id}"))

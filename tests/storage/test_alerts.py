@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -82,3 +83,42 @@ def test_a_failed_send_waits_and_a_gone_chat_loses_its_queue(database: Database)
     assert [a.chat_id for a in alerts.due(NOW + timedelta(minutes=1), 10)] == [5]
     subs.remove(sub.id)  # removing the topic drops what it queued
     assert alerts.queued() == 0
+
+
+def test_another_outlets_report_edits_a_single_alert_once_per_outlet(database: Database) -> None:
+    alerts, subs = AlertRepository(database), SubscriptionRepository(database)
+    alerts.start_cursor()
+    sub = subs.add(5, "private", None, "story", "story", now=NOW, limit=20)
+    first, other = stored(database, 1), stored(database, 2)
+    alerts.record(0, 2, [], [NewAlert(5, sub.id, first, "s1"),
+                             NewAlert(5, sub.id, other, "s2")], NOW)
+    one, two = alerts.due(NOW, 10)
+    alerts.mark_sent([one], 1001, NOW)  # a message each
+    alerts.mark_sent([two], 1002, NOW)
+    elsewhere = make_article("The same story, told elsewhere.", "Story 1 again",
+                             "https://other.example/1")
+    ArticleRepository(database).save(replace(elsewhere, source="Other Wire"), [])
+    rewrite = stored(database, 3)  # the first outlet again ("Test Wire")
+    assert alerts.record(2, 4, [], [NewAlert(5, sub.id, elsewhere.id, "s1"),
+                                    NewAlert(5, sub.id, rewrite, "s1")], NOW) == 0
+    [edit] = alerts.edits_due(NOW, 10)
+    assert (edit.message_id, edit.ref.article_id, edit.subscription_id) == (1001, first, sub.id)
+    assert [r.source for r in edit.also] == ["Other Wire"]
+    alerts.record(4, 4, [], [NewAlert(5, sub.id, elsewhere.id, "s1")], NOW)  # again: no-op
+    alerts.edited(edit, NOW)
+    assert alerts.edits_due(NOW, 10) == []
+
+
+def test_a_story_sent_among_others_is_not_edited(database: Database) -> None:
+    alerts, subs = AlertRepository(database), SubscriptionRepository(database)
+    alerts.start_cursor()
+    sub = subs.add(5, "private", None, "story", "story", now=NOW, limit=20)
+    first, second = stored(database, 1), stored(database, 2)
+    alerts.record(0, 2, [], [NewAlert(5, sub.id, first, "s1"),
+                             NewAlert(5, sub.id, second, "s2")], NOW)
+    alerts.mark_sent(alerts.due(NOW, 10), 1001, NOW)  # one message, two stories (a digest)
+    elsewhere = make_article("The same story, told elsewhere.", "Story 1 again",
+                             "https://other.example/1")
+    ArticleRepository(database).save(replace(elsewhere, source="Other Wire"), [])
+    alerts.record(2, 3, [], [NewAlert(5, sub.id, elsewhere.id, "s1")], NOW)
+    assert alerts.edits_due(NOW, 10) == []
