@@ -286,9 +286,15 @@ class AlertRepository:
 
     def edits_due(self, now: datetime, limit: int) -> list[PendingEdit]:
         """Alerts of reachable chats that another outlet's report should now be added to."""
+        alerted = sa.and_(sent_alerts.c.chat_id == alert_edits.c.chat_id,
+                          sent_alerts.c.story_id == alert_edits.c.story_id)
         query = (sa.select(alert_edits.c.chat_id, alert_edits.c.story_id).distinct()
                  .join(chats, chats.c.chat_id == alert_edits.c.chat_id)
+                 # the alert must still be there to edit: its message and its article
+                 .join(sent_alerts, alerted)
+                 .join(articles, articles.c.id == sent_alerts.c.article_id)
                  .where(chats.c.active, alert_edits.c.applied_at.is_(None),
+                        sent_alerts.c.message_id.is_not(None),
                         sa.or_(alert_edits.c.not_before.is_(None),
                                alert_edits.c.not_before <= now))
                  .order_by(alert_edits.c.chat_id, alert_edits.c.story_id).limit(limit))
@@ -353,11 +359,11 @@ def _sources(conn: Connection, article_ids: set[str]) -> dict[str, str]:
     return found
 
 
-def _editable(conn: Connection, alert: NewAlert, message_id: int | None, alerted_source: str,
-              source: str) -> bool:
+def _editable(conn: Connection, alert: NewAlert, message_id: int | None,
+              alerted_source: str | None, source: str) -> bool:
     """Whether another outlet's report of an alerted story can be added to that alert: a
     different outlet, and a message that carried this story alone (not a digest)."""
-    if message_id is None or not source or source == alerted_source:
+    if message_id is None or not source or alerted_source is None or source == alerted_source:
         return False
     sharing = conn.execute(sa.select(sa.func.count()).select_from(sent_alerts).where(
         sent_alerts.c.chat_id == alert.chat_id,
