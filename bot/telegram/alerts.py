@@ -121,9 +121,7 @@ class AlertDelivery:
         """One chat's messages, in order, a second apart; stops at the first failure."""
         delivered = 0
         for message in messages:
-            wait = self._last_sent.get(message.chat_id, 0.0) + CHAT_INTERVAL - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)  # without holding a sender: other chats go on
+            await self._wait_turn(message.chat_id)  # without holding a sender: others go on
             async with gate:
                 ok = await self._send_one(bot, message)
             self._last_sent[message.chat_id] = time.monotonic()
@@ -141,11 +139,11 @@ class AlertDelivery:
                                    thread_id=message.thread_id,
                                    paid_broadcast=self._paid_broadcast)
         except Forbidden as exc:
-            await self._chat_gone(message, str(exc))
+            await self._chat_gone(message.chat_id, str(exc))
             return False
         except BadRequest as exc:
             if any(reason in str(exc).lower() for reason in _CHAT_GONE):
-                await self._chat_gone(message, str(exc))
+                await self._chat_gone(message.chat_id, str(exc))
             elif min(a.attempts for a in message.alerts) + 1 >= MAX_ATTEMPTS:
                 log.error("alert to %s refused %d times, dropped: %s", message.chat_id,
                           MAX_ATTEMPTS, exc)
@@ -155,9 +153,7 @@ class AlertDelivery:
                 await asyncio.to_thread(self._alerts.retry_later, message, RETRY_DELAY)
             return False
         except RetryAfter as exc:  # outlasted the rate limiter's own retries
-            delay = exc.retry_after if isinstance(exc.retry_after, timedelta) else timedelta(
-                seconds=float(exc.retry_after))
-            await asyncio.to_thread(self._alerts.retry_later, message, delay)
+            await asyncio.to_thread(self._alerts.retry_later, message, _retry_delay(exc))
             return False
         except NetworkError as exc:  # send_html retried already; the outbox keeps it
             log.warning("alert to %s failed (%s); retrying later", message.chat_id, exc)
@@ -167,8 +163,13 @@ class AlertDelivery:
                                 sent.message_id if sent is not None else None)
         return True
 
-    async def _chat_gone(self, message: Outgoing | Edit, reason: str) -> None:
-        chat_id = message.chat_id if isinstance(message, Outgoing) else message.pending.chat_id
+    async def _wait_turn(self, chat_id: int) -> None:
+        """Until a second has passed since this chat's last message (Telegram's limit)."""
+        wait = self._last_sent.get(chat_id, 0.0) + CHAT_INTERVAL - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def _chat_gone(self, chat_id: int, reason: str) -> None:
         log.info("chat %s cannot be reached (%s): its alerts pause", chat_id, reason)
         await asyncio.to_thread(self._alerts.chat_gone, chat_id, reason[:200])
 
@@ -178,9 +179,7 @@ class AlertDelivery:
         done = 0
         for edit in await asyncio.to_thread(self._alerts.plan_edits):
             chat_id = edit.pending.chat_id
-            wait = self._last_sent.get(chat_id, 0.0) + CHAT_INTERVAL - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
+            await self._wait_turn(chat_id)
             done += await self._edit_one(bot, edit)
             self._last_sent[chat_id] = time.monotonic()
         return done
@@ -195,7 +194,7 @@ class AlertDelivery:
                 reply_markup=story_buttons(pending.ref.article_id, pending.subscription_id),
             ), f"editMessageText in {pending.chat_id}")
         except Forbidden as exc:
-            await self._chat_gone(edit, str(exc))
+            await self._chat_gone(pending.chat_id, str(exc))
             return False
         except BadRequest as exc:
             reason = str(exc).lower()
@@ -203,7 +202,7 @@ class AlertDelivery:
                 await asyncio.to_thread(self._alerts.edited, edit)
                 return True
             if any(gone in reason for gone in _CHAT_GONE):
-                await self._chat_gone(edit, str(exc))
+                await self._chat_gone(pending.chat_id, str(exc))
             elif pending.attempts + 1 >= MAX_ATTEMPTS or "edit" in reason:
                 # the message was deleted or is too old to edit: the alert stands as it was
                 log.info("alert %s in %s not edited: %s", pending.message_id, pending.chat_id,
@@ -213,9 +212,7 @@ class AlertDelivery:
                 await asyncio.to_thread(self._alerts.edit_later, edit, RETRY_DELAY)
             return False
         except RetryAfter as exc:
-            delay = exc.retry_after if isinstance(exc.retry_after, timedelta) else timedelta(
-                seconds=float(exc.retry_after))
-            await asyncio.to_thread(self._alerts.edit_later, edit, delay)
+            await asyncio.to_thread(self._alerts.edit_later, edit, _retry_delay(exc))
             return False
         except NetworkError as exc:
             log.warning("editing an alert in %s failed (%s); retrying later", pending.chat_id,
@@ -224,3 +221,9 @@ class AlertDelivery:
             return False
         await asyncio.to_thread(self._alerts.edited, edit)
         return True
+
+
+def _retry_delay(exc: RetryAfter) -> timedelta:
+    """How long Telegram asked to wait (PTB gives seconds or a timedelta)."""
+    after = exc.retry_after
+    return after if isinstance(after, timedelta) else timedelta(seconds=float(after))
