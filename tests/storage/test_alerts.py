@@ -23,6 +23,14 @@ def stored(database: Database, n: int) -> str:
     return article.id
 
 
+def stored_elsewhere(database: Database) -> str:
+    """Story 1 as another outlet ("Other Wire") tells it."""
+    article = replace(make_article("The same story, told elsewhere.", "Story 1 again",
+                                   "https://other.example/1"), source="Other Wire")
+    ArticleRepository(database).save(article, [])
+    return article.id
+
+
 def test_subscriptions_are_unique_per_chat_and_limited(database: Database) -> None:
     subs = SubscriptionRepository(database)
     first = subs.add(-1001234567890, "supergroup", 7, "Nara summit", "nara summit", now=NOW,
@@ -95,16 +103,14 @@ def test_another_outlets_report_edits_a_single_alert_once_per_outlet(database: D
     one, two = alerts.due(NOW, 10)
     alerts.mark_sent([one], 1001, NOW)  # a message each
     alerts.mark_sent([two], 1002, NOW)
-    elsewhere = make_article("The same story, told elsewhere.", "Story 1 again",
-                             "https://other.example/1")
-    ArticleRepository(database).save(replace(elsewhere, source="Other Wire"), [])
+    elsewhere = stored_elsewhere(database)
     rewrite = stored(database, 3)  # the first outlet again ("Test Wire")
-    assert alerts.record(2, 4, [], [NewAlert(5, sub.id, elsewhere.id, "s1"),
+    assert alerts.record(2, 4, [], [NewAlert(5, sub.id, elsewhere, "s1"),
                                     NewAlert(5, sub.id, rewrite, "s1")], NOW) == 0
     [edit] = alerts.edits_due(NOW, 10)
     assert (edit.message_id, edit.ref.article_id, edit.subscription_id) == (1001, first, sub.id)
     assert [r.source for r in edit.also] == ["Other Wire"]
-    alerts.record(4, 4, [], [NewAlert(5, sub.id, elsewhere.id, "s1")], NOW)  # again: no-op
+    alerts.record(4, 4, [], [NewAlert(5, sub.id, elsewhere, "s1")], NOW)  # again: no-op
     alerts.edited(edit, NOW)
     assert alerts.edits_due(NOW, 10) == []
 
@@ -117,8 +123,6 @@ def test_a_story_sent_among_others_is_not_edited(database: Database) -> None:
     alerts.record(0, 2, [], [NewAlert(5, sub.id, first, "s1"),
                              NewAlert(5, sub.id, second, "s2")], NOW)
     alerts.mark_sent(alerts.due(NOW, 10), 1001, NOW)  # one message, two stories (a digest)
-    elsewhere = make_article("The same story, told elsewhere.", "Story 1 again",
-                             "https://other.example/1")
-    ArticleRepository(database).save(replace(elsewhere, source="Other Wire"), [])
-    alerts.record(2, 3, [], [NewAlert(5, sub.id, elsewhere.id, "s1")], NOW)
+    elsewhere = stored_elsewhere(database)
+    alerts.record(2, 3, [], [NewAlert(5, sub.id, elsewhere, "s1")], NOW)
     assert alerts.edits_due(NOW, 10) == []
