@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -44,6 +45,11 @@ class NewArticle:
     terms: frozenset[str]  # every chunk's terms (what a quoted phrase's words are looked up in)
     vectors: np.ndarray  # one row per chunk, normalised
     first_seen: datetime
+
+    @cached_property
+    def up_front(self) -> UpFront:
+        """Its headline's and lead's terms (tokenized once: scoring and story leads use them)."""
+        return UpFront.of(self.title, self.text)
 
 
 @dataclass(frozen=True)
@@ -126,7 +132,7 @@ class TopicMatcher:
     def scores(self, topics: Sequence[Topic], articles: Sequence[NewArticle]) -> np.ndarray:
         """The hybrid score of every topic (with a meaning part) against every article, phrases
         and exclusions aside (topics x articles)."""
-        covered = self._coverage(topics, [UpFront.of(a.title, a.text) for a in articles])
+        covered = self._coverage(topics, [a.up_front for a in articles])
         headlines = self.headline_similarities(topics, [a.title for a in articles])
         return np.asarray(_hybrid(self._dense(topics, articles), headlines, covered),
                           dtype=np.float32)

@@ -164,7 +164,7 @@ class AlertService:
         matched = {m.article_id for m in matches}
         leads = {c.article_id: StoryLead(c.article_id, c.title,
                                          c.vectors[0] if len(c.vectors) else None,
-                                         terms=UpFront.of(c.title, c.text).lead, when=a.dated)
+                                         terms=c.up_front.lead, when=a.dated)
                  for a, c in zip(fresh, candidates, strict=True) if c.article_id in matched}
         known = self._alerts.stories_of(sorted(leads))
         recent = [StoryLead(r.article_id, r.title, r.vector, r.story_id,
