@@ -39,6 +39,18 @@ class Topic:
         """The text whose meaning is matched: the meaning words and the phrases."""
         return " ".join([*self.phrases, self.meaning]).strip()
 
+    @property
+    def quotable_name(self) -> str | None:
+        """The topic when it is a name of two or more words matched by meaning alone
+        ("Australian Open"): quoted, it would alert on every story that names it.
+
+        Matching by meaning misses many reports that name an event only in passing (a match
+        report leading with its players); quoting the name finds them, with more stories that
+        merely mention it (docs/benchmarks.md)."""
+        if self.phrases or self.excluded or len(self.meaning.split()) < 2:
+            return None
+        return self.meaning if looks_like_name(self.meaning) else None
+
     def admits(self, text: str) -> bool:
         """Every phrase appears in ``text`` and no excluded word does (case and accents aside)."""
         if not self.phrases and not self.excluded:
@@ -89,6 +101,12 @@ def parse_topic(raw: str) -> Topic:
     canonical = " ".join([*(f'"{p}"' for p in phrases), *words,
                           *(f'-"{w}"' if " " in w else f"-{w}" for w in excluded)])
     return Topic(canonical, meaning, tuple(phrases), tuple(excluded))
+
+
+def looks_like_name(text: str) -> bool:
+    """Every word capitalised or a number: "Australian Open", "Band Aid 20", not "oil prices"."""
+    words = text.split()
+    return bool(words) and all(w[:1].isupper() or w[:1].isdigit() for w in words)
 
 
 def _contains_words(folded_text: str, folded_phrase: str) -> bool:

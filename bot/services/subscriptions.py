@@ -25,6 +25,7 @@ class Subscribed:
 
     subscription: Subscription
     recent: tuple[ArticleRef, ...]
+    quotable_name: str | None = None  # a name matched by meaning: offer it in quotes
 
 
 class SubscriptionService:
@@ -51,7 +52,7 @@ class SubscriptionService:
         except NewsdeskError as exc:  # the subscription stands; only the preview is missing
             log.warning("no preview for %r: %s", topic.text, exc)
             recent = ()
-        return Subscribed(subscription, recent)
+        return Subscribed(subscription, recent, topic.quotable_name)
 
     def topics(self, chat_id: int) -> list[Subscription]:
         """The chat's subscriptions, oldest first."""

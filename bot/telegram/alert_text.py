@@ -33,6 +33,11 @@ def subscribed_html(done: Subscribed) -> str:
     else:
         lines += ["", "Nothing I have read so far matches it — it may be new, or narrower than "
                   "you meant; alerts start with the next story that does."]
+    if done.quotable_name:
+        name = escape(done.quotable_name)
+        lines += ["", f"Tip: I match <b>{name}</b> by meaning, so a story that names it only in "
+                  "passing may not alert. To be alerted to every story that names it, send "
+                  f"/subscribe \"{name}\" (in quotes)."]
     return "\n".join(lines)
 
 

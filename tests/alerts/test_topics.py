@@ -38,6 +38,18 @@ def test_an_excluded_word_rules_an_article_out_in_any_inflection() -> None:
     assert not parse_topic('summit -"trade deal"').admits("a summit and a trade deal")
 
 
+@pytest.mark.parametrize(("raw", "name"), [
+    ("Australian Open", "Australian Open"),
+    ("Band Aid 20", "Band Aid 20"),
+    ("Nara summit", None),  # not a name
+    ("Yukos", None),  # one word: matched well by meaning already
+    ('"Australian Open"', None),  # quoted already
+    ("Australian Open -doubles", None),  # the user wrote an exclusion: keep their topic
+])
+def test_a_name_matched_by_meaning_is_offered_in_quotes(raw: str, name: str | None) -> None:
+    assert parse_topic(raw).quotable_name == name
+
+
 @pytest.mark.parametrize(("raw", "says"), [
     ("", "Tell me the topic"),
     ("   ", "Tell me the topic"),

@@ -110,6 +110,7 @@ async def test_subscribe_then_one_alert_per_story_with_a_verified_quote(
     api.push(private_message(USER, "/subscribe Nara summit"))
     confirmation = await said(api, USER, 1)
     assert "Following <b>Nara summit</b>" in confirmation["text"]
+    assert "Tip:" not in confirmation["text"]  # not a name: nothing to quote
     assert "Lee heads to Nara for fifth summit" in confirmation["text"]  # the archive's match
     buttons = [b["callback_data"] for row in confirmation["reply_markup"]["inline_keyboard"]
                for b in row]
@@ -246,6 +247,18 @@ async def test_a_blocked_user_is_paused_others_are_served_and_a_return_resumes(
     assert container.subscriptions.counts() == (2, 2)
     api.push(bot_membership(other, other, "member", "kicked"))  # and another one leaves
     assert await until(lambda: not container.subscriptions.prefs(other).active)
+
+
+async def test_a_name_is_offered_in_quotes_and_quoted_it_is_not(
+    bot: tuple[Container, Clock], api: FakeBotAPI,
+) -> None:
+    api.push(private_message(USER, "/subscribe Lee Jae-myung"))
+    by_meaning = (await said(api, USER, 1))["text"]
+    assert "Following <b>Lee Jae-myung</b>" in by_meaning
+    assert 'send /subscribe "Lee Jae-myung" (in quotes)' in by_meaning
+    api.push(private_message(USER, '/subscribe "Lee Jae-myung"'))
+    quoted = (await said(api, USER, 2))["text"]
+    assert "Following" in quoted and "Tip:" not in quoted
 
 
 async def test_in_groups_only_admins_subscribe_and_forum_alerts_go_to_the_thread(

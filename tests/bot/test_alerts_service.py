@@ -59,8 +59,11 @@ def test_subscribing_shows_the_newest_matching_stories(app: Container) -> None:
     assert done.subscription.topic == "Nara summit"
     assert [r.title for r in done.recent] == [
         "Lee heads to Nara for fifth summit with a Japanese leader"]
+    assert done.quotable_name is None  # not a name
     nothing = app.subscriptions.subscribe(CHAT, "private", None, '"Sanae Takaichi" -Nara')
-    assert nothing.recent == ()
+    assert nothing.recent == () and nothing.quotable_name is None  # quoted already
+    name = app.subscriptions.subscribe(CHAT, "private", None, "Lee Jae-myung")
+    assert name.quotable_name == "Lee Jae-myung"  # offered in quotes
 
 
 def test_one_alert_per_story_with_verified_quotes(app: Container, tmp_path: Path) -> None:
