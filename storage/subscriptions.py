@@ -99,6 +99,23 @@ class SubscriptionRepository:
                 subscriptions.c.id == subscription_id).returning(*subscriptions.c)).first()
         return None if row is None else to_subscription(row)
 
+    def retopic(self, subscription_id: int, topic: str, topic_key: str) -> Subscription | None:
+        """Give a subscription another spelling of its topic, keeping its mode, thread and
+        start; SubscriptionError when the chat follows that one already, None when removed."""
+        with self._db.write() as conn:
+            current = conn.execute(sa.select(subscriptions).where(
+                subscriptions.c.id == subscription_id)).first()
+            if current is None:
+                return None
+            existing = _by_key(conn, current.chat_id, topic_key)
+            if existing is not None and existing.id != subscription_id:
+                raise SubscriptionError(
+                    f"This chat already follows “{existing.topic}”: see /subscriptions.")
+            row = conn.execute(sa.update(subscriptions).where(
+                subscriptions.c.id == subscription_id).values(topic=topic, topic_key=topic_key)
+                .returning(*subscriptions.c)).one()
+        return to_subscription(row)
+
     def set_mode(self, subscription_id: int, mode: str) -> Subscription | None:
         """Switch between instant alerts and the daily digest; None when it was removed."""
         with self._db.write() as conn:

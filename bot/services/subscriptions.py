@@ -81,6 +81,17 @@ class SubscriptionService:
             raise SubscriptionError("That topic is no longer followed here.")
         return removed
 
+    def quote(self, chat_id: int, subscription_id: int) -> Subscription:
+        """Turn a name matched by meaning into the quoted name: every story naming it."""
+        name = parse_topic(self.get(chat_id, subscription_id).topic).quotable_name
+        if name is None:
+            raise SubscriptionError("That topic is not a name I can put in quotes.")
+        quoted = parse_topic(f'"{name}"')
+        changed = self._repo.retopic(subscription_id, quoted.text, quoted.key)
+        if changed is None:
+            raise SubscriptionError("That topic is no longer followed here.")
+        return changed
+
     def set_mode(self, chat_id: int, subscription_id: int, mode: str) -> Subscription:
         """Switch a topic between instant alerts and the daily digest."""
         if mode not in (INSTANT, DIGEST):

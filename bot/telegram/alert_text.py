@@ -18,6 +18,7 @@ from bot.telegram.render import headlines_html, outlet_link, ref_line
 from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription, minute_of
 
 SUBSCRIPTION_ACTION = "sub"
+QUOTE = "q"  # follow the quoted name instead of its meaning
 ASK_ACTION = "alert"
 MAX_OUTLETS_SHOWN = 8  # under an alert; the edit stays far under Telegram's 4096
 LIST = "l"  # the button sits under a list of topics: show the list again once it is pressed
@@ -36,18 +37,24 @@ def subscribed_html(done: Subscribed) -> str:
     if done.quotable_name:
         name = escape(done.quotable_name)
         lines += ["", f"Tip: I match <b>{name}</b> by meaning, so a story that names it only in "
-                  "passing may not alert. To be alerted to every story that names it, send "
-                  f"/subscribe \"{name}\" (in quotes)."]
+                  "passing may not alert. To be alerted to every story that names it, press "
+                  f"the button below or send /subscribe \"{name}\" (in quotes)."]
     return "\n".join(lines)
 
 
-def subscribed_buttons(subscription: Subscription) -> InlineKeyboardMarkup:
-    """Daily digest instead / Undo."""
-    return InlineKeyboardMarkup([[
+def subscribed_buttons(done: Subscribed) -> InlineKeyboardMarkup:
+    """Daily digest instead / Undo, and for a name matched by meaning, its quoted form."""
+    subscription = done.subscription
+    rows = [[
         InlineKeyboardButton("Daily digest instead",
                              callback_data=f"{SUBSCRIPTION_ACTION}:{DIGEST}:{subscription.id}"),
         InlineKeyboardButton("Undo", callback_data=f"{SUBSCRIPTION_ACTION}:undo:{subscription.id}"),
-    ]])
+    ]]
+    if done.quotable_name:
+        rows.append([InlineKeyboardButton(
+            f"Every story naming {done.quotable_name}",
+            callback_data=f"{SUBSCRIPTION_ACTION}:{QUOTE}:{subscription.id}")])
+    return InlineKeyboardMarkup(rows)
 
 
 def subscriptions_html(subscriptions: Sequence[Subscription], prefs: ChatPrefs) -> str:

@@ -37,6 +37,7 @@ from bot.services.subscriptions import SubscriptionService
 from bot.telegram.alert_text import (
     ASK_ACTION,
     LIST,
+    QUOTE,
     SUBSCRIPTION_ACTION,
     pick_buttons,
     subscribed_buttons,
@@ -96,7 +97,7 @@ class SubscriptionHandlers:
             await _reply(context, message, escape(str(exc), quote=False))
             return
         await _reply(context, message, subscribed_html(done),
-                     markup=subscribed_buttons(done.subscription))
+                     markup=subscribed_buttons(done))
 
     async def list(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/subscriptions: the chat's topics with buttons."""
@@ -195,7 +196,8 @@ class SubscriptionHandlers:
             digest_time=prefs.digest_time, timezone=prefs.timezone, quiet=quiet)))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Digest / instant / remove / undo buttons under confirmations, lists and alerts."""
+        """Digest / instant / remove / undo / quote buttons under confirmations, lists and
+        alerts."""
         query = update.callback_query
         if query is None or query.data is None or query.message is None:
             return
@@ -219,7 +221,7 @@ class SubscriptionHandlers:
             await query.edit_message_text(subscriptions_html(topics, prefs),
                                           parse_mode=ParseMode.HTML,
                                           reply_markup=subscriptions_buttons(topics))
-        elif action == "undo":
+        elif action in ("undo", QUOTE):  # the confirmation's offer is taken: it becomes the note
             await query.edit_message_text(escape(note), parse_mode=ParseMode.HTML)
         else:
             await send_html(context.bot, chat.id, escape(note),
@@ -231,6 +233,9 @@ class SubscriptionHandlers:
             changed = self._subscriptions.set_mode(chat_id, subscription_id, action)
             return (f"“{changed.topic}” now comes in your daily digest." if action == DIGEST
                     else f"“{changed.topic}” now alerts you instantly.")
+        if action == QUOTE:
+            quoted = self._subscriptions.quote(chat_id, subscription_id)
+            return f"Now following {quoted.topic}: every new story that names it."
         if action in ("rm", "undo"):
             removed = self._subscriptions.remove(chat_id, subscription_id)
             return (f"Undone: not following “{removed.topic}”." if action == "undo"

@@ -249,16 +249,25 @@ async def test_a_blocked_user_is_paused_others_are_served_and_a_return_resumes(
     assert await until(lambda: not container.subscriptions.prefs(other).active)
 
 
-async def test_a_name_is_offered_in_quotes_and_quoted_it_is_not(
+async def test_a_name_is_offered_in_quotes_and_one_press_follows_the_quoted_name(
     bot: tuple[Container, Clock], api: FakeBotAPI,
 ) -> None:
+    container, _ = bot
     api.push(private_message(USER, "/subscribe Lee Jae-myung"))
-    by_meaning = (await said(api, USER, 1))["text"]
-    assert "Following <b>Lee Jae-myung</b>" in by_meaning
-    assert 'send /subscribe "Lee Jae-myung" (in quotes)' in by_meaning
-    api.push(private_message(USER, '/subscribe "Lee Jae-myung"'))
-    quoted = (await said(api, USER, 2))["text"]
-    assert "Following" in quoted and "Tip:" not in quoted
+    offer = await said(api, USER, 1)
+    assert "Following <b>Lee Jae-myung</b>" in offer["text"]
+    assert '/subscribe "Lee Jae-myung" (in quotes)' in offer["text"]
+    quote = offer["reply_markup"]["inline_keyboard"][1][0]
+    assert quote["text"] == "Every story naming Lee Jae-myung"
+    api.push(button_press(USER, USER, offer["_message_id"], quote["callback_data"]))
+    assert await until(lambda: any(c.method == "editMessageText" for c in api.calls))
+    edited = [c.params for c in api.calls if c.method == "editMessageText"][-1]
+    assert "Now following &quot;Lee Jae-myung&quot;" in edited["text"]
+    [followed] = container.subscriptions.topics(USER)
+    assert followed.topic == '"Lee Jae-myung"' and followed.mode == "instant"
+    api.push(private_message(USER, '/subscribe "Nara"'))
+    quoted = await said(api, USER, 2)
+    assert "Tip:" not in quoted["text"] and len(quoted["reply_markup"]["inline_keyboard"]) == 1
 
 
 async def test_in_groups_only_admins_subscribe_and_forum_alerts_go_to_the_thread(

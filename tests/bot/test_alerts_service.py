@@ -10,6 +10,7 @@ import pytest
 
 from bot.container import Container
 from bot.settings import Settings
+from core.errors import SubscriptionError
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
 from retrieval.embeddings import Embedder
@@ -64,6 +65,10 @@ def test_subscribing_shows_the_newest_matching_stories(app: Container) -> None:
     assert nothing.recent == () and nothing.quotable_name is None  # quoted already
     name = app.subscriptions.subscribe(CHAT, "private", None, "Lee Jae-myung")
     assert name.quotable_name == "Lee Jae-myung"  # offered in quotes
+    quoted = app.subscriptions.quote(CHAT, name.subscription.id)
+    assert quoted.topic == '"Lee Jae-myung"' and quoted.id == name.subscription.id
+    with pytest.raises(SubscriptionError, match="not a name"):
+        app.subscriptions.quote(CHAT, name.subscription.id)  # quoted already
 
 
 def test_one_alert_per_story_with_verified_quotes(app: Container, tmp_path: Path) -> None:

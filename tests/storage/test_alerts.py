@@ -50,6 +50,24 @@ def test_subscriptions_are_unique_per_chat_and_limited(database: Database) -> No
     assert subs.set_active(-1001234567890, False, "blocked") is False
 
 
+def test_a_subscription_takes_another_spelling_of_its_topic_keeping_the_rest(
+    database: Database,
+) -> None:
+    subs = SubscriptionRepository(database)
+    name = subs.add(5, "private", None, "Australian Open", "australian open", now=NOW, limit=5)
+    subs.set_mode(name.id, "digest")
+    subs.add(5, "private", None, '"FA Cup"', '"fa cup"', now=NOW, limit=5)
+    quoted = subs.retopic(name.id, '"Australian Open"', '"australian open"')
+    assert quoted is not None
+    assert (quoted.id, quoted.topic, quoted.mode, quoted.created_at) == (
+        name.id, '"Australian Open"', "digest", name.created_at)
+    assert subs.find(5, "australian open") is None
+    with pytest.raises(SubscriptionError, match="already follows"):
+        subs.retopic(name.id, '"FA Cup"', '"fa cup"')
+    subs.remove(name.id)
+    assert subs.retopic(name.id, "x", "x") is None
+
+
 def test_matches_are_recorded_once_with_the_cursor(database: Database) -> None:
     alerts, subs = AlertRepository(database), SubscriptionRepository(database)
     assert alerts.cursor() is None
