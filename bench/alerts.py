@@ -1,7 +1,7 @@
 """Topic alerts: matching cost against the ingest that brought the articles, and fan-out pace.
 
     .venv/bin/python bench/alerts.py match  [--articles 1000] [--subscriptions 10000]
-    .venv/bin/python bench/alerts.py fanout [--chats 3000] [--senders 1]
+    .venv/bin/python bench/alerts.py fanout [--chats 3000] [--senders 1] [--paid-broadcast]
 
 match: subscribes N chats to topics cut from real headlines (BBC News and RealTime QA titles not
 among the ingested articles; one in ten with a quoted phrase, one in twenty with an exclusion),
@@ -11,7 +11,9 @@ AlertService: cold (each distinct topic embedded once) and warm (again, topic ve
 
 fanout: one story matched by C subscribed chats, delivered by the bot's AlertDelivery through
 PTB's AIORateLimiter to the local fake Bot API; reports messages/s as a fraction of Telegram's
-30/s ceiling, and checks that every chat got exactly one alert and the outbox is empty.
+30/s ceiling, and checks that every chat got exactly one alert and the outbox is empty. With
+--paid-broadcast the alerts carry allow_paid_broadcast, which PTB's limiter lets through at up to
+1,000/s instead of 30/s.
 """
 
 from __future__ import annotations
@@ -151,7 +153,7 @@ def bench_match(articles: int, subscriptions: int) -> dict[str, Any]:
     }
 
 
-async def bench_fanout(chats: int, senders: int) -> dict[str, Any]:
+async def bench_fanout(chats: int, senders: int, paid_broadcast: bool = False) -> dict[str, Any]:
     from bot.telegram.alerts import AlertDelivery
     from bot.telegram.app import build_application
     from tests.bot.test_alerts_service import NARA_DEAL
@@ -177,7 +179,7 @@ async def bench_fanout(chats: int, senders: int) -> dict[str, Any]:
         queued = container.alerts.match_new().queued
         app = build_application(settings, container)
         delivery = AlertDelivery(container.alerts, container.ingest_runner, tick_seconds=3600,
-                                 senders=senders)
+                                 senders=senders, paid_broadcast=paid_broadcast)
         async with app:
             with stopwatch() as sending:
                 sent = await delivery.deliver(app.bot)
@@ -187,7 +189,8 @@ async def bench_fanout(chats: int, senders: int) -> dict[str, Any]:
     api.stop()
     rate = sent / sending()
     return {
-        "chats": chats, "senders": senders, "queued": queued, "sent": sent,
+        "chats": chats, "senders": senders, "paid_broadcast": paid_broadcast,
+        "queued": queued, "sent": sent,
         "seconds": round(sending(), 1), "messages_per_s": round(rate, 2),
         "fraction_of_30": round(rate / 30, 3),
         "lost": chats - len(per_chat), "duplicated": sum(n - 1 for n in per_chat.values()),
@@ -203,11 +206,13 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=10_000)
     parser.add_argument("--chats", type=int, default=3000)
     parser.add_argument("--senders", type=int, default=1)
+    parser.add_argument("--paid-broadcast", action="store_true",
+                        help="send with allow_paid_broadcast (PTB's 1,000/s limiter)")
     args = parser.parse_args()
     if args.part == "match":
         result = bench_match(args.articles, args.subscriptions)
     else:
-        result = asyncio.run(bench_fanout(args.chats, args.senders))
+        result = asyncio.run(bench_fanout(args.chats, args.senders, args.paid_broadcast))
     print(json.dumps({"machine": machine(), **result}, indent=2))
 
 
