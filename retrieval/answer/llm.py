@@ -71,11 +71,12 @@ class LLMAnswerer:
 
     def answer(
         self, question: str, k: int = 5, since: datetime | None = None,
-        history: Sequence[Turn] = (),
+        history: Sequence[Turn] = (), until: datetime | None = None,
     ) -> Answer:
-        """Prose when the model gives a well-cited answer in time, else the quotes."""
+        """Prose when the model gives a well-cited answer in time, else the quotes
+        (``since``/``until``: as the extractive answer's)."""
         base = self._extractive.answer(question, k=max(k, self._passages), since=since,
-                                       history=history)
+                                       history=history, until=until)
         if not base.found:
             return base
         fallback = _first(base, k)

@@ -1,5 +1,6 @@
 """The LLM path with LangChain's fake chat models: checked citations, fallbacks."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,15 @@ def test_timeout_and_errors_fall_back(extractive: ExtractiveAnswerer) -> None:
 def test_not_found_never_reaches_the_model(extractive: ExtractiveAnswerer) -> None:
     model = FakeListChatModel(responses=["Invented answer [1]."])
     answer = LLMAnswerer(extractive, model).answer("How do I bake sourdough bread?")
+    assert not answer.found and answer.mode == "extractive"
+
+
+def test_a_question_replayed_on_a_past_date_sees_only_what_was_published_by_then(
+    extractive: ExtractiveAnswerer,
+) -> None:
+    model = FakeListChatModel(responses=["Invented answer [1]."])
+    before_all = datetime(2025, 12, 31, tzinfo=UTC)  # the corpus is from January 2026
+    answer = LLMAnswerer(extractive, model).answer(QUESTION, until=before_all)
     assert not answer.found and answer.mode == "extractive"
 
 
