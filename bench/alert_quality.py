@@ -160,13 +160,13 @@ def main() -> None:
             return prf(found, truth)
 
         # the names /subscribe offers in quotes, quoted: every article naming them
-        names = {n for n, topic in enumerate(topics) if topic.quotable_name}
+        quotable = {n for n, topic in enumerate(topics) if topic.quotable_name}
         quoted = {n: {name for name, article in labelled.items()
                       if parse_topic(f'"{ALL_TOPICS[n][0]}"').admits(
-                          f"{article.title}\n{article.text}")} for n in names}
+                          f"{article.title}\n{article.text}")} for n in quotable}
 
         def quoted_at(*parts: int) -> dict[str, float]:
-            chosen = {n for n in names if split(n) in parts}
+            chosen = {n for n in quotable if split(n) in parts}
             return prf({(n, a) for n in chosen for a in quoted[n]},
                        {(n, a) for n in chosen for a in ALL_TOPICS[n][1]})
 
@@ -183,11 +183,11 @@ def main() -> None:
                         key=lambda t: (seen[t]["recall"], -t), default=chosen)
         per_topic = {}
         for n, s, rel in scored:
-            found = {a for a, v in s.items() if v >= chosen}
+            matched = {a for a, v in s.items() if v >= chosen}
             per_topic[ALL_TOPICS[n][0]] = {"split": SPLITS[split(n)],
-                                       **prf({(n, a) for a in found}, {(n, a) for a in rel}),
-                                       "false": sorted(found - rel)[:5],
-                                       "missed": sorted(rel - found)[:5]}
+                                       **prf({(n, a) for a in matched}, {(n, a) for a in rel}),
+                                       "false": sorted(matched - rel)[:5],
+                                       "missed": sorted(rel - matched)[:5]}
 
         # BBC's texts carry no dates: their pairs are read with the event rule unable to fire,
         # and again as if each pair had come out on the same day (the rule's worst case)
@@ -260,9 +260,9 @@ def main() -> None:
                 0.70, 0.75, 0.80, 0.84, 0.86, 0.88, 0.90, 0.92, 0.95)}
                 for name, pairs in story_sets.items()},
             "name_topics": {
-                "topics": sorted(ALL_TOPICS[n][0] for n in names),
-                **{group: {"topics": sum(split(n) in parts for n in names),
-                           "meaning_at_default": at(DEFAULT_THRESHOLD, *parts, only=names),
+                "topics": sorted(ALL_TOPICS[n][0] for n in quotable),
+                **{group: {"topics": sum(split(n) in parts for n in quotable),
+                           "meaning_at_default": at(DEFAULT_THRESHOLD, *parts, only=quotable),
                            "quoted": quoted_at(*parts)}
                    for group, parts in (("seen", SEEN), ("late", (4,)), ("fifth", (5,)))}},
             "per_topic": per_topic,
