@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -83,7 +84,7 @@ def headline_topics(count: int, skip_titles: set[str], seed: int = 7) -> list[st
     """Topics as people write them: two or three content words from a real headline."""
     titles = [t for t in _titles() if t not in skip_titles]
     rng = random.Random(seed)
-    topics = []
+    topics: list[str] = []
     while len(topics) < count:
         words = [w for w in _WORD.findall(rng.choice(titles)) if w.lower() not in STOPWORDS]
         if len(words) < 2:
@@ -161,7 +162,7 @@ async def bench_fanout(chats: int, senders: int, paid_broadcast: bool = False) -
 
     api = FakeBotAPI().start()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data", telegram_token=api.token,
+        settings = Settings(data_dir=Path(tmp) / "data", telegram_token=SecretStr(api.token),
                             telegram_api_url=api.base_url, ingest_interval_minutes=0)
         container = Container(settings, embedder=warm_embedder())
         container.pipeline.run([SourceSpec(str(SAMPLES_DIR))])

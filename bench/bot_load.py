@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from pydantic import SecretStr
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import NEWSDATA, machine, read_jsonl, warm_embedder
@@ -57,6 +59,7 @@ async def run_load(settings: Settings, container: Container, *, concurrent: bool
             for n in range(asked):
                 user = 10_000 + n % users
                 api.push(private_message(user, questions[n % len(questions)]))
+            assert app.updater is not None  # built with a token: PTB made one
             await app.updater.start_polling(poll_interval=0.0, timeout=1)
             done = await asyncio.to_thread(api.wait_for, lambda a: len(a.sent()) >= asked, 600)
             await app.updater.stop()
@@ -94,7 +97,7 @@ def main() -> None:
         else:
             data = Path(tmp) / "data"
             questions = SAMPLE_QUESTIONS
-        settings = Settings(data_dir=data, telegram_token="123:LOAD",
+        settings = Settings(data_dir=data, telegram_token=SecretStr("123:LOAD"),
                             rate_limit_per_minute=10_000, model_cache_dir=CACHE / "models")
         container = Container(settings, embedder=embedder)
         if data != eval_data:

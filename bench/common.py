@@ -51,9 +51,13 @@ def machine() -> str:
 
 def warm_embedder(backend: str = "", batch_size: int = 64) -> Any:
     """The bundled model on ``backend`` (default: the settings' default), loaded and warm."""
-    from retrieval.embeddings import default_backend, load_embedder
+    from retrieval.embeddings import BACKENDS, default_backend, load_embedder
 
-    chosen = backend or default_backend()
+    chosen = next((b for b in BACKENDS if b == backend), None)
+    if chosen is None:
+        if backend:
+            raise ValueError(f"unknown embedding backend {backend!r}: one of {BACKENDS}")
+        chosen = default_backend()
     model = load_embedder("", chosen, MODEL_CACHE, batch_size)
     model.warm_up()
     return model

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -54,15 +55,15 @@ def norm(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text).strip()
 
 
-def as_of(question: dict) -> datetime:
+def as_of(question: dict[str, Any]) -> datetime:
     """End of the day the question was asked: no system may cite news from after it."""
     asked = datetime.strptime(question["date"], "%Y/%m/%d").replace(tzinfo=UTC)
     return asked + timedelta(days=1)
 
 
 def score(
-    name: str, questions: Sequence[dict], run: Callable[[str, datetime], Retrieved]
-) -> dict:
+    name: str, questions: Sequence[dict[str, Any]], run: Callable[[str, datetime], Retrieved]
+) -> dict[str, Any]:
     """hit@1, hit@5, MRR, answer@5, found rate and mean latency of one system."""
     hit1 = hit5 = mrr = answer5 = found = 0.0
     started = time.perf_counter()
@@ -117,7 +118,9 @@ def main() -> None:
 
     def langchain_chroma(question: str, until: datetime) -> Retrieved:
         docs = baseline_store.similarity_search(
-            question, k=5, filter={"published_ts": {"$lte": until.timestamp()}})
+            # Chroma takes operator filters; langchain_chroma annotates dict[str, str]
+            question, k=5, filter={"published_ts": {"$lte": until.timestamp()}},  # type: ignore[dict-item]
+        )
         return Retrieved(distinct([d.metadata["url"] for d in docs]),
                          " ".join(d.page_content for d in docs))
 
@@ -139,7 +142,7 @@ def main() -> None:
     results = [score("newsdesk (hybrid + extractive)", questions, ours),
                score("LangChain Chroma.similarity_search", questions, langchain_chroma),
                score("BM25 alone (newsdesk lexical index)", questions, bm25_only)]
-    def uncovered(name: str) -> dict:
+    def uncovered(name: str) -> dict[str, Any]:
         questions = [line.strip() for line in (HERE / name).read_text().splitlines()
                      if line.strip()]
         answered = [q for q in questions if answerer.answer(q, k=5).found]

@@ -18,6 +18,7 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -58,7 +59,8 @@ def main() -> None:
                       "peak_rss_mb": round(peak_rss_mb(), 1)}, indent=2))
 
 
-def run(backend: str, rows: list[dict], embedder: Embedder, postgres: str) -> dict:
+def run(backend: str, rows: list[dict[str, Any]], embedder: Embedder, postgres: str,
+        ) -> dict[str, Any]:
     """Ingest the slice into a fresh database of ``backend``, then time plain encoding."""
     name = "newsdesk_bench_ingest"
     url = postgres_database(postgres, name, fresh=True) if backend == "postgresql" else ""

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -70,10 +71,12 @@ def poll_figures(container: Container, requests: Counter[str]) -> dict[str, obje
     """First ingest, then the two kinds of re-ingest of the unchanged feeds."""
     with stopwatch() as first_time:
         first = container.sources.ingest()
-    first_requests, _ = dict(requests), requests.clear()
+    first_requests = dict(requests)
+    requests.clear()
     with stopwatch() as conditional_time:
         conditional = container.sources.ingest()
-    conditional_requests, _ = dict(requests), requests.clear()
+    conditional_requests = dict(requests)
+    requests.clear()
     specs = [SourceSpec(s.location, s.outlet) for s in container.sources.all()]
     with stopwatch() as plain_time:
         plain = container.pipeline.run(specs)
@@ -151,7 +154,8 @@ def news_site(requests: Counter[str]) -> Iterator[str]:
                 self.end_headers()
                 return
             requests["feed"] += 1
-            base = f"http://127.0.0.1:{self.server.server_address[1]}/page/".encode()
+            port = cast(tuple[str, int], self.server.server_address)[1]
+            base = f"http://127.0.0.1:{port}/page/".encode()
             self._send(200, _LINK.sub(lambda m: m.group(1) + base + m.group(2)[:-3] + b"/", data),
                        "application/xml", etag)
 
