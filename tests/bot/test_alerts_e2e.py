@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from bot.container import Container
 from bot.settings import Settings
@@ -62,7 +63,7 @@ def api() -> Iterator[FakeBotAPI]:
 def make(tmp_path: Path, database_url: str, api: FakeBotAPI, embedder: Embedder, clock: Clock,
          **extra: Any) -> Container:
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url,
-                        telegram_token=api.token, telegram_api_url=api.base_url,
+                        telegram_token=SecretStr(api.token), telegram_api_url=api.base_url,
                         allow_private_urls=True, admin_ids=[ADMIN], chunk_size=400,
                         alert_tick_seconds=0.2, scheduler_tick_seconds=0.3,
                         **{"ingest_interval_minutes": 0, **extra})

@@ -22,7 +22,9 @@ def data_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return data
 
 
-def test_ingest_samples_then_stats_and_search(data_env: Path, capsys) -> None:
+def test_ingest_samples_then_stats_and_search(
+    data_env: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["ingest", "--samples", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["added"] == 6 and report["failed"] == []
@@ -38,19 +40,23 @@ def test_ingest_samples_then_stats_and_search(data_env: Path, capsys) -> None:
     assert {"url", "published", "start", "end", "source"} <= set(hits[0])
 
 
-def test_exit_status_when_nothing_could_be_ingested(data_env: Path, tmp_path: Path, capsys) -> None:
+def test_exit_status_when_nothing_could_be_ingested(
+    data_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
     (tmp_path / "empty.md").write_text("")
     assert main(["ingest", str(tmp_path / "empty.md"), str(tmp_path / "missing.txt")]) == 1
     out = capsys.readouterr().out
     assert "failed 2" in out and "empty file" in out and "no such file" in out
 
 
-def test_partial_failure_still_exits_zero(data_env: Path, tmp_path: Path, capsys) -> None:
+def test_partial_failure_still_exits_zero(
+    data_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
     (tmp_path / "ok.txt").write_text("A fine headline\n\nA fine body of text.")
     assert main(["ingest", str(tmp_path / "ok.txt"), str(tmp_path / "missing.txt")]) == 0
 
 
-def test_usage_errors_are_clear(data_env: Path, capsys) -> None:
+def test_usage_errors_are_clear(data_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ingest"]) == 1
     assert "nothing to ingest" in capsys.readouterr().err
     assert main(["search", "x", "--since", "someday"]) == 1
@@ -59,7 +65,7 @@ def test_usage_errors_are_clear(data_env: Path, capsys) -> None:
         main(["frobnicate"])
 
 
-def test_alerts_preview_and_status(data_env: Path, capsys) -> None:
+def test_alerts_preview_and_status(data_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ingest", "--samples"]) == 0
     capsys.readouterr()
     assert main(["alerts", "preview", "Nara", "summit"]) == 0
@@ -75,7 +81,7 @@ def test_alerts_preview_and_status(data_env: Path, capsys) -> None:
     assert json.loads(capsys.readouterr().out) == {"subscriptions": 0, "chats": 0, "queued": 0}
 
 
-def test_sources_file(data_env: Path, tmp_path: Path, capsys) -> None:
+def test_sources_file(data_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "a.txt").write_text("Council approves budget\n\nThe council approved the budget.")
@@ -89,7 +95,7 @@ def test_sources_file(data_env: Path, tmp_path: Path, capsys) -> None:
 
 
 def test_sources_commands_and_ingest_of_every_source(
-    data_env: Path, tmp_path: Path, capsys
+    data_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -151,7 +157,9 @@ def test_commands_that_do_not_search_import_no_heavy_library(
     assert len(done.stdout.strip()) > 2  # the command printed something before the list
 
 
-def test_one_shot_ask_runs_the_exported_model_without_torch(data_env: Path, capsys) -> None:
+def test_one_shot_ask_runs_the_exported_model_without_torch(
+    data_env: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["ingest", "--samples"]) == 0
     capsys.readouterr()
     code = ("import sys\nfrom bot.cli.main import main\n"
@@ -217,7 +225,9 @@ def test_killed_ingest_is_completed_by_the_next_run(tmp_path: Path) -> None:
     assert counts["chunks"] == counts["indexed_chunks"]
 
 
-def test_ask_human_json_and_stdin(data_env: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ask_human_json_and_stdin(
+    data_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert main(["ingest", "--samples"]) == 0
     capsys.readouterr()
     assert main(["ask", "What is on the Nara summit agenda?"]) == 0
@@ -238,7 +248,9 @@ def test_ask_human_json_and_stdin(data_env: Path, capsys, monkeypatch: pytest.Mo
     assert not second["found"] and second["citations"] == []
 
 
-def test_questions_that_are_not_text(data_env: Path, capsys, tmp_path: Path) -> None:
+def test_questions_that_are_not_text(
+    data_env: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
     assert main(["ingest", "--samples"]) == 0
     capsys.readouterr()
     assert main(["ask", "   "]) == 1
@@ -264,8 +276,9 @@ def test_questions_that_are_not_text(data_env: Path, capsys, tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
 
 
-def test_chat_keeps_the_story_for_follow_ups(data_env: Path, capsys,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chat_keeps_the_story_for_follow_ups(
+    data_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import io
 
     assert main(["ingest", "--samples"]) == 0

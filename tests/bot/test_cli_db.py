@@ -19,8 +19,12 @@ def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedP
                           timeout=120, check=False)
 
 
-def test_db_current_and_upgrade(database_url: str, tmp_path: Path, capsys,
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_db_current_and_upgrade(
+    database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("NEWSDESK_DATABASE_URL", database_url)
     head = migrate.head_revision()
@@ -34,8 +38,9 @@ def test_db_current_and_upgrade(database_url: str, tmp_path: Path, capsys,
     assert "already at the newest schema" in capsys.readouterr().out
 
 
-def test_first_release_data_dir_upgrades_through_the_cli(tmp_path: Path, capsys,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_first_release_data_dir_upgrades_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
     data = tmp_path / "data"
     _first_release_data_dir(data)
     monkeypatch.setenv("NEWSDESK_DATA_DIR", str(data))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from bot.container import Container
 from bot.services.ingest_runner import IngestRunner
@@ -51,7 +52,7 @@ async def until(predicate: Callable[[], bool], timeout: float = 60) -> bool:
 def make(tmp_path: Path, database_url: str, api: FakeBotAPI, embedder: Embedder,
          **extra: Any) -> Container:
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url,
-                        telegram_token=api.token, telegram_api_url=api.base_url,
+                        telegram_token=SecretStr(api.token), telegram_api_url=api.base_url,
                         allow_private_urls=True, scheduler_tick_seconds=0.3,
                         admin_ids=[ADMIN], chunk_size=400, **extra)
     return Container(settings, embedder=embedder)
@@ -93,7 +94,9 @@ async def test_a_failing_source_is_paused_and_admins_are_told_once(
         container = make(tmp_path, database_url, api, embedder, max_source_failures=1)
         container.sources.add(f"{base}/feed.xml", "Flaky Wire")
         async with running_bot(container):
-            told = lambda: [m for m in api.sent() if m.get("chat_id") == ADMIN]  # noqa: E731
+            def told() -> list[dict[str, Any]]:
+                return [m for m in api.sent() if m.get("chat_id") == ADMIN]
+
             assert await until(lambda: bool(told()))
             await asyncio.sleep(1.0)
             [notice] = told()

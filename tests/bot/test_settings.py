@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from alerts.matching import DEFAULT_THRESHOLD
 from bot.settings import Settings
@@ -38,7 +39,7 @@ def test_database_url_names_sqlite_or_postgresql() -> None:
 
 
 def test_secrets_never_print() -> None:
-    settings = Settings(telegram_token="123:SECRET", webhook_secret="hush")
+    settings = Settings(telegram_token=SecretStr("123:SECRET"), webhook_secret=SecretStr("hush"))
     assert "SECRET" not in repr(settings) and "hush" not in str(settings.model_dump())
     assert settings.telegram_token.get_secret_value() == "123:SECRET"
 

@@ -61,7 +61,7 @@ def news_dir(
 
 def make_settings(api: FakeBotAPI, news: NewsData, **extra: Any) -> Settings:
     return Settings(data_dir=news.data_dir, database_url=news.database_url,
-                    telegram_token=api.token, telegram_api_url=api.base_url, **extra)
+                    telegram_token=SecretStr(api.token), telegram_api_url=api.base_url, **extra)
 
 
 @pytest.fixture
@@ -72,6 +72,7 @@ async def bot(api: FakeBotAPI, news_dir: NewsData, embedder: Embedder) -> AsyncI
     async with app:
         await app.post_init(app)  # type: ignore[misc]  # what run_polling does after initialize
         await app.start()
+        assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
         yield container
         await app.updater.stop()
@@ -138,11 +139,12 @@ async def test_typing_is_shown_only_for_answers_slower_than_the_setting(
         app = build_application(container.settings, container)
         async with app:
             await app.start()
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)  # type: ignore[union-attr]
+            assert app.updater is not None
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)
             api.push(private_message(user_id, "What is on the Nara summit agenda?"))
             [text] = await wait_replies(api, user_id)
             assert "[1]" in text
-            await app.updater.stop()  # type: ignore[union-attr]
+            await app.updater.stop()
             await app.stop()
         container.close()
         return [p for p in api.sent("sendChatAction") if p.get("chat_id") == user_id]
@@ -176,11 +178,12 @@ async def test_typing_gives_way_to_replies_under_a_flood(
         await app.start()
         for user_id in askers:
             api.push(private_message(user_id, "What did the central bank decide?"))
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)  # type: ignore[union-attr]
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
         for user_id in askers:
             [text] = await wait_replies(api, user_id, timeout=60)
             assert "3.25%" in text
-        await app.updater.stop()  # type: ignore[union-attr]
+        await app.updater.stop()
         await app.stop()
     container.close()
     typing = [p for p in api.sent("sendChatAction") if p.get("chat_id") in askers]
@@ -265,6 +268,7 @@ async def test_rate_limit_is_polite(
     app = build_application(container.settings, container)
     async with app:
         await app.start()
+        assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
         for _ in range(8):  # a flood: two answers, one notice, then silence
             api.push(private_message(61, "What did the central bank decide?"))
@@ -294,6 +298,7 @@ async def test_webhook_mode_receives_an_update(
     secret = webhook_secret(settings)
     async with app:
         await app.start()
+        assert app.updater is not None
         await app.updater.start_webhook(listen="127.0.0.1", port=port, url_path=WEBHOOK_PATH,
                                         webhook_url=settings.webhook_url, secret_token=secret)
         assert api.webhook_url == settings.webhook_url

@@ -27,11 +27,12 @@ def test_chunks_cover_all_text_and_carry_metadata() -> None:
     article = make_article(text)
     chunks = Chunker(400, 50).split(article)
     assert len(chunks) > 5
-    covered = set()
+    covered: set[int] = set()
     for chunk in chunks:
         covered.update(range(chunk.start, chunk.end))
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
     assert chunks[0].metadata["article_id"] == article.id
     assert chunks[0].metadata["title"] == "A headline"
-    assert chunks[0].metadata["published_ts"] > 0
+    published = chunks[0].metadata["published_ts"]
+    assert isinstance(published, float) and published > 0
     assert chunks[3].id == f"{article.id}-3"

@@ -1,10 +1,11 @@
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from ingest.fetch import HttpFetcher
 from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
-from ingest.loaders.base import SourceState
+from ingest.loaders.base import LoadEvent, SourceState
 from ingest.models import RawArticle
 from tests.ingest import feeds_fixtures as fx
 from tests.support.http_server import Canned, serve
@@ -12,13 +13,14 @@ from tests.support.http_server import Canned, serve
 MB = 1024 * 1024
 
 
-def _events(tmp_path, name, data, fetcher=None):
+def _events(tmp_path: Path, name: str, data: bytes, fetcher: HttpFetcher | None = None,
+            ) -> list[LoadEvent]:
     path = tmp_path / name
     path.write_bytes(data)
     return list(SourceLoader(fetcher, 10 * MB).load(str(path)))
 
 
-def test_rss_with_content_encoded_uses_the_full_text(tmp_path) -> None:
+def test_rss_with_content_encoded_uses_the_full_text(tmp_path: Path) -> None:
     [article] = _events(tmp_path, "feed.xml", fx.RSS_FULL_TEXT)
     assert isinstance(article, RawArticle)
     assert article.title == "Night buses reach three more suburbs"
@@ -28,7 +30,7 @@ def test_rss_with_content_encoded_uses_the_full_text(tmp_path) -> None:
     assert article.published is not None and article.published.year == 2026
 
 
-def test_teaser_feed_fetches_linked_pages_and_reports_unreachable_ones(tmp_path) -> None:
+def test_teaser_feed_fetches_linked_pages_and_reports_unreachable_ones(tmp_path: Path) -> None:
     routes = {"/library": Canned(fx.ARTICLE_PAGE.encode())}
     with serve(routes) as base:
         feed = fx.RSS_TEASER_TEMPLATE.format(base=base).encode()
@@ -43,7 +45,7 @@ def test_teaser_feed_fetches_linked_pages_and_reports_unreachable_ones(tmp_path)
     assert any("HTTP 404" in w for w in gone.warnings)
 
 
-def test_atom_and_json_feed(tmp_path) -> None:
+def test_atom_and_json_feed(tmp_path: Path) -> None:
     [atom] = _events(tmp_path, "a.atom", fx.ATOM)
     assert isinstance(atom, RawArticle)
     assert atom.authors == ("Sam Reporter",) and "night bus" in atom.text
@@ -53,19 +55,19 @@ def test_atom_and_json_feed(tmp_path) -> None:
     assert item.authors == ("Ana",)
 
 
-def test_malformed_feed_recovers_items_with_a_warning(tmp_path) -> None:
+def test_malformed_feed_recovers_items_with_a_warning(tmp_path: Path) -> None:
     events = _events(tmp_path, "broken.xml", fx.MALFORMED_RSS)
     assert [e.title for e in events if isinstance(e, RawArticle)] == ["First & only", "Second"]
     assert any(isinstance(e, LoadWarning) and "malformed" in e.message for e in events)
 
 
-def test_html_page_under_a_feed_name_is_a_clear_error(tmp_path) -> None:
+def test_html_page_under_a_feed_name_is_a_clear_error(tmp_path: Path) -> None:
     [failure] = _events(tmp_path, "page.xml", fx.NOT_A_FEED)
     assert isinstance(failure, ItemFailure)
     assert "not a feed" in failure.reason
 
 
-def test_url_source_sniffs_feed_and_page(tmp_path) -> None:
+def test_url_source_sniffs_feed_and_page(tmp_path: Path) -> None:
     routes = {
         "/rss": Canned(fx.RSS_FULL_TEXT, "application/rss+xml"),
         "/story": Canned(fx.ARTICLE_PAGE.encode()),
@@ -93,7 +95,7 @@ def test_url_source_sniffs_feed_and_page(tmp_path) -> None:
     assert isinstance(unreachable, ItemFailure) and "unreachable" in unreachable.reason
 
 
-def test_oversized_download_is_refused(tmp_path) -> None:
+def test_oversized_download_is_refused(tmp_path: Path) -> None:
     routes = {"/big": Canned(b"<html>" + b"x" * 5000 + b"</html>")}
     with serve(routes) as base:
         fetcher = HttpFetcher(5, 1000, allow_private=True)
@@ -101,7 +103,7 @@ def test_oversized_download_is_refused(tmp_path) -> None:
     assert isinstance(failure, ItemFailure) and "too large" in failure.reason
 
 
-def test_page_fetches_to_one_host_are_limited(tmp_path) -> None:
+def test_page_fetches_to_one_host_are_limited(tmp_path: Path) -> None:
     in_flight, most = [0], [0]
     lock = threading.Lock()
 
@@ -140,7 +142,7 @@ def test_page_fetches_to_one_host_are_limited(tmp_path) -> None:
     assert most[0] == 2  # the loader's 8 workers, two at a time on this host
 
 
-def test_a_feed_of_thousands_of_items_is_cut_with_a_warning(tmp_path) -> None:
+def test_a_feed_of_thousands_of_items_is_cut_with_a_warning(tmp_path: Path) -> None:
     items = "".join(f"<item><title>Item {i}</title><description>Body of item {i}."
                     "</description></item>" for i in range(5000))
     feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Flood</title>{items}'

@@ -1,19 +1,22 @@
 import json
+from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
+from ingest.loaders.base import LoadEvent
 from ingest.models import RawArticle
 
 MB = 1024 * 1024
 
 
-def _load(path, name=""):
+def _load(path: Path, name: str = "") -> list[LoadEvent]:
     return list(SourceLoader(None, MB).load(str(path), name))
 
 
-def test_text_file_with_front_matter(tmp_path) -> None:
+def test_text_file_with_front_matter(tmp_path: Path) -> None:
     path = tmp_path / "note.md"
     path.write_text(
         "---\ntitle: Tram line opens\nsource: City Post\npublished: 2026-01-02\n"
@@ -28,7 +31,7 @@ def test_text_file_with_front_matter(tmp_path) -> None:
     assert "What changes" in article.text
 
 
-def test_plain_text_uses_first_line_and_source_name(tmp_path) -> None:
+def test_plain_text_uses_first_line_and_source_name(tmp_path: Path) -> None:
     path = tmp_path / "story.txt"
     path.write_text("Ferry strike called off\n\nThe ferry strike was called off late on Sunday.\n")
     [article] = _load(path, name="Harbour News")
@@ -37,7 +40,7 @@ def test_plain_text_uses_first_line_and_source_name(tmp_path) -> None:
     assert article.source == "Harbour News"
 
 
-def test_jsonl_with_a_bad_row_keeps_the_good_ones(tmp_path) -> None:
+def test_jsonl_with_a_bad_row_keeps_the_good_ones(tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
     rows = [
         {"url": "https://j.example/1", "title": "One", "text": "First story text.",
@@ -53,7 +56,7 @@ def test_jsonl_with_a_bad_row_keeps_the_good_ones(tmp_path) -> None:
     assert len(failures) == 1 and failures[0].origin.endswith(":2")
 
 
-def test_json_list_of_records(tmp_path) -> None:
+def test_json_list_of_records(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     path.write_text(json.dumps([{"title": "T", "text": "Body."}, {"title": "no text"}]))
     events = _load(path)
@@ -61,7 +64,7 @@ def test_json_list_of_records(tmp_path) -> None:
     assert any(isinstance(e, ItemFailure) and "no 'text'" in e.reason for e in events)
 
 
-def test_folder_with_bad_files_reports_each_and_keeps_going(tmp_path) -> None:
+def test_folder_with_bad_files_reports_each_and_keeps_going(tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text("Good headline here\n\nGood body text.")
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
@@ -81,12 +84,12 @@ def test_folder_with_bad_files_reports_each_and_keeps_going(tmp_path) -> None:
     assert any("latin.txt" in w and "UTF-8" in w for w in warnings)
 
 
-def test_missing_location_is_a_failure(tmp_path) -> None:
+def test_missing_location_is_a_failure(tmp_path: Path) -> None:
     [failure] = _load(tmp_path / "nowhere")
     assert isinstance(failure, ItemFailure) and "no such file" in failure.reason
 
 
-def test_bad_records_are_per_item_failures_and_the_rest_is_stored(tmp_path) -> None:
+def test_bad_records_are_per_item_failures_and_the_rest_is_stored(tmp_path: Path) -> None:
     import json as _json
 
     from ingest.loaders import ItemFailure, SourceLoader
@@ -128,7 +131,7 @@ json_values = st.recursive(
 @given(record=st.fixed_dictionaries({}, optional={
     field: json_values for field in ("title", "text", "url", "published", "authors", "source")
 }))
-def test_any_record_is_an_article_or_a_failure_never_an_exception(record: dict) -> None:
+def test_any_record_is_an_article_or_a_failure_never_an_exception(record: dict[str, Any]) -> None:
     import json as _json
 
     from ingest.loaders import ItemFailure
@@ -141,7 +144,7 @@ def test_any_record_is_an_article_or_a_failure_never_an_exception(record: dict) 
         assert all(isinstance(a, str) for a in event.authors)
 
 
-def test_future_and_unreadable_dates_are_unknown_with_a_warning(tmp_path) -> None:
+def test_future_and_unreadable_dates_are_unknown_with_a_warning(tmp_path: Path) -> None:
     (tmp_path / "future.md").write_text(
         "---\ntitle: From the future\npublished: 9999-12-31\n---\nA story dated far ahead.\n")
     (tmp_path / "odd.md").write_text(

@@ -19,7 +19,7 @@ def source(**health: object) -> Source:
 
 def fetched(**counts: int) -> SourceResult:
     state = SourceState("https://wire.example/rss", "feed", Validators('"v1"', "", "h"), 120)
-    return SourceResult("https://wire.example/rss", state=state, **counts)
+    return SourceResult("https://wire.example/rss", state=state, **counts)  # type: ignore[arg-type]
 
 
 def test_the_feeds_ttl_is_a_lower_bound_on_the_interval() -> None:

@@ -1,10 +1,15 @@
 """Page extraction on real saved news pages: at least 90% must come out right."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.integration.extraction import score_readability_set, score_trafilatura_set
+from tests.integration.extraction import (
+    PageScore,
+    score_readability_set,
+    score_trafilatura_set,
+)
 
 pytestmark = pytest.mark.newsdata
 
@@ -13,7 +18,10 @@ pytestmark = pytest.mark.newsdata
     ("folder", "scorer"),
     [("html_trafilatura", score_trafilatura_set), ("html_readability", score_readability_set)],
 )
-def test_extraction_finds_expected_text_and_titles(newsdata: Path, folder: str, scorer) -> None:
+def test_extraction_finds_expected_text_and_titles(
+    newsdata: Path, folder: str,
+    scorer: Callable[[Path], list[PageScore]],
+) -> None:
     scores = scorer(newsdata / folder)
     passed = sum(s.ok for s in scores)
     rate = passed / len(scores)

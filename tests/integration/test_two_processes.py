@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 import sqlalchemy as sa
@@ -37,14 +38,16 @@ QUESTION = "How many lichen species does the Wrenfield museum show?"
 
 
 @pytest.fixture
-def shared_env(postgres_database: str, chroma_server: str, tmp_path: Path) -> Iterator[dict]:
+def shared_env(
+    postgres_database: str, chroma_server: str, tmp_path: Path,
+) -> Iterator[dict[str, str]]:
     with fresh_schema(postgres_database) as url:
         yield {**os.environ, "NEWSDESK_DATABASE_URL": url, "NEWSDESK_CHROMA_URL": chroma_server,
                "NEWSDESK_DATA_DIR": str(tmp_path / "data"), "HF_HUB_OFFLINE": "1",
                "NEWSDESK_LOG_LEVEL": "WARNING"}
 
 
-def newsdesk(*args: str, env: dict, cwd: Path) -> subprocess.CompletedProcess[str]:
+def newsdesk(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot.cli.main", *args], env=env, cwd=cwd,
                           capture_output=True, text=True, timeout=300, check=False)
 
@@ -55,7 +58,7 @@ def replies(api: FakeBotAPI, chat_id: int) -> list[str]:
 
 @pytest.mark.slow
 def test_ingest_in_one_process_is_answered_by_a_running_bot(
-    shared_env: dict, tmp_path: Path
+    shared_env: dict[str, str], tmp_path: Path
 ) -> None:
     assert newsdesk("ingest", "--samples", env=shared_env, cwd=tmp_path).returncode == 0
     api = FakeBotAPI().start()
@@ -86,7 +89,9 @@ def test_ingest_in_one_process_is_answered_by_a_running_bot(
 
 
 @pytest.mark.slow
-def test_two_bots_on_one_database_elect_one_scheduler(shared_env: dict, tmp_path: Path) -> None:
+def test_two_bots_on_one_database_elect_one_scheduler(
+    shared_env: dict[str, str], tmp_path: Path,
+) -> None:
     requests: list[str] = []
     routes = {f"/{s.replace(' ', '-')}": page(s) for s in STORIES}
     with serve(routes, requests) as base:
@@ -107,8 +112,10 @@ def test_two_bots_on_one_database_elect_one_scheduler(shared_env: dict, tmp_path
         try:
             for api in apis:
                 assert api.wait_for(lambda a: bool(a.sent("setMyCommands")), 120)
-            listed = lambda: json.loads(  # noqa: E731
-                newsdesk("sources", "list", "--json", env=env, cwd=tmp_path).stdout)
+            def listed() -> list[dict[str, Any]]:
+                result = newsdesk("sources", "list", "--json", env=env, cwd=tmp_path)
+                return cast(list[dict[str, Any]], json.loads(result.stdout))
+
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and listed()[0]["last_success"] is None:
                 time.sleep(0.5)

@@ -6,11 +6,14 @@ from hypothesis import strategies as st
 
 from bot.container import Container
 from retrieval.answer import Answer, Turn
+from retrieval.embeddings import Embedder
 from tests.retrieval import corpus
 
 
 @pytest.fixture(scope="module")
-def answered(embedder, tmp_path_factory, module_database_url: str) -> Container:
+def answered(
+    embedder: Embedder, tmp_path_factory: pytest.TempPathFactory, module_database_url: str,
+) -> Container:
     from bot.settings import Settings
 
     root = tmp_path_factory.mktemp("answers")

@@ -21,7 +21,7 @@ from retrieval.embeddings import (
 from retrieval.onnx_export import export_folder, exported_model, model_layout
 
 
-def test_bundled_model_resolves_and_other_paths_must_exist(tmp_path) -> None:
+def test_bundled_model_resolves_and_other_paths_must_exist(tmp_path: Path) -> None:
     assert resolve_model_path("") == bundled_model_path()
     with pytest.raises(ConfigError, match="embedding model not found"):
         resolve_model_path(str(tmp_path))

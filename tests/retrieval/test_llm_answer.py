@@ -10,13 +10,14 @@ from bot.container import Container
 from bot.settings import Settings
 from retrieval.answer.extractive import ExtractiveAnswerer
 from retrieval.answer.llm import LLMAnswerer, cited_prose
+from retrieval.embeddings import Embedder
 from tests.retrieval import corpus
 
 QUESTION = "What is on the Nara summit agenda?"
 
 
 @pytest.fixture(scope="module")
-def extractive(embedder, tmp_path_factory) -> ExtractiveAnswerer:
+def extractive(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> ExtractiveAnswerer:
     root = tmp_path_factory.mktemp("llm")
     built = Container(Settings(data_dir=root / "data"), embedder=embedder)
     corpus.build(built, root / "corpus")

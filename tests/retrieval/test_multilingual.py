@@ -9,6 +9,7 @@ import pytest
 
 from bot.container import Container
 from bot.settings import Settings
+from retrieval.embeddings import Embedder
 from tests.retrieval import corpus
 
 ARTICLES = {
@@ -44,7 +45,9 @@ ARTICLES = {
 
 
 @pytest.fixture(scope="module")
-def multilingual(embedder, tmp_path_factory, module_database_url: str) -> Container:
+def multilingual(
+    embedder: Embedder, tmp_path_factory: pytest.TempPathFactory, module_database_url: str,
+) -> Container:
     root = tmp_path_factory.mktemp("multilingual")
     built = Container(Settings(data_dir=root / "data", database_url=module_database_url),
                       embedder=embedder)
