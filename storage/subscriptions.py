@@ -46,10 +46,7 @@ class SubscriptionRepository:
         with self._db.write() as conn:
             _ensure_chat(conn, chat_id, kind)
             start_matching(conn)
-            existing = _by_key(conn, chat_id, topic_key)
-            if existing is not None:
-                raise SubscriptionError(
-                    f"This chat already follows “{existing.topic}”: see /subscriptions.")
+            _refuse_if_followed(conn, chat_id, topic_key)
             count = conn.execute(sa.select(sa.func.count()).select_from(subscriptions).where(
                 subscriptions.c.chat_id == chat_id)).scalar_one()
             if count >= limit:
@@ -107,10 +104,7 @@ class SubscriptionRepository:
                 subscriptions.c.id == subscription_id)).first()
             if current is None:
                 return None
-            existing = _by_key(conn, current.chat_id, topic_key)
-            if existing is not None and existing.id != subscription_id:
-                raise SubscriptionError(
-                    f"This chat already follows “{existing.topic}”: see /subscriptions.")
+            _refuse_if_followed(conn, current.chat_id, topic_key, other_than=subscription_id)
             row = conn.execute(sa.update(subscriptions).where(
                 subscriptions.c.id == subscription_id).values(topic=topic, topic_key=topic_key)
                 .returning(*subscriptions.c)).one()
@@ -166,6 +160,16 @@ class SubscriptionRepository:
         with self._db.read() as conn:
             total, chat_count = conn.execute(query).one()
         return int(total), int(chat_count)
+
+
+def _refuse_if_followed(conn: Connection, chat_id: int, topic_key: str,
+                        other_than: int | None = None) -> None:
+    """SubscriptionError when the chat follows the topic with this key (by another
+    subscription than ``other_than``)."""
+    existing = _by_key(conn, chat_id, topic_key)
+    if existing is not None and existing.id != other_than:
+        raise SubscriptionError(
+            f"This chat already follows “{existing.topic}”: see /subscriptions.")
 
 
 def _by_key(conn: Connection, chat_id: int, topic_key: str) -> Subscription | None:
