@@ -40,6 +40,7 @@ from bench.alert_quality import (
     THRESHOLDS,
     URL,
     labelled_copy,
+    margin,
     pool,
     split,
     stored_articles,
@@ -81,11 +82,6 @@ def prf(totals: Sequence[tuple[int, int, int]]) -> dict[str, float]:
     found, right, relevant = (sum(column) for column in zip(*totals, strict=True))
     return {"precision": round(right / found if found else 1.0, 3),
             "recall": round(right / relevant, 3), "matched": found, "relevant": relevant}
-
-
-def margin(result: dict[str, float]) -> float:
-    """How far the worse of precision and recall clears the goal (0.9 and 0.8)."""
-    return min(result["precision"] - 0.9, result["recall"] - 0.8)
 
 
 def report(scores: np.ndarray, names: list[str]) -> dict[str, object]:
