@@ -19,6 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 import httpx
 
 from core.errors import FetchError
+from ingest.urls import url_problem
 
 Resolver = Callable[[str, int], list[str]]
 AddressCheck = Callable[[str, int], bool]
@@ -55,6 +56,9 @@ class AddressPolicy:
         """The address to connect to for ``url``; FetchError when it may not be fetched."""
         if url.scheme not in ("http", "https"):
             raise FetchError(f"{url}: only http and https URLs are fetched")
+        problem = url_problem(str(url))  # a redirect's target is checked like a feed's link
+        if problem:
+            raise FetchError(f"{url}: {problem}")
         host = url.host
         if self.allow_private:
             return host
@@ -83,7 +87,7 @@ class AddressPolicy:
             addresses = future.result(timeout=self._resolve_seconds)
         except FutureTimeout as exc:
             raise FetchError(f"{url}: name resolution timed out") from exc
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # UnicodeError: a label IDNA cannot encode
             raise FetchError(f"{url}: cannot resolve {host} ({exc})") from exc
         if not addresses:
             raise FetchError(f"{url}: cannot resolve {host}")

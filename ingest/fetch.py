@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlsplit
 
 import httpx
 
 from core.errors import FetchError
 from core.models import Validators
 from ingest.address_guard import AddressPolicy, GuardedTransport
+from ingest.urls import checked_url, host_of
 
 USER_AGENT = "newsdesk/0.1 (+https://github.com/newsdesk; news assistant)"
 
@@ -65,9 +65,10 @@ class HttpFetcher:
         """Fetch ``url``; raise FetchError when unreachable, refused, too slow or too large.
 
         ``timeout`` bounds the whole fetch, not each read: a server dripping one byte at a
-        time cannot hold an ingest for longer.
+        time cannot hold an ingest for longer. A malformed URL is a FetchError saying why.
         """
-        with self._slot(urlsplit(url).hostname or ""):
+        url = checked_url(url)
+        with self._slot(host_of(url)):
             return self._fetch(url, validators)
 
     @contextmanager
@@ -95,7 +96,7 @@ class HttpFetcher:
                                    not_modified=True)
                 if response.status_code >= 400:
                     raise FetchError(f"{url}: HTTP {response.status_code}")
-                declared = int(response.headers.get("content-length") or 0)
+                declared = _declared_length(response.headers.get("content-length"))
                 if declared > self._max_bytes:
                     raise FetchError(f"{url}: too large ({declared} bytes)")
                 body = bytearray()
@@ -118,8 +119,18 @@ class HttpFetcher:
             raise FetchError(f"{url}: timed out") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: unreachable ({type(exc).__name__}: {exc})") from exc
+        except ValueError as exc:  # UnicodeError from IDNA among them, for a redirect's URL too
+            raise FetchError(f"{url}: invalid URL ({exc})") from exc
 
     def close(self) -> None:
         """Release connections."""
         self._client.close()
         self._policy.close()
+
+
+def _declared_length(header: str | None) -> int:
+    """The Content-Length a server declared; 0 when absent or not a number."""
+    try:
+        return max(int(header or 0), 0)
+    except ValueError:
+        return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -14,7 +15,14 @@ from core.models import Article, Chunk, Validators
 from ingest.chunking import chunk_metadata
 from ingest.clean import normalise_text
 from ingest.identity import article_id, content_hash
-from ingest.loaders.base import ItemFailure, KnownItem, LoadWarning, SourceFailure, SourceState
+from ingest.loaders.base import (
+    ItemFailure,
+    KnownItem,
+    LoadEvent,
+    LoadWarning,
+    SourceFailure,
+    SourceState,
+)
 from ingest.models import RawArticle
 from ingest.report import IngestReport, SourceResult
 from ingest.writer import WriterLock
@@ -23,6 +31,8 @@ from storage.articles import ArticleRepository
 if TYPE_CHECKING:
     from ingest.chunking import Chunker
     from ingest.loaders.dispatch import SourceLoader
+
+log = logging.getLogger(__name__)
 
 MAX_ARTICLE_CHARS = 300_000
 # Feeds are not trusted to keep fields short: a 50,000-character title once filled 14 messages.
@@ -100,8 +110,7 @@ class IngestPipeline:
         for source in sources:
             counts_before = report.counts()
             result = SourceResult(source.location)
-            events = list(self._loader.load(source.location, source.name, source.validators,
-                                            self._stored_length))
+            events = self._load_events(source)
             total += sum(isinstance(e, RawArticle) for e in events)
             batch = _Batch()
             for event in events:
@@ -129,6 +138,22 @@ class IngestPipeline:
             report.sources.append(result)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _load_events(self, source: SourceSpec) -> list[LoadEvent]:
+        """Every event of ``source``; an unexpected error ends this source alone.
+
+        Loaders turn what they expect into failures; this bulkhead is for what they did not
+        foresee, so one hostile source never costs the other sources of the run.
+        """
+        events: list[LoadEvent] = []
+        try:
+            events.extend(self._loader.load(source.location, source.name, source.validators,
+                                            self._stored_length))
+        except Exception as exc:
+            log.exception("loading %s failed", source.location)
+            events.append(SourceFailure(
+                source.location, f"could not be read ({type(exc).__name__}: {exc})"[:300]))
+        return events
 
     def _stored_length(self, url: str) -> int | None:
         """Length of the stored text of the article at ``url`` (None: not stored).

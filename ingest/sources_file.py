@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from core.errors import ConfigError
 from core.models import DeclaredSource
 from ingest.pipeline import SourceSpec
+from ingest.urls import host_of, looks_fetchable, url_problem
 
 _SECTIONS = {"feeds": "url", "pages": "url", "folders": "path", "files": "path"}
 _KINDS = {"feeds": "url", "pages": "url", "folders": "folder", "files": "file"}
@@ -26,10 +27,9 @@ _KINDS = {"feeds": "url", "pages": "url", "folders": "folder", "files": "file"}
 
 def default_name(location: str) -> str:
     """A source name from its location: the host of a URL, the last part of a path."""
-    parts = urlsplit(location)
-    if parts.scheme in ("http", "https") and parts.hostname:
-        host = parts.hostname.removeprefix("www.")
-        path = parts.path.strip("/")
+    host = host_of(location).removeprefix("www.") if looks_fetchable(location) else ""
+    if host:
+        path = urlsplit(location).path.strip("/")
         return f"{host}/{path}" if path else host
     return Path(location).name or location
 
@@ -59,7 +59,9 @@ def read_declared_sources(path: Path) -> list[DeclaredSource]:
             where = f"{path} [[{section}]] #{number}"
             if not isinstance(entry, dict) or not isinstance(entry.get(key), str):
                 raise ConfigError(f"{where}: needs a string '{key}'")
-            location = entry[key]
+            location = entry[key].strip()
+            if key == "url" and (problem := url_problem(location)):
+                raise ConfigError(f"{where}: url {location[:120]!r}: {problem}")
             if key == "path":
                 location = str((path.parent / Path(location).expanduser()).resolve())
             every = entry.get("every")

@@ -14,6 +14,7 @@ from ingest.pipeline import IngestPipeline, Progress, SourceSpec
 from ingest.report import IngestReport, SourceResult
 from ingest.schedule import interval_of, outcome
 from ingest.sources_file import default_name, read_declared_sources
+from ingest.urls import looks_fetchable, url_problem
 from storage.sources import SourceRepository
 
 log = logging.getLogger("newsdesk.sources")
@@ -62,7 +63,10 @@ class SourceService:
     def add(self, location: str, name: str = "", every_minutes: int | None = None) -> Source:
         """Add a URL, file or folder; due at once."""
         location = location.strip()
-        if location.startswith(("http://", "https://")):
+        if looks_fetchable(location):
+            problem = url_problem(location)
+            if problem:
+                raise SourceListError(f"{location[:120]}: {problem}")
             kind = "url"
         else:
             path = Path(location).expanduser()

@@ -7,7 +7,6 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from core.errors import SourceError
 from core.models import Validators
@@ -19,6 +18,7 @@ from ingest.loaders.feeds import FeedLoader
 from ingest.loaders.pages import extract_page
 from ingest.loaders.records import load_json_records, load_jsonl
 from ingest.loaders.text_files import load_text_article
+from ingest.urls import looks_fetchable
 
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
 PAGE_SUFFIXES = {".html", ".htm"}
@@ -27,8 +27,8 @@ SUPPORTED_SUFFIXES = FEED_SUFFIXES | PAGE_SUFFIXES | TEXT_SUFFIXES | {".json", "
 
 
 def is_url(location: str) -> bool:
-    """True for http(s) URLs."""
-    return urlsplit(location).scheme in ("http", "https")
+    """True for http(s) URLs (malformed ones too: fetching them says what is wrong)."""
+    return looks_fetchable(location)
 
 
 def sniff_kind(data: bytes, content_type: str = "") -> str:
@@ -105,6 +105,8 @@ class SourceLoader:
                 yield from self._load_file(path, name)
             except SourceError as exc:
                 yield ItemFailure(str(path), str(exc))
+            except ValueError as exc:  # one file's surprise is that file's failure alone
+                yield ItemFailure(str(path), f"could not be read ({exc})")
 
     def _load_file(self, path: Path, name: str) -> Iterator[LoadEvent]:
         origin = str(path)

@@ -14,6 +14,7 @@ from ingest.loaders.base import ItemFailure, KnownItem, LoadEvent, LoadWarning, 
 from ingest.loaders.feed_parsing import FeedEntry, parse_feed
 from ingest.loaders.pages import extract_page
 from ingest.models import RawArticle
+from ingest.urls import looks_fetchable, url_problem
 
 # A feed's own content counts as the full article above this length; shorter is a teaser.
 FULL_TEXT_CHARS = 600
@@ -45,8 +46,23 @@ class FeedLoader:
             yield LoadWarning(origin, f"{origin}: feed has no items")
             return
         with ThreadPoolExecutor(max_workers=self._workers) as pool:
-            yield from pool.map(lambda e: self._entry_to_event(e, origin, outlet, stored_length),
+            yield from pool.map(lambda e: self._guarded_event(e, origin, outlet, stored_length),
                                 parsed.entries)
+
+    def _guarded_event(
+        self, entry: FeedEntry, origin: str, outlet: str,
+        stored_length: Callable[[str], int | None] | None,
+    ) -> LoadEvent:
+        """The item's event; what is wrong with its link is this item's failure alone."""
+        where = entry.link or f"{origin} item {entry.title[:60]!r}"
+        if looks_fetchable(entry.link):
+            problem = url_problem(entry.link)
+            if problem:
+                return ItemFailure(_shown(where), f"bad link: {problem}")
+        try:
+            return self._entry_to_event(entry, origin, outlet, stored_length)
+        except (SourceError, ValueError) as exc:
+            return ItemFailure(_shown(where), f"item could not be read ({exc})")
 
     def _entry_to_event(
         self, entry: FeedEntry, origin: str, outlet: str,
@@ -82,7 +98,7 @@ class FeedLoader:
 
     def _linked_page_text(self, entry: FeedEntry) -> tuple[str, str]:
         """Full text of the linked page, or ("", why not)."""
-        if not entry.link.startswith(("http://", "https://")):
+        if not looks_fetchable(entry.link):
             return "", "no link to fetch the full text from"
         if self._fetcher is None:
             return "", "page fetching is off"
@@ -92,3 +108,7 @@ class FeedLoader:
             return extract_page(html, url=fetched.url).text, ""
         except SourceError as exc:
             return "", f"full text unavailable ({exc})"
+
+
+def _shown(where: str) -> str:
+    return where if len(where) <= 160 else where[:159] + "…"

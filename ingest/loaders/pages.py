@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import trafilatura
 
 from core.errors import ExtractionError
 from ingest.dates import parse_published
 from ingest.models import RawArticle
+from ingest.urls import host_of, url_problem
 
 MIN_ARTICLE_CHARS = 200
 
@@ -29,8 +28,8 @@ def extract_page(html: str, url: str = "", source: str = "", origin: str = "") -
     text = (document.text or "").strip()
     if len(text) < MIN_ARTICLE_CHARS:
         raise ExtractionError(f"{origin}: no article text found on the page")
-    page_url = url or (document.url or "")
-    host = urlsplit(page_url).hostname or ""
+    page_url = url or _declared_url(document.url or "")
+    host = host_of(page_url)
     authors = tuple(a.strip() for a in (document.author or "").split(";") if a.strip())
     return RawArticle(
         title=(document.title or "").strip(),
@@ -41,3 +40,9 @@ def extract_page(html: str, url: str = "", source: str = "", origin: str = "") -
         authors=authors,
         origin=origin,
     )
+
+
+def _declared_url(declared: str) -> str:
+    """The page's own canonical URL, when it is one we could link to ("" otherwise)."""
+    declared = declared.strip()
+    return declared if declared and url_problem(declared) is None else ""

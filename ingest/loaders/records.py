@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 from ingest.dates import read_date
 from ingest.loaders.base import ItemFailure, LoadEvent
 from ingest.models import RawArticle
+from ingest.urls import host_of, looks_fetchable, url_problem
 
 
 def record_to_article(row: Any, origin: str, default_source: str = "") -> RawArticle:
@@ -33,8 +33,11 @@ def record_to_article(row: Any, origin: str, default_source: str = "") -> RawArt
     for field in ("url", "source"):
         if not isinstance(row.get(field) or "", str):
             raise ValueError(f"'{field}' must be text")
-    url = str(row.get("url") or "")
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    url = str(row.get("url") or "").strip()
+    problem = url_problem(url) if looks_fetchable(url) else None
+    if problem:
+        raise ValueError(f"bad 'url': {problem}")
+    host = host_of(url).removeprefix("www.")
     published, warnings = read_date(row.get("published") or row.get("date"), origin)
     return RawArticle(
         title=title.strip(),

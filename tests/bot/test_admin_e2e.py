@@ -123,6 +123,11 @@ async def test_pause_resume_and_remove_by_name(bot: Container, api: FakeBotAPI,
     assert bot.sources.all() == []
     api.push(private_message(ADMIN, "/addsource file:///etc/passwd"))
     assert "only http(s) URLs" in (await reply(api, ADMIN, 5))["text"]
+    api.push(private_message(ADMIN, f"/addsource http://{'a' * 70}.example/feed"))
+    assert "host name label too long" in (await reply(api, ADMIN, 6))["text"]
+    api.push(private_message(ADMIN, "/addsource http://[::1/feed"))
+    assert "malformed URL (Invalid IPv6 URL)" in (await reply(api, ADMIN, 7))["text"]
+    assert bot.sources.all() == []
 
 
 async def test_admin_commands_are_refused_to_everyone_else(

@@ -92,6 +92,9 @@ def test_sources_file(data_env: Path, tmp_path: Path, capsys: pytest.CaptureFixt
     sources.write_text("[[feeds]]\nname = 3\n")
     assert main(["ingest", "--sources", str(sources)]) == 1
     assert "needs a string 'url'" in capsys.readouterr().err
+    sources.write_text('[[feeds]]\nurl = "http://[::1/feed"\n')
+    assert main(["ingest", "--sources", str(sources)]) == 1
+    assert "[[feeds]] #1: url 'http://[::1/feed': malformed URL" in capsys.readouterr().err
 
 
 def test_sources_commands_and_ingest_of_every_source(
@@ -336,3 +339,39 @@ def test_two_concurrent_ingests_do_not_embed_twice(tmp_path: Path) -> None:
     assert sum(r["chunks_indexed"] for r in reports) == counts["chunks"] - before
     assert counts["chunks"] == counts["indexed_chunks"]
     assert any("waiting for it" in err for _, err in outputs)
+
+
+HOSTILE_FEED = """<?xml version="1.0"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Harbour Post</title>
+<item><title>Teaser one</title><link>http://{label}.example/story</link>
+<description>A teaser.</description></item>
+<item><title>Teaser two</title><link>http://[::1/story</link>
+<description>Another teaser.</description></item>
+<item><title>Ferry fares frozen for a year</title><link>https://harbour.example/fares</link>
+<content:encoded><![CDATA[<p>{body}</p>]]></content:encoded></item>
+</channel></rss>"""
+
+
+def test_malformed_links_in_a_feed_cost_only_their_items(tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    body = "The harbour board froze ferry fares for a year on Tuesday, citing costs. " * 12
+    (folder / "harbour.xml").write_text(HOSTILE_FEED.format(label="a" * 70, body=body))
+    (folder / "notes.txt").write_text("Council approves budget\n\nThe council approved it.")
+    env = {**os.environ, "NEWSDESK_DATA_DIR": str(tmp_path / "data")}
+    newsdesk = [sys.executable, "-m", "bot.cli.main"]
+    done = subprocess.run([*newsdesk, "ingest", str(folder), "--json"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["added"] == 2
+    reasons = sorted(f["reason"] for f in report["failed"])
+    assert reasons == ["bad link: host name label too long (70 characters; limit 63)",
+                       "bad link: malformed URL (Invalid IPv6 URL)"]
+    refused = subprocess.run([*newsdesk, "sources", "add", "http://[::1/story"], env=env,
+                             cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                             check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        "newsdesk: http://[::1/story: malformed URL (Invalid IPv6 URL)"]
