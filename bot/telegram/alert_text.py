@@ -1,7 +1,7 @@
 """Alerts, digests and subscription lists as Telegram HTML, with their buttons.
 
-Callback data names database ids only (``sub:rm:12``, ``alert:ask:<article id>``), so a button
-still works after a restart; all of it stays far under Telegram's 64 bytes.
+Callback data comes from ``bot.telegram.callbacks``: database ids only, so a button still works
+after a restart.
 """
 
 from __future__ import annotations
@@ -14,14 +14,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from alerts.quotes import Quote
 from bot.services.alerts import Edit, Outgoing
 from bot.services.subscriptions import Subscribed
+from bot.telegram.callbacks import AskAbout, FollowQuoted, SetMode, Undo, Unsubscribe
 from bot.telegram.render import headlines_html, outlet_link, ref_line
 from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription, minute_of
 
-SUBSCRIPTION_ACTION = "sub"
-QUOTE = "q"  # follow the quoted name instead of its meaning
-ASK_ACTION = "alert"
 MAX_OUTLETS_SHOWN = 8  # under an alert; the edit stays far under Telegram's 4096
-LIST = "l"  # the button sits under a list of topics: show the list again once it is pressed
 
 
 def subscribed_html(done: Subscribed) -> str:
@@ -47,13 +44,13 @@ def subscribed_buttons(done: Subscribed) -> InlineKeyboardMarkup:
     subscription = done.subscription
     rows = [[
         InlineKeyboardButton("Daily digest instead",
-                             callback_data=f"{SUBSCRIPTION_ACTION}:{DIGEST}:{subscription.id}"),
-        InlineKeyboardButton("Undo", callback_data=f"{SUBSCRIPTION_ACTION}:undo:{subscription.id}"),
+                             callback_data=SetMode(subscription.id, DIGEST).encode()),
+        InlineKeyboardButton("Undo", callback_data=Undo(subscription.id).encode()),
     ]]
     if done.quotable_name:
         rows.append([InlineKeyboardButton(
             f"Every story naming {done.quotable_name}",
-            callback_data=f"{SUBSCRIPTION_ACTION}:{QUOTE}:{subscription.id}")])
+            callback_data=FollowQuoted(subscription.id).encode())])
     return InlineKeyboardMarkup(rows)
 
 
@@ -91,9 +88,9 @@ def subscriptions_buttons(subscriptions: Sequence[Subscription]) -> InlineKeyboa
         switch = INSTANT if s.mode == DIGEST else DIGEST
         rows.append([
             InlineKeyboardButton(f"{n}. {'Instant' if switch == INSTANT else 'Digest'}",
-                                 callback_data=f"{SUBSCRIPTION_ACTION}:{switch}:{s.id}:{LIST}"),
+                                 callback_data=SetMode(s.id, switch, in_list=True).encode()),
             InlineKeyboardButton(f"{n}. Remove",
-                                 callback_data=f"{SUBSCRIPTION_ACTION}:rm:{s.id}:{LIST}"),
+                                 callback_data=Unsubscribe(s.id, in_list=True).encode()),
         ])
     return InlineKeyboardMarkup(rows)
 
@@ -102,7 +99,7 @@ def pick_buttons(subscriptions: Sequence[Subscription]) -> InlineKeyboardMarkup:
     """/unsubscribe without a topic: one button per topic."""
     return InlineKeyboardMarkup([
         [InlineKeyboardButton(_short(s.topic),
-                              callback_data=f"{SUBSCRIPTION_ACTION}:rm:{s.id}:{LIST}")]
+                              callback_data=Unsubscribe(s.id, in_list=True).encode())]
         for s in subscriptions
     ])
 
@@ -131,10 +128,10 @@ def alert_buttons(message: Outgoing) -> InlineKeyboardMarkup:
 def story_buttons(article_id: str, subscription_id: int | None) -> InlineKeyboardMarkup:
     """Ask about this / Stop this topic (the latter while the chat follows the topic)."""
     buttons = [InlineKeyboardButton("Ask about this",
-                                    callback_data=f"{ASK_ACTION}:ask:{article_id}")]
+                                    callback_data=AskAbout(article_id).encode())]
     if subscription_id is not None:
         buttons.append(InlineKeyboardButton(
-            "Stop this topic", callback_data=f"{SUBSCRIPTION_ACTION}:rm:{subscription_id}"))
+            "Stop this topic", callback_data=Unsubscribe(subscription_id).encode()))
     return InlineKeyboardMarkup([buttons])
 
 

@@ -34,11 +34,8 @@ from telegram.ext import (
 from bot.services.alerts import AlertService
 from bot.services.questions import QuestionService
 from bot.services.subscriptions import SubscriptionService
+from bot.telegram import callbacks
 from bot.telegram.alert_text import (
-    ASK_ACTION,
-    LIST,
-    QUOTE,
-    SUBSCRIPTION_ACTION,
     pick_buttons,
     subscribed_buttons,
     subscribed_html,
@@ -46,14 +43,23 @@ from bot.telegram.alert_text import (
     subscriptions_html,
     when_html,
 )
+from bot.telegram.callbacks import (
+    SUBSCRIPTION_BUTTONS,
+    AskAbout,
+    FollowQuoted,
+    SetMode,
+    Undo,
+    Unsubscribe,
+)
 from bot.telegram.delivery import send_html
 from bot.telegram.feature import Handlers
 from core.errors import NewsdeskError
-from core.models import DIGEST, INSTANT, ChatPrefs
+from core.models import DIGEST, ChatPrefs
 
 log = logging.getLogger(__name__)
 
 ADMINS_ONLY = "In groups, only the group's administrators can change its topics."
+OUT_OF_DATE = "That button is out of date."
 GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
 
 
@@ -78,8 +84,8 @@ class SubscriptionHandlers:
         }
         return [
             *(CommandHandler(name, callback, filters=new) for name, callback in commands.items()),
-            CallbackQueryHandler(self.button, pattern=rf"^{SUBSCRIPTION_ACTION}:"),
-            CallbackQueryHandler(self.ask_about, pattern=rf"^{ASK_ACTION}:ask:"),
+            CallbackQueryHandler(self.button, pattern=callbacks.pattern(*SUBSCRIPTION_BUTTONS)),
+            CallbackQueryHandler(self.ask_about, pattern=callbacks.pattern(AskAbout)),
             ChatMemberHandler(self.membership, ChatMemberHandler.MY_CHAT_MEMBER),
         ]
 
@@ -201,56 +207,61 @@ class SubscriptionHandlers:
         query = update.callback_query
         if query is None or query.data is None or query.message is None:
             return
+        button = callbacks.decode(query.data)
+        if not isinstance(button, SUBSCRIPTION_BUTTONS):
+            await query.answer(OUT_OF_DATE)
+            return
         chat = query.message.chat
         if not await self._is_group_admin(context, chat, query.from_user.id):
             await query.answer(ADMINS_ONLY, show_alert=True)
             return
-        _, action, raw_id, where = [*query.data.split(":"), "", "", ""][:4]
         try:
-            note = await asyncio.to_thread(self._press, chat.id, action, int(raw_id))
+            note = await asyncio.to_thread(self._press, chat.id, button)
         except NewsdeskError as exc:
             await query.answer(str(exc), show_alert=True)
             return
-        except ValueError:
-            await query.answer("That button is out of date.")
-            return
         await query.answer(note)
-        if where == LIST:
+        if isinstance(button, SetMode | Unsubscribe) and button.in_list:
             topics = await asyncio.to_thread(self._subscriptions.topics, chat.id)
             prefs = await asyncio.to_thread(self._subscriptions.prefs, chat.id)
             await query.edit_message_text(subscriptions_html(topics, prefs),
                                           parse_mode=ParseMode.HTML,
                                           reply_markup=subscriptions_buttons(topics))
-        elif action in ("undo", QUOTE):  # the confirmation's offer is taken: it becomes the note
+        elif isinstance(button, Undo | FollowQuoted):  # the offer is taken: it becomes the note
             await query.edit_message_text(escape(note), parse_mode=ParseMode.HTML)
         else:
             await send_html(context.bot, chat.id, escape(note),
                             thread_id=_thread_of(query.message))
 
-    def _press(self, chat_id: int, action: str, subscription_id: int) -> str:
+    def _press(self, chat_id: int, button: SetMode | Unsubscribe | Undo | FollowQuoted) -> str:
         """Do what a subscription button says; the note to show."""
-        if action in (DIGEST, INSTANT):
-            changed = self._subscriptions.set_mode(chat_id, subscription_id, action)
-            return (f"“{changed.topic}” now comes in your daily digest." if action == DIGEST
-                    else f"“{changed.topic}” now alerts you instantly.")
-        if action == QUOTE:
-            quoted = self._subscriptions.quote(chat_id, subscription_id)
-            return f"Now following {quoted.topic}: every new story that names it."
-        if action in ("rm", "undo"):
-            removed = self._subscriptions.remove(chat_id, subscription_id)
-            return (f"Undone: not following “{removed.topic}”." if action == "undo"
-                    else f"Stopped “{removed.topic}”.")
-        raise ValueError(action)
+        match button:
+            case SetMode(subscription_id=sid, mode=mode):
+                changed = self._subscriptions.set_mode(chat_id, sid, mode)
+                return (f"“{changed.topic}” now comes in your daily digest." if mode == DIGEST
+                        else f"“{changed.topic}” now alerts you instantly.")
+            case FollowQuoted(subscription_id=sid):
+                quoted = self._subscriptions.quote(chat_id, sid)
+                return f"Now following {quoted.topic}: every new story that names it."
+            case Undo(subscription_id=sid):
+                removed = self._subscriptions.remove(chat_id, sid)
+                return f"Undone: not following “{removed.topic}”."
+            case Unsubscribe(subscription_id=sid):
+                removed = self._subscriptions.remove(chat_id, sid)
+                return f"Stopped “{removed.topic}”."
 
     async def ask_about(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """"Ask about this" under an alert: the chat's conversation is now on that story."""
         query = update.callback_query
         if query is None or query.data is None or query.message is None:
             return
-        article_id = query.data.split(":", 2)[2]
+        button = callbacks.decode(query.data)
+        if not isinstance(button, AskAbout):
+            await query.answer(OUT_OF_DATE)
+            return
         chat_id = query.message.chat.id
         try:
-            ref = await asyncio.to_thread(self._questions.focus, str(chat_id), article_id)
+            ref = await asyncio.to_thread(self._questions.focus, str(chat_id), button.article_id)
         except NewsdeskError as exc:
             await query.answer(str(exc), show_alert=True)
             return
