@@ -14,6 +14,7 @@ from storage.alerts import AlertRepository
 from storage.articles import ArticleRepository
 from storage.browse import BrowseRepository
 from storage.chunk_terms import ChunkTermsRepository
+from storage.confirmations import ConfirmationRepository
 from storage.conversations import ConversationRepository
 from storage.database import Database
 from storage.leases import LeaseRepository
@@ -293,6 +294,7 @@ class Container:
             articles=self.articles, vectors=lambda: self.vectors,
             subscriptions=SubscriptionRepository(self.database),
             alerts=AlertRepository(self.database),
+            confirmations=ConfirmationRepository(self.database, self.clock),
         )
 
     def close(self) -> None:

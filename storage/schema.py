@@ -210,3 +210,19 @@ alert_edits = sa.Table(
     sa.Column("not_before", UTCDateTime, nullable=True),
     sa.UniqueConstraint("chat_id", "story_id", "source", name="alert_edits_chat_story_source"),
 )
+
+# Questions an admin has yet to answer (/addsource, /forget): their buttons carry the token, so
+# an answer works after a restart and on any worker, once, until it expires.
+confirmations = sa.Table(
+    "confirmations",
+    metadata,
+    sa.Column("token", sa.Text, primary_key=True),
+    sa.Column("kind", sa.Text, nullable=False),  # addsource | forget
+    sa.Column("chat_id", sa.BigInteger, nullable=False),
+    sa.Column("user_id", sa.BigInteger, nullable=False),  # who asked
+    sa.Column("payload", sa.Text, nullable=False),  # a JSON object: what to do once confirmed
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("used_at", UTCDateTime, nullable=True),  # answered: pressing again does nothing
+    sa.Index("confirmations_expires_at", "expires_at"),
+)

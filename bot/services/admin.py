@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.services.ingest_runner import IngestRunner, RunProgress
@@ -17,12 +17,18 @@ from storage import migrate
 from storage.alerts import AlertRepository
 from storage.articles import ArticleRepository
 from storage.browse import BrowseRepository, StoreStats
+from storage.confirmations import Confirmation, ConfirmationRepository, Refusal
 from storage.database import Database
 from storage.subscriptions import SubscriptionRepository
 
 if TYPE_CHECKING:
     from ingest.preview import Preview
     from retrieval.vector_store import VectorStore
+
+# An /addsource or /forget left unanswered this long lapses: its buttons then say so.
+CONFIRM_WITHIN = timedelta(hours=24)
+ADD_SOURCE = "addsource"
+FORGET = "forget"
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,10 @@ class AdminService:
         runner: IngestRunner, preview: Callable[[str], Preview], *, scheduling: bool,
         articles: ArticleRepository, vectors: Callable[[], VectorStore],
         subscriptions: SubscriptionRepository, alerts: AlertRepository,
+        confirmations: ConfirmationRepository, confirm_within: timedelta = CONFIRM_WITHIN,
     ) -> None:
+        self._confirmations = confirmations
+        self._confirm_within = confirm_within
         self._subscriptions = subscriptions
         self._alerts = alerts
         self._articles = articles
@@ -147,6 +156,31 @@ class AdminService:
         self._vectors().remove([article.id])
         self._articles.forget(article.id, datetime.now(UTC))
         return article
+
+    def ask_to_add(self, url: str, name: str, chat_id: int, user_id: int) -> str:
+        """Keep a previewed /addsource until it is answered; the token its buttons carry."""
+        return self._ask(ADD_SOURCE, chat_id, user_id, {"url": url.strip(), "name": name})
+
+    def ask_to_forget(self, url: str, chat_id: int, user_id: int) -> str:
+        """Keep a /forget until it is answered; the token its buttons carry."""
+        return self._ask(FORGET, chat_id, user_id, {"url": url.strip()})
+
+    def take_confirmation(self, kind: str, token: str, chat_id: int) -> Confirmation | Refusal:
+        """The confirmation an admin answered, claimed once (by one press, on one worker).
+
+        "expired": unknown or too old; "used": answered already. Either way nothing is to be done.
+        """
+        return self._confirmations.take(token, kind, chat_id)
+
+    def carry_out(self, confirmation: Confirmation) -> Source | Article:
+        """Do what was confirmed: add the source, or forget the article."""
+        if confirmation.kind == FORGET:
+            return self.forget(confirmation.payload["url"])
+        return self.add(confirmation.payload["url"], confirmation.payload.get("name", ""))
+
+    def _ask(self, kind: str, chat_id: int, user_id: int, payload: dict[str, str]) -> str:
+        return self._confirmations.create(kind, chat_id, user_id, payload,
+                                          self._confirm_within).token
 
     def running(self) -> RunProgress | None:
         """The ingest running in this process, if any."""

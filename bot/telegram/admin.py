@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from html import escape
 
 from telegram import (
@@ -28,6 +25,7 @@ from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.services.admin import AdminService
+from bot.telegram import callbacks
 from bot.telegram.admin_text import (
     preview_html,
     progress_html,
@@ -36,11 +34,12 @@ from bot.telegram.admin_text import (
     status_html,
     summary_html,
 )
+from bot.telegram.callbacks import Confirm, ConfirmKind
 from bot.telegram.delivery import send_html, with_retries
 from bot.telegram.feature import Handlers
 from bot.telegram.render import TELEGRAM_LIMIT, visible_length
 from core.errors import NewsdeskError
-from core.models import Source
+from core.models import Article, Source
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +54,8 @@ ADMIN_COMMANDS = [
 ]
 REFUSED = "That command is for newsdesk's admins."
 EDIT_SECONDS = 2.0  # at most one progress edit this often
-MAX_PENDING = 100  # unconfirmed /addsource dry runs kept
-
-
-@dataclass(frozen=True)
-class _Pending:
-    """A confirmation an admin has yet to give: add this source, forget this article."""
-
-    action: str  # addsource | forget
-    url: str
-    name: str = ""
+USED = "This confirmation was already used."
+OUT_OF_DATE = "That button is out of date."
 
 
 class AdminHandlers:
@@ -73,7 +64,6 @@ class AdminHandlers:
     def __init__(self, admin: AdminService, admin_ids: Sequence[int]) -> None:
         self._admin = admin
         self._admin_ids = list(admin_ids)
-        self._pending: OrderedDict[str, _Pending] = OrderedDict()
 
     def handlers(self) -> Handlers:
         """This feature's PTB handlers: the gated commands, then their refusals."""
@@ -88,7 +78,7 @@ class AdminHandlers:
             *(CommandHandler(name, callback, filters=admins) for name, callback in gated.items()),
             CommandHandler("sources", self.sources, filters=admins),  # others: browsing's
             CommandHandler(list(gated), self.refuse, filters=new),
-            CallbackQueryHandler(self.confirm, pattern=r"^(addsource|forget):"),
+            CallbackQueryHandler(self.confirm, pattern=callbacks.pattern(Confirm)),
         ]
 
     async def register_menus(self, bot: Bot, everyone: Sequence[BotCommand]) -> None:
@@ -181,9 +171,10 @@ class AdminHandlers:
             await send_html(context.bot, message.chat_id,
                             "I could not use that source: " + escape(str(exc), quote=False))
             return
-        buttons = self._ask(_Pending("addsource", url, name), "Add")
+        token = await asyncio.to_thread(self._admin.ask_to_add, url, name, message.chat_id,
+                                        _user_id(update))
         await send_html(context.bot, message.chat_id, preview_html(preview, name),
-                        markup=buttons)
+                        markup=_confirm_buttons("addsource", token, "Add"))
 
     async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/forget URL: show the article, then Forget / Cancel buttons."""
@@ -202,19 +193,10 @@ class AdminHandlers:
         text = (f"Forget <b>{escape(article.title)}</b> ({escape(article.source)})?\n"
                 "It is removed from the database and both search indexes, and no later "
                 "ingest stores it again.")
+        token = await asyncio.to_thread(self._admin.ask_to_forget, url, message.chat_id,
+                                        _user_id(update))
         await send_html(context.bot, message.chat_id, text,
-                        markup=self._ask(_Pending("forget", url), "Forget"))
-
-    def _ask(self, pending: _Pending, verb: str) -> InlineKeyboardMarkup:
-        """Remember ``pending`` and give its confirm / cancel buttons."""
-        token = secrets.token_hex(6)
-        self._pending[token] = pending
-        while len(self._pending) > MAX_PENDING:
-            self._pending.popitem(last=False)
-        return InlineKeyboardMarkup([[
-            InlineKeyboardButton(verb, callback_data=f"{pending.action}:{token}:yes"),
-            InlineKeyboardButton("Cancel", callback_data=f"{pending.action}:{token}:cancel"),
-        ]])
+                        markup=_confirm_buttons("forget", token, "Forget"))
 
     async def confirm(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The confirm / cancel buttons of /addsource and /forget (admins only)."""
@@ -225,27 +207,30 @@ class AdminHandlers:
             log.info("refused an admin button from user %s", query.from_user.id)
             await query.answer(REFUSED, show_alert=True)
             return
-        action, token, choice = [*query.data.split(":"), "", ""][:3]
-        pending = self._pending.pop(token, None)
-        if pending is None or pending.action != action:
-            await query.answer(f"That request has expired: send /{action} again.")
+        button = callbacks.decode(query.data)
+        if not isinstance(button, Confirm) or query.message is None:
+            await query.answer(OUT_OF_DATE)
+            return
+        taken = await asyncio.to_thread(self._admin.take_confirmation, button.kind,
+                                        button.token, query.message.chat.id)
+        if taken == "used":
+            await query.answer(USED, show_alert=True)
+            return
+        if taken == "expired":
+            expired = f"This confirmation has expired; send /{button.kind} again."
+            await query.answer(expired, show_alert=True)
+            await query.edit_message_text(expired)
             return
         await query.answer()
-        if choice != "yes":
+        if not button.yes:
             await query.edit_message_text("Cancelled: nothing was changed.")
             return
         try:
-            if pending.action == "forget":
-                article = await asyncio.to_thread(self._admin.forget, pending.url)
-                done = f"Forgot “{article.title}”: it is gone from the database and the indexes."
-            else:
-                source = await asyncio.to_thread(self._admin.add, pending.url, pending.name)
-                done = (f"Added {source.name}. It is due now: the scheduler ingests it within "
-                        f"a minute, or send /reingest {source.name}")
+            done = await asyncio.to_thread(self._admin.carry_out, taken)
         except NewsdeskError as exc:
             await query.edit_message_text(f"That did not work: {exc}")
             return
-        await query.edit_message_text(done)
+        await query.edit_message_text(_done(done))
 
     async def remove_source(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/removesource NAME."""
@@ -292,6 +277,26 @@ class AdminHandlers:
         log.info("refused %s from user %s in chat %s", (message.text or "").split(" ", 1)[0],
                  user.id if user else "?", message.chat_id)
         await send_html(context.bot, message.chat_id, REFUSED)
+
+
+def _confirm_buttons(kind: ConfirmKind, token: str, verb: str) -> InlineKeyboardMarkup:
+    """Confirm / Cancel for the confirmation kept under ``token``."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(verb, callback_data=Confirm(kind, token, yes=True).encode()),
+        InlineKeyboardButton("Cancel", callback_data=Confirm(kind, token, yes=False).encode()),
+    ]])
+
+
+def _done(done: Source | Article) -> str:
+    """What a confirmed /addsource or /forget did."""
+    if isinstance(done, Article):
+        return f"Forgot “{done.title}”: it is gone from the database and the indexes."
+    return (f"Added {done.name}. It is due now: the scheduler ingests it within a minute, or "
+            f"send /reingest {done.name}")
+
+
+def _user_id(update: Update) -> int:
+    return update.effective_user.id if update.effective_user else 0
 
 
 async def _edit(bot: Bot, sent: Message, html: str) -> None:
