@@ -1,0 +1,120 @@
+"""Page furniture out of article text: datelines, captions, credits, teasers, sign-up prompts.
+
+A rule removes a whole line, cuts a dateline off the start of a paragraph, or drops a
+call-to-action sentence ("Read more here.") from a line; nothing else is ever cut. The rules
+are narrow on purpose: a false positive deletes news, a miss only leaves a line answers skip.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest import furniture_rules as rules
+
+
+@dataclass(frozen=True)
+class Cut:
+    """What one rule removed from a text (for benchmarks and reviews)."""
+
+    rule: str
+    text: str
+
+
+LEAD_IN_LINES = 20  # how far down a page's chrome can push the article's dateline line
+_BLANK_RUNS = re.compile(r"\n{3,}")
+# sentence ends inside one paragraph: enough to find call-to-action sentences
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)])) (?=[\"'“‘(►]?[A-Z])")
+
+
+def strip_furniture(text: str) -> str:
+    """``text`` (already normalised) without its page furniture."""
+    return furniture_cuts(text)[0]
+
+
+def furniture_cuts(text: str) -> tuple[str, list[Cut]]:
+    """``text`` without its page furniture, and what was cut by which rule."""
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    cuts: list[Cut] = []
+    start = _article_start(lines, filled)
+    for i in filled[:start]:
+        cuts.append(Cut("lead-in", lines[i].strip()))
+    kept = [""] * start
+    for position, i in enumerate(filled[start:], start=start):
+        before = lines[filled[position - 1]].strip() if position else ""
+        after = lines[filled[position + 1]].strip() if position + 1 < len(filled) else ""
+        kept.append(_clean_line(lines[i].strip(), before, after, cuts))
+    # blank lines stay where they were, so paragraphs keep their breaks
+    out = list(lines)
+    for i, line in zip(filled, kept, strict=True):
+        out[i] = line
+    return _BLANK_RUNS.sub("\n\n", "\n".join(out)).strip(), cuts
+
+
+def _article_start(lines: list[str], filled: list[int]) -> int:
+    """Position among ``filled`` of a dateline line ("CNN —") heading the article, or 0.
+
+    Above such a line a saved page has only its chrome: video links, captions, sign-up notes.
+    """
+    for position, i in enumerate(filled[:LEAD_IN_LINES]):
+        match = rules.DATELINE.match(lines[i].strip())
+        if match and match.end() == len(lines[i].strip()):
+            return position
+    return 0
+
+
+def _clean_line(line: str, before: str, after: str, cuts: list[Cut]) -> str:
+    for _ in range(2):  # before and after a dateline: "FILE - …" is a caption, not a dateline
+        rule = rules.line_rule(line) or rules.context_rule(line, before, after)
+        if rule:
+            cuts.append(Cut(rule, line))
+            return ""
+        cut = _cut_dateline(line, cuts)
+        if cut == line:
+            break
+        line = cut
+    return _cut_sentences(line, cuts) if line else ""
+
+
+def _cut_dateline(line: str, cuts: list[Cut]) -> str:
+    for _ in range(2):  # "LONDON (Reuters) — CNN — ..." has two
+        match = rules.DATELINE.match(line)
+        if not match:
+            break
+        cuts.append(Cut("dateline", match.group().strip()))
+        line = line[match.end():].lstrip()
+    return line
+
+
+def _cut_sentences(line: str, cuts: list[Cut]) -> str:
+    """``line`` without its call-to-action and credit sentences ("Read more here.")."""
+    sentences = _SENTENCE_END.split(line)
+    if not any(map(_removable, sentences)):
+        return line
+    if len(sentences) <= 3 and rules.is_promotion(sentences[0]):
+        # a short paragraph opened by a sign-up prompt is all pitch ("Explore the universe…")
+        cuts.append(Cut("call to action", line))
+        return ""
+    kept = []
+    for sentence in sentences:
+        rule = _removable(sentence)
+        if rule:
+            cuts.append(Cut(rule, sentence))
+        else:
+            kept.append(sentence)
+    return " ".join(kept)
+
+
+def _removable(sentence: str) -> str | None:
+    if rules.is_call_to_action(sentence):
+        return "call to action"
+    return rules.credit_rule(sentence)
+
+
+def is_furniture_title(title: str) -> bool:
+    """True for a "headline" that is a dateline, a byline or a credit, not a headline."""
+    title = title.strip()
+    match = rules.DATELINE.match(title)
+    rest = title[match.end():].strip() if match else title
+    return not rest or rules.credit_rule(rest) is not None

@@ -1,0 +1,133 @@
+"""The furniture rules: each names one kind of page furniture by its shape (see furniture.py)."""
+
+from __future__ import annotations
+
+import re
+
+_AGENCY = (r"(?:CNN(?: ?(?:Business|Politics|Sport|Style|Travel|Health|Weather|Wire))?"
+           r"|AP|Reuters|AFP|UPI|Bloomberg)")
+_PLACE = r"[A-Z][\w.'’-]*(?:,? [A-Z][\w.'’-]*){0,4}"  # "Colombo, Sri Lanka"
+_CAPS_PLACE = r"[A-Z][A-Z.'’-]+(?:,? [A-Z][A-Z.'’-]*){0,4}"  # "ROCHESTER, N.Y."
+_DASH = r"(?:—|–|--?)"
+# "CNN —", "Washington CNN —", "NEW YORK (AP) —", "(CNN)", "ROCHESTER, N.Y. –"; an all-caps
+# place needs its dash and a capital after it, so "NATO said" or "I — it" never match
+DATELINE = re.compile(
+    rf"(?:(?:{_PLACE} )?\(?{_AGENCY}\)? ?{_DASH}(?= |$)"
+    rf"|(?:{_PLACE} )?\({_AGENCY}\)(?= |$)"
+    rf"|{_CAPS_PLACE} {_DASH}(?= [\"“‘A-Z0-9]))"
+    r" *"
+)
+
+_AGENCIES = ("Getty Images|Reuters|AFP|AP|EPA(?:-EFE)?|Shutterstock|Bloomberg|Pool|Handout"
+             "|Sipa USA|Imagn|NurPhoto|SOPA Images|LightRocket|ZUMA Press|Anadolu Agency"
+             "|USA TODAY(?: Sports| NETWORK| Network)?|Redux|Alamy|picture alliance")
+# a label glued to a headline: "POLITICS:Headline", "COVID-19:Headline", never "at 1:30"
+_GLUED = r"(?:(?<=[A-Za-z?'’)]):(?=[A-Z0-9\"'“‘’])|(?<=\d):(?=[A-Z\"'“‘’]))"
+_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("gallery caption", re.compile(r"\bHide Caption \d+ of \d+$|\bPrev Next$")),
+    # "Photos: <gallery name>" with nothing after it: a link to a gallery
+    ("gallery caption", re.compile(r"^Photos?: .{1,80}(?<![.!?])$")),
+    # a caption ending in its photo credit: "... Name/AFP/Getty Images", "(AP Photo/Name)"
+    ("photo credit", re.compile(
+        rf"(?:\S/(?:[^/\n]{{1,40}}/){{0,3}}(?:{_AGENCIES})"
+        r"|\((?:AP |AFP )?Photo(?: by |/)[^()]{1,100}\)(?: [^.()]{1,60})?"
+        r"|\bvia Getty Images)$")),
+    # a caption led by its credit: "Name/AFP/Getty Images Firefighters try to…"
+    ("photo credit", re.compile(rf"^[A-Z][\w.'’-]*(?: [\w.'’-]+){{0,4}}/(?:[^/\n]{{1,40}}/){{0,3}}"
+                                rf"(?:{_AGENCIES}) [A-Z]")),
+    # agency caption heads: "FILE - In this photo…", "WASHINGTON, DC - APRIL 26: …"
+    ("photo credit", re.compile(rf"^(?:Getty Images$|(?:FILE|TOPSHOT) [-–—] "
+                                rf"|{_CAPS_PLACE} - [A-Z]+ \d{{1,2}}: )")),
+    # a related story glued to a label: "More:Headline", "POLITICS:Headline", "►Headline"
+    ("teaser", re.compile(r"^►? ?(?:More|MORE|Related|RELATED|READ MORE|SEE ALSO)"
+                          r"(?: [A-Z][a-z]+)?:(?: ?\S|$)")),
+    # "More AP NHL: https://…": a label over links
+    ("teaser", re.compile(r"^[\w' ]{1,40}: (?:(?:https?://|www\.)\S+(?:,? and |, | |$))+$")),
+    ("teaser", re.compile(rf"^►? ?[A-Z][A-Z0-9'’&.,-]+(?: [A-Z0-9'’&.,-]+){{0,7}}{_GLUED}"
+                          r"(?!(?:\S+ ){45})")),
+    ("teaser", re.compile(rf"^►? ?[A-Z][^:.!?]{{1,60}}{_GLUED}(?!(?:\S+ ){{30}}).*[^.:]$")),
+    ("teaser", re.compile(r"^► ?[^.!?\"”]{1,160}$")),
+    ("read more", re.compile(r"^(?:Read More|READ MORE|Read more|Advertisement|ADVERTISEMENT)$")),
+    ("fact-check note", re.compile(r"^Our fact[ -]check work is supported\b.{0,80}$")),
+    # "• Location: Washington D.C.": a listicle's data row, not a sentence
+    # (a short sentence after the label is a tip: "• Book early: Fares rise.")
+    ("list metadata", re.compile(r"^[•·▪] ?[A-Z0-9][\w'’.,()/&%-]*(?: [\w'’.,()/&%+-]+){0,11}: "
+                                 r"(?:\S+(?: \S+){0,2}|\S+(?: \S+){0,11}(?<![.!?]))$")),
+    ("separator", re.compile(r"^[_—–\-=*•·~#]+$")),
+)
+
+_NAME = r"[A-Z][\w.'’-]+"
+_NAMES = rf"{_NAME}(?: (?:{_NAME}|and|de|van|von|la|&))*"
+_WHEN = re.compile(r"^By (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January"
+                   r"|February|March|April|May|June|July|August|September|October|November"
+                   r"|December|Christmas|Election|Labor|Memorial)\b")
+_CREDITS = (
+    re.compile(rf"^(?:The )?(?:Associated Press|USA TODAY(?: Sports| Network)?|{_AGENCY}"
+               r"|The Week(?: Staff)?)$"),
+    re.compile(rf"^By {_NAMES}(?:, {_NAMES})?$"),
+    re.compile(r"^(?:Contributing|Contributors?): .{0,1000}$"),
+    re.compile(r"^(?:(?:Additional )?[Rr]eporting by [A-Z]|Edit(?:ed|ing) by [A-Z]).{0,300}"
+               r"(?<![.!?])$"),
+    re.compile(r"^(?:AP|Associated Press|CNN|USA TODAY) (?:[A-Z][\w-]* ){0,3}(?:Writer|Reporter"
+               r"|Correspondent|Editor)$"),
+    re.compile(r"^From (?:the )?[A-Z][\w ]{0,40}(?:wire|staff) reports$"),
+    re.compile(r"^.{0,300}\bcontributed (?:to )?(?:this|the) (?:report|story)(?:ing)?\.?$"),
+)
+
+_DASH_BYLINE = re.compile(rf"^[—–-] ?{_NAMES}(?:, {_NAMES})?$")  # "– Ryan Ford, Free Press"
+# a promotion pitches the outlet (its paragraph goes with it); a link only points elsewhere
+_PROMOTION = re.compile(
+    r"\b(?:sign up (?:\w+,? ){0,3}here|sign up (?:for|to get) [^.]{0,60}newsletter"
+    r"|newsletter[^.]{0,60}sign up"
+    r"|delivered (?:right )?(?:to|in) your inbox|updates in your inbox"
+    r"|subscribe to [\w.]+ today|please consider a subscription"
+    r"|get our free [^.]{0,30}newsletter)\b"
+    r"|^(?:(?:Please )?support (?:\w+ )?(?:local )?journalism|Become a (?:digital )?subscriber"
+    r"|Consider supporting (?:our|local|quality) journalism|Subscribe to"
+    r"|A version of this story (?:first )?appeared in)\b"
+    r"|^(?:Follow|Join) (?:us|him|her|them|(?-i:[A-Z])[^.]{0,60}) on (?:Twitter|Facebook"
+    r"|Instagram)\b",
+    re.IGNORECASE,
+)
+_LINK = re.compile(
+    r"\b(?:click here|on the form below)\b|^(?:Click|Tap) here\b"
+    r"|^Read more(?:[.,:!]|$| \+| (?:here|about|on|at|from|of our|opinion|commentary)\b)",
+    re.IGNORECASE,
+)
+
+
+def line_rule(line: str) -> str | None:
+    """The name of the rule a whole line is furniture by, or None."""
+    for name, pattern in _RULES:
+        if pattern.search(line):
+            return name
+    return credit_rule(line)
+
+
+def credit_rule(line: str) -> str | None:
+    """"credit" for a byline or credit line ("By A. Writer", "Contributing: AP"), else None."""
+    if len(line) <= 1000 and not _WHEN.match(line) and any(p.match(line) for p in _CREDITS):
+        return "credit"
+    return None
+
+
+def context_rule(line: str, before: str, after: str) -> str | None:
+    """Furniture by its neighbours: a "Name" line over "USA TODAY", a "– Name" byline."""
+    if _CREDITS[0].match(after) and re.fullmatch(rf"{_NAMES}(?:, {_NAMES})?", line) and (
+            len(line.split()) <= 6 and not _CREDITS[0].match(line)):
+        return "credit"
+    # "– Name" between paragraphs; beside another dash line it is a list item ("- Paris")
+    if _DASH_BYLINE.match(line) and not any(n[:1] in "—–-" for n in (before, after) if n):
+        return "credit"
+    return None
+
+
+def is_promotion(sentence: str) -> bool:
+    """True for a sign-up, subscribe or follow-us sentence."""
+    return len(sentence.split()) <= 60 and bool(_PROMOTION.search(sentence))
+
+
+def is_call_to_action(sentence: str) -> bool:
+    """True for a promotion or a click-here / read-more sentence."""
+    return len(sentence.split()) <= 60 and bool(
+        _PROMOTION.search(sentence) or _LINK.search(sentence))

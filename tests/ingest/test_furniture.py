@@ -1,0 +1,147 @@
+"""Page furniture out: every rule removes its furniture and leaves a near miss alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.furniture import furniture_cuts, is_furniture_title, strip_furniture
+
+NEWS = "The Port Halden flood barrier closed for the first time on Tuesday, officials said."
+
+# (rule, furniture line, a near miss that is news and must stay whole)
+LINES = [
+    ("gallery caption", "Photos: Harbour storm A crane lifts the gate. Hide Caption 3 of 12",
+     "Photos taken on Tuesday show the gate lifting, Hide said."),
+    ("gallery caption", "The gate rises at dawn. Jo Poe/Getty Images Crowds watch. Prev Next",
+     "The council will vote next week on the prev next plan."),
+    ("gallery caption", "Photos: Port Halden's storm season",
+     "Photos: the council released images of the damage on Tuesday."),
+    ("photo credit", "A crane lifts the gate on Tuesday. Jane Roe/Harbour Wire/Getty Images",
+     "Getty Images said on Tuesday it would cut 10 jobs in Port Halden."),
+    ("photo credit", "Harbour workers check the gate. (AP Photo/Jane Roe)",
+     "The closure was first reported by Reuters."),
+    ("photo credit", "Jane Roe/AFP/Getty Images Firefighters douse the warehouse on July 3.",
+     "Reuters/Ipsos polling shows most residents back the barrier."),
+    ("photo credit", "FILE - In this photo, the barrier stands open in Port Halden.",
+     "FILE sharing slowed the council's network, officials said."),
+    ("photo credit", "PORT HALDEN, NH - MARCH 03: A worker checks the gate on March 3.",
+     "The storm hit PORT HALDEN - MARCH 03: a date the town remembers."),
+    ("teaser", "More:Harbour council delays vote on barrier tolls",
+     "More than 200 people attended: the most ever, the council said."),
+    ("teaser", "► MORE:Harbour council delays vote on barrier tolls",
+     "►The mayor apologised on Tuesday for the delay."),
+    ("teaser", "FLOOD WATCH:Harbour barrier closes for the first time",
+     "NOTE: The barrier closes at 6 p.m. on weekdays."),
+    ("teaser", "Fact check:No, the barrier did not fail in the storm",
+     "Salem:The county moved into Phase 2 on Friday, officials said."),
+    ("teaser", "►Harbour mayor apologises for the delay",
+     "Kickoff at 1:30 p.m. ET"),
+    ("teaser", "More Harbour news: https://example.org/hub and https://example.org/more",
+     "The plan, at https://example.org/plan, explains the new timetable."),
+    ("read more", "Read More", "Read more broadly, the ruling covers every port."),
+    ("fact-check note", "Our fact check work is supported in part by a grant from a foundation.",
+     "The fact check was supported by three sources, the editor said."),
+    ("list metadata", "• Population: 21,312", "• Book early: Fares rise as the date nears."),
+    ("list metadata", "• Location: Port Halden",
+     "• Why it matters: the barrier protects 40,000 homes from winter floods in the region."),
+    ("separator", "___", "— and then the gate closed."),
+    ("credit", "USA TODAY", "The Associated Press reported the closure on Tuesday."),
+    ("credit", "By Jane Roe", "By Christmas Day"),
+    ("credit", "Contributing: Jane Roe, Harbour Herald; The Associated Press",
+     "Contributing to the delay was a storm that flooded the yard."),
+    ("credit", "Reporting by Jane Roe; Editing by Sam Poe",
+     "Reporting by the Herald found the gate was faulty."),
+    ("credit", "AP Harbour Writer", "AP writers covered the storm from the harbour."),
+    ("credit", "From Harbour Herald Network and wire reports",
+     "From wire reports gathered overnight, the outlook worsened."),
+    ("credit", "Jane Roe and Sam Poe contributed to this report.",
+     "The storm contributed to the report's late delivery."),
+    ("call to action", "Sign up for our Harbour newsletter. Get the tide tables first.",
+     "Borrowers can sign up at the harbour office."),
+    ("call to action", "Follow Jane Roe on Twitter @janeroe.",
+     "Follow the money, investigators told the council."),
+    ("call to action", "Support local journalism. Subscribe to the Harbour Herald today.",
+     "The fund will support local journalism in rural areas."),
+]
+
+
+@pytest.mark.parametrize(("rule", "furniture", "news"), LINES)
+def test_each_rule_removes_its_furniture_and_keeps_the_near_miss(
+        rule: str, furniture: str, news: str) -> None:
+    cleaned, cuts = furniture_cuts(f"{NEWS}\n\n{furniture}\n\n{NEWS}")
+    assert cleaned == f"{NEWS}\n\n{NEWS}"
+    assert {cut.rule for cut in cuts} == {rule}
+    kept = strip_furniture(f"{NEWS}\n\n{news}\n\n{NEWS}")
+    assert news in kept
+
+
+@pytest.mark.parametrize(("line", "after"), [
+    ("WASHINGTON (CNN) — Lawmakers passed the barrier bill.", "Lawmakers passed the barrier bill."),
+    ("Port Halden CNN — Lawmakers passed the bill.", "Lawmakers passed the bill."),
+    ("(CNN) Lawmakers passed the bill.", "Lawmakers passed the bill."),
+    ("PORT HALDEN, N.H. – The barrier closed.", "The barrier closed."),
+    ("NEW YORK (AP) — Stocks fell.", "Stocks fell."),
+    ("CNN —", ""),
+])
+def test_a_dateline_is_cut_and_its_sentence_stays(line: str, after: str) -> None:
+    assert strip_furniture(line) == after
+
+
+@pytest.mark.parametrize("line", [
+    "CNN reported on Tuesday that the barrier closed.",
+    "NATO said the harbour would stay open.",
+    "NASA – the agency – launched a probe.",
+    "I — it was the storm — never saw it coming.",
+])
+def test_a_name_at_the_start_of_news_is_no_dateline(line: str) -> None:
+    assert strip_furniture(line) == line
+
+
+def test_the_page_chrome_above_a_dateline_line_goes() -> None:
+    page = "Watch: the mayor on the storm\n\nA crane lifts the gate.\n\nCNN —\n\n" + NEWS
+    cleaned, cuts = furniture_cuts(page)
+    assert cleaned == NEWS
+    assert [c.rule for c in cuts] == ["lead-in", "lead-in", "dateline"]
+
+
+def test_text_without_a_dateline_line_keeps_its_opening() -> None:
+    text = "Watch the harbour closely this winter.\n\n" + NEWS
+    assert strip_furniture(text) == text
+
+
+def test_a_name_over_an_outlet_is_a_byline_but_a_name_line_alone_is_not() -> None:
+    assert strip_furniture(f"Jane Roe\nUSA TODAY\n{NEWS}") == NEWS
+    assert strip_furniture(f"Port Halden\n{NEWS}") == f"Port Halden\n{NEWS}"
+
+
+def test_a_dash_byline_goes_but_a_dash_list_stays() -> None:
+    assert strip_furniture(f"{NEWS}\n\n– Jane Roe\n\n{NEWS}") == f"{NEWS}\n\n{NEWS}"
+    listed = f"{NEWS}\n- Port Halden\n- New Harbour\n{NEWS}"
+    assert strip_furniture(listed) == listed
+
+
+def test_call_to_action_sentences_go_and_the_news_around_them_stays() -> None:
+    line = f"{NEWS} For the latest news, click here."
+    assert strip_furniture(line) == NEWS
+    line = "Jane Roe reported from Port Halden. Contributing: Sam Poe, Harbour Herald"
+    assert strip_furniture(line) == "Jane Roe reported from Port Halden."
+    # a pitch in the last sentence takes only itself: the news before it stays
+    line = f"{NEWS} Sign up here to hear when the application opens."
+    assert strip_furniture(line) == NEWS
+
+
+def test_cleaning_twice_changes_nothing() -> None:
+    page = "\n\n".join(furniture for _, furniture, _ in LINES) + f"\n\nCNN —\n\n{NEWS}"
+    once = strip_furniture(page)
+    assert strip_furniture(once) == once == NEWS
+
+
+@pytest.mark.parametrize(("title", "furniture"), [
+    ("CNN —", True), ("Washington CNN Business —", True), ("(CNN)", True), ("USA TODAY", True),
+    ("By Jane Roe", True), ("Associated Press", True),
+    ("Port Halden closes its flood barrier", False), ("CNN poll: most back the barrier", False),
+    ("Photos: Port Halden's storm season", False), ("Fact check:No, the gate did not fail", False),
+])
+def test_a_title_is_furniture_only_when_it_is_a_dateline_or_a_credit(
+        title: str, furniture: bool) -> None:
+    assert is_furniture_title(title) is furniture

@@ -1,0 +1,57 @@
+"""Page furniture as it shows in a quoted sentence: what answers must never quote.
+
+Shared by the furniture integration test and bench/furniture.py. Written independently of the
+cleaner's rules (ingest/furniture_rules.py), as a reader would spot furniture in one sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from retrieval.text import sentence_spans
+
+FURNITURE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "click here": re.compile(r"\bclick here\b", re.IGNORECASE),
+    "read more": re.compile(r"^(?:Read more|READ MORE)\b(?! (?:than|of|about the)\b)"),
+    "gallery caption": re.compile(r"\bHide Caption \d+ of \d+|^Photos?: "),
+    "photo credit": re.compile(r"\w/(?:[^/]{1,40}/)*(?:Getty Images|Reuters|AFP|AP)\b"
+                               r"|\(AP Photo/|\bvia Getty Images\b"),
+    "dateline": re.compile(r"^(?:[A-Z][\w.'’-]*,? ){0,4}(?:\((?:CNN|AP|Reuters)(?: \w+)?\)"
+                           r"|(?:CNN|AP|Reuters)(?: Business)?(?: ?[—–]| -))"
+                           r"|^[A-Z][A-Z.,' ]{2,40} [—–-]+ "),
+    "teaser": re.compile(r"^► ?(?:More|MORE)\b|^(?:More|MORE|Related|RELATED) ?:"
+                         r"|^[A-Z][A-Z &'’-]{2,}:\S|^Fact check:\S"),
+    "credit": re.compile(r"^Contributing: |\bcontributed to this report\b"),
+    "newsletter": re.compile(r"\bsign up\b.{0,80}\b(?:newsletter|here)\b|\bnewsletter\b.{0,80}"
+                             r"\bsign up\b|\bdelivered (?:right )?to your inbox\b", re.IGNORECASE),
+    "subscription": re.compile(r"\bbecome a (?:digital )?subscriber\b|^Subscribe to\b"
+                               r"|\bsupport (?:\w+ )?(?:local )?journalism\b", re.IGNORECASE),
+    "fact-check note": re.compile(r"\bfact[- ]check work is supported\b", re.IGNORECASE),
+}
+# furniture that is a whole line: a quote's "— Richard Bach" is no byline, and a listicle's
+# "• Be polite: Sometimes, you won't have any leverage…" is a tip, not a data row
+LINE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "list metadata": re.compile(r"^• ?[^:]{1,80}: (?:\S+ ){0,11}\S+$(?<![a-z]\.)"),
+    "byline": re.compile(r"^By [A-Z]\w+ [A-Z]\w+$|^[–—-] ?[A-Z]\w+ [A-Z]\w+$"
+                         r"|^(?:USA TODAY|Associated Press)$"),
+}
+
+
+def furniture_sentences(text: str) -> Iterable[tuple[str, str]]:
+    """(pattern name, sentence or line) for each furniture pattern match in ``text``."""
+    for line in text.split("\n"):
+        for name, pattern in LINE_PATTERNS.items():
+            if pattern.search(line.strip()):
+                yield name, line.strip()
+        for start, end in sentence_spans(line):
+            sentence = line[start:end]
+            for name, pattern in FURNITURE_PATTERNS.items():
+                if pattern.search(sentence):
+                    yield name, sentence
+
+
+def count_furniture(texts: Iterable[str]) -> Counter[str]:
+    """Furniture sentences in ``texts``, by pattern name."""
+    return Counter(name for text in texts for name, _ in furniture_sentences(text))
