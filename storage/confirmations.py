@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from storage.database import Database
 from storage.schema import confirmations
@@ -51,7 +52,7 @@ class ConfirmationRepository:
         made = Confirmation(secrets.token_hex(8), kind, chat_id, user_id, dict(payload), now,
                             now + ttl)
         with self._db.write() as conn:
-            conn.execute(sa.delete(confirmations).where(confirmations.c.expires_at <= now))
+            _drop_expired(conn, now)
             conn.execute(sa.insert(confirmations).values(
                 token=made.token, kind=kind, chat_id=chat_id, user_id=user_id,
                 payload=json.dumps(made.payload), created_at=now, expires_at=made.expires_at))
@@ -79,8 +80,11 @@ class ConfirmationRepository:
     def expire(self) -> int:
         """Drop every expired confirmation; how many."""
         with self._db.write() as conn:
-            return conn.execute(sa.delete(confirmations).where(
-                confirmations.c.expires_at <= self._clock())).rowcount
+            return _drop_expired(conn, self._clock())
+
+
+def _drop_expired(conn: Connection, now: datetime) -> int:
+    return conn.execute(sa.delete(confirmations).where(confirmations.c.expires_at <= now)).rowcount
 
 
 def _confirmation(row: sa.Row[Any]) -> Confirmation:
