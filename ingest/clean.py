@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ingest.furniture import is_furniture_title, strip_furniture
+
 _BOILERPLATE = re.compile(
     r"""^(
         related\ (articles|stories|content|coverage|topics)
@@ -31,6 +33,9 @@ _SPOOFING = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff\u180e]")
 _STRAY_JOINERS = re.compile(r"(?<!\S)[\u200c\u200d]+|[\u200c\u200d]+(?!\S)")
 _JOINER_RUNS = re.compile(r"([\u200c\u200d])[\u200c\u200d]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
+# a sentence ends after a word of two lowercase letters or digits: not after "U.S." or "Mr."
+_FIRST_SENTENCE = re.compile(r"(?<=[a-z0-9]{2}[.!?])[\"'”’]?\s+(?=[\"'“‘A-Z])")
+MAX_HEADLINE_CHARS = 120
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
@@ -57,7 +62,24 @@ def is_boilerplate(line: str) -> bool:
 
 def _looks_like_headline(line: str) -> bool:
     words = line.split()
-    return 3 <= len(words) <= 30 and not line.endswith(_TERMINAL[:3]) and not is_boilerplate(line)
+    return (3 <= len(words) <= 30 and not line.endswith(_TERMINAL[:3])
+            and not is_boilerplate(line) and not is_furniture_title(line))
+
+
+def headline_for(title: str, text: str) -> str:
+    """``title``, or a headline from ``text`` when it is missing, a dateline or a credit."""
+    title = " ".join(title.split())
+    return title if title and not is_furniture_title(title) else headline_from(text)
+
+
+def headline_from(text: str) -> str:
+    """A headline for a text that came without one: its first line or sentence after furniture."""
+    first = strip_furniture(normalise_text(text)).split("\n", 1)[0]
+    if len(first) > MAX_HEADLINE_CHARS:
+        first = _FIRST_SENTENCE.split(first, maxsplit=1)[0]
+    if len(first) <= MAX_HEADLINE_CHARS:
+        return first
+    return first[: MAX_HEADLINE_CHARS - 3].rsplit(" ", 1)[0] + "…"
 
 
 def split_headline(text: str) -> tuple[str, str]:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from core.models import Article, Chunk, Validators
 from ingest.chunking import chunk_metadata
-from ingest.clean import normalise_text
+from ingest.clean import headline_for, normalise_text
+from ingest.furniture import strip_furniture
 from ingest.identity import article_id, content_hash
 from ingest.loaders.base import (
     ItemFailure,
@@ -172,18 +173,23 @@ class IngestPipeline:
         self._store.mark_all_unindexed()
         total = self._store.count()
         batch = _Batch()
-        for done, article in enumerate(self._store.iter_articles(), start=1):
+        recleaned = 0
+        for done, stored in enumerate(self._store.iter_articles(), start=1):
+            # articles stored before a cleaning rule existed get it here: no migration needed
+            article = _recleaned(stored)
             chunks = self._chunker.split(article)
-            self._store.save(article, chunks)
+            self._store.save(article, chunks)  # text, hash and chunks in one transaction
             batch.articles.append(article)
             batch.chunks.extend(chunks)
-            report.unchanged += 1
+            report.unchanged += 1  # "reindexed" to the CLI, cleaned or not
+            recleaned += article is not stored
             if progress:
                 progress(done, total, article.title)
             if len(batch.chunks) >= self._batch_chunks:
                 self._flush(batch, report, save=False)
                 batch = _Batch()
         self._flush(batch, report, save=False)
+        log.info("reindex: %d of %d stored articles cleaned of page furniture", recleaned, total)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -215,8 +221,7 @@ class IngestPipeline:
     def _prepare(
         self, raw: RawArticle, batch: _Batch, report: IngestReport, seen: set[str]
     ) -> None:
-        text = normalise_text(raw.text)
-        title = _capped(normalise_text(raw.title).replace("\n", " "), MAX_TITLE_CHARS)
+        title, text = _cleaned(raw.title, raw.text)
         where = raw.origin or raw.url or title
         if not text:
             report.failed.append(ItemFailure(where, "no article text"))
@@ -248,7 +253,7 @@ class IngestPipeline:
         article = Article(
             id=identity,
             url=raw.url,
-            title=title or text.split("\n", 1)[0][:120],
+            title=title,
             source=_capped(" ".join(raw.source.split()), MAX_OUTLET_CHARS) or "unknown",
             published=raw.published,
             authors=tuple(_capped(" ".join(a.split()), MAX_OUTLET_CHARS)
@@ -278,6 +283,21 @@ class IngestPipeline:
         self._index.index_chunks(ids, batch.chunks)
         self._store.mark_indexed(ids)
         report.chunks_indexed += len(batch.chunks)
+
+
+def _cleaned(title: str, text: str) -> tuple[str, str]:
+    """(title, text) as stored: normalised, furniture out, a real headline for the title."""
+    text = strip_furniture(normalise_text(text))
+    title = _capped(normalise_text(title).replace("\n", " "), MAX_TITLE_CHARS)
+    return headline_for(title, text), text
+
+
+def _recleaned(article: Article) -> Article:
+    """``article`` cleaned as an ingest cleans today; itself when that changes nothing."""
+    title, text = _cleaned(article.title, article.text)
+    if not text or (title, text) == (article.title, article.text):
+        return article  # an article is never emptied by a rule added after it was stored
+    return replace(article, title=title, text=text, content_hash=content_hash(title, text))
 
 
 def _capped(text: str, limit: int) -> str:

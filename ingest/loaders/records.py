@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from ingest.clean import headline_for
 from ingest.dates import read_date
 from ingest.loaders.base import ItemFailure, LoadEvent
 from ingest.models import RawArticle
@@ -22,9 +23,7 @@ def record_to_article(row: Any, origin: str, default_source: str = "") -> RawArt
     title = row.get("title") or ""
     if not isinstance(title, str):
         title = str(title)
-    if not title.strip():
-        first_line = text.strip().split("\n", 1)[0]
-        title = first_line if len(first_line) <= 120 else first_line[:117].rsplit(" ", 1)[0] + "…"
+    title = headline_for(title, text)  # none, or "CNN —": the first real line or sentence
     authors = row.get("authors") or row.get("author") or ()
     if isinstance(authors, str):
         authors = [a.strip() for a in authors.split(",")]
