@@ -6,8 +6,15 @@ from retrieval.answer import Answer
 
 
 def render_answer(answer: Answer) -> str:
-    """Human-readable answer with its numbered sources."""
+    """Human-readable answer: the lead quote, further quotes indented, then the sources."""
     lines = [answer.answer]
+    if not answer.found and not answer.related:
+        lines.append("(`newsdesk latest` lists the newest headlines.)")
+    if answer.mode == "extractive" and answer.citations:
+        lead, *rest = answer.citations
+        lines = [f"“{_folded(lead.snippet)}” [{lead.n}]"]
+        if rest:
+            lines += ["", *(f"    “{_folded(c.snippet)}” [{c.n}]" for c in rest)]
     if answer.citations:
         lines += ["", "Sources:"]
         for numbers, c in answer.sources():
@@ -18,3 +25,7 @@ def render_answer(answer: Answer) -> str:
             if c.also:
                 lines.append("    also reported by: " + ", ".join(a.source for a in c.also))
     return "\n".join(lines)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split())

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=10, ge=1)
     typing_after_seconds: float = Field(default=1.0, ge=0)  # "typing…" only for slower answers
     answer_workers: int = Field(default=2, ge=1, le=64)  # questions answered at once
+    answer_link_preview: bool = True  # an answer shows its lead article's link preview
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     llm: str = ""
     sources_file: Path | None = None

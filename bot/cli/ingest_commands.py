@@ -128,7 +128,9 @@ def run_stats(args: argparse.Namespace, container: Container) -> int:
     data: dict[str, Any] = {
         "articles": stats.articles,
         "chunks": stats.chunks,
-        "sources": stats.sources,
+        "sources": stats.sources,  # outlets, as before; kept for scripts
+        "outlets": stats.sources,
+        "registered_sources": len(container.sources.all()),
         "pending": stats.pending,
         "newest": {
             "title": stats.newest_title,
@@ -143,7 +145,9 @@ def run_stats(args: argparse.Namespace, container: Container) -> int:
     print(f"articles:  {stats.articles}")
     in_store = f" ({data['indexed_chunks']} in the vector store)" if args.vectors else ""
     print(f"chunks:    {stats.chunks}{in_store}")
-    print(f"sources:   {stats.sources}")
+    print(f"outlets:   {stats.sources}")
+    print(f"sources:   {data['registered_sources']} ingested on a schedule "
+          "(newsdesk sources list)")
     if stats.pending:
         print(f"pending:   {stats.pending} (run `newsdesk ingest` to finish indexing them)")
     if stats.newest_title:

@@ -41,6 +41,13 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     chat.set_defaults(handler=run_chat)
 
+    latest = commands.add_parser(
+        "latest", help="the newest headlines, on a topic when one is given (as /latest)")
+    latest.add_argument("topic", nargs="*", metavar="TOPIC", help="e.g. flood barrier")
+    latest.add_argument("--limit", type=int, default=5, help="headlines to show (default 5)")
+    latest.add_argument("--json", action="store_true", help="print as JSON")
+    latest.set_defaults(handler=run_latest)
+
 
 def _query_options(parser: argparse.ArgumentParser, k_help: str) -> None:
     parser.add_argument("--k", type=int, default=5, help=f"{k_help} (default 5)")
@@ -68,10 +75,31 @@ def run_search(args: argparse.Namespace, container: Container) -> int:
         return 0
     for rank, hit in enumerate(hits, start=1):
         ref = hit.ref
-        print(f"[{rank}] {ref.title} — {ref.source}, {ref.day} (score {hit.score:.2f})")
+        print(f"[{rank}] {ref.title} — {ref.source}, {ref.day}")
         if ref.url:
             print(f"    {ref.url}")
         print(f"    {' '.join(hit.text.split())[:300]}")
+    return 0
+
+
+def run_latest(args: argparse.Namespace, container: Container) -> int:
+    """Print the newest headlines, on a topic when one is given."""
+    topic = " ".join(args.topic).strip()
+    if topic:
+        container.verify_embedding_model()
+    stories = container.browsing.latest(topic, limit=max(1, min(args.limit, 50)))
+    if args.json:
+        print(json.dumps([s.to_dict() for s in stories], ensure_ascii=False))
+        return 0
+    if not stories:
+        print(f"Nothing on “{topic}” yet." if topic else
+              "No news yet. Ingest some first: newsdesk ingest --samples")
+        return 0
+    print(f"Latest on “{topic}”:" if topic else "Latest headlines:")
+    for story in stories:
+        print(f"• {story.title} — {story.source}, {story.day}")
+        if story.url:
+            print(f"    {story.url}")
     return 0
 
 

@@ -91,7 +91,8 @@ def build_application(
                      group=THROTTLE_GROUP)
     # admin before browsing: an admin's /sources shows the sources' health
     questions = QuestionHandlers(container.questions, settings.typing_after_seconds,
-                                 settings.answer_workers, meter.has_room)
+                                 settings.answer_workers, meter.has_room,
+                                 link_preview=settings.answer_link_preview)
     subscriptions = SubscriptionHandlers(container.subscriptions, container.alerts,
                                          container.questions, delivery.digest_now)
     features: list[Feature] = [questions, admin, subscriptions,

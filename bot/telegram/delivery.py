@@ -44,7 +44,7 @@ async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
 async def send_html(
     bot: Bot, chat_id: int, html: str, reply_to: int | None = None,
     markup: InlineKeyboardMarkup | None = None, *, thread_id: int | None = None,
-    paid_broadcast: bool = False,
+    paid_broadcast: bool = False, preview_url: str | None = None,
 ) -> Message | None:
     """Send ``html`` as one or more messages, in order, each under Telegram's limit.
 
@@ -58,7 +58,7 @@ async def send_html(
         sent = await with_retries(
             lambda part=part, number=number: bot.send_message(  # type: ignore[misc]
                 chat_id=chat_id, text=part, parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                link_preview_options=_preview(preview_url if number == 0 else None),
                 # a deleted question must not cost its answer
                 reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
                 if reply_to is not None and number == 0 else None,
@@ -69,6 +69,12 @@ async def send_html(
             f"sendMessage to {chat_id}",
         )
     return sent
+
+
+def _preview(url: str | None) -> LinkPreviewOptions:
+    if url is None:
+        return LinkPreviewOptions(is_disabled=True)
+    return LinkPreviewOptions(url=url, prefer_small_media=True, show_above_text=False)
 
 
 async def keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event, after: float = 0.0,

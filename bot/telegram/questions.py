@@ -30,9 +30,12 @@ class QuestionHandlers:
 
     def __init__(
         self, questions: QuestionService, typing_after: float = 1.0, answer_workers: int = 2,
-        room: Callable[[], bool] = lambda: True,
+        room: Callable[[], bool] = lambda: True, *, link_preview: bool = True,
     ) -> None:
         self._questions = questions
+        self._link_preview = link_preview
+        self._in_flight: dict[int, int] = {}  # questions being answered, per chat
+        self._asked: dict[int, int] = {}  # questions asked while some were in flight, per chat
         self._typing_after = typing_after
         self._room = room  # whether the request budget has room for a "typing…"
         # Updates are handled concurrently so commands and buttons never wait behind a search,
@@ -91,15 +94,26 @@ class QuestionHandlers:
         stop = asyncio.Event()
         typing = asyncio.create_task(
             keep_typing(context.bot, chat_id, stop, after=self._typing_after, room=self._room))
+        self._in_flight[chat_id] = self._in_flight.get(chat_id, 0) + 1
+        self._asked[chat_id] = ticket = self._asked.get(chat_id, 0) + 1
         try:
             async with self._answer_slots:
                 answer = await asyncio.to_thread(self._questions.ask, str(chat_id), question)
+            # In a group, or when this chat's questions overlapped, the answer says which
+            # question it answers.
+            crowded = (message.chat.type != ChatType.PRIVATE or ticket > 1
+                       or self._in_flight[chat_id] > 1 or self._asked[chat_id] != ticket)
         except NewsdeskError as exc:
             log.warning("question failed: %s", exc)
             await send_html(context.bot, chat_id, UNAVAILABLE)
             return
         finally:
+            self._in_flight[chat_id] -= 1
+            if not self._in_flight[chat_id]:
+                del self._in_flight[chat_id], self._asked[chat_id]
             stop.set()
             await typing
-        reply_to = message.message_id if message.chat.type != ChatType.PRIVATE else None
-        await send_html(context.bot, chat_id, answer_html(answer), reply_to=reply_to)
+        lead = answer.citations[0].ref.url if answer.found and answer.citations else ""
+        preview = lead if self._link_preview and lead.startswith(("http://", "https://")) else None
+        await send_html(context.bot, chat_id, answer_html(answer),
+                        reply_to=message.message_id if crowded else None, preview_url=preview)

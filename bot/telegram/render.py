@@ -8,10 +8,11 @@ from html import escape
 
 from core.models import ArticleRef
 from ingest.clean import unspoofed
-from retrieval.answer import Answer
+from retrieval.answer import CLOSEST, NOT_FOUND, Answer
 
 TELEGRAM_LIMIT = 4096
 SHOWN_TITLE_CHARS = 160  # a headline in a reply; stored ones are capped at 300 already
+EXPANDABLE_CHARS = 400  # further quotes longer than this start folded (tap to expand)
 _TAG = re.compile(r"(<[^>]+>)")
 
 
@@ -25,22 +26,46 @@ def _link(title: str, url: str) -> str:
 
 
 def answer_html(answer: Answer) -> str:
-    """The answer, then the numbered sources as links with outlet and date."""
+    """The lead quote in bold, further quotes in a quote block, then one line per source."""
     if not answer.found:
-        lines = ["I found nothing about that in the news I have."]
+        lines = [NOT_FOUND]
         if answer.related:
-            lines += ["", "<b>The closest stories I have:</b>"]
+            lines += ["", f"<b>{CLOSEST}</b>"]
             lines += [f"• {ref_line(r)}" for r in answer.related]
+        else:
+            lines += ["", "Send /latest for the newest headlines."]
         return "\n".join(lines)
-    body = escape(answer.answer)
-    parts = [body, "", "<b>Sources</b>"]
+    sources = ["<b>Sources</b>"]
     for numbers, c in answer.sources():
         markers = "".join(f"[{n}]" for n in numbers)
         line = f"{markers} {ref_line(c.ref)}"
         if c.also:
             line += " (also: " + ", ".join(escape(a.source) for a in c.also) + ")"
-        parts.append(line)
-    return "\n".join(parts)
+        sources.append(line)
+    for body in (_quotes_html(answer, quote_block=True), _quotes_html(answer, quote_block=False)):
+        html = f"{body}\n\n" + "\n".join(sources)
+        if visible_length(html) <= TELEGRAM_LIMIT:
+            break
+    return html  # over the limit only with a pathological answer: split_message copes
+
+
+def _quotes_html(answer: Answer, quote_block: bool) -> str:
+    """The answer's text: prose as it is; quotes with the lead first, set apart."""
+    if answer.mode != "extractive" or not answer.citations:
+        return escape(answer.answer)
+    lead, *rest = answer.citations
+    lines = [f"<b>“{escape(_folded(lead.snippet))}”</b> [{lead.n}]"]
+    more = [f"“{escape(_folded(c.snippet))}” [{c.n}]" for c in rest]
+    if more and quote_block:
+        tag = "blockquote expandable" if sum(map(len, more)) > EXPANDABLE_CHARS else "blockquote"
+        lines += ["", f"<{tag}>" + "\n".join(more) + "</blockquote>"]
+    elif more:
+        lines += ["", *more]
+    return "\n".join(lines)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split())
 
 
 def headlines_html(title: str, stories: Sequence[ArticleRef]) -> str:
@@ -86,7 +111,7 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
 def _fit(block: str, limit: int) -> list[str]:
     if visible_length(block) <= limit:
         return [block]
-    lines = block.split("\n")
+    lines = _balanced_lines(block.split("\n"))
     if len(lines) > 1:
         packed: list[str] = []
         for line in lines:
@@ -97,6 +122,24 @@ def _fit(block: str, limit: int) -> list[str]:
                     packed.append(unit)
         return packed
     return _hard_split(block, limit)
+
+
+def _balanced_lines(lines: list[str]) -> list[str]:
+    """Each line closing the tags open at its end and reopening those open at its start, so
+    a quote block spanning lines can be split between any two of them."""
+    out: list[str] = []
+    stack: list[tuple[str, str]] = []
+    for line in lines:
+        opened = "".join(tag for _, tag in stack)
+        for token in _TAG.findall(line):
+            name = token.strip("</>").split()[0].lower()
+            if token.startswith("</"):
+                if stack and stack[-1][0] == name:
+                    stack.pop()
+            else:
+                stack.append((name, token))
+        out.append(opened + line + "".join(f"</{name}>" for name, _ in reversed(stack)))
+    return out
 
 
 def _hard_split(line: str, limit: int) -> list[str]:

@@ -11,8 +11,9 @@ from unicodedata import east_asian_width
 
 from core.models import ArticleRef
 from core.terms import tokenize
+from retrieval.answer.asked_for import asked_for, holds_answer
 from retrieval.answer.followup import query_context
-from retrieval.answer.models import Answer, Citation, Turn
+from retrieval.answer.models import CLOSEST, NOT_FOUND, Answer, Citation, Turn
 from retrieval.answer.verify import verified
 from retrieval.lexical import LexicalIndex
 from retrieval.ports import ArticleSource
@@ -20,8 +21,29 @@ from retrieval.search import HybridSearcher, SearchHit
 from retrieval.text import sentence_spans
 
 MIN_SNIPPET = 25
+# A story is offered as "closest" only this close to the question (cosine): below it, a list of
+# unrelated headlines (a World Cup question offered the marathon) reads as a wrong answer.
+RELATED_FLOOR = 0.35
 MAX_SNIPPET = 480  # a quote takes the following sentences too while it stays this short
-RELATIVE_FLOOR = 0.45  # a quote must score at least this share of the best one
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which sentences are quoted: only the story asked about, the answering sentence first.
+
+    An article is on the story when its best sentence scores ``story_floor`` of the best one
+    and its passages hold ``story_coverage`` of the question's term weight that the best
+    article holds; a quote must score ``quote_floor`` of the lead. ``k`` stays an upper bound:
+    one quote is a fine answer.
+    """
+
+    quote_floor: float = 0.6
+    story_floor: float = 0.7
+    story_coverage: float = 0.6
+    per_article: int = 2
+    answer_bonus: float = 0.15  # the sentence holds the number, date or name asked for
+    lead_chars: int = 480  # the lead takes its neighbours while it stays this short
+    context_chars: int = 300  # so does each further quote
 
 
 @dataclass(frozen=True)
@@ -63,11 +85,13 @@ class ExtractiveAnswerer:
         lexical: LexicalIndex,
         store: ArticleSource,
         thresholds: Thresholds | None = None,
+        selection: Selection | None = None,
     ) -> None:
         self._searcher = searcher
         self._lexical = lexical
         self._store = store
         self._thresholds = thresholds or Thresholds()
+        self._selection = selection or Selection()
 
     def answer(
         self,
@@ -94,7 +118,8 @@ class ExtractiveAnswerer:
         sentences = self._scored_sentences(question, context.context_terms, hits)
         if not sentences:
             return not_found(question, hits)
-        citations = verified(self._pick(sentences, k), self._store)
+        coverage = self._coverage(question, context.context_terms, hits)
+        citations = verified(self._pick(sentences, coverage, k), self._store)
         if not citations:
             return not_found(question, hits)
         return Answer(question=question, found=True, answer=quote_lines(citations),
@@ -126,6 +151,8 @@ class ExtractiveAnswerer:
         weights = self._lexical.idf_weights(terms | context_terms)
         total = sum(weights[t] for t in terms) or 1.0
         context_total = sum(weights[t] for t in context_terms) or 1.0
+        asked = asked_for(question)
+        bonus = self._selection.answer_bonus
         scored = []
         for rank, hit in enumerate(hits):
             for start, end in sentence_spans(hit.text):
@@ -137,31 +164,63 @@ class ExtractiveAnswerer:
                 context = sum(weights[t] for t in context_terms & words) / context_total
                 score = (overlap + 0.3 * context + 0.6 * hit.similarity + 0.15 / (1 + rank)
                          + _news_bonus(sentence, terms))
+                if overlap > 0 and holds_answer(sentence, asked, question):
+                    score += bonus
                 scored.append(_Sentence(hit, start, end, score))
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
-    def _pick(self, sentences: Sequence[_Sentence], k: int) -> list[Citation]:
-        """Best relevant sentences; two per article first, more only if no other is relevant."""
-        best = sentences[0].score
-        relevant = [s for s in sentences if s.score >= RELATIVE_FLOOR * best]
-        chosen: list[tuple[int, int, _Sentence]] = []
-        for cap in (1, 2, 4):  # one quote per article first: more stories, not more of one
-            for sentence in relevant:
-                if len(chosen) == k:
-                    break
-                start, end = _span(sentence)
-                same = [c for c in chosen if c[2].hit.ref == sentence.hit.ref]
-                overlapping = any(
-                    c[2].hit.start + c[0] < sentence.hit.start + end
-                    and sentence.hit.start + start < c[2].hit.start + c[1]
-                    for c in same
-                )
-                if len(same) < cap and not overlapping:
-                    chosen.append((start, end, sentence))
-        return [
-            _citation(n, sentence, start, end)
-            for n, (start, end, sentence) in enumerate(chosen, start=1)
-        ]
+    def _coverage(
+        self, question: str, context_terms: frozenset[str], hits: Sequence[SearchHit]
+    ) -> dict[str, float]:
+        """Per article: the share of the question's term weight its found passages hold."""
+        terms = set(tokenize(question)) | context_terms
+        weights = self._lexical.idf_weights(terms)
+        total = sum(weights.values()) or 1.0
+        words: dict[str, set[str]] = {}
+        for hit in hits:
+            words.setdefault(hit.ref.article_id, set()).update(tokenize(hit.text))
+        return {article: sum(weights[t] for t in terms & found) / total
+                for article, found in words.items()}
+
+    def _pick(
+        self, sentences: Sequence[_Sentence], coverage: dict[str, float], k: int
+    ) -> list[Citation]:
+        """The lead, then the best further sentences of the story; one number per article."""
+        rules = self._selection
+        lead = sentences[0]
+        best_of: dict[str, float] = {}
+        for sentence in sentences:
+            best_of.setdefault(sentence.hit.ref.article_id, sentence.score)
+        lead_coverage = coverage.get(lead.hit.ref.article_id, 0.0)
+        on_story = {
+            article for article, score in best_of.items()
+            if score >= rules.story_floor * lead.score
+            and coverage.get(article, 0.0) >= rules.story_coverage * lead_coverage
+        }
+        chosen = [(*_span(lead, rules.lead_chars), lead)]
+        for sentence in sentences[1:]:
+            if len(chosen) == k or sentence.score < rules.quote_floor * lead.score:
+                break
+            article = sentence.hit.ref.article_id
+            if article not in on_story:
+                continue
+            start, end = _span(sentence, rules.context_chars)
+            same = [c for c in chosen if c[2].hit.ref.article_id == article]
+            overlapping = any(
+                c[2].hit.start + c[0] < sentence.hit.start + end
+                and sentence.hit.start + start < c[2].hit.start + c[1]
+                for c in same
+            )
+            if len(same) < rules.per_article and not overlapping:
+                chosen.append((start, end, sentence))
+        numbers: dict[str, int] = {}
+        for _, _, sentence in chosen:
+            numbers.setdefault(sentence.hit.ref.article_id, len(numbers) + 1)
+        # the lead first, then the rest grouped by article, in the order articles are numbered
+        ordered = [chosen[0],
+                   *sorted(chosen[1:], key=lambda c: numbers[c[2].hit.ref.article_id])]
+        return [_citation(numbers[sentence.hit.ref.article_id], sentence, start, end)
+                for start, end, sentence in ordered]
 
 
 _NAME_OR_NUMBER = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][\w’'-]+|\d[\d,.]*)")
@@ -181,7 +240,7 @@ def _news_bonus(sentence: str, question_terms: set[str]) -> float:
     return min(0.04 * len(new), 0.16)
 
 
-def _span(sentence: _Sentence) -> tuple[int, int]:
+def _span(sentence: _Sentence, limit: int = MAX_SNIPPET) -> tuple[int, int]:
     """The quote's offsets in the hit text: the sentence with its neighbours while short.
 
     The fact a question asks for often sits in the sentence before or after the one that
@@ -189,13 +248,13 @@ def _span(sentence: _Sentence) -> tuple[int, int]:
     """
     text, start, end = sentence.hit.text, sentence.start, sentence.end
     previous = [span for span in sentence_spans(text, 0, start) if span[1] <= start][-1:]
-    if previous and end - previous[0][0] <= MAX_SNIPPET * 2 // 3:
+    if previous and end - previous[0][0] <= limit * 2 // 3:
         start = previous[0][0]
     for following in sentence_spans(text, end):
-        if following[1] - start > MAX_SNIPPET:
+        if following[1] - start > limit:
             break
         end = following[1]
-    return start, min(end, start + max(MAX_SNIPPET, sentence.end - sentence.start))
+    return start, min(end, start + max(limit, sentence.end - sentence.start))
 
 
 def _citation(n: int, sentence: _Sentence, start: int, end: int) -> Citation:
@@ -215,16 +274,16 @@ def quote_lines(citations: Sequence[Citation]) -> str:
 
 
 def not_found(question: str, hits: Sequence[SearchHit]) -> Answer:
-    """The honest answer: nothing relevant, and what the news does cover nearby."""
+    """The honest answer: nothing relevant, and the stories close enough to be worth naming."""
     related: list[ArticleRef] = []
     for hit in hits:
-        if hit.ref not in related:
+        if hit.similarity >= RELATED_FLOOR and hit.ref not in related:
             related.append(hit.ref)
         if len(related) == 3:
             break
-    text = "I found nothing about that in the news I have."
+    text = NOT_FOUND
     if related:
-        text += " The closest stories I have: " + "; ".join(
+        text += f" {CLOSEST} " + "; ".join(
             f"“{r.title}” ({r.source}{', ' + r.day if r.published else ''})"
             for r in related
         ) + "."

@@ -31,6 +31,7 @@ SYSTEM_PROMPT = (
     "answer the question, reply with exactly NOT_FOUND."
 )
 _MARKER = re.compile(r"\[(\d+)\]")
+_REPEATED_MARKER = re.compile(r"(\[\d+\])(?:\s*\1)+")
 
 
 def cited_prose(reply: str, passages: int) -> tuple[str, list[int]]:
@@ -50,10 +51,18 @@ def cited_prose(reply: str, passages: int) -> tuple[str, list[int]]:
     return " ".join(kept), order
 
 
-def renumber(text: str, order: Sequence[int]) -> str:
-    """Rewrite markers so the first cited passage is [1], the next [2], and so on."""
-    mapping = {old: new for new, old in enumerate(order, start=1)}
-    return _MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]", text)
+def by_article(
+    text: str, order: Sequence[int], citations: Sequence[Citation]
+) -> tuple[str, tuple[Citation, ...]]:
+    """Markers and citations numbered per article: the first article cited is [1], and every
+    passage of one article carries its number (passage ``i`` is ``citations[i - 1]``)."""
+    numbers: dict[str, int] = {}
+    for passage in order:
+        numbers.setdefault(citations[passage - 1].ref.article_id, len(numbers) + 1)
+    mapping = {p: numbers[citations[p - 1].ref.article_id] for p in order}
+    text = _MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]", text)
+    text = _REPEATED_MARKER.sub(r"\1", text)  # "[1][1]" from two passages of one article
+    return text, tuple(replace(citations[p - 1], n=mapping[p]) for p in order)
 
 
 class LLMAnswerer:
@@ -93,10 +102,9 @@ class LLMAnswerer:
         prose, order = cited_prose(reply, len(base.citations))
         if not prose or "NOT_FOUND" in reply:
             return fallback
-        citations = tuple(replace(base.citations[old - 1], n=new)
-                          for new, old in enumerate(order, start=1))
-        return Answer(question=question, found=True, answer=renumber(prose, order),
-                      citations=citations, mode="llm")
+        text, citations = by_article(prose, order, base.citations)
+        return Answer(question=question, found=True, answer=text, citations=citations,
+                      mode="llm")
 
     def close(self) -> None:
         """Stop the model's worker threads (a call still running is not waited for)."""
@@ -104,9 +112,9 @@ class LLMAnswerer:
         self._extractive.close()
 
     def _ask_model(self, question: str, citations: Sequence[Citation]) -> str:
-        passages = "\n".join(
-            f"[{c.n}] ({c.ref.title} — {c.ref.source}, {c.ref.day}) {c.snippet}"
-            for c in citations
+        passages = "\n".join(  # numbered per passage here; per article once answered
+            f"[{i}] ({c.ref.title} — {c.ref.source}, {c.ref.day}) {c.snippet}"
+            for i, c in enumerate(citations, start=1)
         )
         reply = self._model.invoke([
             SystemMessage(SYSTEM_PROMPT),

@@ -7,6 +7,10 @@ from typing import Any
 
 from core.models import ArticleRef, Turn
 
+# What "found nothing" says, in every front end (the Telegram and console add where to go next).
+NOT_FOUND = "I found nothing about that in the news I have."
+CLOSEST = "The closest stories I have:"
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -44,7 +48,8 @@ class Answer:
         grouped: dict[str, tuple[list[int], Citation]] = {}
         for citation in self.citations:
             numbers, _ = grouped.setdefault(citation.ref.article_id, ([], citation))
-            numbers.append(citation.n)
+            if citation.n not in numbers:
+                numbers.append(citation.n)
         return list(grouped.values())
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,7 +60,11 @@ class Answer:
         }
         if self.related:
             data["related"] = [r.to_dict() for r in self.related]
+        if self.found and self.mode == "extractive" and self.citations:
+            lead = self.citations[0]
+            data["lead"] = {"n": lead.n, "article_id": lead.ref.article_id,
+                            "snippet": lead.snippet, "start": lead.start, "end": lead.end}
         return data
 
 
-__all__ = ["Answer", "Citation", "Turn"]
+__all__ = ["CLOSEST", "NOT_FOUND", "Answer", "Citation", "Turn"]

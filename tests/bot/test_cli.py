@@ -38,6 +38,17 @@ def test_ingest_samples_then_stats_and_search(
     hits = json.loads(capsys.readouterr().out)
     assert len(hits) == 2 and "Nara" in hits[0]["title"]
     assert {"url", "published", "start", "end", "source"} <= set(hits[0])
+    assert main(["search", "CPTPP trade pact", "--k", "1"]) == 0
+    assert "score" not in capsys.readouterr().out
+    assert (stats["outlets"], stats["registered_sources"]) == (stats["sources"], 0)
+    assert main(["stats"]) == 0
+    assert "sources:   0 ingested on a schedule" in capsys.readouterr().out
+    assert main(["latest", "--json", "--limit", "3"]) == 0
+    newest = json.loads(capsys.readouterr().out)
+    assert len(newest) == 3 and newest[0]["published"].startswith("2026-01-12")
+    assert main(["latest", "Nara", "summit"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Latest on “Nara summit”:\n• Lee heads to Nara")
 
 
 def test_exit_status_when_nothing_could_be_ingested(

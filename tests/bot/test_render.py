@@ -60,11 +60,24 @@ def test_a_single_huge_tagged_line_is_split_with_tags_reopened() -> None:
         assert part.startswith("<b>") and part.endswith("</b>")
 
 
-def test_an_article_cited_twice_is_listed_once_with_both_markers() -> None:
+def test_an_article_quoted_twice_is_one_marker_and_one_source_line() -> None:
     first = citation(1, "Same story", "First quote.")
-    second = replace(first, n=2, snippet="Second quote.")
-    other = replace(first, n=3, ref=replace(first.ref, article_id="b", title="Other story"))
-    rendered = answer_html(Answer("q", True, "“First quote.” [1]\n“Second quote.” [2]",
+    second = replace(first, snippet="Second quote.")
+    other = replace(first, n=2, snippet="Third & last quote.",
+                    ref=replace(first.ref, article_id="b", title="Other story"))
+    rendered = answer_html(Answer("q", True, "“First quote.” [1]\n“Second quote.” [1]",
                                   (first, second, other)))
-    assert rendered.count("Same story") == 1 and "[1][2] <a href" in rendered
-    assert "[3] <a href" in rendered and "Other story" in rendered
+    check_html(rendered)
+    assert rendered.count("Same story") == 1 and "[1] <a href" in rendered
+    assert "[1][1]" not in rendered and "[2] <a href" in rendered and "Other story" in rendered
+    lead, rest = rendered.split("\n\n", 1)
+    assert lead == "<b>“First quote.”</b> [1]"
+    assert rest.startswith("<blockquote>“Second quote.” [1]\n“Third &amp; last quote.” [2]"
+                           "</blockquote>")
+
+
+def test_long_further_quotes_start_folded() -> None:
+    quotes = tuple(citation(1, "Story", f"Quote {i} " + "word " * 30) for i in range(4))
+    rendered = answer_html(Answer("q", True, "", quotes))
+    check_html(rendered)
+    assert "<blockquote expandable>" in rendered

@@ -122,12 +122,33 @@ async def test_admin_commands_are_gated_by_user(bot: Container, api: FakeBotAPI)
 async def test_question_is_answered_with_citations(bot: Container, api: FakeBotAPI) -> None:
     api.push(private_message(12, "What is on the Nara summit agenda?"))
     [text] = await wait_replies(api, 12)
-    assert "[1]" in text and "<b>Sources</b>" in text
-    assert '<a href="https://samples.newsdesk.example/2026/01/12/lee-nara-summit-preview">' in text
+    lead_url = "https://samples.newsdesk.example/2026/01/12/lee-nara-summit-preview"
+    assert text.startswith("<b>“") and "” [1]" in text and "<b>Sources</b>" in text
+    assert f'<a href="{lead_url}">' in text
     assert "Newsdesk Sample Wire, 2026-01-12" in text
+    sources = text.split("<b>Sources</b>\n", 1)[1].splitlines()
+    assert [line.split(" ", 1)[0] for line in sources] == [
+        f"[{n}]" for n in range(1, len(sources) + 1)]  # one line, one marker per article
+    [sent] = [p for p in api.sent() if p.get("chat_id") == 12]
+    assert sent["link_preview_options"]["url"] == lead_url
+    assert "reply_parameters" not in sent  # a lone question in a private chat
     api.push(private_message(12, "and the seafood ban?"))
     texts = await wait_replies(api, 12, 2)
     assert "seafood imports from eight Japanese prefectures" in texts[1]
+
+
+async def test_overlapping_questions_in_a_private_chat_get_answers_replying_to_them(
+    bot: Container, api: FakeBotAPI
+) -> None:
+    first = private_message(13, "What is on the Nara summit agenda?")
+    second = private_message(13, "How many runners took part in the winter marathon?")
+    api.push(first)
+    api.push(second)
+    await wait_replies(api, 13, 2)
+    answers = [p for p in api.sent() if p.get("chat_id") == 13]
+    replied = {p["reply_parameters"]["message_id"]: p["text"] for p in answers}
+    assert "Nara" in replied[first["message"]["message_id"]]
+    assert "9,000" in replied[second["message"]["message_id"]]
 
 
 async def test_typing_is_shown_only_for_answers_slower_than_the_setting(

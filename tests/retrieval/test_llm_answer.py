@@ -39,10 +39,12 @@ def test_llm_prose_keeps_only_real_citations(extractive: ExtractiveAnswerer) -> 
     ])
     answer = LLMAnswerer(extractive, model).answer(QUESTION, k=3)
     assert answer.mode == "llm" and answer.found
-    assert answer.answer == "The talks in Nara cover security and trade [1]. " \
-                           "Seafood is sensitive [2]."
-    assert [c.n for c in answer.citations] == [1, 2]
     base = extractive.answer(QUESTION, k=8)
+    # markers count articles: passages 2 and 1 of one article are both [1]
+    second = 1 if base.citations[0].ref == base.citations[1].ref else 2
+    assert answer.answer == "The talks in Nara cover security and trade [1]. " \
+                           f"Seafood is sensitive [{second}]."
+    assert [c.n for c in answer.citations] == [1, second]
     assert answer.citations[0].snippet == base.citations[1].snippet
 
 
