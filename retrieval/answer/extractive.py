@@ -38,6 +38,7 @@ class Selection:
     """
 
     quote_floor: float = 0.6
+    more_floor: float = 0.45  # "More" offers the story's next sentences down to this share
     story_floor: float = 0.7
     story_coverage: float = 0.6
     per_article: int = 2
@@ -119,11 +120,12 @@ class ExtractiveAnswerer:
         if not sentences:
             return not_found(question, hits)
         coverage = self._coverage(question, context.context_terms, hits)
-        citations = verified(self._pick(sentences, coverage, k), self._store)
+        shown, more = self._pick(sentences, coverage, k)
+        citations = verified(shown, self._store)
         if not citations:
             return not_found(question, hits)
         return Answer(question=question, found=True, answer=quote_lines(citations),
-                      citations=tuple(citations))
+                      citations=tuple(citations), more=tuple(verified(more, self._store)))
 
     def close(self) -> None:
         """Nothing of its own to release (the searcher is closed by its owner)."""
@@ -184,8 +186,12 @@ class ExtractiveAnswerer:
 
     def _pick(
         self, sentences: Sequence[_Sentence], coverage: dict[str, float], k: int
-    ) -> list[Citation]:
-        """The lead, then the best further sentences of the story; one number per article."""
+    ) -> tuple[list[Citation], list[Citation]]:
+        """The quotes shown (the lead, then the best of the story) and those kept for "More".
+
+        Every article has one number, shown quotes first; "More" holds the next sentences of the
+        story, under a looser floor.
+        """
         rules = self._selection
         lead = sentences[0]
         best_of: dict[str, float] = {}
@@ -197,30 +203,45 @@ class ExtractiveAnswerer:
             if score >= rules.story_floor * lead.score
             and coverage.get(article, 0.0) >= rules.story_coverage * lead_coverage
         }
-        chosen = [(*_span(lead, rules.lead_chars), lead)]
+        shown: list[_Quote] = [(*_span(lead, rules.lead_chars), lead)]
+        more: list[_Quote] = []
         for sentence in sentences[1:]:
-            if len(chosen) == k or sentence.score < rules.quote_floor * lead.score:
-                break
-            article = sentence.hit.ref.article_id
-            if article not in on_story:
+            if sentence.hit.ref.article_id not in on_story:
                 continue
-            start, end = _span(sentence, rules.context_chars)
-            same = [c for c in chosen if c[2].hit.ref.article_id == article]
-            overlapping = any(
-                c[2].hit.start + c[0] < sentence.hit.start + end
-                and sentence.hit.start + start < c[2].hit.start + c[1]
-                for c in same
-            )
-            if len(same) < rules.per_article and not overlapping:
-                chosen.append((start, end, sentence))
+            if len(shown) < k and sentence.score >= rules.quote_floor * lead.score:
+                _add(shown, sentence, rules.context_chars, rules.per_article, shown)
+            elif len(more) < k and sentence.score >= rules.more_floor * lead.score:
+                _add(more, sentence, rules.context_chars, rules.per_article + 1, shown + more)
         numbers: dict[str, int] = {}
-        for _, _, sentence in chosen:
+        for _, _, sentence in shown + more:
             numbers.setdefault(sentence.hit.ref.article_id, len(numbers) + 1)
-        # the lead first, then the rest grouped by article, in the order articles are numbered
-        ordered = [chosen[0],
-                   *sorted(chosen[1:], key=lambda c: numbers[c[2].hit.ref.article_id])]
-        return [_citation(numbers[sentence.hit.ref.article_id], sentence, start, end)
-                for start, end, sentence in ordered]
+
+        def cited(quotes: Sequence[_Quote]) -> list[Citation]:
+            return [_citation(numbers[s.hit.ref.article_id], s, start, end)
+                    for start, end, s in quotes]
+
+        by_article = sorted(shown[1:], key=lambda c: numbers[c[2].hit.ref.article_id])
+        return cited([shown[0], *by_article]), cited(
+            sorted(more, key=lambda c: numbers[c[2].hit.ref.article_id]))
+
+
+_Quote = tuple[int, int, _Sentence]  # offsets in the hit text, and the sentence quoted
+
+
+def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int,
+         taken: Sequence[_Quote]) -> None:
+    """Add ``sentence`` (with neighbours) unless its article has enough or it overlaps one."""
+    start, end = _span(sentence, limit)
+    article = sentence.hit.ref.article_id
+    same = [q for q in taken if q[2].hit.ref.article_id == article]
+    overlapping = any(
+        q[2].hit.start + q[0] < sentence.hit.start + end
+        and sentence.hit.start + start < q[2].hit.start + q[1]
+        for q in same
+    )
+    if len([q for q in quotes if q[2].hit.ref.article_id == article]) < per_article and \
+            not overlapping:
+        quotes.append((start, end, sentence))
 
 
 _NAME_OR_NUMBER = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][\w’'-]+|\d[\d,.]*)")

@@ -42,6 +42,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     related: tuple[ArticleRef, ...] = ()  # closest stories, offered when nothing was found
     mode: str = "extractive"  # or "llm"
+    more: tuple[Citation, ...] = ()  # the story's next quotes, shown when the reader asks
 
     def sources(self) -> list[tuple[list[int], Citation]]:
         """Each cited article once, with every marker that points at it, in order."""
@@ -60,6 +61,8 @@ class Answer:
         }
         if self.related:
             data["related"] = [r.to_dict() for r in self.related]
+        if self.more:
+            data["more"] = [c.to_dict() for c in self.more]
         if self.found and self.mode == "extractive" and self.citations:
             lead = self.citations[0]
             data["lead"] = {"n": lead.n, "article_id": lead.ref.article_id,

@@ -60,6 +60,19 @@ def test_nara_agenda_is_answered_with_verified_quotes(answered: Container) -> No
     }
 
 
+def test_k_bounds_the_quotes_shown_and_more_keeps_the_story_s_next_ones(
+    answered: Container,
+) -> None:
+    answer = answered.answerer.answer("What is on the Nara summit agenda?", k=1)
+    assert len(answer.citations) == 1 and answer.more
+    assert all("Nara" in c.ref.title for c in answer.more)
+    shown = {(c.start, c.end) for c in answer.citations}
+    assert not shown & {(c.start, c.end) for c in answer.more}
+    numbers = {c.ref.article_id: c.n for c in (*answer.citations, *answer.more)}
+    assert all(numbers[c.ref.article_id] == c.n for c in answer.more)
+    assert answer.to_dict()["more"][0]["snippet"] == answer.more[0].snippet
+
+
 def test_number_question_quotes_the_number(answered: Container) -> None:
     answer = answered.answerer.answer("How many residents were counted in Oakridge?")
     assert answer.found and "3,518" in answer.citations[0].snippet
