@@ -7,11 +7,14 @@
     alert:ask:<article id>              AskAbout      move the conversation onto a story
     addsource:<token>:yes|cancel        Confirm       an admin's answer to a stored confirmation
     forget:<token>:yes|cancel
+    more:<token>                        ShowMore      add an answer's further quotes (stored)
+    follow:<article id>                 FollowStory   /subscribe to the story an answer leads with
 
-These are the strings the bot sent before this module existed, so buttons under old messages
-still work. Only database ids and tokens travel, never state, so a button means the same after
-a restart and on any worker. Telegram caps the data at 64 bytes, which ``encode`` asserts;
-``decode`` returns None for anything else, since a client can send any data it likes.
+All but the last two are the strings the bot sent before this module existed, so buttons under
+old messages still work. Only database ids and tokens travel, never state, so a button means
+the same after a restart and on any worker. Telegram caps the data at 64 bytes, which
+``encode`` asserts; ``decode`` returns None for anything else, since a client can send any data
+it likes.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from core.models import DIGEST, INSTANT
 MAX_BYTES = 64  # Telegram's limit on callback_data
 SUBSCRIPTION = "sub"
 ALERT = "alert"
+MORE = "more"
+FOLLOW = "follow"
 LIST = "l"  # the button sits under a list of topics: show the list again once it is pressed
 ConfirmKind = Literal["addsource", "forget"]
 CONFIRM_KINDS: tuple[ConfirmKind, ...] = ("addsource", "forget")
@@ -112,7 +117,31 @@ class Confirm:
         return _checked(self, self.kind, self.token, "yes" if self.yes else "cancel")
 
 
-Button = SetMode | Unsubscribe | Undo | FollowQuoted | AskAbout | Confirm
+@dataclass(frozen=True)
+class ShowMore:
+    """"More" under an answer: its further quotes, kept in the database under ``token``."""
+
+    PREFIXES: ClassVar[tuple[str, ...]] = (MORE,)
+    token: str
+
+    def encode(self) -> str:
+        """``more:<token>``."""
+        return _checked(self, MORE, self.token)
+
+
+@dataclass(frozen=True)
+class FollowStory:
+    """"Follow this story" under an answer: /subscribe to the names of its lead article."""
+
+    PREFIXES: ClassVar[tuple[str, ...]] = (FOLLOW,)
+    article_id: str
+
+    def encode(self) -> str:
+        """``follow:<article id>``."""
+        return _checked(self, FOLLOW, self.article_id)
+
+
+Button = SetMode | Unsubscribe | Undo | FollowQuoted | AskAbout | Confirm | ShowMore | FollowStory
 SUBSCRIPTION_BUTTONS = (SetMode, Unsubscribe, Undo, FollowQuoted)
 
 
@@ -128,6 +157,10 @@ def decode(data: object) -> Button | None:
         case [("addsource" | "forget") as kind, token, ("yes" | "cancel") as answer] \
                 if _TOKEN.fullmatch(token):
             return Confirm(kind, token, answer == "yes")
+        case [prefix, token] if prefix == MORE and _TOKEN.fullmatch(token):
+            return ShowMore(token)
+        case [prefix, article_id] if prefix == FOLLOW and _ARTICLE_ID.fullmatch(article_id):
+            return FollowStory(article_id)
     return None
 
 

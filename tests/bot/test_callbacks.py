@@ -11,7 +11,9 @@ from bot.telegram.callbacks import (
     Button,
     Confirm,
     FollowQuoted,
+    FollowStory,
     SetMode,
+    ShowMore,
     Undo,
     Unsubscribe,
     decode,
@@ -24,7 +26,8 @@ EVERY_KIND: list[Button] = [
     SetMode(12, DIGEST), SetMode(12, INSTANT, in_list=True), Unsubscribe(7),
     Unsubscribe(7, in_list=True), Undo(3), FollowQuoted(BIGGEST_ID),
     AskAbout("0123456789abcdef0123"), Confirm("addsource", "a1" * 8, yes=True),
-    Confirm("forget", "f" * 40, yes=False),
+    Confirm("forget", "f" * 40, yes=False), ShowMore("0123456789abcdef"),
+    FollowStory("a" * 54),
 ]
 
 
@@ -65,6 +68,8 @@ def test_old_buttons_still_decode_and_encode_the_same(data: str, button: Button)
     "alert:ask:a:b", "alert:tell:abc", "alert:ask:é", "alert:ask:" + "a" * 55,
     "addsource:3fa2c91b0d4e", "addsource:3fa2c91b0d4e:maybe", "addsource:XYZ:yes",
     "addsource:abc:yes", "removesource:3fa2c91b0d4e:yes", "forget:3fa2c91b0d4e:yes:1",
+    "more", "more:", "more:XYZ", "more:0123456789abcdef:yes", "more:abc",
+    "follow:", "follow:a:b", "follow:é", "follow:" + "a" * 55, "FOLLOW:abc",
     "x" * 65, "sub:rm:1\n", "\udcff", "sub:rm:1\x00",
 ])
 def test_forged_or_malformed_data_is_none(data: str) -> None:
@@ -78,7 +83,7 @@ def test_data_that_is_not_a_string_is_none(data: object) -> None:
 
 @pytest.mark.parametrize("button", [
     AskAbout("a" * 55), SetMode(1, "weekly"), Confirm("forget", "NOT-HEX", yes=True),
-    Unsubscribe(-1),
+    Unsubscribe(-1), ShowMore("abc"), FollowStory("a b"),
 ], ids=repr)
 def test_a_button_that_would_not_read_back_is_refused_when_built(button: Button) -> None:
     with pytest.raises(AssertionError):
@@ -92,3 +97,10 @@ def test_handler_patterns_come_from_the_kinds() -> None:
     assert all(admin.match(b.encode()) for b in EVERY_KIND if isinstance(b, Confirm))
     assert not any(admin.match(b.encode()) for b in EVERY_KIND if not isinstance(b, Confirm))
     assert callbacks.pattern(AskAbout).match("alert:ask:abc")
+
+
+def test_the_answer_buttons_have_handlers_of_their_own() -> None:
+    more, follow = callbacks.pattern(ShowMore), callbacks.pattern(FollowStory)
+    for button in EVERY_KIND:
+        assert bool(more.match(button.encode())) == isinstance(button, ShowMore)
+        assert bool(follow.match(button.encode())) == isinstance(button, FollowStory)
