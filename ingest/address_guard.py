@@ -16,9 +16,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
+import httpcore
 import httpx
 
 from core.errors import FetchError
+from ingest.deadline import DeadlineBackend, FetchDeadline
 from ingest.urls import url_problem
 
 Resolver = Callable[[str, int], list[str]]
@@ -52,8 +54,9 @@ class AddressPolicy:
         self._resolve_seconds = resolve_seconds
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="resolve")
 
-    def address_for(self, url: httpx.URL) -> str:
-        """The address to connect to for ``url``; FetchError when it may not be fetched."""
+    def address_for(self, url: httpx.URL, seconds: float | None = None) -> str:
+        """The address to connect to for ``url``, resolved within ``seconds`` if given;
+        FetchError when it may not be fetched."""
         if url.scheme not in ("http", "https"):
             raise FetchError(f"{url}: only http and https URLs are fetched")
         problem = url_problem(str(url))  # a redirect's target is checked like a feed's link
@@ -67,7 +70,7 @@ class AddressPolicy:
             ipaddress.ip_address(host)
             addresses = [host]
         except ValueError:
-            addresses = self._resolve(str(url), host, port)
+            addresses = self._resolve(str(url), host, port, seconds)
         refused = [a for a in addresses if not self._allowed(a, port)]
         if refused:
             raise FetchError(
@@ -80,11 +83,12 @@ class AddressPolicy:
         """Stop the resolver threads."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _resolve(self, url: str, host: str, port: int) -> list[str]:
+    def _resolve(self, url: str, host: str, port: int, seconds: float | None) -> list[str]:
         # getaddrinfo has no timeout of its own: it runs in a thread the fetch stops waiting for
         future = self._pool.submit(self._resolver, host, port)
+        wait = self._resolve_seconds if seconds is None else min(seconds, self._resolve_seconds)
         try:
-            addresses = future.result(timeout=self._resolve_seconds)
+            addresses = future.result(timeout=wait)
         except FutureTimeout as exc:
             raise FetchError(f"{url}: name resolution timed out") from exc
         except (OSError, ValueError) as exc:  # UnicodeError: a label IDNA cannot encode
@@ -95,16 +99,23 @@ class AddressPolicy:
 
 
 class GuardedTransport(httpx.HTTPTransport):
-    """An httpx transport that connects only to addresses the policy allows."""
+    """An httpx transport that connects only to addresses the policy allows, each request
+    (resolution, connect, TLS, headers, body) within the thread's ``FetchDeadline``."""
 
-    def __init__(self, policy: AddressPolicy) -> None:
+    def __init__(self, policy: AddressPolicy, deadline: FetchDeadline | None = None) -> None:
         super().__init__()
         self._policy = policy
+        self._deadline = deadline or FetchDeadline()
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(), network_backend=DeadlineBackend(self._deadline))
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Check (and pin) the address of every request, redirects included."""
         url = request.url
-        address = self._policy.address_for(url)
+        left = self._deadline.left()
+        if left is not None and left <= 0:
+            raise FetchError(f"{url}: timed out (the fetch's deadline passed)")
+        address = self._policy.address_for(url, left)
         if address != url.host:
             if url.scheme == "https":
                 request.extensions = {**request.extensions, "sni_hostname": url.host}

@@ -14,6 +14,7 @@ import httpx
 from core.errors import FetchError
 from core.models import Validators
 from ingest.address_guard import AddressPolicy, GuardedTransport
+from ingest.deadline import FetchDeadline
 from ingest.urls import checked_url, host_of
 
 USER_AGENT = "newsdesk/0.1 (+https://github.com/newsdesk; news assistant)"
@@ -56,16 +57,19 @@ class HttpFetcher:
         self._max_bytes = max_bytes
         self._timeout = timeout
         self._policy = policy or AddressPolicy(allow_private, resolve_seconds=timeout)
+        self._deadline = FetchDeadline()
         self._client = httpx.Client(
             timeout=timeout, follow_redirects=True, max_redirects=10,
-            headers={"User-Agent": USER_AGENT}, transport=GuardedTransport(self._policy),
+            headers={"User-Agent": USER_AGENT},
+            transport=GuardedTransport(self._policy, self._deadline),
         )
 
     def fetch(self, url: str, validators: Validators | None = None) -> Fetched:
         """Fetch ``url``; raise FetchError when unreachable, refused, too slow or too large.
 
-        ``timeout`` bounds the whole fetch, not each read: a server dripping one byte at a
-        time cannot hold an ingest for longer. A malformed URL is a FetchError saying why.
+        ``timeout`` bounds the whole fetch, not each read: resolution, connecting, TLS,
+        headers, redirects and body all share it, so a server dripping one byte at a time
+        cannot hold an ingest for longer. A malformed URL is a FetchError saying why.
         """
         url = checked_url(url)
         with self._slot(host_of(url)):
@@ -81,7 +85,10 @@ class HttpFetcher:
             yield
 
     def _fetch(self, url: str, validators: Validators | None) -> Fetched:
-        deadline = time.monotonic() + self._timeout
+        with self._deadline.running(self._timeout) as deadline:
+            return self._fetch_by(url, validators, deadline)
+
+    def _fetch_by(self, url: str, validators: Validators | None, deadline: float) -> Fetched:
         headers = {}
         if validators is not None and validators.etag:
             headers["If-None-Match"] = validators.etag
@@ -116,7 +123,7 @@ class HttpFetcher:
         except httpx.InvalidURL as exc:
             raise FetchError(f"{url}: invalid URL ({exc})") from exc
         except httpx.TimeoutException as exc:
-            raise FetchError(f"{url}: timed out") from exc
+            raise FetchError(f"{url}: timed out (over {self._timeout:.0f} s in all)") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: unreachable ({type(exc).__name__}: {exc})") from exc
         except ValueError as exc:  # UnicodeError from IDNA among them, for a redirect's URL too

@@ -14,7 +14,7 @@ from ingest.address_guard import AddressPolicy, is_public
 from ingest.fetch import HttpFetcher
 from ingest.pipeline import SourceSpec
 from retrieval.embeddings import Embedder
-from tests.support.http_server import Canned, serve
+from tests.support.http_server import Canned, serve, serve_drip
 
 MB = 1024 * 1024
 SECRET = "internal-admin-password-7731"
@@ -94,4 +94,26 @@ def test_a_slow_drip_server_is_cut_off_at_the_total_deadline() -> None:
         with pytest.raises(FetchError, match="timed out"):
             fetcher.fetch(f"{base}/drip")
         assert time.monotonic() - started < 3.0  # not 40 s of dripping
+        fetcher.close()
+
+
+def test_a_server_dripping_its_headers_is_cut_off_at_the_total_deadline() -> None:
+    # one byte every 0.2 s: each read is quick, the status line and headers take over 15 s
+    with serve({"/drip": Canned(b"x" * 20, header_drip_seconds=0.2)}) as base:
+        fetcher = HttpFetcher(1.0, MB, allow_private=True)
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="timed out"):
+            fetcher.fetch(f"{base}/drip")
+        assert time.monotonic() - started < 3.0
+        fetcher.close()
+
+
+def test_a_server_dripping_its_tls_handshake_is_cut_off_at_the_total_deadline() -> None:
+    # the header of a 16 KB handshake record, then its body one byte at a time
+    with serve_drip(b"\x16\x03\x03\x40\x00" + b"\x02" * 16384, 0.2) as port:
+        fetcher = HttpFetcher(1.0, MB, allow_private=True)
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="timed out"):
+            fetcher.fetch(f"https://127.0.0.1:{port}/story")
+        assert time.monotonic() - started < 3.0
         fetcher.close()

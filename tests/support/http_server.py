@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BufferedIOBase
+from socketserver import BaseRequestHandler, ThreadingTCPServer
 
 
 @dataclass
@@ -17,6 +19,7 @@ class Canned:
     status: int = 200
     location: str = ""  # a redirect's target
     drip_seconds: float = 0.0  # > 0: send the body one byte at a time, this far apart
+    header_drip_seconds: float = 0.0  # > 0: the status line and headers too
     etag: str = ""  # sent, and a matching If-None-Match is answered 304
 
 
@@ -43,6 +46,12 @@ def serve(routes: dict[str, Canned], requests: list[str] | None = None) -> Itera
             if canned is None:
                 self.send_error(404)
                 return
+            if canned.header_drip_seconds:
+                head = (f"HTTP/1.1 {canned.status} OK\r\nContent-Type: {canned.content_type}\r\n"
+                        f"Content-Length: {len(canned.body)}\r\n\r\n").encode()
+                _drip(self.wfile, head + canned.body, canned.header_drip_seconds)
+                self.close_connection = True
+                return
             self.send_response(canned.status)
             if canned.etag:
                 self.send_header("ETag", canned.etag)
@@ -54,13 +63,7 @@ def serve(routes: dict[str, Canned], requests: list[str] | None = None) -> Itera
             if not canned.drip_seconds:
                 self.wfile.write(canned.body)
                 return
-            for byte in canned.body:  # a slow-drip server, bounded by its body's length
-                try:
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                except OSError:
-                    return
-                time.sleep(canned.drip_seconds)
+            _drip(self.wfile, canned.body, canned.drip_seconds)
 
         def log_message(self, *args: object) -> None:
             pass
@@ -73,3 +76,36 @@ def serve(routes: dict[str, Canned], requests: list[str] | None = None) -> Itera
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve_drip(data: bytes, seconds: float) -> Iterator[int]:
+    """A raw TCP server on loopback that drips ``data`` to each connection; yields its port.
+
+    It speaks no protocol: dripping the start of a TLS record holds a client in its handshake.
+    """
+
+    class Handler(BaseRequestHandler):
+        def handle(self) -> None:
+            _drip(self.request.makefile("wb"), data, seconds)
+
+    server = ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _drip(out: BufferedIOBase, data: bytes, seconds: float) -> None:
+    """Write ``data`` one byte at a time, ``seconds`` apart, until done or the peer leaves."""
+    for byte in data:
+        try:
+            out.write(bytes([byte]))
+            out.flush()
+        except OSError:
+            return
+        time.sleep(seconds)
