@@ -21,6 +21,8 @@ class Cut:
     text: str
 
 
+_EDGES = (("photo credit", rules.PHOTO_CREDIT_HEAD), ("dateline", rules.DATELINE),
+          ("photo credit", rules.PHOTO_CREDIT_TAIL))
 LEAD_IN_LINES = 20  # how far down a page's chrome can push the article's dateline line
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # sentence ends inside one paragraph: enough to find call-to-action sentences
@@ -78,12 +80,17 @@ def _clean_line(line: str, before: str, after: str, cuts: list[Cut]) -> str:
 
 
 def _cut_dateline(line: str, cuts: list[Cut]) -> str:
-    for _ in range(2):  # "LONDON (Reuters) — CNN — ..." has two
-        match = rules.DATELINE.match(line)
-        if not match:
+    """``line`` without the datelines and photo credits at its start and end."""
+    for _ in range(3):  # "LONDON (Reuters) — CNN — ...", "(Photo by …) AFP via Getty Images"
+        before = line
+        for rule, pattern in _EDGES:
+            match = pattern.search(line) if pattern is rules.PHOTO_CREDIT_TAIL else (
+                pattern.match(line))
+            if match:
+                cuts.append(Cut(rule, match.group().strip()))
+                line = (line[:match.start()] + line[match.end():]).strip()
+        if line == before:
             break
-        cuts.append(Cut("dateline", match.group().strip()))
-        line = line[match.end():].lstrip()
     return line
 
 

@@ -21,23 +21,25 @@ DATELINE = re.compile(
 _AGENCIES = ("Getty Images|Reuters|AFP|AP|EPA(?:-EFE)?|Shutterstock|Bloomberg|Pool|Handout"
              "|Sipa USA|Imagn|NurPhoto|SOPA Images|LightRocket|ZUMA Press|Anadolu Agency"
              "|USA TODAY(?: Sports| NETWORK| Network)?|Redux|Alamy|picture alliance")
+_CREDIT_NAME = r"(?:[A-Z][\w'’-]*|[A-Z]\.)"  # "Santiago", "M." but not "Seattle."
+_CREDITED = (rf"(?:{_CREDIT_NAME}|-)(?: (?:{_CREDIT_NAME}|of|the|de|van|von|da|del|la)){{0,5}}"
+             rf" ?/ ?(?:[\w .'’&-]{{1,40}} ?/ ?){{0,4}}(?:{_AGENCIES})")
+# a photo's credit after its caption ("… on July 13. Name/AFP/Getty Images"), "(AP Photo/Name)";
+# the caption stays: it can hold the only mention of a fact
+PHOTO_CREDIT_TAIL = re.compile(
+    rf"(?:^|(?<= )){_CREDITED}$"
+    r"|(?:^| )\((?:AP |AFP )?Photo(?: by |/)[^()]{1,100}\)$|(?:^| )(?:[\w-]+ )?via Getty Images$")
+# the credit leading a caption ("Name/AFP/Getty Images Firefighters try to…") and agency
+# caption heads ("FILE - In this photo…", "WASHINGTON, DC - APRIL 26: A worker…")
+PHOTO_CREDIT_HEAD = re.compile(
+    rf"^(?:{_CREDITED}(?= [A-Z\"“])|(?:FILE|TOPSHOT) [-–—](?= )"
+    rf"|{_CAPS_PLACE} - [A-Z]+ \d{{1,2}}:(?= )) *")
 # a label glued to a headline: "POLITICS:Headline", "COVID-19:Headline", never "at 1:30"
 _GLUED = r"(?:(?<=[A-Za-z?'’)]):(?=[A-Z0-9\"'“‘’])|(?<=\d):(?=[A-Z\"'“‘’]))"
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("gallery caption", re.compile(r"\bHide Caption \d+ of \d+$|\bPrev Next$")),
     # "Photos: <gallery name>" with nothing after it: a link to a gallery
     ("gallery caption", re.compile(r"^Photos?: .{1,80}(?<![.!?])$")),
-    # a caption ending in its photo credit: "... Name/AFP/Getty Images", "(AP Photo/Name)"
-    ("photo credit", re.compile(
-        rf"(?:\S/(?:[^/\n]{{1,40}}/){{0,3}}(?:{_AGENCIES})"
-        r"|\((?:AP |AFP )?Photo(?: by |/)[^()]{1,100}\)(?: [^.()]{1,60})?"
-        r"|\bvia Getty Images)$")),
-    # a caption led by its credit: "Name/AFP/Getty Images Firefighters try to…"
-    ("photo credit", re.compile(rf"^[A-Z][\w.'’-]*(?: [\w.'’-]+){{0,4}}/(?:[^/\n]{{1,40}}/){{0,3}}"
-                                rf"(?:{_AGENCIES}) [A-Z]")),
-    # agency caption heads: "FILE - In this photo…", "WASHINGTON, DC - APRIL 26: …"
-    ("photo credit", re.compile(rf"^(?:Getty Images$|(?:FILE|TOPSHOT) [-–—] "
-                                rf"|{_CAPS_PLACE} - [A-Z]+ \d{{1,2}}: )")),
     # a related story glued to a label: "More:Headline", "POLITICS:Headline", "►Headline"
     ("teaser", re.compile(r"^►? ?(?:More|MORE|Related|RELATED|READ MORE|SEE ALSO)"
                           r"(?: [A-Z][a-z]+)?:(?: ?\S|$)")),
