@@ -15,20 +15,26 @@ def as_aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-# A publication date later than this after now is a mistake or a trick (a story pinned on top of
-# "latest" forever): such dates are treated as unknown.
+# The date sanity rule, the same for feeds, pages, records and files: a publication date is
+# kept when it lies between EARLIEST and a day from now. Later is a mistake or a trick (a story
+# pinned on top of "latest" forever); earlier is an unset value (.NET's 0001-01-01) or a
+# misreading. A year of five digits is never reinterpreted: parsers read "10000-01-01" as
+# 2010-12-01 (feedparser) or 2010-11-01 (dateutil) rather than refusing it.
 FUTURE_TOLERANCE = timedelta(days=1)
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+_LONG_YEAR = re.compile(r"^\s*[+-]?\d{5,}[-/.]|[A-Za-z]\.?,?\s+\d{5,}(?!\d)")
 
 
 def parse_published(
     value: object, now: datetime | None = None, allow_future: bool = False
 ) -> datetime | None:
-    """A date in any common news format; None when unreadable or (unless allowed) future."""
+    """A date in any common news format; None when unreadable, before 1900 or (unless
+    allowed) more than a day ahead."""
     try:
         parsed = _parse(value)
     except (ValueError, OverflowError, OSError, TypeError):
         return None  # 1e20 seconds, year 99999 and the like
-    if parsed is None:
+    if parsed is None or parsed < EARLIEST:
         return None
     if not allow_future and parsed > (now or datetime.now(UTC)) + FUTURE_TOLERANCE:
         return None
@@ -36,14 +42,21 @@ def parse_published(
 
 
 def read_date(
-    value: object, where: str, shown: object = None
+    value: object, where: str, parsed: object = None
 ) -> tuple[datetime | None, tuple[str, ...]]:
-    """The publication date, and a warning when one was given but is unreadable or future."""
+    """The publication date, and a warning when one was given but is unreadable or not sane.
+
+    ``parsed`` is another parser's reading of the same text (feedparser's struct), used
+    only when ours cannot read ``value`` and the text has no five-digit year.
+    """
     published = parse_published(value)
-    if published is None and value not in (None, "") and not isinstance(value, bool):
-        text = str(shown or value)[:40]
-        return None, (f"{where}: publication date {text!r} is unreadable or in the future; "
-                      "treated as unknown",)
+    if published is None and parsed is not None and not _has_long_year(value):
+        published = parse_published(parsed)
+    given = value if value not in (None, "") else parsed
+    if published is None and given not in (None, "") and not isinstance(given, bool):
+        text = str(given)[:40]
+        return None, (f"{where}: publication date {text!r} is unreadable, before 1900 or "
+                      "in the future; treated as unknown",)
     return published, ()
 
 
@@ -61,8 +74,8 @@ def _parse(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if re.match(r"^\d{5,}-", text):
-        return None  # a five-digit year: dateutil would read "10000-01-01" as 2010-11-01
+    if _has_long_year(text):
+        return None
     for attempt in (_iso, _rfc2822, _loose):
         parsed = attempt(text)
         if parsed is not None:
@@ -89,3 +102,7 @@ def _loose(text: str) -> datetime | None:
         return dateutil_parser.parse(text, fuzzy=False)  # type: ignore[no-any-return]
     except (ValueError, OverflowError, TypeError):
         return None
+
+
+def _has_long_year(value: object) -> bool:
+    return isinstance(value, str) and _LONG_YEAR.search(value) is not None

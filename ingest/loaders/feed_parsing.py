@@ -91,9 +91,10 @@ def _xml_entry(entry: Any) -> FeedEntry:
     )
     link = str(entry.get("link", "") or "").strip()
     raw_date = entry.get("published") or entry.get("updated")
+    # our reading of the text first: feedparser's struct turns "10000-01-01" into 2010-12-01
     published, date_warnings = read_date(
-        entry.get("published_parsed") or entry.get("updated_parsed") or raw_date,
-        link or "item", shown=raw_date)
+        raw_date, link or "item",
+        parsed=entry.get("published_parsed") or entry.get("updated_parsed"))
     return FeedEntry(
         title=str(entry.get("title", "") or "").strip(),
         link=link,
