@@ -55,3 +55,11 @@ def furniture_sentences(text: str) -> Iterable[tuple[str, str]]:
 def count_furniture(texts: Iterable[str]) -> Counter[str]:
     """Furniture sentences in ``texts``, by pattern name."""
     return Counter(name for text in texts for name, _ in furniture_sentences(text))
+
+
+def is_dateline_or_credit(title: str) -> bool:
+    """True for a "headline" that is a dateline ("CNN —") or a credit ("By A. Writer")."""
+    title = " ".join(title.split())
+    return bool(FURNITURE_PATTERNS["dateline"].search(title)
+                or LINE_PATTERNS["byline"].search(title)
+                or FURNITURE_PATTERNS["credit"].search(title))
