@@ -11,6 +11,20 @@ from ingest.report import SourceResult
 # Failing sources are retried later and later, but at least once a day.
 MAX_BACKOFF = timedelta(hours=24)
 
+# A source's interval: whole minutes, one minute to ten years. Longer means "never" by mistake
+# and overflows date arithmetic (10^10 minutes is past year 9999).
+MAX_INTERVAL_MINUTES = 10 * 365 * 24 * 60
+INTERVAL_LIMITS = f"a whole number of minutes from 1 to {MAX_INTERVAL_MINUTES} (10 years)"
+
+
+def interval_problem(value: object) -> str:
+    """Why ``value`` is not an interval in minutes ("" when it is one)."""
+    # bool is an int in Python: `every = true` must not mean one minute
+    if isinstance(value, bool) or not isinstance(value, int) or \
+            not 1 <= value <= MAX_INTERVAL_MINUTES:
+        return f"must be {INTERVAL_LIMITS}"
+    return ""
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -24,9 +38,21 @@ class Outcome:
 
 
 def interval_of(source: Source, default_minutes: int) -> timedelta:
-    """The source's own interval (or the default), never shorter than the feed's <ttl>."""
-    minutes = source.interval_minutes or default_minutes
-    return timedelta(minutes=max(minutes, source.ttl_minutes or 0))
+    """The source's own interval (or the default), never shorter than the feed's <ttl>;
+    clamped to the limits, so a value stored before they were checked cannot overflow."""
+    minutes = max(source.interval_minutes or default_minutes, source.ttl_minutes or 0)
+    return timedelta(minutes=min(max(minutes, 1), MAX_INTERVAL_MINUTES))
+
+
+def _backoff(interval: timedelta, failures: int) -> timedelta:
+    """The interval doubled per failure after the first, up to a day (or the interval)."""
+    ceiling = max(MAX_BACKOFF, interval)
+    backoff = interval
+    for _ in range(failures - 1):  # doubling step by step: 2 ** failures can overflow
+        if backoff >= ceiling:
+            break
+        backoff *= 2
+    return min(backoff, ceiling)
 
 
 def outcome(
@@ -40,7 +66,7 @@ def outcome(
                            default_minutes)
     if result.error:
         failures = old.consecutive_failures + 1
-        backoff = min(interval * 2 ** (failures - 1), max(MAX_BACKOFF, interval))
+        backoff = _backoff(interval, failures)
         health = replace(
             old, last_attempt_at=now, last_error=result.error,
             failing_since=old.failing_since or now, consecutive_failures=failures,

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from core.errors import ConfigError
 from core.models import DeclaredSource
 from ingest.pipeline import SourceSpec
+from ingest.schedule import interval_problem
 from ingest.urls import host_of, looks_fetchable, url_problem
 
 _SECTIONS = {"feeds": "url", "pages": "url", "folders": "path", "files": "path"}
@@ -56,7 +57,7 @@ def read_declared_sources(path: Path) -> list[DeclaredSource]:
     declared: list[DeclaredSource] = []
     for section, key in _SECTIONS.items():
         for number, entry in enumerate(document.get(section, []), start=1):
-            where = f"{path} [[{section}]] #{number}"
+            where = f"sources file {path} [[{section}]] #{number}"
             if not isinstance(entry, dict) or not isinstance(entry.get(key), str):
                 raise ConfigError(f"{where}: needs a string '{key}'")
             location = entry[key].strip()
@@ -65,11 +66,18 @@ def read_declared_sources(path: Path) -> list[DeclaredSource]:
             if key == "path":
                 location = str((path.parent / Path(location).expanduser()).resolve())
             every = entry.get("every")
-            if every is not None and (not isinstance(every, int) or every < 1):
-                raise ConfigError(f"{where}: 'every' must be a whole number of minutes (>= 1)")
+            if every is not None and (problem := interval_problem(every)):
+                raise ConfigError(f"{where}: 'every' {problem}; got {_toml(every)}")
             outlet = str(entry.get("name", "") or "")
             declared.append(DeclaredSource(
                 name=outlet or default_name(location), location=location, kind=_KINDS[section],
                 outlet=outlet, every_minutes=every,
             ))
     return declared
+
+
+def _toml(value: object) -> str:
+    """``value`` as it was written in the file (near enough to find it)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f'"{value}"' if isinstance(value, str) else str(value)

@@ -12,7 +12,7 @@ from core.errors import ConfigError, SourceListError
 from core.models import Source
 from ingest.pipeline import IngestPipeline, Progress, SourceSpec
 from ingest.report import IngestReport, SourceResult
-from ingest.schedule import interval_of, outcome
+from ingest.schedule import interval_of, interval_problem, outcome
 from ingest.sources_file import default_name, read_declared_sources
 from ingest.urls import looks_fetchable, url_problem
 from storage.sources import SourceRepository
@@ -75,8 +75,8 @@ class SourceService:
             location = str(path.resolve())
             kind = "folder" if path.is_dir() else "file"
         given = " ".join(name.split())[:MAX_NAME_CHARS]  # also the outlet name of its articles
-        if every_minutes is not None and every_minutes < 1:
-            raise ConfigError("the interval must be at least one minute")
+        if every_minutes is not None and (problem := interval_problem(every_minutes)):
+            raise ConfigError(f"--every {every_minutes}: {problem}")
         return self._sources.add(
             given or default_name(location)[:MAX_NAME_CHARS], location, kind,
             now=self._clock(), outlet=given, interval_minutes=every_minutes,

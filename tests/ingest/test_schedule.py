@@ -1,11 +1,18 @@
 """The scheduling policy: intervals, the feed's <ttl>, backoff and pausing."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from core.models import Source, SourceHealth, Validators
 from ingest.loaders.base import SourceState
 from ingest.report import SourceResult
-from ingest.schedule import MAX_BACKOFF, interval_of, outcome
+from ingest.schedule import (
+    MAX_BACKOFF,
+    MAX_INTERVAL_MINUTES,
+    interval_of,
+    interval_problem,
+    outcome,
+)
 
 NOW = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
 
@@ -58,3 +65,21 @@ def test_a_success_clears_failures_and_item_failures_drop_the_validators() -> No
 def test_interval_of_prefers_the_sources_own_setting() -> None:
     own = Source(**{**source().__dict__, "interval_minutes": 15})
     assert interval_of(own, 60) == timedelta(minutes=15)
+
+
+def test_an_interval_stored_beyond_the_limits_is_clamped_and_never_overflows() -> None:
+    huge = replace(source(consecutive_failures=60), interval_minutes=9223372036854775807)
+    assert interval_of(huge, 60) == timedelta(minutes=MAX_INTERVAL_MINUTES)
+    assert interval_of(replace(source(), interval_minutes=-5), 60) == timedelta(minutes=1)
+    failing = SourceResult("https://wire.example/rss", error="HTTP 500")
+    after = outcome(huge, failing, NOW, default_minutes=60, max_failures=0)
+    assert after.health.next_due_at == NOW + timedelta(minutes=MAX_INTERVAL_MINUTES)
+    ten_years = replace(source(consecutive_failures=60), interval_minutes=MAX_INTERVAL_MINUTES)
+    assert outcome(ten_years, failing, NOW, 60, 0).health.next_due_at == after.health.next_due_at
+
+
+def test_interval_problem_spells_out_the_limits() -> None:
+    assert interval_problem(1) == interval_problem(MAX_INTERVAL_MINUTES) == ""
+    for bad in (0, MAX_INTERVAL_MINUTES + 1, True, 1.5, "60", None):
+        assert interval_problem(bad) == (
+            "must be a whole number of minutes from 1 to 5256000 (10 years)")
