@@ -55,12 +55,14 @@ def read_declared_sources(path: Path) -> list[DeclaredSource]:
             f"use {sorted(_SECTIONS)}"
         )
     declared: list[DeclaredSource] = []
+    seen: dict[str, str] = {}  # location → the entry that declared it, as written
     for section, key in _SECTIONS.items():
         for number, entry in enumerate(document.get(section, []), start=1):
             where = f"sources file {path} [[{section}]] #{number}"
             if not isinstance(entry, dict) or not isinstance(entry.get(key), str):
                 raise ConfigError(f"{where}: needs a string '{key}'")
-            location = entry[key].strip()
+            written = entry[key]
+            location = written.strip()
             if key == "url" and (problem := url_problem(location)):
                 raise ConfigError(f"{where}: url {location[:120]!r}: {problem}")
             if key == "path":
@@ -68,6 +70,11 @@ def read_declared_sources(path: Path) -> list[DeclaredSource]:
             every = entry.get("every")
             if every is not None and (problem := interval_problem(every)):
                 raise ConfigError(f"{where}: 'every' {problem}; got {_toml(every)}")
+            entry_name = f"[[{section}]] #{number} ({written[:120]!r})"
+            if location in seen:  # "notes/" and "./notes": one row in the sources table
+                raise ConfigError(f"sources file {path} {entry_name} is the same location as "
+                                  f"{seen[location]}: {location[:200]}; keep one of them")
+            seen[location] = entry_name
             outlet = str(entry.get("name", "") or "")
             declared.append(DeclaredSource(
                 name=outlet or default_name(location), location=location, kind=_KINDS[section],

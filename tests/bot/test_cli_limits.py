@@ -1,4 +1,4 @@
-"""Sources-file and `--every` limits, as a real subprocess."""
+"""Sources-file and `--every` limits, and two spellings of one location, as a real subprocess."""
 
 import json
 import os
@@ -80,3 +80,26 @@ def test_an_absurd_interval_already_stored_is_clamped_when_read(tmp_path: Path) 
     listed = _run(tmp_path, "sources", "list", "--json")
     assert json.loads(listed.stdout)[0]["health"] == "ok"  # its health was recorded
 
+
+def test_two_spellings_of_one_folder_are_refused_naming_both(tmp_path: Path) -> None:
+    _notes(tmp_path)
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[folders]]\npath = "notes/"\n\n[[folders]]\npath = "./notes"\n')
+    for command in (["sources", "list"], ["ingest", "--sources", str(sources)]):
+        done = _run(tmp_path, *command, sources=sources)
+        assert done.returncode == 1
+        assert done.stderr.strip().splitlines() == [
+            f"newsdesk: sources file {sources} [[folders]] #2 ('./notes') is the same location "
+            f"as [[folders]] #1 ('notes/'): {tmp_path / 'notes'}; keep one of them"]
+
+
+def test_one_url_twice_is_refused_naming_both(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[feeds]]\nurl = "https://news.example/rss"\n\n'
+                       '[[pages]]\nurl = " https://news.example/rss"\n')
+    done = _run(tmp_path, "sources", "list", sources=sources)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"newsdesk: sources file {sources} [[pages]] #1 (' https://news.example/rss') is the "
+        "same location as [[feeds]] #1 ('https://news.example/rss'): "
+        "https://news.example/rss; keep one of them"]
