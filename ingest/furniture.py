@@ -84,8 +84,10 @@ def _cut_dateline(line: str, cuts: list[Cut]) -> str:
     for _ in range(3):  # "LONDON (Reuters) — CNN — ...", "(Photo by …) AFP via Getty Images"
         before = line
         for rule, pattern in _EDGES:
-            match = pattern.search(line) if pattern is rules.PHOTO_CREDIT_TAIL else (
-                pattern.match(line))
+            if pattern is not rules.PHOTO_CREDIT_TAIL:
+                match = pattern.match(line)
+            else:  # a search from every space: only where a credit can be
+                match = pattern.search(line) if "/" in line or "Getty" in line else None
             if match:
                 cuts.append(Cut(rule, match.group().strip()))
                 line = (line[:match.start()] + line[match.end():]).strip()
