@@ -241,7 +241,8 @@ class Container:
         """Answers, one-shot or in a conversation."""
         from bot.services.questions import QuestionService
 
-        return QuestionService(self.answerer, self.conversations, self.searcher, self.articles)
+        return QuestionService(self.answerer, self.conversations, self.searcher, self.articles,
+                               confirmations=ConfirmationRepository(self.database, self.clock))
 
     @cached_property
     def browsing(self) -> BrowseService:
@@ -279,6 +280,7 @@ class Container:
             SubscriptionRepository(self.database),
             lambda topic, limit: self.alerts.preview(topic, limit),  # noqa: PLW0108 (lazy)
             max_per_chat=self.settings.max_topics_per_chat, clock=self.clock,
+            articles=self.articles,
         )
 
     @cached_property

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from retrieval.answer import Answer
 
+NOTHING_MORE = "(Nothing more on this story: ask another question.)"
+
 
 def render_answer(answer: Answer) -> str:
     """Human-readable answer: the lead quote, further quotes indented, then the sources."""
@@ -16,15 +18,30 @@ def render_answer(answer: Answer) -> str:
         if rest:
             lines += ["", *(f"    “{_folded(c.snippet)}” [{c.n}]" for c in rest)]
     if answer.citations:
-        lines += ["", "Sources:"]
-        for numbers, c in answer.sources():
-            markers = "".join(f"[{n}]" for n in numbers)
-            lines.append(f"{markers} {c.ref.title} — {c.ref.source}, {c.ref.day}")
-            if c.ref.url:
-                lines.append(f"    {c.ref.url}")
-            if c.also:
-                lines.append("    also reported by: " + ", ".join(a.source for a in c.also))
+        lines += ["", *_sources(answer)]
     return "\n".join(lines)
+
+
+def render_more(answer: Answer) -> str:
+    """The answer's further quotes (what /more shows): indented like the others, numbered in
+    the same sequence, then the sources they quote."""
+    if not answer.more:
+        return NOTHING_MORE
+    quotes = Answer(question=answer.question, found=True, answer="", citations=answer.more)
+    lines = [f"    “{_folded(c.snippet)}” [{c.n}]" for c in answer.more]
+    return "\n".join([*lines, "", *_sources(quotes)])
+
+
+def _sources(answer: Answer) -> list[str]:
+    lines = ["Sources:"]
+    for numbers, c in answer.sources():
+        markers = "".join(f"[{n}]" for n in numbers)
+        lines.append(f"{markers} {c.ref.title} — {c.ref.source}, {c.ref.day}")
+        if c.ref.url:
+            lines.append(f"    {c.ref.url}")
+        if c.also:
+            lines.append("    also reported by: " + ", ".join(a.source for a in c.also))
+    return lines
 
 
 def _folded(text: str) -> str:

@@ -1,5 +1,6 @@
-"""Confirmations: a question put to an admin (add this source? forget this article?), kept in
-the database so that its answer works after a restart and on any worker, once, until it expires.
+"""Confirmations: a question put to an admin (add this source? forget this article?), or an
+offer made under an answer (its "More" quotes), kept in the database so that its answer works
+after a restart and on any worker, once, until it expires.
 
 ``take`` is a single conditional UPDATE (unused, unexpired), so of two presses of one button, in
 one process or in two, exactly one gets the confirmation back; the other is told it was used.

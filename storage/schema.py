@@ -217,7 +217,7 @@ confirmations = sa.Table(
     "confirmations",
     metadata,
     sa.Column("token", sa.Text, primary_key=True),
-    sa.Column("kind", sa.Text, nullable=False),  # addsource | forget
+    sa.Column("kind", sa.Text, nullable=False),  # addsource | forget | more (an answer's)
     sa.Column("chat_id", sa.BigInteger, nullable=False),
     sa.Column("user_id", sa.BigInteger, nullable=False),  # who asked
     sa.Column("payload", sa.Text, nullable=False),  # a JSON object: what to do once confirmed

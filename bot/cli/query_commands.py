@@ -6,12 +6,14 @@ import argparse
 import io
 import json
 import sys
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.render_text import render_answer
+from bot.render_text import NOTHING_MORE, render_answer, render_more
 from core.errors import ConfigError
 from ingest.dates import parse_published
+from retrieval.answer import Answer
 
 if TYPE_CHECKING:
     from bot.container import Container
@@ -134,7 +136,9 @@ def run_chat(args: argparse.Namespace, container: Container) -> int:
     service.forget(CONSOLE_CHAT)
     interactive = sys.stdin.isatty()
     if interactive:
-        print("Ask about the news (/new starts over, /quit or Ctrl-D leaves).")
+        print("Ask about the news (/more shows more of the last answer's story, /new starts "
+              "over, /quit or Ctrl-D leaves).")
+    last: Answer | None = None
     while True:
         try:
             question = input("you> " if interactive else "")
@@ -147,7 +151,13 @@ def run_chat(args: argparse.Namespace, container: Container) -> int:
             break
         if question == "/new":
             service.forget(CONSOLE_CHAT)
+            last = None
             print("(new conversation)")
             continue
-        print(render_answer(service.ask(CONSOLE_CHAT, question)), end="\n\n", flush=True)
+        if question.lower() in ("/more", "more"):  # the Telegram answer's More button
+            print(render_more(last) if last else NOTHING_MORE, end="\n\n", flush=True)
+            last = replace(last, more=()) if last else None
+            continue
+        last = service.ask(CONSOLE_CHAT, question)
+        print(render_answer(last), end="\n\n", flush=True)
     return 0

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Protocol
+import json
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from core.errors import ArticleNotFound
 from core.models import ArticleRef, Turn
-from retrieval.answer import Answer
+from retrieval.answer import Answer, Citation
 from retrieval.search import HybridSearcher, SearchHit
 from storage.articles import ArticleRepository
+from storage.confirmations import ConfirmationRepository, Refusal
 from storage.conversations import ConversationRepository
 
 MAX_QUESTION_CHARS = 500
+MORE = "more"  # the confirmation kind that keeps an answer's further quotes
+MORE_WITHIN = timedelta(days=7)  # how long "More" works under an answer
 
 
 class Answerer(Protocol):
@@ -31,9 +35,12 @@ class QuestionService:
 
     def __init__(
         self, answerer: Answerer, conversations: ConversationRepository, searcher: HybridSearcher,
-        articles: ArticleRepository | None = None,
+        articles: ArticleRepository | None = None, *,
+        confirmations: ConfirmationRepository | None = None, more_within: timedelta = MORE_WITHIN,
     ) -> None:
         self._articles = articles
+        self._confirmations = confirmations
+        self._more_within = more_within
         self._answerer = answerer
         self._conversations = conversations
         self._searcher = searcher
@@ -63,6 +70,31 @@ class QuestionService:
         self._conversations.add(chat_id, Turn(article.title, (article.id,)))
         return ArticleRef.of(article)
 
+    def offer_more(self, chat_id: int, user_id: int, answer: Answer) -> str | None:
+        """Keep an extractive answer's further quotes for its "More" button: the token, or None
+        when there is nothing more to show.
+
+        The quotes shown are kept too, so pressing More re-renders the whole answer as sent;
+        the question is not kept.
+        """
+        if self._confirmations is None or not answer.more or answer.mode != "extractive":
+            return None
+        payload = {"citations": json.dumps([c.to_dict() for c in answer.citations]),
+                   "more": json.dumps([c.to_dict() for c in answer.more])}
+        return self._confirmations.create(MORE, chat_id, user_id, payload,
+                                          self._more_within).token
+
+    def take_more(self, chat_id: int, token: str) -> Answer | Refusal:
+        """The answer with its further quotes added after the others, once per "More" (on any
+        worker, after a restart); or why not: "used" already, or "expired"."""
+        if self._confirmations is None:
+            return "expired"
+        taken = self._confirmations.take(token, MORE, chat_id)
+        if isinstance(taken, str):
+            return taken
+        citations = _citations(taken.payload["citations"]) + _citations(taken.payload["more"])
+        return Answer(question="", found=True, answer="", citations=citations)
+
     def forget(self, chat_id: str) -> None:
         """Start the chat's conversation afresh."""
         self._conversations.clear(chat_id)
@@ -76,3 +108,16 @@ def _clean(question: str) -> str:
     """Whitespace folded, length capped; lone surrogates (undecodable input) become U+FFFD."""
     text = question.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     return " ".join(text.split())[:MAX_QUESTION_CHARS]
+
+
+def _citations(stored: str) -> tuple[Citation, ...]:
+    """Citations back from their public JSON shape (``Citation.to_dict``)."""
+    return tuple(Citation(int(c["n"]), _ref(c), str(c["snippet"]), int(c["start"]),
+                          int(c["end"]), tuple(_ref(a) for a in c.get("also", ())))
+                 for c in json.loads(stored))
+
+
+def _ref(data: dict[str, Any]) -> ArticleRef:
+    published = data.get("published") or None
+    return ArticleRef(str(data["article_id"]), str(data["title"]), str(data["source"]),
+                      str(data["url"]), datetime.fromisoformat(published) if published else None)

@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 
 from alerts.timing import parse_clock, parse_quiet_hours, parse_timezone
 from alerts.topics import Topic, parse_topic
-from core.errors import NewsdeskError, SubscriptionError
+from bot.services.story_topic import story_topic
+from core.errors import ArticleNotFound, NewsdeskError, SubscriptionError
 from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription
+from storage.articles import ArticleRepository
 from storage.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
@@ -35,8 +37,10 @@ class SubscriptionService:
         self, repository: SubscriptionRepository,
         preview: Callable[[Topic, int], list[ArticleRef]], *,
         max_per_chat: int = MAX_TOPICS_PER_CHAT, clock: Clock = lambda: datetime.now(UTC),
+        articles: ArticleRepository | None = None,
     ) -> None:
         self._repo = repository
+        self._articles = articles  # for following a story by its article
         self._preview = preview  # built on first use: listing topics loads no model
         self._max_per_chat = max_per_chat
         self._clock = clock
@@ -53,6 +57,18 @@ class SubscriptionService:
             log.warning("no preview for %r: %s", topic.text, exc)
             recent = ()
         return Subscribed(subscription, recent, topic.quotable_name)
+
+    def follow_story(self, chat_id: int, kind: str, thread_id: int | None,
+                     article_id: str) -> Subscribed:
+        """/subscribe to the names of a story's headline ("Follow this story" under an answer)."""
+        article = self._articles.get(article_id) if self._articles is not None else None
+        if article is None:
+            raise ArticleNotFound("That story is no longer in my archive.")
+        topic = story_topic(article.title, article.text)
+        if not topic:
+            raise SubscriptionError("That story's headline names nothing I can follow: send "
+                                    "/subscribe with a topic instead.")
+        return self.subscribe(chat_id, kind, thread_id, topic)
 
     def topics(self, chat_id: int) -> list[Subscription]:
         """The chat's subscriptions, oldest first."""

@@ -58,7 +58,7 @@ async def send_html(
         sent = await with_retries(
             lambda part=part, number=number: bot.send_message(  # type: ignore[misc]
                 chat_id=chat_id, text=part, parse_mode=ParseMode.HTML,
-                link_preview_options=_preview(preview_url if number == 0 else None),
+                link_preview_options=preview_options(preview_url if number == 0 else None),
                 # a deleted question must not cost its answer
                 reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
                 if reply_to is not None and number == 0 else None,
@@ -71,7 +71,8 @@ async def send_html(
     return sent
 
 
-def _preview(url: str | None) -> LinkPreviewOptions:
+def preview_options(url: str | None) -> LinkPreviewOptions:
+    """A small preview of ``url`` below the text; none without a URL."""
     if url is None:
         return LinkPreviewOptions(is_disabled=True)
     return LinkPreviewOptions(url=url, prefer_small_media=True, show_above_text=False)

@@ -1,4 +1,4 @@
-"""Questions: /ask, private texts, group mentions and replies, /new."""
+"""Questions: /ask, private texts, group mentions and replies, /new; More under an answer."""
 
 from __future__ import annotations
 
@@ -6,16 +6,25 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from telegram import Message, Update
-from telegram.constants import ChatType
-from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.services.questions import MAX_QUESTION_CHARS, QuestionService
+from bot.telegram import callbacks
 from bot.telegram.addressing import QUESTIONS, without_mentions
-from bot.telegram.delivery import keep_typing, send_html
+from bot.telegram.callbacks import ShowMore
+from bot.telegram.delivery import keep_typing, preview_options, send_html, with_retries
 from bot.telegram.feature import Handlers
-from bot.telegram.render import answer_html
+from bot.telegram.render import (
+    TELEGRAM_LIMIT,
+    answer_buttons,
+    answer_html,
+    fitted_answer_html,
+    visible_length,
+)
 from core.errors import NewsdeskError
+from retrieval.answer import Answer
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +32,9 @@ EMPTY = "Please ask a question, for example: <code>/ask What is on the Nara summ
 TOO_LONG = (f"That message is too long for me to search. Please ask a shorter question (up to "
             f"{MAX_QUESTION_CHARS} characters).")
 UNAVAILABLE = "Sorry, I can't search the news right now. Please try again later."
+MORE_SHOWN = "Those quotes are already shown."
+MORE_EXPIRED = "This button has expired: ask again to see more."
+OUT_OF_DATE = "That button is out of date."
 
 
 class QuestionHandlers:
@@ -53,6 +65,7 @@ class QuestionHandlers:
             # QUESTIONS: in groups, only messages that mention or reply to the bot
             MessageHandler(new & filters.ChatType.GROUPS & QUESTIONS & ~filters.COMMAND,
                            self.group_text),
+            CallbackQueryHandler(self.more, pattern=callbacks.pattern(ShowMore)),
         ]
 
     async def ask_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -113,7 +126,58 @@ class QuestionHandlers:
                 del self._in_flight[chat_id], self._asked[chat_id]
             stop.set()
             await typing
+        html = answer_html(answer)
+        token = None
+        if answer.more and visible_length(html) <= TELEGRAM_LIMIT:  # More edits one message
+            user = message.from_user.id if message.from_user else 0
+            try:
+                token = await asyncio.to_thread(self._questions.offer_more, chat_id, user, answer)
+            except NewsdeskError as exc:  # the answer goes out all the same, without More
+                log.warning("could not keep the further quotes: %s", exc)
+        await send_html(context.bot, chat_id, html,
+                        reply_to=message.message_id if crowded else None,
+                        preview_url=self._preview(answer), markup=answer_buttons(answer, token))
+
+    async def more(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """More under an answer: edit it to add the further quotes (anyone in the chat, once)."""
+        query = update.callback_query
+        if query is None or query.message is None:
+            return
+        button = callbacks.decode(query.data)
+        if not isinstance(button, ShowMore):
+            await query.answer(OUT_OF_DATE)
+            return
+        message = query.message
+        try:
+            taken = await asyncio.to_thread(self._questions.take_more, message.chat.id,
+                                            button.token)
+        except NewsdeskError as exc:
+            log.warning("More failed: %s", exc)
+            await query.answer(UNAVAILABLE, show_alert=True)
+            return
+        if taken == "used":
+            await query.answer(MORE_SHOWN)
+            return
+        if taken == "expired":
+            await query.answer(MORE_EXPIRED, show_alert=True)
+            if isinstance(message, Message) and message.reply_markup is not None:
+                await query.edit_message_reply_markup(_without(message.reply_markup, button))
+            return
+        await query.answer()
+        await with_retries(lambda: query.edit_message_text(
+            fitted_answer_html(taken), parse_mode=ParseMode.HTML,
+            link_preview_options=preview_options(self._preview(taken)),
+            reply_markup=answer_buttons(taken, None)), f"editMessageText in {message.chat.id}")
+
+    def _preview(self, answer: Answer) -> str | None:
+        """The lead article's link, previewed when the setting allows."""
         lead = answer.citations[0].ref.url if answer.found and answer.citations else ""
-        preview = lead if self._link_preview and lead.startswith(("http://", "https://")) else None
-        await send_html(context.bot, chat_id, answer_html(answer),
-                        reply_to=message.message_id if crowded else None, preview_url=preview)
+        return lead if self._link_preview and lead.startswith(("http://", "https://")) else None
+
+
+def _without(markup: InlineKeyboardMarkup, button: ShowMore) -> InlineKeyboardMarkup | None:
+    """The message's buttons but this one."""
+    data = button.encode()
+    rows = [[b for b in row if b.callback_data != data] for row in markup.inline_keyboard]
+    kept = [row for row in rows if row]
+    return InlineKeyboardMarkup(kept) if kept else None

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from html import escape
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.telegram.callbacks import FollowStory, ShowMore
 from core.models import ArticleRef
 from ingest.clean import unspoofed
 from retrieval.answer import CLOSEST, NOT_FOUND, Answer
@@ -47,6 +51,28 @@ def answer_html(answer: Answer) -> str:
         if visible_length(html) <= TELEGRAM_LIMIT:
             break
     return html  # over the limit only with a pathological answer: split_message copes
+
+
+def fitted_answer_html(answer: Answer) -> str:
+    """answer_html in one message: the last quotes are left out until it fits (the lead stays)."""
+    html = answer_html(answer)
+    while visible_length(html) > TELEGRAM_LIMIT and len(answer.citations) > 1:
+        answer = replace(answer, citations=answer.citations[:-1])
+        html = answer_html(answer)
+    return html
+
+
+def answer_buttons(answer: Answer, more_token: str | None) -> InlineKeyboardMarkup | None:
+    """More (when its quotes are kept under ``more_token``) and Follow this story (under a found
+    extractive answer: its lead article)."""
+    row: list[InlineKeyboardButton] = []
+    if more_token is not None:
+        row.append(InlineKeyboardButton("More", callback_data=ShowMore(more_token).encode()))
+    if answer.found and answer.mode == "extractive" and answer.citations:
+        lead = answer.citations[0].ref.article_id
+        row.append(InlineKeyboardButton("Follow this story",
+                                        callback_data=FollowStory(lead).encode()))
+    return InlineKeyboardMarkup([row]) if row else None
 
 
 def _quotes_html(answer: Answer, quote_block: bool) -> str:

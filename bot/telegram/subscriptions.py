@@ -1,5 +1,6 @@
 """Topic alerts in the chat: /subscribe, /subscriptions, /unsubscribe, /digest, /quiet,
-/timezone, their buttons, and the bot being blocked, removed or let back in.
+/timezone, their buttons, "Follow this story" under an answer, and the bot being blocked,
+removed or let back in.
 
 In groups only the group's administrators manage its topics; in a forum supergroup, alerts go
 to the topic thread where /subscribe was sent.
@@ -33,7 +34,7 @@ from telegram.ext import (
 
 from bot.services.alerts import AlertService
 from bot.services.questions import QuestionService
-from bot.services.subscriptions import SubscriptionService
+from bot.services.subscriptions import Subscribed, SubscriptionService
 from bot.telegram import callbacks
 from bot.telegram.alert_text import (
     pick_buttons,
@@ -47,6 +48,7 @@ from bot.telegram.callbacks import (
     SUBSCRIPTION_BUTTONS,
     AskAbout,
     FollowQuoted,
+    FollowStory,
     SetMode,
     Undo,
     Unsubscribe,
@@ -86,6 +88,7 @@ class SubscriptionHandlers:
             *(CommandHandler(name, callback, filters=new) for name, callback in commands.items()),
             CallbackQueryHandler(self.button, pattern=callbacks.pattern(*SUBSCRIPTION_BUTTONS)),
             CallbackQueryHandler(self.ask_about, pattern=callbacks.pattern(AskAbout)),
+            CallbackQueryHandler(self.follow_story, pattern=callbacks.pattern(FollowStory)),
             ChatMemberHandler(self.membership, ChatMemberHandler.MY_CHAT_MEMBER),
         ]
 
@@ -94,11 +97,33 @@ class SubscriptionHandlers:
         message = update.effective_message
         if message is None or not await self._may_manage(update, context):
             return
-        text = _argument(message)
-        thread = message.message_thread_id if message.is_topic_message else None
+        await self._confirm(context, message, self._subscriptions.subscribe, _argument(message))
+
+    async def follow_story(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """"Follow this story" under an answer: /subscribe to its lead article's names, with
+        /subscribe's rules (in groups, administrators only) and its confirmation."""
+        query = update.callback_query
+        if query is None or not isinstance(query.message, Message):
+            return
+        button = callbacks.decode(query.data)
+        if not isinstance(button, FollowStory):
+            await query.answer(OUT_OF_DATE)
+            return
+        if not await self._is_group_admin(context, query.message.chat, query.from_user.id):
+            await query.answer(ADMINS_ONLY, show_alert=True)
+            return
+        await query.answer()
+        await self._confirm(context, query.message, self._subscriptions.follow_story,
+                            button.article_id)
+
+    async def _confirm(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
+                       follow: Callable[[int, str, int | None, str], Subscribed],
+                       what: str) -> None:
+        """Follow ``what`` in ``message``'s chat (and forum topic); reply as /subscribe does."""
+        thread = _thread_of(message)
         try:
-            done = await asyncio.to_thread(self._subscriptions.subscribe, message.chat_id,
-                                           message.chat.type, thread, text)
+            done = await asyncio.to_thread(follow, message.chat_id, message.chat.type, thread,
+                                           what)
         except NewsdeskError as exc:
             await _reply(context, message, escape(str(exc), quote=False))
             return

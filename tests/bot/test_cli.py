@@ -306,6 +306,29 @@ def test_chat_keeps_the_story_for_follow_ups(
     assert "I found nothing" not in out
 
 
+def test_chat_shows_more_of_the_last_answer_once(
+    data_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from bot.render_text import NOTHING_MORE
+
+    question = "What is on the Nara summit agenda?"
+    assert main(["ingest", "--samples"]) == 0
+    assert main(["ask", "--json", question]) == 0
+    more = json.loads(capsys.readouterr().out.splitlines()[-1])["more"]
+    assert more and {"n", "article_id", "snippet", "start", "end"} <= set(more[0])
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"/more\n{question}\n/more\nmore\n"))
+    assert main(["chat"]) == 0
+    out = capsys.readouterr().out
+    # nothing asked yet; then the answer; its further quotes; nothing more (shown already)
+    assert out.startswith(NOTHING_MORE) and out.rstrip().endswith(NOTHING_MORE)
+    quote = " ".join(more[0]["snippet"].split())
+    answer, shown = out.split(f"\n    “{quote}” [{more[0]['n']}]", 1)
+    assert quote not in answer and "Sources:" in answer
+    assert "\n\nSources:\n[1] Lee heads to Nara" in shown and out.count(NOTHING_MORE) == 2
+
+
 def test_run_exits_non_zero_on_a_missing_or_rejected_token(tmp_path: Path) -> None:
     from tests.support.fake_bot_api import FakeBotAPI
 

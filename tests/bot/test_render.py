@@ -4,7 +4,14 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.telegram.render import answer_html, split_message, visible_length
+from bot.telegram.render import (
+    TELEGRAM_LIMIT,
+    answer_buttons,
+    answer_html,
+    fitted_answer_html,
+    split_message,
+    visible_length,
+)
 from core.models import ArticleRef
 from retrieval.answer import Answer, Citation
 from tests.support.fake_bot_api import check_html
@@ -81,3 +88,26 @@ def test_long_further_quotes_start_folded() -> None:
     rendered = answer_html(Answer("q", True, "", quotes))
     check_html(rendered)
     assert "<blockquote expandable>" in rendered
+
+
+def test_an_answer_carries_more_and_follow_this_story_buttons() -> None:
+    lead = citation(1, "Story", "The lead.")
+    answer = Answer("q", True, "", (lead,), more=(replace(lead, snippet="And more."),))
+    markup = answer_buttons(answer, "0123456789abcdef")
+    assert markup is not None
+    [[more, follow]] = markup.inline_keyboard
+    assert (more.text, more.callback_data) == ("More", "more:0123456789abcdef")
+    assert (follow.text, follow.callback_data) == ("Follow this story", "follow:a")
+    without_more = answer_buttons(answer, None)
+    assert without_more is not None and len(without_more.inline_keyboard[0]) == 1
+    # nothing found, or prose by an LLM: nothing to follow
+    assert answer_buttons(Answer("q", False, ""), None) is None
+    assert answer_buttons(replace(answer, mode="llm"), None) is None
+
+
+def test_an_answer_with_its_more_quotes_is_cut_to_one_message_keeping_the_lead() -> None:
+    quotes = tuple(citation(1, "Story", f"Quote {i} " + "word " * 200) for i in range(6))
+    html = fitted_answer_html(Answer("q", True, "", quotes))
+    check_html(html)
+    assert visible_length(answer_html(Answer("q", True, "", quotes))) > TELEGRAM_LIMIT
+    assert visible_length(html) <= TELEGRAM_LIMIT and "Quote 0" in html and "Quote 5" not in html
