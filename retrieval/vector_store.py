@@ -1,9 +1,13 @@
-"""Chroma as the vector store: embedded (PersistentClient) or a server (HttpClient)."""
+"""Chroma as the vector store: embedded (PersistentClient) or a server (HttpClient).
+
+Every Chroma call goes through ``_chroma_errors``: whatever Chroma raises (its own errors,
+SQLite's, a panic of its Rust core) becomes one SearchIndexError line saying what failed.
+"""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,24 +22,44 @@ from core.models import Chunk
 COLLECTION = "newsdesk_chunks"
 
 
+REBUILD = "move that folder aside and run `newsdesk reindex` to rebuild it from the database"
+
+
+@contextlib.contextmanager
+def _chroma_errors(what: str, hint: str = "") -> Iterator[None]:
+    """Anything Chroma raises, as ``SearchIndexError("{what}: {its first line}; {hint}")``."""
+    try:
+        yield
+    except BaseException as exc:
+        # pyo3's PanicException (Chroma's Rust core) is a BaseException; Ctrl-C and exits pass
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
+        message = f"{what}: {_first_line(exc)}"
+        raise SearchIndexError(f"{message}; {hint}" if hint else message) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:300] if lines else type(exc).__name__
+
+
 def connect_chroma(chroma_url: str, persist_dir: Path) -> Any:
     """A Chroma client: HttpClient for a URL, else a PersistentClient under ``persist_dir``."""
     settings = ChromaSettings(anonymized_telemetry=False)
     if not chroma_url:
         persist_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(persist_dir), settings=settings)
+        with _chroma_errors(f"cannot open the vector store at {persist_dir}", REBUILD):
+            return chromadb.PersistentClient(path=str(persist_dir), settings=settings)
     parts = urlsplit(chroma_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"NEWSDESK_CHROMA_URL must be http(s)://host:port, got {chroma_url!r}")
     ssl = parts.scheme == "https"
-    try:
+    with _chroma_errors(f"cannot reach the Chroma server at {chroma_url}"):
         client = chromadb.HttpClient(
             host=parts.hostname, port=parts.port or (443 if ssl else 8000), ssl=ssl,
             settings=settings,
         )
         client.heartbeat()
-    except Exception as exc:  # chroma raises assorted transport errors
-        raise SearchIndexError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
     return client
 
 
@@ -49,14 +73,10 @@ class VectorStore:
         self._max_batch = int(getattr(client, "get_max_batch_size", lambda: 5000)())
 
     def _open(self) -> Any:
-        try:
+        with _chroma_errors(f"cannot open the Chroma collection {self._name}"):
             return self.client.get_or_create_collection(
                 self._name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
             )
-        except Exception as exc:
-            raise SearchIndexError(
-                f"cannot open the Chroma collection {self._name}: {exc}"
-            ) from exc
 
     def remove(self, article_ids: Sequence[str]) -> None:
         """Remove every chunk of ``article_ids``."""
@@ -66,7 +86,7 @@ class VectorStore:
         self, article_ids: Sequence[str], chunks: Sequence[Chunk], embeddings: np.ndarray
     ) -> None:
         """Remove every chunk of ``article_ids`` and add ``chunks`` with their embeddings."""
-        try:
+        with _chroma_errors("writing to the vector store failed"):
             for start in range(0, len(article_ids), 500):
                 part = list(article_ids[start : start + 500])
                 self._collection.delete(where={"article_id": {"$in": part}})
@@ -78,20 +98,16 @@ class VectorStore:
                     documents=[c.text for c in batch],
                     metadatas=[{**c.metadata, "start": c.start, "end": c.end} for c in batch],
                 )
-        except Exception as exc:
-            raise SearchIndexError(f"writing to the vector store failed: {exc}") from exc
 
     def nearest(
         self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> dict[str, np.ndarray]:
         """Ids and stored vectors of the ``k`` nearest chunks (no documents: the store has them)."""
-        try:
+        with _chroma_errors("vector search failed"):
             result = self._collection.query(
                 query_embeddings=[embedding], n_results=k, where=where or None,
                 include=["embeddings"],
             )
-        except Exception as exc:
-            raise SearchIndexError(f"vector search failed: {exc}") from exc
         return {
             chunk_id: np.asarray(vector, dtype=np.float32)
             for chunk_id, vector in zip(result["ids"][0], result["embeddings"][0], strict=True)
@@ -101,10 +117,8 @@ class VectorStore:
         """Stored vectors of the given chunks (missing ids are left out)."""
         if not chunk_ids:
             return {}
-        try:
+        with _chroma_errors("reading vectors failed"):
             got = self._collection.get(ids=chunk_ids, include=["embeddings"])
-        except Exception as exc:
-            raise SearchIndexError(f"reading vectors failed: {exc}") from exc
         return {
             chunk_id: np.asarray(vector, dtype=np.float32)
             for chunk_id, vector in zip(got["ids"], got["embeddings"], strict=True)
@@ -112,26 +126,20 @@ class VectorStore:
 
     def documents(self, chunk_ids: list[str]) -> dict[str, str]:
         """Stored texts of the given chunks (missing ids are left out)."""
-        try:
+        with _chroma_errors("reading chunks failed"):
             got = self._collection.get(ids=chunk_ids, include=["documents"])
-        except Exception as exc:
-            raise SearchIndexError(f"reading chunks failed: {exc}") from exc
         return dict(zip(got["ids"], got["documents"], strict=True))
 
     def ids_containing(self, fragment: str) -> list[str]:
         """Ids of the chunks whose text contains ``fragment``."""
-        try:
+        with _chroma_errors("reading chunks failed"):
             got = self._collection.get(where_document={"$contains": fragment}, include=[])
-        except Exception as exc:
-            raise SearchIndexError(f"reading chunks failed: {exc}") from exc
         return list(got["ids"])
 
     def count(self) -> int:
         """Number of chunks in the collection."""
-        try:
+        with _chroma_errors("the vector store is unavailable"):
             return int(self._collection.count())
-        except Exception as exc:
-            raise SearchIndexError(f"the vector store is unavailable: {exc}") from exc
 
     def clear(self) -> None:
         """Drop and recreate the collection (before a full rebuild)."""
