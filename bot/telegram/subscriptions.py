@@ -103,11 +103,11 @@ class SubscriptionHandlers:
         """"Follow this story" under an answer: /subscribe to its lead article's names, with
         /subscribe's rules (in groups, administrators only) and its confirmation."""
         query = update.callback_query
-        if query is None or not isinstance(query.message, Message):
+        if query is None:
             return
         button = callbacks.decode(query.data)
-        if not isinstance(button, FollowStory):
-            await query.answer(OUT_OF_DATE)
+        if not isinstance(button, FollowStory) or not isinstance(query.message, Message):
+            await query.answer(OUT_OF_DATE)  # or under a message too old to read
             return
         if not await self._is_group_admin(context, query.message.chat, query.from_user.id):
             await query.answer(ADMINS_ONLY, show_alert=True)

@@ -313,11 +313,16 @@ def test_chat_shows_more_of_the_last_answer_once(
 
     from bot.render_text import NOTHING_MORE
 
-    question = "What is on the Nara summit agenda?"
+    # the first sample question whose answer keeps further quotes (answers' tuning decides)
+    questions = ["What is on the Nara summit agenda?", "Why does South Korea ban Japanese "
+                 "seafood?", "How did the Port Halden flood barrier work?"]
     assert main(["ingest", "--samples"]) == 0
-    assert main(["ask", "--json", question]) == 0
-    more = json.loads(capsys.readouterr().out.splitlines()[-1])["more"]
-    assert more and {"n", "article_id", "snippet", "start", "end"} <= set(more[0])
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(questions) + "\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    question, more = next((a["question"], a["more"]) for a in map(
+        json.loads, capsys.readouterr().out.splitlines()) if a.get("more"))
+    assert {"n", "article_id", "snippet", "start", "end"} <= set(more[0])
     monkeypatch.setattr("sys.stdin", io.StringIO(f"/more\n{question}\n/more\nmore\n"))
     assert main(["chat"]) == 0
     out = capsys.readouterr().out
@@ -326,7 +331,8 @@ def test_chat_shows_more_of_the_last_answer_once(
     quote = " ".join(more[0]["snippet"].split())
     answer, shown = out.split(f"\n    “{quote}” [{more[0]['n']}]", 1)
     assert quote not in answer and "Sources:" in answer
-    assert "\n\nSources:\n[1] Lee heads to Nara" in shown and out.count(NOTHING_MORE) == 2
+    assert f"\n\nSources:\n[{more[0]['n']}] {more[0]['title']}" in shown
+    assert out.count(NOTHING_MORE) == 2
 
 
 def test_run_exits_non_zero_on_a_missing_or_rejected_token(tmp_path: Path) -> None:
