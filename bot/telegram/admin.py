@@ -21,7 +21,8 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.services.admin import AdminService
@@ -56,6 +57,7 @@ REFUSED = "That command is for newsdesk's admins."
 EDIT_SECONDS = 2.0  # at most one progress edit this often
 USED = "This confirmation was already used."
 OUT_OF_DATE = "That button is out of date."
+PRIVATE_ONLY = "/status shows the database and its counts: send it to me in a private chat."
 
 
 class AdminHandlers:
@@ -88,10 +90,15 @@ class AdminHandlers:
                                       scope=BotCommandScopeChat(admin_id))
 
     async def status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/status: counts, sources, schedule and the database."""
-        if (message := update.effective_message) is not None:
-            status = await asyncio.to_thread(self._admin.status)
-            await send_html(context.bot, message.chat_id, status_html(status))
+        """/status: counts, sources, schedule and the database; in a private chat only."""
+        if (message := update.effective_message) is None:
+            return
+        if message.chat.type != ChatType.PRIVATE:  # the database URL is not for every member
+            await send_html(context.bot, message.chat_id, PRIVATE_ONLY,
+                            thread_id=message.message_thread_id)
+            return
+        status = await asyncio.to_thread(self._admin.status)
+        await send_html(context.bot, message.chat_id, status_html(status))
 
     async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/sources for admins: every source with its health."""
@@ -123,37 +130,38 @@ class AdminHandlers:
                             + (progress_line(running) if running else "it is finishing."))
             return
         try:
-            sent = await send_html(context.bot, message.chat_id, "⏳ Starting the ingest…")
-            assert sent is not None
+            sent = await _announce(context.bot, message.chat_id, "⏳ Starting the ingest…")
         except BaseException:
             self._admin.abandon_reingest()
             raise
-        context.application.create_task(self._run_reingest(context.bot, sent, who, names),
-                                        update=update)
+        context.application.create_task(
+            self._run_reingest(context.bot, message.chat_id, sent, who, names), update=update)
 
-    async def _run_reingest(self, bot: Bot, sent: Message, who: str, names: list[str]) -> None:
+    async def _run_reingest(self, bot: Bot, chat_id: int, sent: Message | None, who: str,
+                            names: list[str]) -> None:
+        # Telegram failing to take a progress edit or the summary costs that message only:
+        # the ingest runs to its end and records every source's health all the same.
         work = asyncio.ensure_future(asyncio.to_thread(self._admin.reingest, who, names))
-        shown = sent.text_html or ""
+        shown = (sent.text_html or "") if sent is not None else ""
         while not work.done():
             await asyncio.wait({work}, timeout=EDIT_SECONDS)
             progress = self._admin.running()
-            if progress is not None and not work.done():
+            if sent is not None and progress is not None and not work.done():
                 text = progress_html(progress)
-                if text != shown:
-                    await _edit(bot, sent, text)
+                if text != shown and await _show(bot, chat_id, sent, text):
                     shown = text
         try:
             run = work.result()
         except NewsdeskError as exc:
-            await _edit(bot, sent, "❌ The ingest failed: " + escape(str(exc), quote=False))
+            failed = "❌ The ingest failed: " + escape(str(exc), quote=False)
+            await _show(bot, chat_id, sent, failed)
             return
         assert run is not None  # claimed with begin_reingest
         summary = summary_html(run)
         if visible_length(summary) <= TELEGRAM_LIMIT:
-            await _edit(bot, sent, summary)
-        else:
-            await _edit(bot, sent, "✅ Ingest done; the summary follows.")
-            await send_html(bot, sent.chat_id, summary)
+            await _show(bot, chat_id, sent, summary)
+        elif await _show(bot, chat_id, sent, "✅ Ingest done; the summary follows."):
+            await _announce(bot, chat_id, summary)
 
     async def add_source(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/addsource URL [name]: a dry run first, then Add / Cancel buttons."""
@@ -297,6 +305,27 @@ def _done(done: Source | Article) -> str:
 
 def _user_id(update: Update) -> int:
     return update.effective_user.id if update.effective_user else 0
+
+
+async def _announce(bot: Bot, chat_id: int, html: str) -> Message | None:
+    """Send ``html``; None when Telegram would not take it (logged, never raised)."""
+    try:
+        return await send_html(bot, chat_id, html)
+    except TelegramError as exc:
+        log.warning("could not tell chat %s (%s): %s", chat_id, exc, html[:80])
+        return None
+
+
+async def _show(bot: Bot, chat_id: int, sent: Message | None, html: str) -> bool:
+    """Edit ``sent`` to ``html`` (send it anew without one); False when Telegram refused."""
+    if sent is None:
+        return await _announce(bot, chat_id, html) is not None
+    try:
+        await _edit(bot, sent, html)
+    except TelegramError as exc:
+        log.warning("could not edit message %s in chat %s: %s", sent.message_id, chat_id, exc)
+        return False
+    return True
 
 
 async def _edit(bot: Bot, sent: Message, html: str) -> None:

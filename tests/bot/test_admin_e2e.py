@@ -11,12 +11,18 @@ from typing import Any
 import pytest
 
 from bot.container import Container
-from bot.telegram.admin import REFUSED
+from bot.telegram.admin import PRIVATE_ONLY, REFUSED
+from bot.telegram.delivery import ATTEMPTS
 from ingest.pipeline import SourceSpec
 from retrieval.embeddings import Embedder
 from tests.bot.test_scheduling_e2e import make, running_bot, until
 from tests.bot.test_sources_service import STORIES, feed, page
-from tests.support.fake_bot_api import FakeBotAPI, button_press, private_message
+from tests.support.fake_bot_api import (
+    FakeBotAPI,
+    button_press,
+    group_message,
+    private_message,
+)
 from tests.support.http_server import Canned, serve
 
 ADMIN = 90
@@ -170,3 +176,30 @@ async def test_forget_removes_an_article_everywhere_for_good(
     again = bot.pipeline.run([SourceSpec(f"{site}/feed.xml")])  # the feed still lists it
     assert (again.added, again.unchanged) == (0, 3)  # and its page is not even fetched
     assert bot.articles.count() == 2
+
+
+async def test_status_in_a_group_shows_nothing_and_points_to_a_private_chat(
+    bot: Container, api: FakeBotAPI,
+) -> None:
+    group = -500
+    api.push(group_message(group, ADMIN, "/status"))
+    answer = await reply(api, group, 1)
+    assert answer["text"] == PRIVATE_ONLY
+    api.push(group_message(group, STRANGER, "/status"))
+    assert (await reply(api, group, 2))["text"] == REFUSED
+    api.push(private_message(ADMIN, "/status"))
+    assert "sources: 0 ok" in (await reply(api, ADMIN, 1))["text"]
+    assert not any(secret in m["text"] for m in to(api, group)
+                   for secret in ("sqlite", "postgresql", "sources: "))
+
+
+async def test_a_reingest_runs_to_its_end_when_its_announcement_cannot_be_sent(
+    bot: Container, api: FakeBotAPI, site: str,
+) -> None:
+    bot.sources.add(f"{site}/feed.xml", "Loopback Times")
+    api.fail("sendMessage", 502, times=ATTEMPTS)  # "Starting the ingest…" never arrives
+    api.push(private_message(ADMIN, "/reingest"))
+    summary = await reply(api, ADMIN, 1)  # the summary is sent as a message of its own
+    assert "1 sources, 3 added" in summary["text"]
+    [source] = bot.sources.all()
+    assert source.health.last_success_at is not None and source.health.items_seen == 3
