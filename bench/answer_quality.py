@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import re
 import statistics
 import sys
 from pathlib import Path
@@ -41,13 +40,10 @@ HERE = Path(__file__).resolve().parent
 LABELS = HERE / "story_labels.json"
 
 
-def furniture_patterns() -> list[re.Pattern[str]]:
-    """The page-furniture patterns the tests keep, or none while there is no list."""
-    try:
-        module = importlib.import_module("tests.support.furniture_patterns")
-    except ImportError:
-        return []
-    return list(module.FURNITURE_PATTERNS)
+def furniture_in(text: str) -> list[str]:
+    """The names of the page-furniture patterns the tests keep that ``text`` matches."""
+    module = importlib.import_module("tests.support.furniture_patterns")
+    return [name for name, _ in module.furniture_sentences(text)]
 
 
 def load_labels() -> dict[str, dict[str, list[str]]]:
@@ -62,7 +58,7 @@ def load_labels() -> dict[str, dict[str, list[str]]]:
 def read_answer(question: dict[str, Any], answer: Answer) -> dict[str, Any]:
     """One question's answer as the reader meets it."""
     quotes = [{"n": c.n, "url": c.ref.url, "title": c.ref.title, "source": c.ref.source,
-               "published": c.ref.day, "snippet": " ".join(c.snippet.split())}
+               "published": c.ref.day, "snippet": c.snippet}
               for c in answer.citations]
     return {"id": question["id"], "date": question["date"], "question": question["question"],
             "answer": question["answer"], "gold_urls": question["gold_urls"],
@@ -84,8 +80,8 @@ def top_articles(container: Container, question: dict[str, Any]) -> dict[str, An
             "articles": list(seen.values())}
 
 
-def summarise(rows: list[dict[str, Any]], labels: dict[str, dict[str, list[str]]],
-              patterns: list[re.Pattern[str]]) -> dict[str, Any]:
+def summarise(rows: list[dict[str, Any]], labels: dict[str, dict[str, list[str]]]
+              ) -> dict[str, Any]:
     """The figures over every answered question."""
     counts = [len(r["quotes"]) for r in rows]
     chars = [sum(len(q["snippet"]) for q in r["quotes"]) for r in rows]
@@ -110,8 +106,8 @@ def summarise(rows: list[dict[str, Any]], labels: dict[str, dict[str, list[str]]
             numbers.setdefault(canonical_url(q["url"]), set()).add(q["n"])
         repeated += any(len(n) > 1 for n in numbers.values())
         for q in r["quotes"]:
-            if any(p.search(q["snippet"]) for p in patterns):
-                furniture.append(q["snippet"][:160])
+            if furniture_in(q["snippet"]):
+                furniture.append(" ".join(q["snippet"].split())[:160])
         label = labels.get(r["id"])
         if label is None:
             continue
@@ -150,9 +146,16 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
     parser.add_argument("--backend", choices=BACKENDS, default=default_backend())
     parser.add_argument("--dump", type=Path, default=None, help="write each answer here (JSONL)")
+    parser.add_argument("--summarise", type=Path, default=None, metavar="DUMP",
+                        help="only summarise the answers of an earlier --dump")
     parser.add_argument("--candidates", type=Path, default=None,
                         help="write each question's top 12 articles here (JSONL), to label")
     args = parser.parse_args()
+    if args.summarise:
+        rows = read_jsonl(args.summarise)
+        print(json.dumps({"dump": str(args.summarise), **summarise(rows, load_labels())},
+                         indent=2))
+        return
 
     settings = Settings(data_dir=CACHE / f"eval-data-{args.backend}",
                         embedding_backend=args.backend, model_cache_dir=CACHE / "models")
@@ -174,7 +177,7 @@ def main() -> None:
     if args.dump:
         args.dump.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     print(json.dumps({"machine": machine(), "backend": args.backend,
-                      **summarise(rows, load_labels(), furniture_patterns())}, indent=2))
+                      **summarise(rows, load_labels())}, indent=2))
 
 
 if __name__ == "__main__":

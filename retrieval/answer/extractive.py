@@ -31,18 +31,23 @@ MAX_SNIPPET = 480  # a quote takes the following sentences too while it stays th
 class Selection:
     """Which sentences are quoted: only the story asked about, the answering sentence first.
 
-    An article is on the story when its best sentence scores ``story_floor`` of the best one
-    and its passages hold ``story_coverage`` of the question's term weight that the best
-    article holds; a quote must score ``quote_floor`` of the lead. ``k`` stays an upper bound:
-    one quote is a fine answer.
+    An article is on the story when its best sentence scores ``story_floor`` of the best one,
+    its passages hold ``story_coverage`` of the question's term weight that the best article
+    holds, and ``kinship`` of the lead article's rare vocabulary; a quote must score
+    ``quote_floor`` of the lead. ``k`` stays an upper bound: one quote is a fine answer.
+    Tuned on the even RealTime QA questions (bench/answer_quality.py, docs/benchmarks.md).
     """
 
     quote_floor: float = 0.6
     more_floor: float = 0.45  # "More" offers the story's next sentences down to this share
     story_floor: float = 0.7
     story_coverage: float = 0.6
+    kinship: float = 0.2  # share of the lead article's rare vocabulary an article must hold
     per_article: int = 2
     answer_bonus: float = 0.15  # the sentence holds the number, date or name asked for
+    rank_weight: float = 0.5  # credit for the search rank of the article a sentence is in
+    focus_weight: float = 0.5  # extra weight of the question's asking sentence (quizzes lead
+    # with context: "… was suspended six games. Which team does Watson play for?")
     lead_chars: int = 480  # the lead takes its neighbours while it stays this short
     context_chars: int = 300  # so does each further quote
 
@@ -150,13 +155,22 @@ class ExtractiveAnswerer:
         self, question: str, context_terms: frozenset[str], hits: Sequence[SearchHit]
     ) -> list[_Sentence]:
         terms = set(tokenize(question))
+        focus = _asked_part(question)
+        focus_terms = set(tokenize(focus))
         weights = self._lexical.idf_weights(terms | context_terms)
         total = sum(weights[t] for t in terms) or 1.0
+        focus_total = sum(weights[t] for t in focus_terms) or 1.0
         context_total = sum(weights[t] for t in context_terms) or 1.0
-        asked = asked_for(question)
+        asked = asked_for(focus)
         bonus = self._selection.answer_bonus
+        focus_weight = self._selection.focus_weight
+        rank_weight = self._selection.rank_weight
         scored = []
-        for rank, hit in enumerate(hits):
+        article_rank: dict[str, int] = {}
+        for hit in hits:
+            article_rank.setdefault(hit.ref.article_id, len(article_rank))
+        for hit in hits:
+            rank = article_rank[hit.ref.article_id]
             for start, end in sentence_spans(hit.text):
                 if _width(hit.text[start:end]) < MIN_SNIPPET or hit.text[end - 1] in "?？؟":
                     continue  # fragments, and questions (quizzes quote the user's question)
@@ -164,12 +178,36 @@ class ExtractiveAnswerer:
                 words = set(tokenize(sentence))
                 overlap = sum(weights[t] for t in terms & words) / total
                 context = sum(weights[t] for t in context_terms & words) / context_total
-                score = (overlap + 0.3 * context + 0.6 * hit.similarity + 0.15 / (1 + rank)
+                asked_overlap = sum(weights[t] for t in focus_terms & words) / focus_total
+                score = (overlap + focus_weight * asked_overlap + 0.3 * context
+                         + 0.6 * hit.similarity + rank_weight / (1 + rank)
                          + _news_bonus(sentence, terms))
                 if overlap > 0 and holds_answer(sentence, asked, question):
                     score += bonus
                 scored.append(_Sentence(hit, start, end, score))
         return sorted(scored, key=lambda s: s.score, reverse=True)
+
+    def _kinship(self, lead: _Sentence, sentences: Sequence[_Sentence]) -> dict[str, float]:
+        """Per article: how much of the lead article's rare vocabulary its passages share.
+
+        Two reports of one event share its names and particulars; another story that merely
+        answers to the question's words (another summit, another recall) does not.
+        """
+        words: dict[str, set[str]] = {}
+        seen: set[str] = set()
+        for sentence in sentences:
+            hit = sentence.hit
+            if hit.chunk_id not in seen:
+                seen.add(hit.chunk_id)
+                words.setdefault(hit.ref.article_id, set()).update(tokenize(hit.text))
+        lead_words = words[lead.hit.ref.article_id]
+        weights = self._lexical.idf_weights(set().union(*words.values()))
+        lead_weight = sum(weights[t] for t in lead_words) or 1.0
+        kinship = {}
+        for article, found in words.items():
+            own = sum(weights[t] for t in found) or 1.0
+            kinship[article] = sum(weights[t] for t in found & lead_words) / min(own, lead_weight)
+        return kinship
 
     def _coverage(
         self, question: str, context_terms: frozenset[str], hits: Sequence[SearchHit]
@@ -198,10 +236,12 @@ class ExtractiveAnswerer:
         for sentence in sentences:
             best_of.setdefault(sentence.hit.ref.article_id, sentence.score)
         lead_coverage = coverage.get(lead.hit.ref.article_id, 0.0)
+        kinship = self._kinship(lead, sentences)
         on_story = {
             article for article, score in best_of.items()
             if score >= rules.story_floor * lead.score
             and coverage.get(article, 0.0) >= rules.story_coverage * lead_coverage
+            and kinship.get(article, 0.0) >= rules.kinship
         }
         shown: list[_Quote] = [(*_span(lead, rules.lead_chars), lead)]
         more: list[_Quote] = []
@@ -242,6 +282,12 @@ def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int
     if len([q for q in quotes if q[2].hit.ref.article_id == article]) < per_article and \
             not overlapping:
         quotes.append((start, end, sentence))
+
+
+def _asked_part(question: str) -> str:
+    """The sentence of ``question`` that asks (its last), when context comes before it."""
+    spans = list(sentence_spans(question))
+    return question[spans[-1][0]:spans[-1][1]] if len(spans) > 1 else question
 
 
 _NAME_OR_NUMBER = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][\w’'-]+|\d[\d,.]*)")
