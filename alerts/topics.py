@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from core.errors import SubscriptionError
 from core.terms import fold, tokenize
+from ingest.clean import normalise_text
 
 MAX_TOPIC_CHARS = 120
 MAX_PHRASES = 5
@@ -66,7 +67,9 @@ class Topic:
 
 def parse_topic(raw: str) -> Topic:
     """Parse what followed /subscribe; SubscriptionError says what is wrong with it."""
-    text = _SPACE.sub(" ", raw.translate(_QUOTES)).strip()
+    # cleaned like headlines: a topic is echoed to the chat (a group's members too) and into
+    # every alert, so bidi overrides, invisible characters and NULs go
+    text = _SPACE.sub(" ", normalise_text(raw).translate(_QUOTES)).strip()
     if not text:
         raise SubscriptionError(
             'Tell me the topic, e.g. /subscribe Nara summit or /subscribe "Lee Jae-myung" '

@@ -14,7 +14,8 @@ ALLOWED = {
     "storage": {"core", "storage"},
     "retrieval": {"core", "retrieval", "ingest"},  # ingest.dates reads "since" dates
     "ingest": {"core", "ingest", "storage"},
-    "alerts": {"core", "alerts", "retrieval"},  # sentence spans for quotes
+    # sentence spans for quotes; topics cleaned like headlines (ingest.clean)
+    "alerts": {"core", "alerts", "retrieval", "ingest"},
     "bot": OURS,
 }
 

@@ -174,6 +174,8 @@ class SubscriptionHandlers:
             return
         text = _argument(message)
         if text.lower() == "now":
+            if not await self._may_manage(update, context):  # /digest HH:MM's rule
+                return
             sent = await self._deliver_digest(context.bot, message.chat_id)
             if not sent:
                 await _reply(context, message, "Nothing new for your digest yet.")

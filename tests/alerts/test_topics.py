@@ -62,3 +62,10 @@ def test_a_name_matched_by_meaning_is_offered_in_quotes(raw: str, name: str | No
 def test_a_topic_that_cannot_work_is_refused_with_the_reason(raw: str, says: str) -> None:
     with pytest.raises(SubscriptionError, match=says):
         parse_topic(raw)
+
+
+def test_a_topic_is_cleaned_like_a_headline() -> None:
+    topic = parse_topic('Nara \u202esummit\x00 "Lee\u2066 Jae-myung" \u200b-football\x07')
+    assert topic.text == '"Lee Jae-myung" Nara summit -football'
+    with pytest.raises(SubscriptionError, match="Tell me the topic"):
+        parse_topic("\u202e\x00\u200b")

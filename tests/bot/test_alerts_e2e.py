@@ -330,3 +330,20 @@ async def test_paid_broadcast_marks_alerts_only(
     container.close()
     assert alerts_to(api, USER)[0]["allow_paid_broadcast"] is True
     assert "allow_paid_broadcast" not in confirmation  # replies are not broadcasts
+
+
+async def test_a_group_topic_is_echoed_cleaned_and_digest_now_follows_the_group_rule(
+    bot: tuple[Container, Clock], api: FakeBotAPI,
+) -> None:
+    member, admin = 611, 612
+    api.group_admins[GROUP] = {admin}
+    api.push(group_message(GROUP, admin, "/subscribe Nara \u202esummit\x00"))
+    confirmation = (await said(api, GROUP, 1))["text"]
+    assert "Nara summit" in confirmation
+    assert not any(c in confirmation for c in "\u202e\x00")
+    api.push(group_message(GROUP, member, "/digest now"))
+    assert "only the group's administrators" in (await said(api, GROUP, 2))["text"]
+    api.push(group_message(GROUP, member, "/digest 08:00"))
+    assert "only the group's administrators" in (await said(api, GROUP, 3))["text"]
+    api.push(group_message(GROUP, admin, "/digest now"))
+    assert "only the group's administrators" not in (await said(api, GROUP, 4))["text"]
