@@ -50,6 +50,12 @@ class BrowseRepository:
         with self._db.read() as conn:
             return [to_article(row) for row in conn.execute(query)]
 
+    def article(self, article_id: str) -> Article | None:
+        """One stored article, None when there is no such article (any more)."""
+        with self._db.read() as conn:
+            row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).first()
+        return to_article(row) if row is not None else None
+
     def outlets(self) -> list[OutletCount]:
         """Each outlet with its article count and newest publication time, biggest first."""
         count = sa.func.count().label("n")

@@ -27,6 +27,12 @@ from core.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
+# What Telegram shows on the bot's profile and in the empty chat before /start.
+DESCRIPTION = ("Ask me about the news. I answer with short quotes from the articles I have "
+               "read, each numbered and linked to its source, and I can alert you when new "
+               "stories on your topics come in.")
+SHORT_DESCRIPTION = "News answers with linked quotes, and alerts on your topics."
+
 COMMANDS = [
     BotCommand("ask", "Ask a question about the news"),
     BotCommand("latest", "Newest headlines, optionally on a topic"),
@@ -66,6 +72,8 @@ def build_application(
 
     async def register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await app.bot.set_my_commands(COMMANDS)
+        await app.bot.set_my_description(DESCRIPTION)
+        await app.bot.set_my_short_description(SHORT_DESCRIPTION)
         await admin.register_menus(app.bot, COMMANDS)
 
     meter = RequestMeter()
@@ -92,14 +100,15 @@ def build_application(
     # admin before browsing: an admin's /sources shows the sources' health
     questions = QuestionHandlers(container.questions, settings.typing_after_seconds,
                                  settings.answer_workers, meter.has_room,
-                                 link_preview=settings.answer_link_preview)
+                                 link_preview=settings.answer_link_preview,
+                                 browsing=container.browsing)
     subscriptions = SubscriptionHandlers(container.subscriptions, container.alerts,
                                          container.questions, delivery.digest_now)
     features: list[Feature] = [questions, admin, subscriptions,
                                BrowsingHandlers(container.browsing)]
     for feature in features:
         app.add_handlers(feature.handlers())
-    app.add_handlers(fallback_handlers())  # last: what no feature took
+    app.add_handlers(fallback_handlers(container.browsing))  # last: what no feature took
     app.add_error_handler(on_error)
     return app
 

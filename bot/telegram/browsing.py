@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from html import escape
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot.services.browsing import BrowseService
 from bot.services.questions import MAX_QUESTION_CHARS
+from bot.telegram.callbacks import AskExample
 from bot.telegram.delivery import send_html
 from bot.telegram.feature import Handlers
 from bot.telegram.render import headlines_html
@@ -59,9 +60,17 @@ class BrowsingHandlers:
             return
         examples = await asyncio.to_thread(self._browsing.example_questions, 3)
         text = ("<b>Hi! I'm newsdesk.</b> I read the news and answer your questions with "
-                "quotes from the articles, each linked to its source.\n\nTry asking:\n"
-                + "\n".join(f"• {escape(q)}" for q in examples) + "\n\nSend /help for more.")
-        await send_html(context.bot, message.chat_id, text)
+                "quotes from the articles, each linked to its source.\n\n")
+        if examples:
+            text += "Ask me anything, or tap a question to try:"
+            markup: InlineKeyboardMarkup | None = InlineKeyboardMarkup(
+                [[InlineKeyboardButton(e.question, callback_data=AskExample(e.article_id).encode())]
+                 for e in examples])
+        else:
+            text += "I have not read any news yet: an admin can add sources with /addsource."
+            markup = None
+        text += "\n\nSend /help for more, or /latest for the newest headlines."
+        await send_html(context.bot, message.chat_id, text, markup=markup)
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/help."""

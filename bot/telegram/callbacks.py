@@ -9,8 +9,9 @@
     forget:<token>:yes|cancel
     more:<token>                        ShowMore      add an answer's further quotes (stored)
     follow:<article id>                 FollowStory   /subscribe to the story an answer leads with
+    ex:<article id>                     AskExample    ask /start's example question on a story
 
-All but the last two are the strings the bot sent before this module existed, so buttons under
+All but the last three are the strings the bot sent before this module existed, so buttons under
 old messages still work. Only database ids and tokens travel, never state, so a button means
 the same after a restart and on any worker. Telegram caps the data at 64 bytes, which
 ``encode`` asserts; ``decode`` returns None for anything else, since a client can send any data
@@ -30,6 +31,7 @@ SUBSCRIPTION = "sub"
 ALERT = "alert"
 MORE = "more"
 FOLLOW = "follow"
+EXAMPLE = "ex"
 LIST = "l"  # the button sits under a list of topics: show the list again once it is pressed
 ConfirmKind = Literal["addsource", "forget"]
 CONFIRM_KINDS: tuple[ConfirmKind, ...] = ("addsource", "forget")
@@ -141,7 +143,20 @@ class FollowStory:
         return _checked(self, FOLLOW, self.article_id)
 
 
-Button = SetMode | Unsubscribe | Undo | FollowQuoted | AskAbout | Confirm | ShowMore | FollowStory
+@dataclass(frozen=True)
+class AskExample:
+    """An example question under /start, about the stored story ``article_id``."""
+
+    PREFIXES: ClassVar[tuple[str, ...]] = (EXAMPLE,)
+    article_id: str
+
+    def encode(self) -> str:
+        """``ex:<article id>``."""
+        return _checked(self, EXAMPLE, self.article_id)
+
+
+Button = (SetMode | Unsubscribe | Undo | FollowQuoted | AskAbout | Confirm | ShowMore
+          | FollowStory | AskExample)
 SUBSCRIPTION_BUTTONS = (SetMode, Unsubscribe, Undo, FollowQuoted)
 
 
@@ -161,6 +176,8 @@ def decode(data: object) -> Button | None:
             return ShowMore(token)
         case [prefix, article_id] if prefix == FOLLOW and _ARTICLE_ID.fullmatch(article_id):
             return FollowStory(article_id)
+        case [prefix, article_id] if prefix == EXAMPLE and _ARTICLE_ID.fullmatch(article_id):
+            return AskExample(article_id)
     return None
 
 

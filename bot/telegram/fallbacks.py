@@ -2,37 +2,42 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
+from html import escape
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, MessageHandler, filters
 
+from bot.services.browsing import BrowseService, hint_question
 from bot.telegram.delivery import send_html
 from bot.telegram.feature import Handlers
 
 log = logging.getLogger(__name__)
 
 NOT_TEXT = ("I can only read text. Ask me a question about the news, for example: "
-            "<i>What is on the Nara summit agenda?</i>")
+            "<i>{example}</i>")
 UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 
 
-def fallback_handlers() -> Handlers:
+def fallback_handlers(browsing: BrowseService | None = None) -> Handlers:
     """Handlers for what no feature took: registered last."""
     new = filters.UpdateType.MESSAGE
+
+    async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stickers, photos, voice and the like in a private chat: guidance."""
+        if update.effective_message is not None:
+            example = await asyncio.to_thread(hint_question, browsing)
+            await send_html(context.bot, update.effective_message.chat_id,
+                            NOT_TEXT.format(example=escape(example, quote=False)))
+
     return [
         MessageHandler(new & filters.COMMAND, unknown_command),
         MessageHandler(new & filters.ChatType.PRIVATE & ~filters.TEXT, not_text),
     ]
-
-
-async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice and the like in a private chat: guidance."""
-    if update.effective_message is not None:
-        await send_html(context.bot, update.effective_message.chat_id, NOT_TEXT)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.services.browsing import BrowseService, hint_question
 from bot.services.questions import MAX_QUESTION_CHARS, QuestionService
 from bot.telegram import callbacks
 from bot.telegram.addressing import QUESTIONS, without_mentions
-from bot.telegram.callbacks import ShowMore
+from bot.telegram.callbacks import AskExample, ShowMore
 from bot.telegram.delivery import keep_typing, preview_options, send_html, with_retries
 from bot.telegram.feature import Handlers
 from bot.telegram.render import (
@@ -28,13 +30,14 @@ from retrieval.answer import Answer
 
 log = logging.getLogger(__name__)
 
-EMPTY = "Please ask a question, for example: <code>/ask What is on the Nara summit agenda?</code>"
+EMPTY = "Please ask a question, for example: <code>/ask {example}</code>"
 TOO_LONG = (f"That message is too long for me to search. Please ask a shorter question (up to "
             f"{MAX_QUESTION_CHARS} characters).")
 UNAVAILABLE = "Sorry, I can't search the news right now. Please try again later."
 MORE_SHOWN = "Those quotes are already shown."
 MORE_EXPIRED = "This button has expired: ask again to see more."
 OUT_OF_DATE = "That button is out of date."
+STORY_GONE = "I no longer have that story. Send /latest for the newest headlines."
 
 
 class QuestionHandlers:
@@ -43,8 +46,10 @@ class QuestionHandlers:
     def __init__(
         self, questions: QuestionService, typing_after: float = 1.0, answer_workers: int = 2,
         room: Callable[[], bool] = lambda: True, *, link_preview: bool = True,
+        browsing: BrowseService | None = None,
     ) -> None:
         self._questions = questions
+        self._browsing = browsing  # example questions drawn from the stored news
         self._link_preview = link_preview
         self._in_flight: dict[int, int] = {}  # questions being answered, per chat
         self._asked: dict[int, int] = {}  # questions asked while some were in flight, per chat
@@ -66,7 +71,27 @@ class QuestionHandlers:
             MessageHandler(new & filters.ChatType.GROUPS & QUESTIONS & ~filters.COMMAND,
                            self.group_text),
             CallbackQueryHandler(self.more, pattern=callbacks.pattern(ShowMore)),
+            CallbackQueryHandler(self.ask_example, pattern=callbacks.pattern(AskExample)),
         ]
+
+    async def ask_example(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An example question under /start: ask it, as if the user had typed it."""
+        query = update.callback_query
+        if query is None or not isinstance(query.message, Message):
+            return
+        button = callbacks.decode(query.data)
+        if not isinstance(button, AskExample):
+            await query.answer(OUT_OF_DATE)
+            return
+        example = (await asyncio.to_thread(self._browsing.example_for, button.article_id)
+                   if self._browsing is not None else None)
+        if example is None:
+            await query.answer(STORY_GONE, show_alert=True)
+            return
+        await query.answer()
+        asked = escape(example.question, quote=False)
+        await send_html(context.bot, query.message.chat_id, f"<i>{asked}</i>")
+        await self._answer(query.message, example.question, context)
 
     async def ask_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/ask QUESTION (works in groups too)."""
@@ -99,7 +124,9 @@ class QuestionHandlers:
         chat_id = message.chat_id
         question = question.strip()
         if not question:
-            await send_html(context.bot, chat_id, EMPTY)
+            example = await asyncio.to_thread(hint_question, self._browsing)
+            hint = EMPTY.format(example=escape(example, quote=False))
+            await send_html(context.bot, chat_id, hint)
             return
         if len(question) > MAX_QUESTION_CHARS:
             await send_html(context.bot, chat_id, TOO_LONG)

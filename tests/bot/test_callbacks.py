@@ -8,6 +8,7 @@ from bot.telegram import callbacks
 from bot.telegram.callbacks import (
     SUBSCRIPTION_BUTTONS,
     AskAbout,
+    AskExample,
     Button,
     Confirm,
     FollowQuoted,
@@ -27,7 +28,7 @@ EVERY_KIND: list[Button] = [
     Unsubscribe(7, in_list=True), Undo(3), FollowQuoted(BIGGEST_ID),
     AskAbout("0123456789abcdef0123"), Confirm("addsource", "a1" * 8, yes=True),
     Confirm("forget", "f" * 40, yes=False), ShowMore("0123456789abcdef"),
-    FollowStory("a" * 54),
+    FollowStory("a" * 54), AskExample("0123456789abcdef0123"),
 ]
 
 
@@ -83,7 +84,7 @@ def test_data_that_is_not_a_string_is_none(data: object) -> None:
 
 @pytest.mark.parametrize("button", [
     AskAbout("a" * 55), SetMode(1, "weekly"), Confirm("forget", "NOT-HEX", yes=True),
-    Unsubscribe(-1), ShowMore("abc"), FollowStory("a b"),
+    Unsubscribe(-1), ShowMore("abc"), FollowStory("a b"), AskExample("a:b"),
 ], ids=repr)
 def test_a_button_that_would_not_read_back_is_refused_when_built(button: Button) -> None:
     with pytest.raises(AssertionError):

@@ -26,6 +26,7 @@ from retrieval.embeddings import Embedder
 from tests.support.fake_bot_api import (
     BOT_USERNAME,
     FakeBotAPI,
+    button_press,
     check_html,
     group_message,
     private_message,
@@ -98,10 +99,23 @@ async def wait_replies(api: FakeBotAPI, chat_id: int, count: int = 1,
 async def test_start_registers_commands_and_gives_examples(bot: Container, api: FakeBotAPI) -> None:
     [commands] = [m for m in api.sent("setMyCommands") if "scope" not in m]
     assert {c["command"] for c in commands["commands"]} >= {"ask", "latest", "sources", "help"}
+    [description] = api.sent("setMyDescription")
+    assert "quotes" in description["description"]
+    assert api.sent("setMyShortDescription")
     api.push(private_message(11, "/start"))
     [text] = await wait_replies(api, 11)
-    assert "newsdesk" in text and text.count("What is the latest on") == 3
-    assert "Lee heads to Nara" in text
+    [start] = [p for p in api.sent() if p.get("chat_id") == 11]
+    examples = [row[0] for row in start["reply_markup"]["inline_keyboard"]]
+    assert "newsdesk" in text and len(examples) == 3
+    questions = [b["text"] for b in examples]
+    # worded as a person asks, about the stored stories' names, never a pasted headline
+    assert "What's the latest on Lee and Nara?" in questions
+    assert all(q.startswith("What's the latest on ") and "“" not in q for q in questions)
+    nara = examples[questions.index("What's the latest on Lee and Nara?")]
+    api.push(button_press(11, 11, 1, nara["callback_data"]))
+    texts = await wait_replies(api, 11, 3)
+    assert texts[1] == "<i>What's the latest on Lee and Nara?</i>"
+    assert "Nara" in texts[2] and "<b>Sources</b>" in texts[2]
 
 
 async def test_admin_commands_are_gated_by_user(bot: Container, api: FakeBotAPI) -> None:
@@ -257,9 +271,12 @@ async def test_sticker_long_message_empty_ask_and_unknown_command(
     api.push(private_message(42, "x" * 10_000))
     api.push(private_message(43, "/ask"))
     api.push(private_message(44, "/frobnicate"))
-    assert "only read text" in (await wait_replies(api, 41))[0]
+    sticker = (await wait_replies(api, 41))[0]
+    # the hints' examples come from the stored news, not a fixed question
+    assert "only read text" in sticker and "What's the latest on " in sticker
     assert "too long" in (await wait_replies(api, 42))[0]
-    assert "Please ask a question" in (await wait_replies(api, 43))[0]
+    empty = (await wait_replies(api, 43))[0]
+    assert "Please ask a question" in empty and "<code>/ask What's the latest on " in empty
     assert "don't know that command" in (await wait_replies(api, 44))[0]
     # JSON may carry lone surrogates ("\\ud800"): undecodable text is still a question
     api.push(private_message(45, "\ud800What is on the Nara summit agenda?\udcff"))

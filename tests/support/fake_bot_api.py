@@ -218,7 +218,8 @@ class FakeBotAPI:
             return {"url": self.webhook_url, "has_custom_certificate": False,
                     "pending_update_count": 0}
         if method in ("sendChatAction", "setMyCommands", "answerCallbackQuery",
-                      "deleteMyCommands", "setMyDescription", "close", "logOut"):
+                      "deleteMyCommands", "setMyDescription", "setMyShortDescription",
+                      "close", "logOut"):
             return True
         raise BadRequest(f"method {method} not found")
 
