@@ -22,6 +22,7 @@ import importlib
 import json
 import statistics
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -166,8 +167,12 @@ def main() -> None:
     answerer = container.answerer
     rows = []
     candidates = []
+    answerer.answer("warm up")
+    seconds = []
     for question in read_jsonl(NEWSDATA / "realtimeqa_eval.jsonl", args.limit):
+        started = time.perf_counter()
         answer = answerer.answer(question["question"], k=5, until=as_of(question))
+        seconds.append(time.perf_counter() - started)
         rows.append(read_answer(question, answer))
         if args.candidates:
             candidates.append(top_articles(container, question))
@@ -176,7 +181,10 @@ def main() -> None:
             "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in candidates))
     if args.dump:
         args.dump.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    ms = sorted(1000 * t for t in seconds)
     print(json.dumps({"machine": machine(), "backend": args.backend,
+                      "ask_ms_p50": round(statistics.median(ms), 1),
+                      "ask_ms_p95": round(ms[int(0.95 * (len(ms) - 1))], 1),
                       **summarise(rows, load_labels())}, indent=2))
 
 

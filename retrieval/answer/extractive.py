@@ -248,10 +248,11 @@ class ExtractiveAnswerer:
         for sentence in sentences[1:]:
             if sentence.hit.ref.article_id not in on_story:
                 continue
-            if len(shown) < k and sentence.score >= rules.quote_floor * lead.score:
-                _add(shown, sentence, rules.context_chars, rules.per_article, shown)
-            elif len(more) < k and sentence.score >= rules.more_floor * lead.score:
-                _add(more, sentence, rules.context_chars, rules.per_article + 1, shown + more)
+            if len(shown) < k and sentence.score >= rules.quote_floor * lead.score and \
+                    _add(shown, sentence, rules.context_chars, rules.per_article, shown):
+                continue
+            if len(more) < k and sentence.score >= rules.more_floor * lead.score:
+                _add(more, sentence, rules.context_chars, rules.per_article + 2, shown + more)
         numbers: dict[str, int] = {}
         for _, _, sentence in shown + more:
             numbers.setdefault(sentence.hit.ref.article_id, len(numbers) + 1)
@@ -269,7 +270,7 @@ _Quote = tuple[int, int, _Sentence]  # offsets in the hit text, and the sentence
 
 
 def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int,
-         taken: Sequence[_Quote]) -> None:
+         taken: Sequence[_Quote]) -> bool:
     """Add ``sentence`` (with neighbours) unless its article has enough or it overlaps one."""
     start, end = _span(sentence, limit)
     article = sentence.hit.ref.article_id
@@ -279,9 +280,11 @@ def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int
         and sentence.hit.start + start < q[2].hit.start + q[1]
         for q in same
     )
-    if len([q for q in quotes if q[2].hit.ref.article_id == article]) < per_article and \
-            not overlapping:
-        quotes.append((start, end, sentence))
+    if overlapping or len([q for q in quotes if q[2].hit.ref.article_id == article]) >= (
+            per_article):
+        return False
+    quotes.append((start, end, sentence))
+    return True
 
 
 def _asked_part(question: str) -> str:
