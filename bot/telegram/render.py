@@ -158,14 +158,18 @@ def _balanced_lines(lines: list[str]) -> list[str]:
     for line in lines:
         opened = "".join(tag for _, tag in stack)
         for token in _TAG.findall(line):
-            name = token.strip("</>").split()[0].lower()
-            if token.startswith("</"):
-                if stack and stack[-1][0] == name:
-                    stack.pop()
-            else:
-                stack.append((name, token))
+            _track(stack, token)
         out.append(opened + line + "".join(f"</{name}>" for name, _ in reversed(stack)))
     return out
+
+
+def _track(stack: list[tuple[str, str]], tag: str) -> None:
+    """Push an opening ``tag`` onto ``stack`` of (name, tag); pop on its closing tag."""
+    name = tag.strip("</>").split()[0].lower()
+    if not tag.startswith("</"):
+        stack.append((name, tag))
+    elif stack and stack[-1][0] == name:
+        stack.pop()
 
 
 def _hard_split(line: str, limit: int) -> list[str]:
@@ -177,12 +181,7 @@ def _hard_split(line: str, limit: int) -> list[str]:
         if not token:
             continue
         if _TAG.fullmatch(token):
-            name = token.strip("</>").split()[0].lower()
-            if token.startswith("</"):
-                if stack and stack[-1][0] == name:
-                    stack.pop()
-            else:
-                stack.append((name, token))
+            _track(stack, token)
             current += token
             continue
         for word in re.split(r"(?<= )", token):
