@@ -17,6 +17,7 @@ from bot.telegram import callbacks
 from bot.telegram.addressing import QUESTIONS, without_mentions
 from bot.telegram.callbacks import AskExample, ShowMore
 from bot.telegram.delivery import keep_typing, preview_options, send_html, with_retries
+from bot.telegram.failures import UNREACHABLE
 from bot.telegram.feature import Handlers
 from bot.telegram.render import (
     TELEGRAM_LIMIT,
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 EMPTY = "Please ask a question, for example: <code>/ask {example}</code>"
 TOO_LONG = (f"That message is too long for me to search. Please ask a shorter question (up to "
             f"{MAX_QUESTION_CHARS} characters).")
-UNAVAILABLE = "Sorry, I can't search the news right now. Please try again later."
 MORE_SHOWN = "Those quotes are already shown."
 MORE_EXPIRED = "This button has expired: ask again to see more."
 OUT_OF_DATE = "That button is out of date."
@@ -145,7 +145,7 @@ class QuestionHandlers:
                        or self._in_flight[chat_id] > 1 or self._asked[chat_id] != ticket)
         except NewsdeskError as exc:
             log.warning("question failed: %s", exc)
-            await send_html(context.bot, chat_id, UNAVAILABLE)
+            await send_html(context.bot, chat_id, UNREACHABLE)
             return
         finally:
             self._in_flight[chat_id] -= 1
@@ -180,7 +180,7 @@ class QuestionHandlers:
                                             button.token)
         except NewsdeskError as exc:
             log.warning("More failed: %s", exc)
-            await query.answer(UNAVAILABLE, show_alert=True)
+            await query.answer(UNREACHABLE, show_alert=True)
             return
         if taken == "used":
             await query.answer(MORE_SHOWN)

@@ -54,6 +54,7 @@ from bot.telegram.callbacks import (
     Unsubscribe,
 )
 from bot.telegram.delivery import send_html
+from bot.telegram.failures import for_users
 from bot.telegram.feature import Handlers
 from core.errors import NewsdeskError
 from core.models import DIGEST, ChatPrefs
@@ -125,7 +126,7 @@ class SubscriptionHandlers:
             done = await asyncio.to_thread(follow, message.chat_id, message.chat.type, thread,
                                            what)
         except NewsdeskError as exc:
-            await _reply(context, message, escape(str(exc), quote=False))
+            await _reply(context, message, escape(for_users(exc), quote=False))
             return
         await _reply(context, message, subscribed_html(done),
                      markup=subscribed_buttons(done))
@@ -163,7 +164,7 @@ class SubscriptionHandlers:
             removed = await asyncio.to_thread(self._subscriptions.remove, message.chat_id,
                                               found.id)
         except NewsdeskError as exc:
-            await _reply(context, message, escape(str(exc), quote=False))
+            await _reply(context, message, escape(for_users(exc), quote=False))
             return
         await _reply(context, message, f"Stopped <b>{escape(removed.topic)}</b>.")
 
@@ -221,7 +222,7 @@ class SubscriptionHandlers:
         try:
             prefs = await asyncio.to_thread(change, message.chat_id, message.chat.type, text)
         except NewsdeskError as exc:
-            await _reply(context, message, escape(str(exc), quote=False))
+            await _reply(context, message, escape(for_users(exc), quote=False))
             return
         quiet = (f"{prefs.quiet_start}–{prefs.quiet_end}" if prefs.quiet_start
                  else "no quiet hours")
@@ -245,7 +246,7 @@ class SubscriptionHandlers:
         try:
             note = await asyncio.to_thread(self._press, chat.id, button)
         except NewsdeskError as exc:
-            await query.answer(str(exc), show_alert=True)
+            await query.answer(for_users(exc), show_alert=True)
             return
         await query.answer(note)
         if isinstance(button, SetMode | Unsubscribe) and button.in_list:
@@ -290,7 +291,7 @@ class SubscriptionHandlers:
         try:
             ref = await asyncio.to_thread(self._questions.focus, str(chat_id), button.article_id)
         except NewsdeskError as exc:
-            await query.answer(str(exc), show_alert=True)
+            await query.answer(for_users(exc), show_alert=True)
             return
         await query.answer()
         how = ("ask away" if query.message.chat.type == ChatType.PRIVATE
