@@ -98,8 +98,11 @@ class SourceLoader:
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
         )
         supported = [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES]
-        if not supported:
-            yield SourceFailure(str(folder), "folder has no supported files")
+        if files and not supported:
+            # a folder waiting for its first notes is healthy; files we cannot read are worth
+            # a word to the admin, not a failing source backed off for a day
+            others = f"{len(files)} file{'' if len(files) == 1 else 's'} of other kinds"
+            yield LoadWarning(str(folder), f"{folder}: folder has no supported files ({others})")
         for path in supported:
             try:
                 yield from self._load_file(path, name)

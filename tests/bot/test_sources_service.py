@@ -116,6 +116,28 @@ def test_a_failing_source_backs_off_and_is_paused_after_n_failures(app: Containe
     assert not resumed.paused and resumed.health.consecutive_failures == 0
 
 
+def test_an_empty_folder_is_ok_with_no_items_and_unsupported_files_only_warn(
+    app: Container, tmp_path: Path
+) -> None:
+    empty, odd = tmp_path / "empty", tmp_path / "odd"
+    empty.mkdir()
+    odd.mkdir()
+    (odd / "photo.jpg").write_bytes(b"\xff\xd8")
+    app.sources.add(str(empty))
+    app.sources.add(str(odd))
+    run = app.sources.ingest()
+    assert [r.error for r in run.report.sources] == ["", ""]
+    assert run.report.failed == []
+    assert [w for w in run.report.warnings if "no supported files" in w] == [
+        f"{odd.resolve()}: folder has no supported files (1 file of other kinds)"]
+    for name in ("empty", "odd"):
+        source = app.sources.get(name)
+        assert source.state == "ok" and source.health.items_seen == 0
+        assert source.health.consecutive_failures == 0 and source.health.failing_since is None
+        assert source.health.next_due_at is not None
+        assert source.health.next_due_at > datetime.now(UTC) + timedelta(minutes=50)
+
+
 def test_sources_are_listed_added_and_removed_with_clear_errors(
     app: Container, tmp_path: Path
 ) -> None:
