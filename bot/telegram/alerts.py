@@ -9,6 +9,8 @@ blocked the bot (403) or no longer exists pauses its subscriptions.
 
 Each message leaves the outbox (and enters the sent ledger) only after Telegram accepted it:
 a process killed in between sends that one message again after the restart, and no other.
+When the Application stops (Ctrl-C, SIGTERM), a round stops between messages: those in flight
+finish and are recorded, the rest stay in the outbox for the next start.
 When another outlet reports a story a chat was alerted to, that alert is edited to name the
 outlet ("Also reported by …") instead of a second alert being sent.
 """
@@ -64,16 +66,18 @@ class AlertDelivery:
         self._paid_broadcast = paid_broadcast
         self._last_sent: dict[int, float] = {}
         self._lock = asyncio.Lock()  # one delivery round at a time (tick, /digest now)
+        self._app: Application[Any, Any, Any, Any, Any, Any] | None = None
 
     def install(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add the alert tick to the application's job queue."""
+        self._app = app
         run_every(app, self.tick, self._tick_seconds, first=min(self._tick_seconds, 2.0),
                   name=JOB_NAME, needed_by="alerts need")
 
     async def tick(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Match what is new and send what is due, if this process is the scheduler."""
         try:
-            if not await asyncio.to_thread(self._runner.is_scheduler):
+            if self.stopping or not await asyncio.to_thread(self._runner.is_scheduler):
                 return
             run = await asyncio.to_thread(self._alerts.match_new)
             if run.queued:
@@ -89,7 +93,7 @@ class AlertDelivery:
         A whole round (no ``chat_id``) then adds other outlets' reports to earlier alerts."""
         sent = 0
         async with self._lock:
-            while True:
+            while not self.stopping:
                 planned = await asyncio.to_thread(self._alerts.plan, None, chat_id, digest_now)
                 if not planned:
                     break
@@ -97,9 +101,18 @@ class AlertDelivery:
                 sent += delivered
                 if delivered == 0:
                     break  # all failed for now: the outbox keeps them for a later tick
-            if chat_id is None:
+            if chat_id is None and not self.stopping:
                 await self._edit_all(bot)
+        if self.stopping:
+            log.info("alerts: stopping; what was not sent stays in the outbox for the next start")
         return sent
+
+    @property
+    def stopping(self) -> bool:
+        """True once the Application is stopping: no further message is started."""
+        # Application.stop() clears `running` first, then waits for running jobs to finish:
+        # this round is such a job, so it has to notice and end by itself.
+        return self._app is not None and not self._app.running
 
     async def digest_now(self, bot: Bot, chat_id: int) -> bool:
         """/digest now: the chat's waiting digest (and due alerts); True if any went out."""
@@ -123,6 +136,8 @@ class AlertDelivery:
         for message in messages:
             await self._wait_turn(message.chat_id)  # without holding a sender: others go on
             async with gate:
+                if self.stopping:
+                    break
                 ok = await self._send_one(bot, message)
             self._last_sent[message.chat_id] = time.monotonic()
             if not ok:
@@ -178,6 +193,8 @@ class AlertDelivery:
         (rare, so one after another, each chat still at one message per second)."""
         done = 0
         for edit in await asyncio.to_thread(self._alerts.plan_edits):
+            if self.stopping:
+                break
             chat_id = edit.pending.chat_id
             await self._wait_turn(chat_id)
             done += await self._edit_one(bot, edit)

@@ -7,6 +7,7 @@ articles arrive as they do in production: written by an ingest in this or anothe
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,9 +18,11 @@ from pydantic import SecretStr
 
 from bot.container import Container
 from bot.settings import Settings
+from bot.telegram.app import build_application
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
 from retrieval.embeddings import Embedder
+from storage.subscriptions import SubscriptionRepository
 from tests.bot.test_alerts_service import BIKES, NARA_DEAL, NARA_DEAL_ELSEWHERE, write
 from tests.bot.test_scheduling_e2e import running_bot, until
 from tests.support.fake_bot_api import (
@@ -221,6 +224,43 @@ async def test_a_429_storm_during_fan_out_delays_but_loses_and_doubles_nothing(
     await quiet_for(1.0)
     assert sorted(p["chat_id"] for p in api.sent() if p["text"].startswith("🔔")) == chats
     assert container.alerts.queued() == 0
+
+
+async def test_stopping_the_bot_mid_fan_out_ends_it_within_seconds_and_a_restart_sends_the_rest(
+    tmp_path: Path, database_url: str, api: FakeBotAPI, embedder: Embedder,
+) -> None:
+    clock = Clock()
+    container = make(tmp_path, database_url, api, embedder, clock)
+    chats = list(range(20_001, 20_241))  # 8 s of sending at Telegram's 30 messages/s
+    repo = SubscriptionRepository(container.database)
+    for chat in chats:
+        repo.add(chat, "private", None, "Nara summit", "nara summit", now=clock.now, limit=20)
+
+    def fanned() -> list[int]:
+        return [p["chat_id"] for p in api.sent() if str(p["text"]).startswith("🔔")]
+
+    app = build_application(container.settings, container)
+    async with app:
+        await app.start()  # the JobQueue runs the alert tick
+        await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL,
+                                      datetime.now(UTC)))
+        assert await until(lambda: len(fanned()) >= 20)
+        started = time.monotonic()
+        await app.stop()  # what Ctrl-C and SIGTERM end in (run_polling's shutdown)
+        took = time.monotonic() - started
+    assert took < 3, f"stopping took {took:.1f} s"
+    first = fanned()
+    await quiet_for(1.0)
+    assert fanned() == first and len(first) < len(chats)
+    assert len(set(first)) == len(first)
+    assert container.alerts.queued() == len(chats) - len(first)  # every sent one recorded
+
+    async with running_bot(container):
+        assert await until(lambda: len(fanned()) == len(chats), timeout=60)
+        await quiet_for(1.0)
+    assert sorted(fanned()) == chats
+    assert container.alerts.queued() == 0
+    container.close()
 
 
 async def test_a_blocked_user_is_paused_others_are_served_and_a_return_resumes(
