@@ -111,7 +111,7 @@ class IngestPipeline:
         for source in sources:
             counts_before = report.counts()
             result = SourceResult(source.location)
-            events = self._load_events(source)
+            events = self._load_events(source, progress)
             total += sum(isinstance(e, RawArticle) for e in events)
             batch = _Batch()
             for event in events:
@@ -140,16 +140,23 @@ class IngestPipeline:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _load_events(self, source: SourceSpec) -> list[LoadEvent]:
+    def _load_events(self, source: SourceSpec, progress: Progress | None) -> list[LoadEvent]:
         """Every event of ``source``; an unexpected error ends this source alone.
 
         Loaders turn what they expect into failures; this bulkhead is for what they did not
-        foresee, so one hostile source never costs the other sources of the run.
+        foresee, so one hostile source never costs the other sources of the run. Reading a
+        feed's linked pages can take minutes: ``progress`` hears of each item read, with no
+        total (the storing that follows reports with one).
         """
         events: list[LoadEvent] = []
+        read = 0
         try:
-            events.extend(self._loader.load(source.location, source.name, source.validators,
-                                            self._stored_length))
+            for event in self._loader.load(source.location, source.name, source.validators,
+                                           self._stored_length):
+                events.append(event)
+                if progress and (what := _item_read(event)) is not None:
+                    read += 1
+                    progress(read, None, what)
         except Exception as exc:
             log.exception("loading %s failed", source.location)
             events.append(SourceFailure(
@@ -283,6 +290,17 @@ class IngestPipeline:
         self._index.index_chunks(ids, batch.chunks)
         self._store.mark_indexed(ids)
         report.chunks_indexed += len(batch.chunks)
+
+
+def _item_read(event: LoadEvent) -> str | None:
+    """What to call ``event`` in progress when it is one item of its source (else None)."""
+    if isinstance(event, RawArticle):
+        return event.title
+    if isinstance(event, KnownItem):
+        return event.url
+    if isinstance(event, ItemFailure) and not isinstance(event, SourceFailure):
+        return event.origin
+    return None
 
 
 def _cleaned(title: str, text: str) -> tuple[str, str]:

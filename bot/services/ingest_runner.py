@@ -37,6 +37,8 @@ class RunProgress:
     unchanged: int = 0
     failed: int = 0
     current: str = ""  # the source being ingested
+    items_done: int = 0  # of the current source: read, or stored when items_total is known
+    items_total: int | None = None  # None while its items are still being read
 
 
 class IngestRunner:

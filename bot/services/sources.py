@@ -113,7 +113,8 @@ class SourceService:
         """Ingest sources one after the other, recording each one's health as it finishes.
 
         ``due_only``: the active sources due now; else the named ones (all active ones when
-        none is named). ``on_source`` hears of every source started and finished.
+        none is named). ``on_source`` hears of every source started and finished, and of each
+        item within the current source (``items_done``, ``items_total``).
         """
         if due_only:
             chosen = self._sources.due(self._clock())
@@ -123,13 +124,21 @@ class SourceService:
             chosen = [s for s in self._sources.all() if not s.paused]
         combined = IngestReport()
         paused: list[Source] = []
+
+        def on_item(done: int, total: int | None, what: str) -> None:
+            if progress:
+                progress(done, total, what)
+            if on_source:
+                on_source(items_done=done, items_total=total)
+
         for done, source in enumerate(chosen):
             if on_source:
                 on_source(**_progress_fields(combined), sources_total=len(chosen),
-                          sources_done=done, current=source.name)
+                          sources_done=done, current=source.name, items_done=0,
+                          items_total=None)
             spec = SourceSpec(source.location, source.outlet,
                               source.validators if source.is_url else None)
-            report = self._pipeline().run([spec], progress)
+            report = self._pipeline().run([spec], on_item if progress or on_source else None)
             combined.merge(report)
             result = report.sources[0] if report.sources else SourceResult(source.location)
             now = self._clock()
@@ -143,7 +152,7 @@ class SourceService:
                 paused.append(self._sources.get(source.location))
         if on_source:
             on_source(**_progress_fields(combined), sources_total=len(chosen),
-                      sources_done=len(chosen), current="")
+                      sources_done=len(chosen), current="", items_done=0, items_total=None)
         return IngestRun(combined, tuple(chosen), tuple(paused))
 
 

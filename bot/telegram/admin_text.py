@@ -72,13 +72,22 @@ def sources_html(sources: Sequence[Source], interval_of: dict[int, int]) -> str:
 
 def progress_line(progress: RunProgress) -> str:
     """Where a running ingest is, in one line."""
-    doing = f" — now {escape(progress.current)}" if progress.current else ""
+    doing = f" — now {escape(progress.current)}{_items(progress)}" if progress.current else ""
     if not progress.sources_total:
         return f"{progress.trigger} ingest started {minute_of(progress.started_at)}, starting"
     return (f"{progress.trigger} ingest started {minute_of(progress.started_at)}: "
             f"{progress.sources_done}/{progress.sources_total} sources done, "
             f"{progress.added} added, {progress.updated} updated, {progress.unchanged} "
             f"unchanged, {progress.failed} failed{doing}")
+
+
+def _items(progress: RunProgress) -> str:
+    """How far into the current source: items read, then items done of its total."""
+    if progress.items_total:
+        return f": {progress.items_done}/{progress.items_total} items done"
+    if progress.items_done:
+        return f": {progress.items_done} item{'' if progress.items_done == 1 else 's'} read"
+    return ""
 
 
 def progress_html(progress: RunProgress) -> str:

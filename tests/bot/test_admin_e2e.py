@@ -203,3 +203,25 @@ async def test_a_reingest_runs_to_its_end_when_its_announcement_cannot_be_sent(
     assert "1 sources, 3 added" in summary["text"]
     [source] = bot.sources.all()
     assert source.health.last_success_at is not None and source.health.items_seen == 3
+
+
+async def test_reingest_progress_counts_the_items_within_a_source(
+    bot: Container, api: FakeBotAPI,
+) -> None:
+    routes = {f"/{s.replace(' ', '-')}": page(s) for s in STORIES}
+    routes["/Museum-wins-award"].drip_seconds = 0.01  # the last page takes about 6 s
+    with serve(routes) as base:
+        routes["/feed.xml"] = Canned(feed(base, STORIES), "application/rss+xml")
+        bot.sources.add(f"{base}/feed.xml", "Loopback Times")
+        api.push(private_message(ADMIN, "/reingest"))
+        started = await reply(api, ADMIN, 1)
+
+        def edits() -> list[str]:
+            return [e["text"] for e in to(api, ADMIN, "editMessageText")
+                    if e.get("message_id") == started["_message_id"]]
+
+        assert await until(lambda: any("Ingest done" in t for t in edits()))
+    progress = [t for t in edits() if "Ingest done" not in t]
+    # one source takes all the time: the edits say how far into it the ingest is
+    assert any("0/1 sources done" in t and "now Loopback Times: 2 items read" in t
+               for t in progress), progress
