@@ -115,10 +115,13 @@ class Container:
     @cached_property
     def vectors(self) -> VectorStore:
         """The Chroma collection, embedded or on a server."""
-        from retrieval.vector_store import VectorStore, connect_chroma
+        from retrieval.vector_store import VectorStore, connect_chroma, reopen_chroma
 
-        client = connect_chroma(self.settings.chroma_url, self.settings.data_dir / "chroma")
-        return VectorStore(client)
+        folder = self.settings.data_dir / "chroma"
+        client = connect_chroma(self.settings.chroma_url, folder)
+        if self.settings.chroma_url:
+            return VectorStore(client)
+        return VectorStore(client, reconnect=lambda: reopen_chroma(folder))
 
     @cached_property
     def lexical(self) -> LexicalIndex:
@@ -179,10 +182,12 @@ class Container:
         """The ingest pipeline."""
         from ingest.pipeline import IngestPipeline
         from ingest.writer import WriterLock
+        from storage.page_failures import PageFailureRepository
 
         return IngestPipeline(
             store=self.articles, index=self.index, loader=self.loader, chunker=self.chunker,
             writer=WriterLock(LeaseRepository(self.database)),
+            pages=PageFailureRepository(self.database),
         )
 
     @cached_property

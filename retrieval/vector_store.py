@@ -7,7 +7,7 @@ SQLite's, a panic of its Rust core) becomes one SearchIndexError line saying wha
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -63,20 +63,44 @@ def connect_chroma(chroma_url: str, persist_dir: Path) -> Any:
     return client
 
 
+def reopen_chroma(persist_dir: Path) -> Any:
+    """A new embedded client on ``persist_dir``, seeing what other processes wrote since."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    # Chroma keeps one System per folder and process, and its vector reader never sees what
+    # another process added ("Error finding id"). Forgetting it here makes the next client load
+    # the folder afresh; the old System is freed once the last call still using it returns.
+    identifier = str(persist_dir)
+    with SharedSystemClient._refcount_lock:
+        SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+    return connect_chroma("", persist_dir)
+
+
 class VectorStore:
     """The chunk collection: replace an article's chunks, query by embedding."""
 
-    def __init__(self, client: Any, collection: str = COLLECTION) -> None:
+    def __init__(self, client: Any, collection: str = COLLECTION, *,
+                 reconnect: Callable[[], Any] | None = None) -> None:
         self.client = client  # the Chroma client (benchmarks hand it to LangChain's Chroma)
+        self._reconnect = reconnect
         self._name = collection
-        self._collection = self._open()
+        self._collection = self._open(client)
         self._max_batch = int(getattr(client, "get_max_batch_size", lambda: 5000)())
 
-    def _open(self) -> Any:
+    def _open(self, client: Any) -> Any:
         with _chroma_errors(f"cannot open the Chroma collection {self._name}"):
-            return self.client.get_or_create_collection(
+            return client.get_or_create_collection(
                 self._name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
             )
+
+    def reopen(self) -> bool:
+        """Open the store afresh (embedded: to see other processes' writes); False if it can't."""
+        if self._reconnect is None:
+            return False
+        client = self._reconnect()
+        self.client, self._collection = client, self._open(client)
+        return True
 
     def remove(self, article_ids: Sequence[str]) -> None:
         """Remove every chunk of ``article_ids``."""
@@ -145,4 +169,4 @@ class VectorStore:
         """Drop and recreate the collection (before a full rebuild)."""
         with contextlib.suppress(Exception):  # absent already is fine
             self.client.delete_collection(self._name)
-        self._collection = self._open()
+        self._collection = self._open(self.client)

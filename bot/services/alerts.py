@@ -19,6 +19,7 @@ from alerts.quotes import Quote, why_quotes
 from alerts.stories import StoryLead, assign_stories
 from alerts.timing import digest_due, next_digest_time, quiet_until
 from alerts.topics import Topic, parse_topic
+from core.errors import SearchIndexError
 from core.models import DIGEST, ArticleRef, Subscription, chunk_id
 from core.terms import tokenize
 from storage.alerts import (
@@ -100,6 +101,7 @@ class AlertService:
         self._searcher = searcher
         self._max_age = max_age
         self._clock = clock
+        self._reopened = False
 
     # --- matching ------------------------------------------------------------------------
 
@@ -153,7 +155,7 @@ class AlertService:
         if not fresh or not audience:
             self._alerts.record(cursor, new_cursor, [], [], now)
             return run
-        vectors = self._vectors().embeddings(
+        vectors = self._read_vectors(
             [chunk_id(a.article_id, i) for a in fresh for i in range(a.chunk_count)])
         candidates = [NewArticle(
             a.article_id, a.title, a.text, a.terms,
@@ -181,6 +183,23 @@ class AlertService:
                   for m in sorted(matches, key=lambda m: -m.score)]
         run.queued = self._alerts.record(cursor, new_cursor, new_stories, alerts, now)
         return run
+
+    def _read_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """The chunks' stored vectors; on a failure the store is reopened and read once more."""
+        store = self._vectors()
+        try:
+            return store.embeddings(chunk_ids)
+        except SearchIndexError as exc:
+            # an embedded Chroma client does not see what another process wrote since it
+            # was opened ("Error finding id"): a fresh one does
+            if not store.reopen():
+                raise
+            vectors = store.embeddings(chunk_ids)
+            if not self._reopened:
+                log.warning("alerts: the vector store was reopened to read vectors another "
+                            "process wrote (%s); this is logged once", exc)
+                self._reopened = True
+            return vectors
 
     def preview(self, topic: Topic, limit: int) -> list[ArticleRef]:
         """The newest stored stories the topic would have matched (for /subscribe's reply)."""

@@ -66,6 +66,7 @@ class AlertDelivery:
         self._paid_broadcast = paid_broadcast
         self._last_sent: dict[int, float] = {}
         self._lock = asyncio.Lock()  # one delivery round at a time (tick, /digest now)
+        self._failing = ""  # the last tick's fault, logged once
         self._app: Application[Any, Any, Any, Any, Any, Any] | None = None
 
     def install(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -85,7 +86,13 @@ class AlertDelivery:
                          run.queued)
             await self.deliver(context.bot)
         except NewsdeskError as exc:  # the database or index is down: try again next tick
-            log.warning("alert delivery failed: %s", exc)
+            if str(exc) != self._failing:  # once per fault, not every tick it lasts
+                log.warning("alert delivery failed: %s", exc)
+            self._failing = str(exc)
+            return
+        if self._failing:
+            log.info("alert delivery works again")
+            self._failing = ""
 
     async def deliver(self, bot: Bot, chat_id: int | None = None,
                       digest_now: bool = False) -> int:

@@ -7,6 +7,10 @@ articles arrive as they do in production: written by an ingest in this or anothe
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -261,6 +265,30 @@ async def test_stopping_the_bot_mid_fan_out_ends_it_within_seconds_and_a_restart
     assert sorted(fanned()) == chats
     assert container.alerts.queued() == 0
     container.close()
+
+
+async def test_an_ingest_by_another_process_into_embedded_chroma_is_matched_and_alerted(
+    bot: tuple[Container, Clock], api: FakeBotAPI, tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    container, _ = bot
+    await asyncio.to_thread(container.subscriptions.subscribe, USER, "private", None,
+                            "Nara summit")
+    folder = write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL, datetime.now(UTC))
+    env = {**os.environ, "NEWSDESK_DATA_DIR": str(container.settings.data_dir),
+           "NEWSDESK_DATABASE_URL": container.settings.database_url,
+           "NEWSDESK_CHUNK_SIZE": "400"}
+    caplog.set_level(logging.INFO)
+    done = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "bot.cli.main", "ingest", str(folder), "--json"],
+        env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    # the bot's embedded Chroma client was opened before that process wrote the vectors
+    assert await until(lambda: len(alerts_to(api, USER)) == 1, timeout=30)
+    assert NARA_TITLE in alerts_to(api, USER)[0]["text"]
+    reopened = [r for r in caplog.records if "vector store was reopened" in r.getMessage()]
+    assert len(reopened) == 1
+    assert not [r for r in caplog.records if "alert delivery failed" in r.getMessage()]
 
 
 async def test_a_blocked_user_is_paused_others_are_served_and_a_return_resumes(
