@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -265,6 +266,47 @@ async def test_stopping_the_bot_mid_fan_out_ends_it_within_seconds_and_a_restart
     assert sorted(fanned()) == chats
     assert container.alerts.queued() == 0
     container.close()
+
+
+@pytest.mark.slow
+async def test_sigint_to_newsdesk_run_ends_a_fan_out_within_seconds(
+    tmp_path: Path, api: FakeBotAPI, embedder: Embedder,
+) -> None:
+    clock = Clock()
+    container = make(tmp_path, "", api, embedder, clock)
+    chats = list(range(30_001, 30_601))  # 20 s of sending at 30 messages/s
+    repo = SubscriptionRepository(container.database)
+    for chat in chats:
+        repo.add(chat, "private", None, "Nara summit", "nara summit", now=clock.now, limit=20)
+    await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL,
+                                  datetime.now(UTC)))
+    assert container.alerts.match_new().queued == len(chats)
+    container.close()
+
+    def fanned() -> list[int]:
+        return [p["chat_id"] for p in api.sent() if str(p["text"]).startswith("🔔")]
+
+    env = {**os.environ, "NEWSDESK_DATA_DIR": str(container.settings.data_dir),
+           "NEWSDESK_TELEGRAM_TOKEN": api.token, "NEWSDESK_TELEGRAM_API_URL": api.base_url,
+           "NEWSDESK_INGEST_INTERVAL_MINUTES": "0", "NEWSDESK_ALERT_TICK_SECONDS": "0.5"}
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli.main", "run"], env=env,
+                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        assert await until(lambda: len(fanned()) >= 30, timeout=120)
+        process.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        await asyncio.to_thread(process.wait, 30)
+        took = time.monotonic() - started
+    finally:
+        if process.poll() is None:
+            process.kill()
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    assert took < 5, f"newsdesk run took {took:.1f} s to stop: {stderr[-500:]}"
+    first = fanned()
+    assert len(first) < len(chats) and len(set(first)) == len(first)
+    reopened = Container(container.settings, embedder=embedder)
+    assert reopened.alerts.queued() == len(chats) - len(first)
+    reopened.close()
 
 
 async def test_an_ingest_by_another_process_into_embedded_chroma_is_matched_and_alerted(
