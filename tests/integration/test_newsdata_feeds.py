@@ -2,14 +2,17 @@
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.container import Container
+from bot.settings import Settings
 from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
 from ingest.models import RawArticle
 from ingest.pipeline import IngestPipeline, SourceSpec
+from retrieval.embeddings import Embedder
 
 pytestmark = pytest.mark.newsdata
 MB = 1024 * 1024
@@ -68,8 +71,20 @@ def test_edge_case_feeds_never_crash_the_loader(newsdata: Path, folder: str) -> 
                 assert event.reason.strip()
 
 
+@pytest.fixture
+def coarse(tmp_path: Path, database_url: str, embedder: Embedder) -> Iterator[Container]:
+    """A container cutting articles into few, large chunks: what this test checks is that every
+    feed's items are stored whole and indexed once, which does not need fine chunks, and the
+    model truncates long chunks, so ten times fewer of them cost about ten times less."""
+    built = Container(Settings(data_dir=tmp_path / "data", database_url=database_url,
+                               chunk_size=4000, chunk_overlap=0), embedder=embedder)
+    yield built
+    built.close()
+
+
 @pytest.mark.slow
-def test_edge_case_feeds_through_the_whole_pipeline(newsdata: Path, container: Container) -> None:
+def test_edge_case_feeds_through_the_whole_pipeline(newsdata: Path, coarse: Container) -> None:
+    container = coarse
     specs = [SourceSpec(str(newsdata / name)) for name in
              ("feeds_edgecases_node_feedparser", "feeds_edgecases_fastfeedparser_integration")]
     offline = IngestPipeline(container.articles, container.index, SourceLoader(None, 20 * MB),
