@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -153,15 +154,22 @@ urls = hostile_urls(("Cs",))
 xml_safe_urls = hostile_urls(("Cs", "Cc"))  # what a well-formed feed can carry at all
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(urls)
-def test_any_url_is_fetched_or_refused_with_a_reason(url: str) -> None:
+@pytest.fixture(scope="module")
+def refusing_fetcher() -> Iterator[HttpFetcher]:
+    """One fetcher for every generated URL: building a client (and its TLS context) per example
+    cost most of the test's time."""
     fetcher = _fetcher()
-    try:
-        with pytest.raises(FetchError):
-            fetcher.fetch(url)  # nothing answers: every URL ends in a FetchError, nothing else
-    finally:
-        fetcher.close()
+    yield fetcher
+    fetcher.close()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(url=urls)
+def test_any_url_is_fetched_or_refused_with_a_reason(
+    refusing_fetcher: HttpFetcher, url: str,
+) -> None:
+    with pytest.raises(FetchError):
+        refusing_fetcher.fetch(url)  # nothing answers: every URL ends in a FetchError
 
 
 @settings(max_examples=40, deadline=None,
