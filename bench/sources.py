@@ -13,6 +13,12 @@ each time). Measured, same run:
   fraction of the first ingest (goal <= 0.05), with the requests each one made;
 * ask p95 while an ingest of RealTime QA articles runs in another thread, against ask p95
   idle, over the same questions.
+
+    .venv/bin/python bench/sources.py --local-unreachable [--feeds 12] [--page-delay 0.3]
+
+instead measures local feed files (the first ``--feeds`` snapshots, as a folder) whose linked
+pages are all unreachable (each answers 503 after ``--page-delay`` seconds): the first ingest,
+then a re-ingest of the unchanged files as a fraction of it (goal <= 0.1).
 """
 
 from __future__ import annotations
@@ -25,12 +31,13 @@ import statistics
 import sys
 import tempfile
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -48,9 +55,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--questions", type=int, default=30)
     parser.add_argument("--ingest-articles", type=int, default=300)
+    parser.add_argument("--local-unreachable", action="store_true")
+    parser.add_argument("--feeds", type=int, default=12)
+    parser.add_argument("--page-delay", type=float, default=0.3)
     args = parser.parse_args()
     embedder = warm_embedder()
     embedder.encode(["warm up the model"] * 8)
+    if args.local_unreachable:
+        print(json.dumps({"machine": machine(), **unreachable_figures(
+            embedder, args.feeds, args.page_delay)}, indent=2))
+        return
     requests: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as tmp, news_site(requests) as base:
         work = Path(tmp)
@@ -94,6 +108,59 @@ def poll_figures(container: Container, requests: Counter[str]) -> dict[str, obje
             "ratio_to_first": round(plain_time() / first_time(), 4),
             "added": plain.added, "unchanged": plain.unchanged, "requests": plain_requests},
     }
+
+
+def unreachable_figures(embedder: Any, feeds: int, delay: float) -> dict[str, object]:
+    """First ingest of local feed files whose pages all fail, then a re-ingest of them."""
+    requests: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory() as tmp, failing_site(requests, delay) as base:
+        work = Path(tmp)
+        folder = work / "feeds"
+        folder.mkdir()
+        chosen = sorted(p for p in FEEDS.iterdir() if p.suffix in (".xml", ".json")
+                        and p.name != "MANIFEST.json")[:feeds]
+        page_base = f"{base}/page/".encode()
+        for path in chosen:
+            (folder / path.name).write_bytes(_LINK.sub(
+                lambda m: m.group(1) + page_base + m.group(2)[:-3] + b"/", path.read_bytes()))
+        container = Container(Settings(data_dir=work / "data", allow_private_urls=True,
+                                       fetch_timeout_seconds=10),
+                              embedder=embedder)
+        runs = {}
+        for run in ("first_ingest", "reingest_unchanged"):
+            requests.clear()
+            with stopwatch() as seconds:
+                report = container.pipeline.run([SourceSpec(str(folder))])
+            runs[run] = {"seconds": round(seconds(), 3), "added": report.added,
+                         "unchanged": report.unchanged, "failed": len(report.failed),
+                         "page_requests": requests["page"]}
+        container.close()
+    ratio = runs["reingest_unchanged"]["seconds"] / runs["first_ingest"]["seconds"]
+    return {"feeds": len(chosen), "page_delay_s": delay, **runs, "ratio_to_first": round(ratio, 4)}
+
+
+@contextmanager
+def failing_site(requests: Counter[str], delay: float) -> Iterator[str]:
+    """Every page answers 503 after ``delay`` seconds; yields the base URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests["page"] += 1
+            time.sleep(delay)
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def answer_figures(container: Container, work: Path, questions: int,

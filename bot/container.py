@@ -182,10 +182,12 @@ class Container:
         """The ingest pipeline."""
         from ingest.pipeline import IngestPipeline
         from ingest.writer import WriterLock
+        from storage.page_failures import PageFailureRepository
 
         return IngestPipeline(
             store=self.articles, index=self.index, loader=self.loader, chunker=self.chunker,
             writer=WriterLock(LeaseRepository(self.database)),
+            pages=PageFailureRepository(self.database),
         )
 
     @cached_property

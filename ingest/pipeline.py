@@ -19,6 +19,7 @@ from ingest.identity import article_id, content_hash
 from ingest.loaders.base import (
     ItemFailure,
     KnownItem,
+    KnownPages,
     LoadEvent,
     LoadWarning,
     SourceFailure,
@@ -26,8 +27,10 @@ from ingest.loaders.base import (
 )
 from ingest.models import RawArticle
 from ingest.report import IngestReport, SourceResult
+from ingest.schedule import page_retry_at
 from ingest.writer import WriterLock
 from storage.articles import ArticleRepository
+from storage.page_failures import PageFailure, PageFailureRepository
 
 if TYPE_CHECKING:
     from ingest.chunking import Chunker
@@ -81,8 +84,11 @@ class IngestPipeline:
         *,
         batch_chunks: int = 256,
         writer: WriterLock | None = None,
+        pages: PageFailureRepository | None = None,
     ) -> None:
         self._writer = writer
+        self._pages = pages
+        self._failing_pages: set[str] = set()  # ids seen with a failure record
         self._store = store
         self._index = index
         self._loader = loader
@@ -152,7 +158,7 @@ class IngestPipeline:
         read = 0
         try:
             for event in self._loader.load(source.location, source.name, source.validators,
-                                           self._stored_length):
+                                           self._known_pages()):
                 events.append(event)
                 if progress and (what := _item_read(event)) is not None:
                     read += 1
@@ -162,6 +168,37 @@ class IngestPipeline:
             events.append(SourceFailure(
                 source.location, f"could not be read ({type(exc).__name__}: {exc})"[:300]))
         return events
+
+    def _known_pages(self) -> KnownPages:
+        if self._pages is None:
+            return KnownPages(self._stored_length)
+        return KnownPages(self._stored_length, self._page_due, self._page_tried)
+
+    def _page_due(self, url: str) -> bool:
+        """False while the linked page at ``url`` waits out its last failure (or for good)."""
+        assert self._pages is not None
+        page_id = article_id(url, "")
+        failure = self._pages.get(page_id)
+        if failure is None:
+            return True
+        self._failing_pages.add(page_id)
+        at = failure.next_attempt_at
+        return at is not None and at <= datetime.now(UTC)
+
+    def _page_tried(self, url: str, error: str) -> None:
+        """Record how fetching the linked page at ``url`` went (called from loader threads)."""
+        assert self._pages is not None
+        page_id = article_id(url, "")
+        if not error:
+            if page_id in self._failing_pages:
+                self._pages.clear(page_id)
+                self._failing_pages.discard(page_id)
+            return
+        now = datetime.now(UTC)
+        before = self._pages.get(page_id)
+        failures = (before.failures if before else 0) + 1
+        self._pages.save(PageFailure(page_id, url, failures, error, now,
+                                     page_retry_at(failures, now)))
 
     def _stored_length(self, url: str) -> int | None:
         """Length of the stored text of the article at ``url`` (None: not stored).

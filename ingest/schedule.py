@@ -87,3 +87,16 @@ def outcome(
     state = result.state
     validators = None if state is None else (Validators() if result.failed else state.validators)
     return Outcome(health, validators, (state.kind or None) if state else None, ttl, "")
+
+
+# A feed item's linked page that could not be fetched is tried again after an hour, then 4 and
+# 16 hours; after that the feed's own text stands for good.
+PAGE_RETRY_WAITS = (timedelta(hours=1), timedelta(hours=4), timedelta(hours=16))
+PAGE_MAX_FAILURES = len(PAGE_RETRY_WAITS) + 1
+
+
+def page_retry_at(failures: int, now: datetime) -> datetime | None:
+    """When a page that failed ``failures`` times in a row is tried again (None: never)."""
+    if failures >= PAGE_MAX_FAILURES:
+        return None
+    return now + PAGE_RETRY_WAITS[max(failures, 1) - 1]

@@ -226,3 +226,16 @@ confirmations = sa.Table(
     sa.Column("used_at", UTCDateTime, nullable=True),  # answered: pressing again does nothing
     sa.Index("confirmations_expires_at", "expires_at"),
 )
+
+# Linked pages of feed items that could not be fetched: tried again later and later, then left
+# (the feed's own text stands), instead of waiting for the same failure at every ingest.
+page_failures = sa.Table(
+    "page_failures",
+    metadata,
+    sa.Column("page_id", sa.Text, primary_key=True),  # article_id(url) of the page
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("failures", sa.Integer, nullable=False),  # in a row
+    sa.Column("last_error", sa.Text, nullable=False),
+    sa.Column("last_attempt_at", UTCDateTime, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=True),  # None: not tried again
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.models import Validators
@@ -46,6 +47,23 @@ class LoadWarning:
 
     origin: str
     message: str
+
+
+def _always_due(url: str) -> bool:
+    return True
+
+
+def _forget(url: str, error: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class KnownPages:
+    """What the store knows of feed items' linked pages, asked before fetching one."""
+
+    stored_length: Callable[[str], int | None]  # of the article at a link (None: not stored)
+    retry_due: Callable[[str], bool] = _always_due  # False: it failed lately, not tried yet
+    tried: Callable[[str, str], None] = _forget  # (link, why it failed; "" when fetched)
 
 
 LoadEvent = RawArticle | ItemFailure | LoadWarning | KnownItem | SourceState

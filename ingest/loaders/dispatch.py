@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +12,14 @@ from core.errors import SourceError
 from core.models import Validators
 from ingest.decoding import check_size, decode_text, maybe_gunzip
 from ingest.fetch import Fetcher
-from ingest.loaders.base import ItemFailure, LoadEvent, LoadWarning, SourceFailure, SourceState
+from ingest.loaders.base import (
+    ItemFailure,
+    KnownPages,
+    LoadEvent,
+    LoadWarning,
+    SourceFailure,
+    SourceState,
+)
 from ingest.loaders.feed_parsing import is_json_feed
 from ingest.loaders.feeds import FeedLoader
 from ingest.loaders.pages import extract_page
@@ -70,29 +77,31 @@ class SourceLoader:
 
     def load(
         self, location: str, name: str = "", validators: Validators | None = None,
-        stored_length: Callable[[str], int | None] | None = None,
+        known: KnownPages | None = None,
     ) -> Iterator[LoadEvent]:
         """Yield the articles, failures and warnings found at ``location``.
 
         For a URL, ``validators`` from the last fetch make it a conditional GET, and a
         ``SourceState`` event tells what this fetch found; feed items already stored with more
-        than their teaser (``stored_length`` of their link) are not fetched again.
+        than their teaser are not fetched again, nor pages that failed lately (``known``).
         """
         try:
             if is_url(location):
-                yield from self._load_url(location, name, validators, stored_length)
+                yield from self._load_url(location, name, validators, known)
                 return
             path = Path(location).expanduser()
             if path.is_dir():
-                yield from self._load_folder(path, name)
+                yield from self._load_folder(path, name, known)
             elif path.is_file():
-                yield from self._load_file(path, name)
+                yield from self._load_file(path, name, known)
             else:
                 yield SourceFailure(location, "no such file, folder or URL")
         except SourceError as exc:
             yield SourceFailure(location, str(exc))
 
-    def _load_folder(self, folder: Path, name: str) -> Iterator[LoadEvent]:
+    def _load_folder(
+        self, folder: Path, name: str, known: KnownPages | None,
+    ) -> Iterator[LoadEvent]:
         files = sorted(
             p for p in folder.rglob("*")
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
@@ -105,13 +114,15 @@ class SourceLoader:
             yield LoadWarning(str(folder), f"{folder}: folder has no supported files ({others})")
         for path in supported:
             try:
-                yield from self._load_file(path, name)
+                yield from self._load_file(path, name, known)
             except SourceError as exc:
                 yield ItemFailure(str(path), str(exc))
             except ValueError as exc:  # one file's surprise is that file's failure alone
                 yield ItemFailure(str(path), f"could not be read ({exc})")
 
-    def _load_file(self, path: Path, name: str) -> Iterator[LoadEvent]:
+    def _load_file(
+        self, path: Path, name: str, known: KnownPages | None,
+    ) -> Iterator[LoadEvent]:
         origin = str(path)
         size = path.stat().st_size
         if size > self._max_bytes:
@@ -120,11 +131,12 @@ class SourceLoader:
             )
         data = maybe_gunzip(path.read_bytes(), origin, self._max_bytes)
         check_size(data, origin, self._max_bytes)
-        yield from self._load_bytes(data, kind_for_suffix(path.suffix.lower()), origin, name)
+        yield from self._load_bytes(data, kind_for_suffix(path.suffix.lower()), origin, name,
+                                    known=known)
 
     def _load_url(
         self, url: str, name: str, validators: Validators | None,
-        stored_length: Callable[[str], int | None] | None,
+        known: KnownPages | None,
     ) -> Iterator[LoadEvent]:
         if self._fetcher is None:
             raise SourceError(f"{url}: fetching URLs is disabled")
@@ -141,15 +153,14 @@ class SourceLoader:
             yield replace(state, not_modified=True)
             return
         yield from self._load_bytes(data, kind, fetched.url, name, url=fetched.url,
-                                    state=state, stored_length=stored_length)
+                                    state=state, known=known)
 
     def _load_bytes(
         self, data: bytes, kind: str, origin: str, name: str, *, url: str = "",
-        state: SourceState | None = None, stored_length: Callable[[str], int | None] | None = None,
+        state: SourceState | None = None, known: KnownPages | None = None,
     ) -> Iterator[LoadEvent]:
         if kind == "feed":
-            yield from self._feeds.load(data, origin, name, state=state,
-                                        stored_length=stored_length)
+            yield from self._feeds.load(data, origin, name, state=state, known=known)
             return
         if state is not None:
             yield state
@@ -161,13 +172,15 @@ class SourceLoader:
         elif kind == "jsonl":
             yield from load_jsonl(text, origin, name)
         elif kind == "json":
-            yield from self._load_json(data, text, origin, name)
+            yield from self._load_json(data, text, origin, name, known)
         else:
             yield load_text_article(text, origin, name)
 
-    def _load_json(self, data: bytes, text: str, origin: str, name: str) -> Iterator[LoadEvent]:
+    def _load_json(
+        self, data: bytes, text: str, origin: str, name: str, known: KnownPages | None,
+    ) -> Iterator[LoadEvent]:
         if is_json_feed(data):
-            yield from self._feeds.load(data, origin, name)
+            yield from self._feeds.load(data, origin, name, known=known)
             return
         try:
             document = json.loads(text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -10,7 +10,14 @@ from core.errors import SourceError
 from ingest.decoding import decode_text
 from ingest.fetch import Fetcher
 from ingest.html_text import html_to_text
-from ingest.loaders.base import ItemFailure, KnownItem, LoadEvent, LoadWarning, SourceState
+from ingest.loaders.base import (
+    ItemFailure,
+    KnownItem,
+    KnownPages,
+    LoadEvent,
+    LoadWarning,
+    SourceState,
+)
 from ingest.loaders.feed_parsing import FeedEntry, parse_feed
 from ingest.loaders.pages import extract_page
 from ingest.models import RawArticle
@@ -29,12 +36,13 @@ class FeedLoader:
 
     def load(
         self, data: bytes, origin: str, source: str = "", state: SourceState | None = None,
-        stored_length: Callable[[str], int | None] | None = None,
+        known: KnownPages | None = None,
     ) -> Iterator[LoadEvent]:
         """Yield an article, failure or warning for each item of the feed in ``data``.
 
-        A teaser item already stored with more than its teaser (``stored_length`` of its link)
-        is a ``KnownItem``: its page is not fetched again.
+        A teaser item already stored with more than its teaser (``known.stored_length`` of its
+        link) is a ``KnownItem``: its page is not fetched again; nor is a page that failed
+        lately (``known.retry_due``), and one of those already stored is a ``KnownItem`` too.
         """
         parsed = parse_feed(data, origin)
         if state is not None:
@@ -46,12 +54,12 @@ class FeedLoader:
             yield LoadWarning(origin, f"{origin}: feed has no items")
             return
         with ThreadPoolExecutor(max_workers=self._workers) as pool:
-            yield from pool.map(lambda e: self._guarded_event(e, origin, outlet, stored_length),
+            yield from pool.map(lambda e: self._guarded_event(e, origin, outlet, known),
                                 parsed.entries)
 
     def _guarded_event(
         self, entry: FeedEntry, origin: str, outlet: str,
-        stored_length: Callable[[str], int | None] | None,
+        known: KnownPages | None,
     ) -> LoadEvent:
         """The item's event; what is wrong with its link is this item's failure alone."""
         where = entry.link or f"{origin} item {entry.title[:60]!r}"
@@ -60,24 +68,28 @@ class FeedLoader:
             if problem:
                 return ItemFailure(_shown(where), f"bad link: {problem}")
         try:
-            return self._entry_to_event(entry, origin, outlet, stored_length)
+            return self._entry_to_event(entry, origin, outlet, known)
         except (SourceError, ValueError) as exc:
             return ItemFailure(_shown(where), f"item could not be read ({exc})")
 
     def _entry_to_event(
         self, entry: FeedEntry, origin: str, outlet: str,
-        stored_length: Callable[[str], int | None] | None,
+        known: KnownPages | None,
     ) -> LoadEvent:
         where = entry.link or f"{origin} item {entry.title[:60]!r}"
         feed_text = html_to_text(entry.content_html)
         summary = html_to_text(entry.summary_html)
         text, note = feed_text, ""
         if len(feed_text) < FULL_TEXT_CHARS:
-            if entry.link and stored_length is not None:
-                length = stored_length(entry.link)
-                if length is not None and length > len(max(feed_text, summary, key=len)):
-                    return KnownItem(where, entry.link)  # its page was read before
-            page_text, note = self._linked_page_text(entry)
+            length = known.stored_length(entry.link) if entry.link and known else None
+            if length is not None and length > len(max(feed_text, summary, key=len)):
+                return KnownItem(where, entry.link)  # its page was read before
+            if known and looks_fetchable(entry.link) and not known.retry_due(entry.link):
+                if length is not None:
+                    return KnownItem(where, entry.link)  # stored with the feed's text
+                page_text, note = "", "full text unavailable (it failed lately; tried later)"
+            else:
+                page_text, note = self._linked_page_text(entry, known)
             text = page_text or max(feed_text, summary, key=len)
         if not text.strip():
             reason = note or "item has no text"
@@ -96,14 +108,21 @@ class FeedLoader:
             warnings=warnings,
         )
 
-    def _linked_page_text(self, entry: FeedEntry) -> tuple[str, str]:
-        """Full text of the linked page, or ("", why not)."""
+    def _linked_page_text(self, entry: FeedEntry, known: KnownPages | None) -> tuple[str, str]:
+        """Full text of the linked page, or ("", why not); ``known`` hears how fetching went."""
         if not looks_fetchable(entry.link):
             return "", "no link to fetch the full text from"
         if self._fetcher is None:
             return "", "page fetching is off"
         try:
             fetched = self._fetcher.fetch(entry.link)
+        except SourceError as exc:
+            if known:
+                known.tried(entry.link, str(exc))
+            return "", f"full text unavailable ({exc})"
+        if known:
+            known.tried(entry.link, "")
+        try:
             html, _ = decode_text(fetched.content, entry.link)
             return extract_page(html, url=fetched.url).text, ""
         except SourceError as exc:

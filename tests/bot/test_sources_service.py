@@ -7,6 +7,7 @@ one request, and pages of stories already stored are not fetched again.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,10 @@ import pytest
 from bot.container import Container
 from bot.settings import Settings
 from core.errors import SourceListError
+from ingest.identity import article_id
+from ingest.pipeline import SourceSpec
 from retrieval.embeddings import Embedder
+from storage.page_failures import PageFailureRepository
 from tests.ingest.feeds_fixtures import LONG_PARAGRAPH
 from tests.support.http_server import Canned, serve
 
@@ -176,3 +180,30 @@ def test_the_sources_file_is_imported_and_kept_in_step(
     assert set(names) == {"Wire", "Added by hand"}  # "notes" left the file, so left the table
     assert names["Wire"].paused and names["Wire"].interval_minutes is None
     again.close()
+
+
+def test_a_local_feeds_unreachable_pages_are_not_tried_again_at_every_run(
+    app: Container, tmp_path: Path
+) -> None:
+    requests: list[str] = []
+    with serve({}, requests) as base:  # every page: 404
+        path = tmp_path / "local.xml"
+        path.write_bytes(feed(base, STORIES))
+        first = app.pipeline.run([SourceSpec(str(path))])
+        assert first.added == 3 and not first.failed  # the feed's own text stands
+        assert sorted(requests) == sorted(f"/{s.replace(' ', '-')}" for s in STORIES)
+        requests.clear()
+        second = app.pipeline.run([SourceSpec(str(path))])
+        assert requests == [] and (second.added, second.updated, second.unchanged) == (0, 0, 3)
+        assert not second.warnings
+        # once its wait is over a page is tried again, and waits longer after failing again
+        pages = PageFailureRepository(app.database)
+        link = f"{base}/Harbour-reopens"
+        failure = pages.get(article_id(link, ""))
+        assert failure is not None and failure.failures == 1
+        pages.save(replace(failure, next_attempt_at=datetime.now(UTC) - timedelta(minutes=1)))
+        third = app.pipeline.run([SourceSpec(str(path))])
+        assert requests == ["/Harbour-reopens"] and third.unchanged == 3
+    again = pages.get(article_id(link, ""))
+    assert again is not None and again.failures == 2 and again.next_attempt_at is not None
+    assert again.next_attempt_at > datetime.now(UTC) + timedelta(hours=3)
