@@ -5,13 +5,10 @@ confirmation, in groups with /subscribe's rules. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from bot.container import Container
 from bot.services.story_topic import story_topic
@@ -37,13 +34,6 @@ QUESTIONS = ("What is on the Nara summit agenda?", "Why does South Korea ban Jap
              "What did the central bank decide?")
 READER = 31
 GROUP, ADMIN_IN_GROUP, MEMBER = -500, 32, 33
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotAPI]:
-    server = FakeBotAPI().start()
-    yield server
-    server.stop()
 
 
 def news(tmp_path: Path, database_url: str, api: FakeBotAPI, embedder: Embedder,

@@ -5,7 +5,7 @@ expired or pre-upgrade button says so. The real bot, the fake Bot API, a loopbac
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,13 +21,6 @@ from tests.support.fake_bot_api import FakeBotAPI, button_press, private_message
 from tests.support.http_server import Canned, serve
 
 EXPIRED = "This confirmation has expired; send /addsource again."
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotAPI]:
-    server = FakeBotAPI().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -20,13 +20,6 @@ USER = 502
 
 
 @pytest.fixture
-def api() -> Iterator[FakeBotAPI]:
-    server = FakeBotAPI().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def own_database(postgres_database: str) -> Iterator[str]:
     """A database of this test's own, so that closing it to connections harms no other test."""
     with databases.session_database(databases.server_url()) as url:
