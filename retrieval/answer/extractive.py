@@ -124,8 +124,10 @@ class ExtractiveAnswerer:
         sentences = self._scored_sentences(question, context.context_terms, hits)
         if not sentences:
             return not_found(question, hits)
-        coverage = self._coverage(question, context.context_terms, hits)
-        shown, more = self._pick(sentences, coverage, k)
+        words = _article_words(hits)
+        coverage = self._coverage(question, context.context_terms, words)
+        kinship = self._kinship(sentences[0].hit.ref.article_id, words)
+        shown, more = self._pick(sentences, coverage, kinship, k)
         citations = verified(shown, self._store)
         if not citations:
             return not_found(question, hits)
@@ -187,20 +189,13 @@ class ExtractiveAnswerer:
                 scored.append(_Sentence(hit, start, end, score))
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
-    def _kinship(self, lead: _Sentence, sentences: Sequence[_Sentence]) -> dict[str, float]:
-        """Per article: how much of the lead article's rare vocabulary its passages share.
+    def _kinship(self, lead: str, words: dict[str, set[str]]) -> dict[str, float]:
+        """Per article: how much of the ``lead`` article's rare vocabulary its passages share.
 
         Two reports of one event share its names and particulars; another story that merely
         answers to the question's words (another summit, another recall) does not.
         """
-        words: dict[str, set[str]] = {}
-        seen: set[str] = set()
-        for sentence in sentences:
-            hit = sentence.hit
-            if hit.chunk_id not in seen:
-                seen.add(hit.chunk_id)
-                words.setdefault(hit.ref.article_id, set()).update(tokenize(hit.text))
-        lead_words = words[lead.hit.ref.article_id]
+        lead_words = words[lead]
         weights = self._lexical.idf_weights(set().union(*words.values()))
         lead_weight = sum(weights[t] for t in lead_words) or 1.0
         kinship = {}
@@ -210,20 +205,18 @@ class ExtractiveAnswerer:
         return kinship
 
     def _coverage(
-        self, question: str, context_terms: frozenset[str], hits: Sequence[SearchHit]
+        self, question: str, context_terms: frozenset[str], words: dict[str, set[str]]
     ) -> dict[str, float]:
         """Per article: the share of the question's term weight its found passages hold."""
         terms = set(tokenize(question)) | context_terms
         weights = self._lexical.idf_weights(terms)
         total = sum(weights.values()) or 1.0
-        words: dict[str, set[str]] = {}
-        for hit in hits:
-            words.setdefault(hit.ref.article_id, set()).update(tokenize(hit.text))
         return {article: sum(weights[t] for t in terms & found) / total
                 for article, found in words.items()}
 
     def _pick(
-        self, sentences: Sequence[_Sentence], coverage: dict[str, float], k: int
+        self, sentences: Sequence[_Sentence], coverage: dict[str, float],
+        kinship: dict[str, float], k: int,
     ) -> tuple[list[Citation], list[Citation]]:
         """The quotes shown (the lead, then the best of the story) and those kept for "More".
 
@@ -236,7 +229,6 @@ class ExtractiveAnswerer:
         for sentence in sentences:
             best_of.setdefault(sentence.hit.ref.article_id, sentence.score)
         lead_coverage = coverage.get(lead.hit.ref.article_id, 0.0)
-        kinship = self._kinship(lead, sentences)
         on_story = {
             article for article, score in best_of.items()
             if score >= rules.story_floor * lead.score
@@ -285,6 +277,14 @@ def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int
         return False
     quotes.append((start, end, sentence))
     return True
+
+
+def _article_words(hits: Sequence[SearchHit]) -> dict[str, set[str]]:
+    """Per article: the words of its passages among ``hits`` (tokenized once per answer)."""
+    words: dict[str, set[str]] = {}
+    for hit in hits:
+        words.setdefault(hit.ref.article_id, set()).update(tokenize(hit.text))
+    return words
 
 
 def _asked_part(question: str) -> str:
