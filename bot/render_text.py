@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from retrieval.answer import Answer
+from collections.abc import Sequence
+
+from retrieval.answer import Answer, Citation
 
 NOTHING_MORE = "(Nothing more on this story: ask another question.)"
 
 
 def render_answer(answer: Answer) -> str:
     """Human-readable answer: the lead quote, further quotes indented, then the sources."""
-    lines = [answer.answer]
-    if not answer.found and not answer.related:
-        lines.append("(`newsdesk latest` lists the newest headlines.)")
     if answer.mode == "extractive" and answer.citations:
         lead, *rest = answer.citations
-        lines = [f"“{_folded(lead.snippet)}” [{lead.n}]"]
+        lines = [f"“{lead.folded}” [{lead.n}]"]
         if rest:
-            lines += ["", *(f"    “{_folded(c.snippet)}” [{c.n}]" for c in rest)]
+            lines += ["", *_further(rest)]
+    else:
+        lines = [answer.answer]
+        if not answer.found and not answer.related:
+            lines.append("(`newsdesk latest` lists the newest headlines.)")
     if answer.citations:
         lines += ["", *_sources(answer)]
     return "\n".join(lines)
@@ -28,8 +31,12 @@ def render_more(answer: Answer) -> str:
     if not answer.more:
         return NOTHING_MORE
     quotes = Answer(question=answer.question, found=True, answer="", citations=answer.more)
-    lines = [f"    “{_folded(c.snippet)}” [{c.n}]" for c in answer.more]
-    return "\n".join([*lines, "", *_sources(quotes)])
+    return "\n".join([*_further(answer.more), "", *_sources(quotes)])
+
+
+def _further(citations: Sequence[Citation]) -> list[str]:
+    """Quotes after the lead, indented under it."""
+    return [f"    “{c.folded}” [{c.n}]" for c in citations]
 
 
 def _sources(answer: Answer) -> list[str]:
@@ -42,7 +49,3 @@ def _sources(answer: Answer) -> list[str]:
         if c.also:
             lines.append("    also reported by: " + ", ".join(a.source for a in c.also))
     return lines
-
-
-def _folded(text: str) -> str:
-    return " ".join(text.split())

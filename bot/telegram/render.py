@@ -80,18 +80,14 @@ def _quotes_html(answer: Answer, quote_block: bool) -> str:
     if answer.mode != "extractive" or not answer.citations:
         return escape(answer.answer)
     lead, *rest = answer.citations
-    lines = [f"<b>“{escape(_folded(lead.snippet))}”</b> [{lead.n}]"]
-    more = [f"“{escape(_folded(c.snippet))}” [{c.n}]" for c in rest]
+    lines = [f"<b>“{escape(lead.folded)}”</b> [{lead.n}]"]
+    more = [f"“{escape(c.folded)}” [{c.n}]" for c in rest]
     if more and quote_block:
         tag = "blockquote expandable" if sum(map(len, more)) > EXPANDABLE_CHARS else "blockquote"
         lines += ["", f"<{tag}>" + "\n".join(more) + "</blockquote>"]
     elif more:
         lines += ["", *more]
     return "\n".join(lines)
-
-
-def _folded(text: str) -> str:
-    return " ".join(text.split())
 
 
 def headlines_html(title: str, stories: Sequence[ArticleRef]) -> str:

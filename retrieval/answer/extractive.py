@@ -340,7 +340,7 @@ def quote_lines(citations: Sequence[Citation]) -> str:
 
     The citations keep the exact spans; only the display text folds line breaks.
     """
-    return "\n".join(f"“{' '.join(c.snippet.split())}” [{c.n}]" for c in citations)
+    return "\n".join(f"“{c.folded}” [{c.n}]" for c in citations)
 
 
 def not_found(question: str, hits: Sequence[SearchHit]) -> Answer:

@@ -23,6 +23,11 @@ class Citation:
     end: int
     also: tuple[ArticleRef, ...] = ()  # other outlets' copies of the same story
 
+    @property
+    def folded(self) -> str:
+        """The snippet as shown: its whitespace and line breaks folded into single spaces."""
+        return " ".join(self.snippet.split())
+
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape (see docs/answer-json.md)."""
         data: dict[str, Any] = {"n": self.n, **self.ref.to_dict(), "snippet": self.snippet,
