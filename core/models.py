@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 # How the embedding model runs; see retrieval.embeddings.
 EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
@@ -102,6 +103,13 @@ class ArticleRef:
             "url": self.url,
             "published": self.published.isoformat() if self.published else "",
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ArticleRef:
+        """The reference back from ``to_dict``'s fields."""
+        published = data.get("published") or None
+        return cls(str(data["article_id"]), str(data["title"]), str(data["source"]),
+                   str(data["url"]), datetime.fromisoformat(published) if published else None)
 
 
 @dataclass(frozen=True)

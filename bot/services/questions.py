@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from core.errors import ArticleNotFound
 from core.models import ArticleRef, Turn
@@ -111,13 +111,5 @@ def _clean(question: str) -> str:
 
 
 def _citations(stored: str) -> tuple[Citation, ...]:
-    """Citations back from their public JSON shape (``Citation.to_dict``)."""
-    return tuple(Citation(int(c["n"]), _ref(c), str(c["snippet"]), int(c["start"]),
-                          int(c["end"]), tuple(_ref(a) for a in c.get("also", ())))
-                 for c in json.loads(stored))
-
-
-def _ref(data: dict[str, Any]) -> ArticleRef:
-    published = data.get("published") or None
-    return ArticleRef(str(data["article_id"]), str(data["title"]), str(data["source"]),
-                      str(data["url"]), datetime.fromisoformat(published) if published else None)
+    """Citations back from their stored public JSON."""
+    return tuple(Citation.from_dict(c) for c in json.loads(stored))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,13 @@ class Citation:
         if self.also:
             data["also"] = [r.to_dict() for r in self.also]
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Citation:
+        """The citation back from ``to_dict``'s shape."""
+        return cls(int(data["n"]), ArticleRef.from_dict(data), str(data["snippet"]),
+                   int(data["start"]), int(data["end"]),
+                   tuple(ArticleRef.from_dict(a) for a in data.get("also", ())))
 
 
 @dataclass(frozen=True)
