@@ -35,7 +35,7 @@ from bot.telegram.admin_text import (
     status_html,
     summary_html,
 )
-from bot.telegram.callbacks import Confirm, ConfirmKind
+from bot.telegram.callbacks import OUT_OF_DATE, Confirm, ConfirmKind
 from bot.telegram.delivery import send_html, with_retries
 from bot.telegram.feature import Handlers
 from bot.telegram.render import TELEGRAM_LIMIT, visible_length
@@ -56,7 +56,6 @@ ADMIN_COMMANDS = [
 REFUSED = "That command is for newsdesk's admins."
 EDIT_SECONDS = 2.0  # at most one progress edit this often
 USED = "This confirmation was already used."
-OUT_OF_DATE = "That button is out of date."
 PRIVATE_ONLY = "/status shows the database and its counts: send it to me in a private chat."
 
 

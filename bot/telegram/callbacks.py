@@ -27,6 +27,7 @@ from typing import ClassVar, Literal
 from core.models import DIGEST, INSTANT
 
 MAX_BYTES = 64  # Telegram's limit on callback_data
+OUT_OF_DATE = "That button is out of date."  # what a button that does not decode is told
 SUBSCRIPTION = "sub"
 ALERT = "alert"
 MORE = "more"

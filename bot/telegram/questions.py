@@ -15,7 +15,7 @@ from bot.services.browsing import BrowseService, hint_question
 from bot.services.questions import MAX_QUESTION_CHARS, QuestionService
 from bot.telegram import callbacks
 from bot.telegram.addressing import QUESTIONS, without_mentions
-from bot.telegram.callbacks import AskExample, ShowMore
+from bot.telegram.callbacks import OUT_OF_DATE, AskExample, ShowMore
 from bot.telegram.delivery import keep_typing, preview_options, send_html, with_retries
 from bot.telegram.failures import UNREACHABLE
 from bot.telegram.feature import Handlers
@@ -36,7 +36,6 @@ TOO_LONG = (f"That message is too long for me to search. Please ask a shorter qu
             f"{MAX_QUESTION_CHARS} characters).")
 MORE_SHOWN = "Those quotes are already shown."
 MORE_EXPIRED = "This button has expired: ask again to see more."
-OUT_OF_DATE = "That button is out of date."
 STORY_GONE = "I no longer have that story. Send /latest for the newest headlines."
 
 

@@ -45,6 +45,7 @@ from bot.telegram.alert_text import (
     when_html,
 )
 from bot.telegram.callbacks import (
+    OUT_OF_DATE,
     SUBSCRIPTION_BUTTONS,
     AskAbout,
     FollowQuoted,
@@ -62,7 +63,6 @@ from core.models import DIGEST, ChatPrefs
 log = logging.getLogger(__name__)
 
 ADMINS_ONLY = "In groups, only the group's administrators can change its topics."
-OUT_OF_DATE = "That button is out of date."
 GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
 
 
