@@ -138,10 +138,10 @@ class QuestionHandlers:
         try:
             async with self._answer_slots:
                 answer = await asyncio.to_thread(self._questions.ask, str(chat_id), question)
-            # In a group, or when this chat's questions overlapped, the answer says which
-            # question it answers.
+            # In a group, or when this chat's questions overlapped (one was pending when this
+            # came, or came since), the answer says which question it answers.
             crowded = (message.chat.type != ChatType.PRIVATE or ticket > 1
-                       or self._in_flight[chat_id] > 1 or self._asked[chat_id] != ticket)
+                       or self._asked[chat_id] != ticket)
         except NewsdeskError as exc:
             log.warning("question failed: %s", exc)
             await send_html(context.bot, chat_id, UNREACHABLE)
