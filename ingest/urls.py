@@ -51,7 +51,7 @@ def checked_url(url: str) -> str:
     url = url.strip()
     problem = url_problem(url)
     if problem:
-        raise FetchError(f"{_shown(url)}: {problem}")
+        raise FetchError(f"{shown(url)}: {problem}")
     return url
 
 
@@ -91,6 +91,6 @@ def _host_problem(host: str) -> str | None:
     return None
 
 
-def _shown(url: str) -> str:
-    """A URL short enough to put in a message."""
-    return url if len(url) <= 120 else url[:119] + "…"
+def shown(where: str, limit: int = 120) -> str:
+    """A URL (or an item's origin) short enough to put in a message."""
+    return where if len(where) <= limit else where[: limit - 1] + "…"

@@ -21,7 +21,7 @@ from ingest.loaders.base import (
 from ingest.loaders.feed_parsing import FeedEntry, parse_feed
 from ingest.loaders.pages import extract_page
 from ingest.models import RawArticle
-from ingest.urls import looks_fetchable, url_problem
+from ingest.urls import looks_fetchable, shown, url_problem
 
 # A feed's own content counts as the full article above this length; shorter is a teaser.
 FULL_TEXT_CHARS = 600
@@ -66,11 +66,11 @@ class FeedLoader:
         if looks_fetchable(entry.link):
             problem = url_problem(entry.link)
             if problem:
-                return ItemFailure(_shown(where), f"bad link: {problem}")
+                return ItemFailure(shown(where, 160), f"bad link: {problem}")
         try:
             return self._entry_to_event(entry, origin, outlet, known)
         except (SourceError, ValueError) as exc:
-            return ItemFailure(_shown(where), f"item could not be read ({exc})")
+            return ItemFailure(shown(where, 160), f"item could not be read ({exc})")
 
     def _entry_to_event(
         self, entry: FeedEntry, origin: str, outlet: str,
@@ -127,7 +127,3 @@ class FeedLoader:
             return extract_page(html, url=fetched.url).text, ""
         except SourceError as exc:
             return "", f"full text unavailable ({exc})"
-
-
-def _shown(where: str) -> str:
-    return where if len(where) <= 160 else where[:159] + "…"
