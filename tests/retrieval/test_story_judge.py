@@ -1,0 +1,82 @@
+"""The story judge's features read what they say, and its weights order the articles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from retrieval.story_judge import FEATURES, ArticleEvidence, StoryJudge, article_features
+
+NOW = datetime(2026, 5, 20, 12, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Hit:
+    text: str
+    score: float
+    similarity: float
+
+
+def idf(terms: Iterable[str]) -> dict[str, float]:  # stop words never reach it
+    rare = {"nara": 5.0, "summit": 3.0, "agenda": 2.0}
+    return {t: rare.get(t, 1.0) for t in terms}
+
+
+def article(article_id: str, title: str, text: str, *, first: int, days_old: float | None,
+            similarity: float = 0.5, score: float = 0.03, outlets: int = 0) -> ArticleEvidence:
+    published = None if days_old is None else NOW - timedelta(days=days_old)
+    return ArticleEvidence(article_id, title, published, outlets, first,
+                           (Hit(text, score, similarity),))
+
+
+def feature(values: list[float], name: str) -> float:
+    return values[FEATURES.index(name)]
+
+
+def test_an_article_whose_headline_holds_the_question_words_covers_more_of_them() -> None:
+    pool = [
+        article("a", "Lee heads to Nara", "The leaders meet on Tuesday.", first=0, days_old=1),
+        article("b", "Markets open higher", "Shares rose on Tuesday.", first=1, days_old=1),
+    ]
+    features = article_features(pool, "what is on the Nara summit agenda?", NOW, idf)
+    assert feature(features["a"], "title_coverage") == pytest.approx(5 / 10)
+    assert feature(features["a"], "coverage") == pytest.approx(5 / 10)
+    assert feature(features["b"], "coverage") == 0.0
+
+
+def test_recency_fades_with_age_and_an_undated_article_is_not_recent() -> None:
+    pool = [
+        article("new", "Nara summit", "Agenda set.", first=0, days_old=0),
+        article("week", "Nara summit", "Agenda set.", first=1, days_old=7),
+        article("undated", "Nara summit", "Agenda set.", first=2, days_old=None),
+    ]
+    features = article_features(pool, "Nara summit", NOW, idf)
+    assert feature(features["new"], "recent_week") == pytest.approx(1.0)
+    assert feature(features["week"], "recent_week") == pytest.approx(0.3679, abs=1e-3)
+    assert feature(features["undated"], "recent_month") == 0.0
+
+
+def test_rank_and_similarity_are_relative_to_the_pool() -> None:
+    pool = [
+        article("a", "One", "Nara.", first=0, days_old=1, similarity=0.8, score=0.04),
+        article("b", "Two", "Nara.", first=1, days_old=1, similarity=0.6, score=0.02),
+    ]
+    features = article_features(pool, "Nara", NOW, idf)
+    assert feature(features["a"], "first_rank") == 1.0
+    assert feature(features["b"], "first_rank") == 0.5
+    assert feature(features["b"], "similarity_gap") == pytest.approx(-0.2)
+    assert feature(features["b"], "fused_share") == pytest.approx(0.5)
+
+
+def test_the_judge_prefers_what_its_weights_favour() -> None:
+    title_only = StoryJudge(tuple(1.0 if f == "title_coverage" else 0.0 for f in FEATURES))
+    pool = [
+        article("first", "Markets open higher", "Nara summit agenda.", first=0, days_old=1),
+        article("story", "Nara summit agenda", "Leaders meet.", first=1, days_old=1),
+    ]
+    features = article_features(pool, "Nara summit agenda", NOW, idf)
+    order = sorted(features, key=lambda a: -title_only.score(features[a]))
+    assert order == ["story", "first"]
