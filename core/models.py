@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 # How the embedding model runs; see retrieval.embeddings.
 EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
@@ -66,12 +66,21 @@ def minute_of(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
 
 
+class QuotedSpan(NamedTuple):
+    """Characters ``start:end`` of an article that an answer quoted."""
+
+    article_id: str
+    start: int
+    end: int
+
+
 @dataclass(frozen=True)
 class Turn:
-    """One question and the articles its answer cited, for follow-up questions."""
+    """One question, the articles its answer cited and the spans it quoted, for follow-ups."""
 
     question: str
     article_ids: tuple[str, ...] = field(default=())
+    quoted: tuple[QuotedSpan, ...] = field(default=())
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from core.models import Turn
+from core.models import QuotedSpan, Turn
 from storage.database import Database
 from storage.schema import conversation_turns as turns
 
@@ -28,14 +28,15 @@ class ConversationRepository:
     def recent(self, chat_id: str) -> list[Turn]:
         """The chat's recent turns, oldest first (stale ones are ignored)."""
         query = (
-            sa.select(turns.c.question, turns.c.article_ids)
+            sa.select(turns.c.question, turns.c.article_ids, turns.c.quoted)
             .where(turns.c.chat_id == chat_id, turns.c.at >= self._clock() - self._max_age)
             .order_by(turns.c.at.desc(), turns.c.id.desc())
             .limit(self._keep)
         )
         with self._db.read() as conn:
             rows = conn.execute(query).all()
-        return [Turn(q, tuple(json.loads(ids))) for q, ids in reversed(rows)]
+        return [Turn(q, tuple(json.loads(ids)), tuple(QuotedSpan(*s) for s in json.loads(quoted)))
+                for q, ids, quoted in reversed(rows)]
 
     def add(self, chat_id: str, turn: Turn) -> None:
         """Record a turn and prune the chat to the newest ``keep``."""
@@ -47,6 +48,7 @@ class ConversationRepository:
             conn.execute(sa.insert(turns).values(
                 chat_id=chat_id, at=self._clock(), question=turn.question,
                 article_ids=json.dumps(list(turn.article_ids)),
+                quoted=json.dumps([list(span) for span in turn.quoted]),
             ))
             # the subquery is wrapped so MySQL-like LIMIT-in-IN restrictions never bite
             keep = sa.select(newest.subquery().c.id)

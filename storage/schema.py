@@ -67,6 +67,8 @@ conversation_turns = sa.Table(
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("question", sa.Text, nullable=False),
     sa.Column("article_ids", sa.Text, nullable=False),  # a JSON list of article ids
+    # a JSON list of [article id, start, end]: the quotes the turn's answer showed
+    sa.Column("quoted", sa.Text, nullable=False, server_default="[]"),
     sa.Index("conversation_turns_chat_at", "chat_id", "at"),
 )
 

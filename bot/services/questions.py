@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from core.errors import ArticleNotFound
-from core.models import ArticleRef, Turn
+from core.models import ArticleRef, QuotedSpan, Turn
 from retrieval.answer import Answer, Citation
 from retrieval.search import HybridSearcher, SearchHit
 from storage.articles import ArticleRepository
@@ -57,7 +57,8 @@ class QuestionService:
         history = self._conversations.recent(chat_id)
         answer = self._answerer.answer(question, k=k, since=since, history=history)
         cited = tuple(dict.fromkeys(c.ref.article_id for c in answer.citations))
-        self._conversations.add(chat_id, Turn(question, cited))
+        quoted = tuple(QuotedSpan(c.ref.article_id, c.start, c.end) for c in answer.citations)
+        self._conversations.add(chat_id, Turn(question, cited, quoted))
         return answer
 
     def focus(self, chat_id: str, article_id: str) -> ArticleRef:

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from core.models import Turn
+from core.models import QuotedSpan, Turn
 from storage.conversations import ConversationRepository
 from storage.database import Database
 
@@ -26,3 +26,13 @@ def test_stale_turns_are_ignored(database: Database) -> None:
     conversations.add("chat", Turn("old question"))
     now[0] += timedelta(hours=7)
     assert conversations.recent("chat") == []
+
+
+def test_a_turn_keeps_the_spans_its_answer_quoted(database: Database) -> None:
+    conversations = ConversationRepository(database)
+    quoted = (QuotedSpan("a1", 0, 120), QuotedSpan("a2", 40, 95))
+    conversations.add("chat", Turn("What is on the Nara agenda?", ("a1", "a2"), quoted))
+    conversations.add("chat", Turn("and the seafood ban?"))
+    first, second = conversations.recent("chat")
+    assert first.quoted == quoted
+    assert second.quoted == ()
