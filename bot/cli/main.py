@@ -44,7 +44,10 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3", "trafilatura",
-                  "htmldate", "transformers", "huggingface_hub", "alembic"):
+                  "htmldate", "transformers", "huggingface_hub", "alembic",
+                  # two INFO lines per job run ("Running job", "executed successfully") every
+                  # few seconds would bury everything else; its warnings (missed runs) stay
+                  "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
