@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from alerts.topics import Topic
 from core.terms import fold, tokenize
+from retrieval.quoting import ALERT_QUOTES, Quote, cut_sentence
 from retrieval.text import sentence_spans
-
-MAX_QUOTE_CHARS = 240
-MIN_QUOTE_CHARS = 25
-
-
-@dataclass(frozen=True)
-class Quote:
-    """``snippet == text[start:end]`` of the article it was taken from."""
-
-    snippet: str
-    start: int
-    end: int
 
 
 def why_quotes(
@@ -33,7 +21,7 @@ def why_quotes(
     phrases = [fold(p) for p in topic.phrases]
     scored: list[tuple[float, int, int]] = []
     for start, end in sentence_spans(text):
-        if end - start < MIN_QUOTE_CHARS:
+        if end - start < ALERT_QUOTES.min_chars:
             continue
         sentence = text[start:end]
         shared = terms.intersection(tokenize(sentence))
@@ -46,15 +34,5 @@ def why_quotes(
     if best[0][0] <= 0:
         best = [min(scored, key=lambda s: s[1])]  # nothing in common: the lead
     chosen = [s for s in best if s[0] > 0] or best
-    return [_quote(text, start, end) for _, start, end in sorted(chosen, key=lambda s: s[1])]
-
-
-def _quote(text: str, start: int, end: int) -> Quote:
-    """The sentence, cut at a word boundary when it is too long (still a verbatim span)."""
-    if end - start > MAX_QUOTE_CHARS:
-        cut = text.rfind(" ", start, start + MAX_QUOTE_CHARS)
-        end = cut if cut > start + MIN_QUOTE_CHARS else start + MAX_QUOTE_CHARS
-        while end > start and text[end - 1] in ",;:—–- ":
-            end -= 1
-    return Quote(text[start:end], start, end)
-
+    return [cut_sentence(text, start, end, ALERT_QUOTES)
+            for _, start, end in sorted(chosen, key=lambda s: s[1])]

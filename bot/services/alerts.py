@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from alerts.matching import LEAD_CHARS, Interest, NewArticle, TopicMatcher, UpFront
-from alerts.quotes import Quote, why_quotes
+from alerts.quotes import why_quotes
 from alerts.stories import StoryLead, assign_stories
 from alerts.timing import digest_due, next_digest_time, quiet_until
 from alerts.topics import Topic, parse_topic
 from core.errors import SearchIndexError
 from core.models import DIGEST, ArticleRef, Subscription, chunk_id
 from core.terms import tokenize
+from retrieval.quoting import Quote, is_verbatim
 from storage.alerts import (
     AlertRepository,
     ChangedArticle,
@@ -283,7 +284,7 @@ class AlertService:
         topic = parse_topic(topic_text)
         weights = self._matcher().weights(tokenize(topic.query))
         quotes = why_quotes(article.text, topic, weights)
-        return [q for q in quotes if article.text[q.start:q.end] == q.snippet]
+        return [q for q in quotes if is_verbatim(q, article.text)]
 
     def sent(self, message: Outgoing, message_id: int | None) -> None:
         """Telegram accepted the message: its stories are in the ledger, out of the outbox."""

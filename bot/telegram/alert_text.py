@@ -11,12 +11,12 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from alerts.quotes import Quote
 from bot.services.alerts import Edit, Outgoing
 from bot.services.subscriptions import Subscribed
 from bot.telegram.callbacks import AskAbout, FollowQuoted, SetMode, Undo, Unsubscribe
 from bot.telegram.render import headlines_html, outlet_link, ref_line
 from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription, minute_of
+from retrieval.quoting import Quote
 
 MAX_OUTLETS_SHOWN = 8  # under an alert; the edit stays far under Telegram's 4096
 

@@ -17,14 +17,14 @@ from retrieval.answer.models import CLOSEST, NOT_FOUND, Answer, Citation, Turn
 from retrieval.answer.verify import verified
 from retrieval.lexical import LexicalIndex
 from retrieval.ports import ArticleSource
+from retrieval.quoting import ANSWER_QUOTES, Quote
 from retrieval.search import HybridSearcher, SearchHit
 from retrieval.text import sentence_spans
 
-MIN_SNIPPET = 25
+MIN_SNIPPET = ANSWER_QUOTES.min_chars  # in display width (_width): CJK characters count twice
 # A story is offered as "closest" only this close to the question (cosine): below it, a list of
 # unrelated headlines (a World Cup question offered the marathon) reads as a wrong answer.
 RELATED_FLOOR = 0.35
-MAX_SNIPPET = 480  # a quote takes the following sentences too while it stays this short
 
 
 @dataclass(frozen=True)
@@ -310,7 +310,7 @@ def _news_bonus(sentence: str, question_terms: set[str]) -> float:
     return min(0.04 * len(new), 0.16)
 
 
-def _span(sentence: _Sentence, limit: int = MAX_SNIPPET) -> tuple[int, int]:
+def _span(sentence: _Sentence, limit: int = ANSWER_QUOTES.max_chars) -> tuple[int, int]:
     """The quote's offsets in the hit text: the sentence with its neighbours while short.
 
     The fact a question asks for often sits in the sentence before or after the one that
@@ -329,10 +329,9 @@ def _span(sentence: _Sentence, limit: int = MAX_SNIPPET) -> tuple[int, int]:
 
 def _citation(n: int, sentence: _Sentence, start: int, end: int) -> Citation:
     hit = sentence.hit
-    return Citation(
-        n=n, ref=hit.ref, snippet=hit.text[start:end], start=hit.start + start,
-        end=hit.start + end, also=hit.also,
-    )
+    quote = Quote.of(hit.text, start, end, offset=hit.start)  # offsets in the article
+    return Citation(n=n, ref=hit.ref, snippet=quote.snippet, start=quote.start, end=quote.end,
+                    also=hit.also)
 
 
 def quote_lines(citations: Sequence[Citation]) -> str:

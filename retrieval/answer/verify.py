@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from retrieval.answer.models import Citation
 from retrieval.ports import ArticleSource
+from retrieval.quoting import reads_as
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,7 @@ def verified(citations: Sequence[Citation], store: ArticleSource) -> list[Citati
     stored = store.span_texts([(c.ref.article_id, c.start, c.end) for c in citations])
     kept = []
     for citation, text in zip(citations, stored, strict=True):
-        if citation.snippet and text == citation.snippet:
+        if reads_as(citation.snippet, text):
             kept.append(citation)
         else:
             log.error("dropped a citation that is not verbatim: %s", citation)
