@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -31,11 +32,23 @@ class PageScore:
     text: str = ""  # the extracted text as it would be stored
 
 
-def _extract(html: str, url: str = "", clean: bool = False) -> tuple[str, str]:
-    """(title, text) of a page; with ``clean``, as the ingest pipeline stores them."""
+@functools.cache
+def _extracted(source: Path, url: str) -> RawArticle | None:
+    """The saved page at ``source`` as extract_page reads it; None when it finds no article.
+
+    Cached: the raw and cleaned scores of both test modules read the same pages.
+    """
+    html, _ = decode_text(source.read_bytes(), str(source))
     try:
-        page: RawArticle = extract_page(html, url=url)
+        return extract_page(html, url=url)
     except ExtractionError:
+        return None
+
+
+def _extract(source: Path, url: str = "", clean: bool = False) -> tuple[str, str]:
+    """(title, text) of a saved page; with ``clean``, as the ingest pipeline stores them."""
+    page = _extracted(source, url)
+    if page is None:
         return "", ""
     if not clean:
         return page.title, page.text
@@ -51,8 +64,7 @@ def score_trafilatura_set(folder: Path, clean: bool = False) -> list[PageScore]:
     manifest = json.loads((folder / "MANIFEST.json").read_text())
     scores = []
     for entry in manifest["files"]:
-        html, _ = decode_text((folder / entry["file"]).read_bytes(), entry["file"])
-        _, raw_text = _extract(html, entry["url"], clean)
+        _, raw_text = _extract(folder / entry["file"], entry["url"], clean)
         text = norm(raw_text)
         missing = [s for s in entry["expected_in_main_text"] if norm(s) not in text]
         unwanted = [s for s in entry.get("expected_NOT_in_main_text", []) if norm(s) in text]
@@ -72,8 +84,7 @@ def score_readability_set(folder: Path, clean: bool = False) -> list[PageScore]:
         expected = lxml.html.fromstring((page / "expected.html").read_bytes().decode("utf-8"))
         paragraphs = [norm(p.text_content()) for p in expected.iter("p")]
         snippets = [p[:60] for p in sorted(paragraphs, key=len, reverse=True)[:3] if len(p) > 80]
-        html, _ = decode_text((page / "source.html").read_bytes(), page.name)
-        raw_title, raw_text = _extract(html, clean=clean)
+        raw_title, raw_text = _extract(page / "source.html", clean=clean)
         text, title = norm(raw_text), norm(raw_title)
         missing = [s for s in snippets if s not in text]
         want = norm(meta.get("title") or "")
