@@ -198,10 +198,15 @@ def _jsonl(path: Path, count: int) -> None:
                                   "text": text, "published": "2026-01-10"}) + "\n")
 
 
+# 12 chunks an article, so a batch (256 chunks) is 22 articles: 48 are two batches and a part,
+# enough that the kill (in the first) leaves more than a batch for the next run.
+ARTICLES = 48
+
+
 @pytest.mark.slow
 def test_killed_ingest_is_completed_by_the_next_run(tmp_path: Path) -> None:
     source = tmp_path / "many.jsonl"
-    _jsonl(source, 120)
+    _jsonl(source, ARTICLES)
     env = {**os.environ, "NEWSDESK_DATA_DIR": str(tmp_path / "data"),
            "NEWSDESK_CHUNK_SIZE": "400"}
     command = [sys.executable, "-m", "bot.cli.main", "ingest", str(source), "--json"]
@@ -227,7 +232,7 @@ def test_killed_ingest_is_completed_by_the_next_run(tmp_path: Path) -> None:
                             timeout=600, check=False)
     assert finish.returncode == 0, finish.stderr
     report = json.loads(finish.stdout)
-    assert report["added"] + report["unchanged"] == 120
+    assert report["added"] + report["unchanged"] == ARTICLES
     # a kill costs at most one batch of embedding (256 chunks, rounded up to whole articles)
     assert 0 < report["chunks_resumed"] <= 256 + 16
     stats = subprocess.run(
@@ -235,7 +240,7 @@ def test_killed_ingest_is_completed_by_the_next_run(tmp_path: Path) -> None:
         cwd=tmp_path, capture_output=True, text=True, check=True,
     )
     counts = json.loads(stats.stdout)
-    assert counts["articles"] == 120 and counts["pending"] == 0
+    assert counts["articles"] == ARTICLES and counts["pending"] == 0
     assert counts["chunks"] == counts["indexed_chunks"]
 
 
