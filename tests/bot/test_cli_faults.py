@@ -1,6 +1,7 @@
 """Faults under the CLI, as a real subprocess: a corrupted vector store is one clear line."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,11 +17,25 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=300, check=False)
 
 
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Path:
+    """A data dir after `newsdesk ingest --samples`, made once; tests damage copies of it."""
+    root = tmp_path_factory.mktemp("ingested")
+    # clean_environment is per test: this fixture sets the same environment by hand
+    env = {key: value for key, value in os.environ.items() if not key.startswith("NEWSDESK_")}
+    env.update(NEWSDESK_DATA_DIR=str(root / "data"), NEWSDESK_MODEL_CACHE_DIR=str(model_cache),
+               HF_HUB_OFFLINE="1")
+    done = subprocess.run([*NEWSDESK, "ingest", "--samples"], env=env, cwd=root,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    return root / "data"
+
+
 @pytest.mark.parametrize("damage", ["garbage", "pages"])
 def test_a_corrupted_chroma_folder_is_one_line_for_ask_and_stats(
-    tmp_path: Path, damage: str,
+    tmp_path: Path, ingested: Path, damage: str,
 ) -> None:
-    assert _run(tmp_path, "ingest", "--samples").returncode == 0
+    shutil.copytree(ingested, tmp_path / "data")
     chroma = tmp_path / "data" / "chroma"
     store = chroma / "chroma.sqlite3"
     if damage == "garbage":
