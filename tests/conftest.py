@@ -115,7 +115,7 @@ def container(settings: Settings, embedder: Embedder) -> Iterator[Container]:
     built.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def newsdata() -> Path:
     """../shared/newsdata (CI has it beside the clone)."""
     if not NEWSDATA.is_dir():

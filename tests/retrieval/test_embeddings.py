@@ -54,22 +54,29 @@ def _chunks(newsdata: Path, count: int) -> list[str]:
     return texts[:count]
 
 
-def test_onnx_float_is_the_torch_model_on_real_chunks(
-    newsdata: Path, torch_embedder: TorchEmbedder, model_cache: Path
-) -> None:
+@pytest.fixture(scope="module")
+def real_chunks(newsdata: Path, torch_embedder: TorchEmbedder) -> tuple[list[str], np.ndarray]:
+    """160 chunks of real news and their torch vectors: what both ONNX backends must match."""
     texts = _chunks(newsdata, 160)
+    return texts, torch_embedder.encode(texts)
+
+
+def test_onnx_float_is_the_torch_model_on_real_chunks(
+    real_chunks: tuple[list[str], np.ndarray], model_cache: Path
+) -> None:
+    texts, reference = real_chunks
     onnx = load_embedder("", "onnx", model_cache, batch_size=32)
     assert isinstance(onnx, OnnxEmbedder)
-    cosine = np.sum(onnx.encode(texts) * torch_embedder.encode(texts), axis=1)
+    cosine = np.sum(onnx.encode(texts) * reference, axis=1)
     assert cosine.min() >= 0.9999
 
 
 def test_onnx_int8_stays_close_to_torch_and_keeps_the_ranking(
-    newsdata: Path, torch_embedder: TorchEmbedder, model_cache: Path
+    real_chunks: tuple[list[str], np.ndarray], model_cache: Path
 ) -> None:
-    texts = _chunks(newsdata, 160)
+    texts, reference = real_chunks
     int8 = load_embedder("", "onnx-int8", model_cache, batch_size=32)
-    reference, quantized = torch_embedder.encode(texts), int8.encode(texts)
+    quantized = int8.encode(texts)
     cosine = np.sum(reference * quantized, axis=1)
     assert cosine.min() >= 0.97 and cosine.mean() >= 0.99
     # the nearest neighbour of each chunk among the others is mostly the same one
