@@ -13,7 +13,7 @@ ingested into a temporary data dir as `newsdesk ingest --samples` does) or ``rea
 index of bench/eval.py, bench/.cache/eval-data-BACKEND, built once and shared; every answer is
 given as of the conversation's ``date``, like bench/eval.py's questions). Both turns are asked
 with k=5; the second with the first as history, the way bot/services/questions.py keeps a chat:
-``Turn(first, article ids the first answer cited)``.
+``Turn(first, article ids the first answer cited, the spans it quoted)``.
 
 Reported, over all conversations and per kind (follow-up / standalone) and corpus:
 - ``first_quote``: the answer string in the second answer's **first** quote (the goal: ≥ 0.85);
@@ -47,7 +47,7 @@ from bench.eval import CACHE, as_of, norm
 from bot.container import Container
 from bot.settings import Settings
 from core.models import EmbeddingBackend as Backend
-from core.models import Turn
+from core.models import QuotedSpan, Turn
 from ingest.identity import canonical_url
 from ingest.pipeline import SourceSpec
 from retrieval.answer.models import Answer
@@ -143,8 +143,9 @@ def converse(container: Container, conversation: Conversation) -> Outcome:
     until = conversation.until
     first = answerer.answer(conversation.first, k=5, until=until)
     cited = tuple(dict.fromkeys(c.ref.article_id for c in first.citations))
+    quoted = tuple(QuotedSpan(c.ref.article_id, c.start, c.end) for c in first.citations)
     second = answerer.answer(conversation.second, k=5, until=until,
-                             history=[Turn(conversation.first, cited)])
+                             history=[Turn(conversation.first, cited, quoted)])
     return Outcome(conversation, first, second)
 
 

@@ -52,11 +52,37 @@ def asked_for(question: str) -> Asked | None:
     return None
 
 
+# What the other patterns also match but is no answer of that kind: a year is no count ("the
+# 2020 teacher of the year" does not say how many were arrested), a weekday or month no name.
+_NOT_A = {Asked.NUMBER: re.compile(r"(1[89]|20)\d\d"), Asked.NAME: _DATE}
+
+
 def holds_answer(sentence: str, asked: Asked | None, question: str) -> bool:
     """True when ``sentence`` holds a thing of the kind asked for that the question lacks."""
     if asked is None:
         return False
     pattern = {Asked.NUMBER: _NUMBER, Asked.DATE: _DATE, Asked.NAME: _NAME}[asked]
     said = fold(question)
-    return any(not re.search(rf"\b{re.escape(fold(found.group(0)))}\b", said)
-               for found in pattern.finditer(sentence))
+    read_to = 0
+    for match in pattern.finditer(sentence):
+        if match.start() < read_to:
+            continue  # a digit of a number already read whole
+        found = match.group(0)
+        if asked is Asked.NUMBER and found.isdigit():
+            found = _whole_number(sentence, match.start())
+        read_to = match.start() + len(found)
+        excluded = _NOT_A.get(asked)
+        if excluded is not None and excluded.fullmatch(found):
+            continue
+        if not re.search(rf"\b{re.escape(fold(found))}\b", said):
+            return True
+    return False
+
+
+_WHOLE_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def _whole_number(sentence: str, start: int) -> str:
+    """The number that begins at ``start`` ("2020", "3,518", "4.5"), not its first digit."""
+    match = _WHOLE_NUMBER.match(sentence, start)
+    return match.group(0) if match else sentence[start]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from unicodedata import east_asian_width
 
-from core.models import ArticleRef
+from core.models import ArticleRef, QuotedSpan
 from core.terms import tokenize
 from retrieval.answer.asked_for import asked_for, holds_answer
 from retrieval.answer.followup import query_context
@@ -48,6 +48,10 @@ class Selection:
     rank_weight: float = 0.5  # credit for the search rank of the article a sentence is in
     focus_weight: float = 0.5  # extra weight of the question's asking sentence (quizzes lead
     # with context: "… was suspended six games. Which team does Watson play for?")
+    # A follow-up moves on: the sentences the previous answer quoted weigh less, and the
+    # conversation's story more (bench/followups.py)
+    repeat_penalty: float = 0.3
+    conversation_bonus: float = 0.4  # a follow-up's sentence the previous answer already quoted
     lead_chars: int = 480  # the lead takes its neighbours while it stays this short
     context_chars: int = 300  # so does each further quote
 
@@ -121,7 +125,8 @@ class ExtractiveAnswerer:
         )
         if not hits or not self._relevant(context.query, hits):
             return not_found(question, hits)
-        sentences = self._scored_sentences(question, context.context_terms, hits)
+        sentences = self._scored_sentences(question, context.context_terms, hits, context.shown,
+                                           context.prefer_articles)
         if not sentences:
             return not_found(question, hits)
         words = _article_words(hits)
@@ -154,7 +159,8 @@ class ExtractiveAnswerer:
         return relevance >= t.bar(self._lexical.size)
 
     def _scored_sentences(
-        self, question: str, context_terms: frozenset[str], hits: Sequence[SearchHit]
+        self, question: str, context_terms: frozenset[str], hits: Sequence[SearchHit],
+        shown: Sequence[QuotedSpan] = (), story: Collection[str] = (),
     ) -> list[_Sentence]:
         terms = set(tokenize(question))
         focus = _asked_part(question)
@@ -186,6 +192,10 @@ class ExtractiveAnswerer:
                          + _news_bonus(sentence, terms))
                 if overlap > 0 and holds_answer(sentence, asked, question):
                     score += bonus
+                if _already_quoted(hit, start, end, shown):
+                    score -= self._selection.repeat_penalty
+                if hit.ref.article_id in story:
+                    score += self._selection.conversation_bonus
                 scored.append(_Sentence(hit, start, end, score))
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
@@ -285,6 +295,13 @@ def _article_words(hits: Sequence[SearchHit]) -> dict[str, set[str]]:
     for hit in hits:
         words.setdefault(hit.ref.article_id, set()).update(tokenize(hit.text))
     return words
+
+
+def _already_quoted(hit: SearchHit, start: int, end: int, shown: Sequence[QuotedSpan]) -> bool:
+    """The sentence ``hit.text[start:end]`` lies in a span the previous answer quoted."""
+    begin, stop = hit.start + start, hit.start + end
+    return any(s.article_id == hit.ref.article_id and s.start <= begin and stop <= s.end
+               for s in shown)
 
 
 def _asked_part(question: str) -> str:

@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.models import QuotedSpan, Turn
 from core.terms import tokenize
-from retrieval.answer.models import Turn
 
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|also|so|then|what about|how about|what of|any more|more on)\b"
@@ -23,6 +23,7 @@ class QueryContext:
     query: str
     prefer_articles: tuple[str, ...] = ()
     context_terms: frozenset[str] = frozenset()
+    shown: tuple[QuotedSpan, ...] = ()  # what the previous answer quoted: a follow-up moves on
 
 
 def is_follow_up(question: str) -> bool:
@@ -36,4 +37,4 @@ def query_context(question: str, history: Sequence[Turn]) -> QueryContext:
         return QueryContext(question)
     last = history[-1]
     extra = frozenset(tokenize(last.question)) - frozenset(tokenize(question))
-    return QueryContext(f"{last.question} {question}", last.article_ids, extra)
+    return QueryContext(f"{last.question} {question}", last.article_ids, extra, last.quoted)

@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.container import Container
+from core.models import QuotedSpan
 from retrieval.answer import Answer, Turn
 from retrieval.embeddings import Embedder
 from tests.retrieval import corpus
@@ -104,6 +105,24 @@ def test_follow_up_stays_on_the_story(answered: Container) -> None:
     follow = answered.answerer.answer("and the seafood ban?", history=history)
     assert follow.found and "seafood" in follow.citations[0].snippet
     assert "Nara" in follow.citations[0].ref.title
+
+
+def test_a_follow_up_moves_on_from_what_the_previous_answer_quoted(answered: Container) -> None:
+    first = answered.answerer.answer("What is on the Nara summit agenda?")
+    cited = tuple(c.ref.article_id for c in first.citations)
+    shown = tuple(QuotedSpan(c.ref.article_id, c.start, c.end) for c in first.citations)
+
+    def repeated(answer: Answer) -> list[str]:
+        return [c.snippet for c in answer.citations
+                if any(s.article_id == c.ref.article_id and s.start <= c.start
+                       and c.end <= s.end for s in shown)]
+
+    follow_up = "what else is on the agenda?"
+    unaware = answered.answerer.answer(follow_up, history=[Turn(first.question, cited)])
+    assert repeated(unaware)  # without the spans, it quotes again what was just shown
+    moved = answered.answerer.answer(follow_up, history=[Turn(first.question, cited, shown)])
+    assert moved.found and not repeated(moved)
+    assert {c.ref.article_id for c in moved.citations} <= set(cited)
 
 
 def test_service_remembers_the_conversation_across_restarts(answered: Container) -> None:

@@ -25,3 +25,14 @@ def test_a_sentence_holds_the_answer_only_with_something_new() -> None:
     assert not holds_answer("The Oakridge marathon was run in rain.", Asked.NAME, who)
     assert holds_answer("The barrier opens in March.", Asked.DATE, "When does it open?")
     assert not holds_answer("Anything at all.", None, "Is it?")
+
+
+def test_a_year_is_no_count_and_a_weekday_is_no_name() -> None:
+    many = "How many others were arrested?"
+    assert not holds_answer("The 2020 teacher of the year was arrested.", Asked.NUMBER, many)
+    assert holds_answer("Police arrested at least 40 people.", Asked.NUMBER, many)
+    assert holds_answer("In 2020 the town counted 3,518 residents.", Asked.NUMBER, many)
+    who = "Who does he want to succeed him?"
+    assert not holds_answer("He said on Thursday in March he wants one more bill.", Asked.NAME, who)
+    assert holds_answer("He endorsed his chief of staff, Luke Holland.", Asked.NAME, who)
+    assert holds_answer("It opened in 2020.", Asked.DATE, "When did it open?")
