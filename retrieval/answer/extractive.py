@@ -116,9 +116,9 @@ class ExtractiveAnswerer:
         ``since``/``until`` bound publication time; ``until`` replays a question as asked on a
         past date (the evaluation uses it).
         """
-        if not any(ch.isalpha() for token in tokenize(question) for ch in token):
+        context = query_context(question, history)  # "tell me more" leans on the last turn
+        if not any(ch.isalpha() for token in tokenize(context.query) for ch in token):
             return not_found(question, [])  # no content word ("OR 1=1 --"): nothing to match
-        context = query_context(question, history)
         hits = self._searcher.search(
             context.query, k=max(2 * k, 8), since=since, prefer_articles=context.prefer_articles,
             until=until, now=until,

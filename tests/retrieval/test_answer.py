@@ -123,6 +123,11 @@ def test_a_follow_up_moves_on_from_what_the_previous_answer_quoted(answered: Con
     moved = answered.answerer.answer(follow_up, history=[Turn(first.question, cited, shown)])
     assert moved.found and not repeated(moved)
     assert {c.ref.article_id for c in moved.citations} <= set(cited)
+    # a follow-up of stop words alone leans on the conversation too
+    more = answered.answerer.answer("tell me more about it",
+                                    history=[Turn(first.question, cited, shown)])
+    assert more.found and not repeated(more)
+    assert more.citations[0].ref.article_id == first.citations[0].ref.article_id
 
 
 def test_service_remembers_the_conversation_across_restarts(answered: Container) -> None:
