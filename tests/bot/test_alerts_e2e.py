@@ -210,11 +210,11 @@ async def test_quiet_hours_hold_alerts_and_the_digest_comes_at_the_local_time(
 async def test_a_429_storm_during_fan_out_delays_but_loses_and_doubles_nothing(
     bot: tuple[Container, Clock], api: FakeBotAPI, tmp_path: Path,
 ) -> None:
-    container, _ = bot
+    container, clock = bot
     chats = list(range(1000, 1030))
+    repo = SubscriptionRepository(container.database)  # the subscribing is tested elsewhere
     for chat in chats:
-        await asyncio.to_thread(container.subscriptions.subscribe, chat, "private", None,
-                                "Nara summit")
+        repo.add(chat, "private", None, "Nara summit", "nara summit", now=clock.now, limit=20)
     api.fail("sendMessage", 429, times=25, retry_after=1)
     await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL,
                                   datetime.now(UTC)))
