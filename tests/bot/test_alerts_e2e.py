@@ -23,7 +23,7 @@ from pydantic import SecretStr
 
 from bot.container import Container
 from bot.settings import Settings
-from bot.telegram.app import build_application
+from bot.telegram.app import FLOOD_RETRIES, build_application
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
 from retrieval.embeddings import Embedder
@@ -215,7 +215,8 @@ async def test_a_429_storm_during_fan_out_delays_but_loses_and_doubles_nothing(
     repo = SubscriptionRepository(container.database)  # the subscribing is tested elsewhere
     for chat in chats:
         repo.add(chat, "private", None, "Nara summit", "nara summit", now=clock.now, limit=20)
-    api.fail("sendMessage", 429, times=25, retry_after=1)
+    # one message outlasts the rate limiter's retries (back to the outbox), the next is delayed
+    api.fail("sendMessage", 429, times=FLOOD_RETRIES + 2, retry_after=1)
     await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL,
                                   datetime.now(UTC)))
     assert await until(lambda: all(alerts_to(api, chat) for chat in chats), timeout=90)
