@@ -33,7 +33,8 @@ class Selection:
 
     An article is on the story when its best sentence scores ``story_floor`` of the best one,
     its passages hold ``story_coverage`` of the question's term weight that the best article
-    holds, and ``kinship`` of the lead article's rare vocabulary; a quote must score
+    holds, ``kinship`` of the lead article's rare vocabulary, and it was published within
+    ``story_days`` of the lead (a month-old report is another event); a quote must score
     ``quote_floor`` of the lead. ``k`` stays an upper bound: one quote is a fine answer.
     Tuned on the even RealTime QA questions (bench/answer_quality.py, docs/benchmarks.md).
     """
@@ -44,6 +45,7 @@ class Selection:
     story_coverage: float = 0.6
     kinship: float = 0.2  # share of the lead article's rare vocabulary an article must hold
     per_article: int = 2
+    story_days: float = 7.0  # other reports of the story are at most this far from the lead
     answer_bonus: float = 0.15  # the sentence holds the number, date or name asked for
     rank_weight: float = 0.5  # credit for the search rank of the article a sentence is in
     focus_weight: float = 0.5  # extra weight of the question's asking sentence (quizzes lead
@@ -236,6 +238,7 @@ class ExtractiveAnswerer:
         rules = self._selection
         lead = sentences[0]
         best_of: dict[str, float] = {}
+        published = {s.hit.ref.article_id: s.hit.ref.published for s in sentences}
         for sentence in sentences:
             best_of.setdefault(sentence.hit.ref.article_id, sentence.score)
         lead_coverage = coverage.get(lead.hit.ref.article_id, 0.0)
@@ -244,6 +247,7 @@ class ExtractiveAnswerer:
             if score >= rules.story_floor * lead.score
             and coverage.get(article, 0.0) >= rules.story_coverage * lead_coverage
             and kinship.get(article, 0.0) >= rules.kinship
+            and _days_apart(published.get(article), lead.hit.ref.published) <= rules.story_days
         }
         shown: list[_Quote] = [(*_span(lead, rules.lead_chars), lead)]
         more: list[_Quote] = []
@@ -302,6 +306,13 @@ def _already_quoted(hit: SearchHit, start: int, end: int, shown: Sequence[Quoted
     begin, stop = hit.start + start, hit.start + end
     return any(s.article_id == hit.ref.article_id and s.start <= begin and stop <= s.end
                for s in shown)
+
+
+def _days_apart(one: datetime | None, other: datetime | None) -> float:
+    """Days between two publication times (0 when either is unknown)."""
+    if one is None or other is None:
+        return 0.0
+    return abs((one - other).total_seconds()) / 86400
 
 
 def _asked_part(question: str) -> str:

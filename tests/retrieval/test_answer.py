@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -6,6 +7,7 @@ from hypothesis import strategies as st
 
 from bot.container import Container
 from core.models import QuotedSpan
+from ingest.pipeline import SourceSpec
 from retrieval.answer import Answer, Turn
 from retrieval.embeddings import Embedder
 from tests.retrieval import corpus
@@ -187,3 +189,23 @@ def test_property_snippets_are_spans_and_markers_point_to_sources(
     assert len(answer.citations) <= k
     assert answer.found == bool(answer.citations)
     assert_well_formed(answer, answered)
+
+
+@pytest.mark.parametrize(("second_day", "both_quoted"), [(4, True), (28, False)])
+def test_another_report_is_on_the_story_only_within_days_of_the_lead(
+    container: Container, tmp_path: Path, second_day: int, both_quoted: bool,
+) -> None:
+    folder = tmp_path / "ferry"
+    folder.mkdir()
+    corpus.write(folder, "strike", "Lakeside ferry crews strike over Brennock rota",
+                 "Ferry crews on the Lakeside route walked out on Monday over the Brennock rota. "
+                 "The Lakeside ferry strike stopped every crossing to Brennock island.\n\n"
+                 "Crews said the Brennock rota left them twelve-hour shifts.", day=2)
+    corpus.write(folder, "later", "Brennock ferry crews and Lakeside rota talks",
+                 "Lakeside ferry crews met managers about the Brennock rota on Thursday. "
+                 "The Lakeside ferry strike over the Brennock rota could resume, crews said.",
+                 day=second_day, source="Island Post")
+    container.pipeline.run([SourceSpec(str(folder))])
+    answer = container.answerer.answer("Why did the Lakeside ferry crews strike?", k=5)
+    assert answer.found  # whichever report leads, the other is quoted only when close in time
+    assert (len({c.ref.article_id for c in answer.citations}) == 2) is both_quoted
