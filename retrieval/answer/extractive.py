@@ -54,8 +54,23 @@ class Selection:
     # conversation's story more (bench/followups.py)
     repeat_penalty: float = 0.3
     conversation_bonus: float = 0.4  # a follow-up's sentence the previous answer already quoted
+    position_weight: float = 0.5  # credit for a sentence early in its article (news leads)
+    length_weight: float = 0.0  # credit for a long sentence (up to 200 characters)
     lead_chars: int = 480  # the lead takes its neighbours while it stays this short
     context_chars: int = 300  # so does each further quote
+
+
+    def sentence_weights(self) -> tuple[float, ...]:
+        """The weight of each of ``SENTENCE_FEATURES`` in a sentence's score."""
+        return (1.0, self.focus_weight, 0.3, 0.6, self.rank_weight, 1.0, self.answer_bonus,
+                -self.repeat_penalty, self.conversation_bonus, self.position_weight,
+                self.length_weight)
+
+
+SENTENCE_FEATURES = (
+    "overlap", "asked_overlap", "context", "similarity", "article_rank", "news", "holds_answer",
+    "already_quoted", "conversation", "position", "length",
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,7 @@ class _Sentence:
     start: int
     end: int
     score: float
+    features: tuple[float, ...] = ()  # SENTENCE_FEATURES, what ``score`` weighs
 
 
 class ExtractiveAnswerer:
@@ -172,9 +188,7 @@ class ExtractiveAnswerer:
         focus_total = sum(weights[t] for t in focus_terms) or 1.0
         context_total = sum(weights[t] for t in context_terms) or 1.0
         asked = asked_for(focus)
-        bonus = self._selection.answer_bonus
-        focus_weight = self._selection.focus_weight
-        rank_weight = self._selection.rank_weight
+        sentence_weights = self._selection.sentence_weights()
         scored = []
         article_rank: dict[str, int] = {}
         for hit in hits:
@@ -187,18 +201,23 @@ class ExtractiveAnswerer:
                 sentence = hit.text[start:end]
                 words = set(tokenize(sentence))
                 overlap = sum(weights[t] for t in terms & words) / total
-                context = sum(weights[t] for t in context_terms & words) / context_total
-                asked_overlap = sum(weights[t] for t in focus_terms & words) / focus_total
-                score = (overlap + focus_weight * asked_overlap + 0.3 * context
-                         + 0.6 * hit.similarity + rank_weight / (1 + rank)
-                         + _news_bonus(sentence, terms))
-                if overlap > 0 and holds_answer(sentence, asked, question):
-                    score += bonus
-                if _already_quoted(hit, start, end, shown):
-                    score -= self._selection.repeat_penalty
-                if hit.ref.article_id in story:
-                    score += self._selection.conversation_bonus
-                scored.append(_Sentence(hit, start, end, score))
+                features = (
+                    overlap,
+                    sum(weights[t] for t in focus_terms & words) / focus_total,
+                    sum(weights[t] for t in context_terms & words) / context_total,
+                    hit.similarity,
+                    1 / (1 + rank),
+                    _news_bonus(sentence, terms),
+                    float(overlap > 0 and holds_answer(sentence, asked, question)),
+                    float(_already_quoted(hit, start, end, shown)),
+                    float(hit.ref.article_id in story),
+                    # how early in the article: news puts the answer up top, but a follow-up
+                    # asks past the top, which the conversation has read
+                    0.0 if story else math.exp(-(hit.start + start) / 1000),
+                    min(len(sentence) / 200, 1.0),
+                )
+                score = sum(w * f for w, f in zip(sentence_weights, features, strict=True))
+                scored.append(_Sentence(hit, start, end, score, features))
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
     def _kinship(self, lead: str, words: dict[str, set[str]]) -> dict[str, float]:
