@@ -156,7 +156,7 @@ def bench_match(articles: int, subscriptions: int) -> dict[str, Any]:
 
 async def bench_fanout(chats: int, senders: int, paid_broadcast: bool = False) -> dict[str, Any]:
     from bot.telegram.alerts import AlertDelivery
-    from bot.telegram.app import build_application
+    from bot.telegram.app import build_application, retry_policy
     from tests.bot.test_alerts_service import NARA_DEAL
     from tests.support.fake_bot_api import FakeBotAPI
 
@@ -180,7 +180,8 @@ async def bench_fanout(chats: int, senders: int, paid_broadcast: bool = False) -
         queued = container.alerts.match_new().queued
         app = build_application(settings, container)
         delivery = AlertDelivery(container.alerts, container.ingest_runner, tick_seconds=3600,
-                                 senders=senders, paid_broadcast=paid_broadcast)
+                                 retry=retry_policy(settings), senders=senders,
+                                 paid_broadcast=paid_broadcast)
         async with app:
             with stopwatch() as sending:
                 sent = await delivery.deliver(app.bot)

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     database_url: str = ""  # empty: sqlite file in data_dir
     telegram_token: SecretStr = SecretStr("")
     telegram_api_url: str = "https://api.telegram.org/bot"
+    # a Bot API request that failed on the network or with a 5xx is tried 6 times in all, the
+    # waits doubling from this one (0.5, 1, 2, 4, 8 s by default), each at most 10 s
+    telegram_retry_base_seconds: float = Field(default=0.5, gt=0, le=10)
     webhook_url: str = ""
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)

@@ -36,7 +36,7 @@ from bot.telegram.admin_text import (
     summary_html,
 )
 from bot.telegram.callbacks import OUT_OF_DATE, Confirm, ConfirmKind
-from bot.telegram.delivery import send_html, with_retries
+from bot.telegram.delivery import RetryPolicy, send_html, with_retries
 from bot.telegram.feature import Handlers
 from bot.telegram.render import TELEGRAM_LIMIT, visible_length
 from core.errors import NewsdeskError
@@ -62,9 +62,11 @@ PRIVATE_ONLY = "/status shows the database and its counts: send it to me in a pr
 class AdminHandlers:
     """Status, sources and re-ingest for admins; the same commands from anyone else refused."""
 
-    def __init__(self, admin: AdminService, admin_ids: Sequence[int]) -> None:
+    def __init__(self, admin: AdminService, admin_ids: Sequence[int], *,
+                 retry: RetryPolicy) -> None:
         self._admin = admin
         self._admin_ids = list(admin_ids)
+        self._retry = retry
 
     def handlers(self) -> Handlers:
         """This feature's PTB handlers: the gated commands, then their refusals."""
@@ -94,10 +96,10 @@ class AdminHandlers:
             return
         if message.chat.type != ChatType.PRIVATE:  # the database URL is not for every member
             await send_html(context.bot, message.chat_id, PRIVATE_ONLY,
-                            thread_id=message.message_thread_id)
+                            thread_id=message.message_thread_id, retry=self._retry)
             return
         status = await asyncio.to_thread(self._admin.status)
-        await send_html(context.bot, message.chat_id, status_html(status))
+        await send_html(context.bot, message.chat_id, status_html(status), retry=self._retry)
 
     async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/sources for admins: every source with its health."""
@@ -108,7 +110,8 @@ class AdminHandlers:
             sources = self._admin.sources()
             return sources_html(sources, {s.id: self._admin.interval_of(s) for s in sources})
 
-        await send_html(context.bot, message.chat_id, await asyncio.to_thread(listing))
+        await send_html(context.bot, message.chat_id, await asyncio.to_thread(listing),
+                        retry=self._retry)
 
     async def reingest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/reingest [NAME]: ingest now, in the background, with one progress message."""
@@ -120,16 +123,18 @@ class AdminHandlers:
             for name in names:
                 await asyncio.to_thread(self._admin.check_source, name)
         except NewsdeskError as exc:
-            await send_html(context.bot, message.chat_id, escape(str(exc), quote=False))
+            await send_html(context.bot, message.chat_id, escape(str(exc), quote=False),
+                            retry=self._retry)
             return
         who = f"/reingest by {update.effective_user.id if update.effective_user else '?'}"
         if not self._admin.begin_reingest(who):
             running = self._admin.running()
             await send_html(context.bot, message.chat_id, "An ingest is already running: "
-                            + (progress_line(running) if running else "it is finishing."))
+                            + (progress_line(running) if running else "it is finishing."),
+                            retry=self._retry)
             return
         try:
-            sent = await _announce(context.bot, message.chat_id, "⏳ Starting the ingest…")
+            sent = await self._announce(context.bot, message.chat_id, "⏳ Starting the ingest…")
         except BaseException:
             self._admin.abandon_reingest()
             raise
@@ -147,20 +152,20 @@ class AdminHandlers:
             progress = self._admin.running()
             if sent is not None and progress is not None and not work.done():
                 text = progress_html(progress)
-                if text != shown and await _show(bot, chat_id, sent, text):
+                if text != shown and await self._show(bot, chat_id, sent, text):
                     shown = text
         try:
             run = work.result()
         except NewsdeskError as exc:
             failed = "❌ The ingest failed: " + escape(str(exc), quote=False)
-            await _show(bot, chat_id, sent, failed)
+            await self._show(bot, chat_id, sent, failed)
             return
         assert run is not None  # claimed with begin_reingest
         summary = summary_html(run)
         if visible_length(summary) <= TELEGRAM_LIMIT:
-            await _show(bot, chat_id, sent, summary)
-        elif await _show(bot, chat_id, sent, "✅ Ingest done; the summary follows."):
-            await _announce(bot, chat_id, summary)
+            await self._show(bot, chat_id, sent, summary)
+        elif await self._show(bot, chat_id, sent, "✅ Ingest done; the summary follows."):
+            await self._announce(bot, chat_id, summary)
 
     async def add_source(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/addsource URL [name]: a dry run first, then Add / Cancel buttons."""
@@ -169,19 +174,20 @@ class AdminHandlers:
             return
         if not context.args:
             await send_html(context.bot, message.chat_id,
-                            "Usage: /addsource <i>URL</i> [<i>name</i>]")
+                            "Usage: /addsource <i>URL</i> [<i>name</i>]", retry=self._retry)
             return
         url, name = context.args[0], " ".join(context.args[1:])
         try:
             preview = await asyncio.to_thread(self._admin.preview, url)
         except NewsdeskError as exc:
             await send_html(context.bot, message.chat_id,
-                            "I could not use that source: " + escape(str(exc), quote=False))
+                            "I could not use that source: " + escape(str(exc), quote=False),
+                            retry=self._retry)
             return
         token = await asyncio.to_thread(self._admin.ask_to_add, url, name, message.chat_id,
                                         _user_id(update))
         await send_html(context.bot, message.chat_id, preview_html(preview, name),
-                        markup=_confirm_buttons("addsource", token, "Add"))
+                        markup=_confirm_buttons("addsource", token, "Add"), retry=self._retry)
 
     async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/forget URL: show the article, then Forget / Cancel buttons."""
@@ -189,13 +195,15 @@ class AdminHandlers:
         if message is None:
             return
         if not context.args:
-            await send_html(context.bot, message.chat_id, "Usage: /forget <i>URL</i>")
+            await send_html(context.bot, message.chat_id, "Usage: /forget <i>URL</i>",
+                            retry=self._retry)
             return
         url = context.args[0]
         try:
             article = await asyncio.to_thread(self._admin.article_at, url)
         except NewsdeskError as exc:
-            await send_html(context.bot, message.chat_id, escape(str(exc), quote=False))
+            await send_html(context.bot, message.chat_id, escape(str(exc), quote=False),
+                            retry=self._retry)
             return
         text = (f"Forget <b>{escape(article.title)}</b> ({escape(article.source)})?\n"
                 "It is removed from the database and both search indexes, and no later "
@@ -203,7 +211,7 @@ class AdminHandlers:
         token = await asyncio.to_thread(self._admin.ask_to_forget, url, message.chat_id,
                                         _user_id(update))
         await send_html(context.bot, message.chat_id, text,
-                        markup=_confirm_buttons("forget", token, "Forget"))
+                        markup=_confirm_buttons("forget", token, "Forget"), retry=self._retry)
 
     async def confirm(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The confirm / cancel buttons of /addsource and /forget (admins only)."""
@@ -264,16 +272,16 @@ class AdminHandlers:
         name = " ".join(context.args or [])
         if not name:
             await send_html(context.bot, message.chat_id, f"Usage: /{command} <i>NAME</i> "
-                            "(see /sources)")
+                            "(see /sources)", retry=self._retry)
             return
         try:
             source = await asyncio.to_thread(action, name)
         except NewsdeskError as exc:
             await send_html(context.bot, message.chat_id,
-                            escape(f"{exc} (see /sources)", quote=False))
+                            escape(f"{exc} (see /sources)", quote=False), retry=self._retry)
             return
         await send_html(context.bot, message.chat_id,
-                        done.format(f"<b>{escape(source.name)}</b>"))
+                        done.format(f"<b>{escape(source.name)}</b>"), retry=self._retry)
 
     async def refuse(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Anyone else: a clear no, and a log line."""
@@ -283,7 +291,34 @@ class AdminHandlers:
         user = update.effective_user
         log.info("refused %s from user %s in chat %s", (message.text or "").split(" ", 1)[0],
                  user.id if user else "?", message.chat_id)
-        await send_html(context.bot, message.chat_id, REFUSED)
+        await send_html(context.bot, message.chat_id, REFUSED, retry=self._retry)
+
+    async def _announce(self, bot: Bot, chat_id: int, html: str) -> Message | None:
+        """Send ``html``; None when Telegram would not take it (logged, never raised)."""
+        try:
+            return await send_html(bot, chat_id, html, retry=self._retry)
+        except TelegramError as exc:
+            log.warning("could not tell chat %s (%s): %s", chat_id, exc, html[:80])
+            return None
+
+    async def _show(self, bot: Bot, chat_id: int, sent: Message | None, html: str) -> bool:
+        """Edit ``sent`` to ``html`` (send it anew without one); False when Telegram refused."""
+        if sent is None:
+            return await self._announce(bot, chat_id, html) is not None
+        try:
+            await self._edit(bot, sent, html)
+        except TelegramError as exc:
+            log.warning("could not edit message %s in chat %s: %s", sent.message_id, chat_id, exc)
+            return False
+        return True
+
+    async def _edit(self, bot: Bot, sent: Message, html: str) -> None:
+        await with_retries(
+            lambda: bot.edit_message_text(html, chat_id=sent.chat_id, message_id=sent.message_id,
+                                          parse_mode=ParseMode.HTML,
+                                          link_preview_options=LinkPreviewOptions(is_disabled=True)),
+            f"editMessageText in {sent.chat_id}", retry=self._retry,
+        )
 
 
 def _confirm_buttons(kind: ConfirmKind, token: str, verb: str) -> InlineKeyboardMarkup:
@@ -304,35 +339,4 @@ def _done(done: Source | Article) -> str:
 
 def _user_id(update: Update) -> int:
     return update.effective_user.id if update.effective_user else 0
-
-
-async def _announce(bot: Bot, chat_id: int, html: str) -> Message | None:
-    """Send ``html``; None when Telegram would not take it (logged, never raised)."""
-    try:
-        return await send_html(bot, chat_id, html)
-    except TelegramError as exc:
-        log.warning("could not tell chat %s (%s): %s", chat_id, exc, html[:80])
-        return None
-
-
-async def _show(bot: Bot, chat_id: int, sent: Message | None, html: str) -> bool:
-    """Edit ``sent`` to ``html`` (send it anew without one); False when Telegram refused."""
-    if sent is None:
-        return await _announce(bot, chat_id, html) is not None
-    try:
-        await _edit(bot, sent, html)
-    except TelegramError as exc:
-        log.warning("could not edit message %s in chat %s: %s", sent.message_id, chat_id, exc)
-        return False
-    return True
-
-
-async def _edit(bot: Bot, sent: Message, html: str) -> None:
-    await with_retries(
-        lambda: bot.edit_message_text(html, chat_id=sent.chat_id, message_id=sent.message_id,
-                                      parse_mode=ParseMode.HTML,
-                                      link_preview_options=LinkPreviewOptions(is_disabled=True)),
-        f"editMessageText in {sent.chat_id}",
-    )
-
 

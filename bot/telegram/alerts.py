@@ -37,7 +37,7 @@ from bot.telegram.alert_text import (
     grouped_html,
     story_buttons,
 )
-from bot.telegram.delivery import send_html, with_retries
+from bot.telegram.delivery import RetryPolicy, send_html, with_retries
 from bot.telegram.jobs import run_every
 from core.errors import NewsdeskError
 
@@ -57,9 +57,10 @@ class AlertDelivery:
 
     def __init__(
         self, alerts: AlertService, runner: IngestRunner, *, tick_seconds: float,
-        senders: int = 1, paid_broadcast: bool = False,
+        retry: RetryPolicy, senders: int = 1, paid_broadcast: bool = False,
     ) -> None:
         self._alerts = alerts
+        self._retry = retry  # how a message is retried after a network error or a 5xx
         self._senders = senders  # messages in flight at once: the most a kill can double
         self._runner = runner
         self._tick_seconds = tick_seconds
@@ -159,7 +160,7 @@ class AlertDelivery:
         try:
             sent = await send_html(bot, message.chat_id, html, markup=markup,
                                    thread_id=message.thread_id,
-                                   paid_broadcast=self._paid_broadcast)
+                                   paid_broadcast=self._paid_broadcast, retry=self._retry)
         except Forbidden as exc:
             await self._chat_gone(message.chat_id, str(exc))
             return False
@@ -216,7 +217,7 @@ class AlertDelivery:
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
                 reply_markup=story_buttons(pending.ref.article_id, pending.subscription_id),
-            ), f"editMessageText in {pending.chat_id}")
+            ), f"editMessageText in {pending.chat_id}", retry=self._retry)
         except Forbidden as exc:
             await self._chat_gone(pending.chat_id, str(exc))
             return False

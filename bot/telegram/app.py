@@ -16,6 +16,7 @@ from bot.settings import Settings
 from bot.telegram.admin import AdminHandlers
 from bot.telegram.alerts import AlertDelivery
 from bot.telegram.browsing import BrowsingHandlers
+from bot.telegram.delivery import RetryPolicy
 from bot.telegram.fallbacks import fallback_handlers, on_error
 from bot.telegram.feature import Feature
 from bot.telegram.questions import QuestionHandlers
@@ -53,6 +54,11 @@ WEBHOOK_PATH = "telegram"
 FLOOD_RETRIES = 10
 
 
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """How everything that sends retries a network error or a 5xx (not a 429: see above)."""
+    return RetryPolicy(base_seconds=settings.telegram_retry_base_seconds)
+
+
 def build_application(
     settings: Settings, container: Container, concurrent: bool = True
 ) -> Application[Any, Any, Any, Any, Any, Any]:
@@ -63,11 +69,12 @@ def build_application(
             "NEWSDESK_TELEGRAM_TOKEN is not set: create a bot with @BotFather and put its token "
             "in .env (see README)"
         )
-    admin = AdminHandlers(container.admin, settings.admin_ids)
+    retry = retry_policy(settings)
+    admin = AdminHandlers(container.admin, settings.admin_ids, retry=retry)
     scheduled = ScheduledIngest(
         container.ingest_runner, settings.admin_ids,
         enabled=settings.ingest_interval_minutes > 0,
-        tick_seconds=settings.scheduler_tick_seconds,
+        tick_seconds=settings.scheduler_tick_seconds, retry=retry,
     )
 
     async def register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -91,24 +98,25 @@ def build_application(
     )
     scheduled.install(app)
     delivery = AlertDelivery(container.alerts, container.ingest_runner,
-                             tick_seconds=settings.alert_tick_seconds,
+                             tick_seconds=settings.alert_tick_seconds, retry=retry,
                              senders=settings.alert_senders,
                              paid_broadcast=settings.paid_broadcast)
     delivery.install(app)
-    app.add_handlers(throttle_handlers(RateLimiter(settings.rate_limit_per_minute)),
+    app.add_handlers(throttle_handlers(RateLimiter(settings.rate_limit_per_minute), retry=retry),
                      group=THROTTLE_GROUP)
     # admin before browsing: an admin's /sources shows the sources' health
     questions = QuestionHandlers(container.questions, settings.typing_after_seconds,
                                  settings.answer_workers, meter.has_room,
                                  link_preview=settings.answer_link_preview,
-                                 browsing=container.browsing)
+                                 browsing=container.browsing, retry=retry)
     subscriptions = SubscriptionHandlers(container.subscriptions, container.alerts,
-                                         container.questions, delivery.digest_now)
+                                         container.questions, delivery.digest_now, retry=retry)
     features: list[Feature] = [questions, admin, subscriptions,
-                               BrowsingHandlers(container.browsing)]
+                               BrowsingHandlers(container.browsing, retry=retry)]
     for feature in features:
         app.add_handlers(feature.handlers())
-    app.add_handlers(fallback_handlers(container.browsing))  # last: what no feature took
+    # last: what no feature took
+    app.add_handlers(fallback_handlers(container.browsing, retry=retry))
     app.add_error_handler(on_error)
     return app
 

@@ -11,7 +11,7 @@ from telegram.ext import CommandHandler, ContextTypes, filters
 from bot.services.browsing import BrowseService
 from bot.services.questions import MAX_QUESTION_CHARS
 from bot.telegram.callbacks import AskExample
-from bot.telegram.delivery import send_html
+from bot.telegram.delivery import RetryPolicy, send_html
 from bot.telegram.feature import Handlers
 from bot.telegram.render import headlines_html
 from core.models import day_of
@@ -40,8 +40,9 @@ MAX_OUTLETS_SHOWN = 40
 class BrowsingHandlers:
     """What the bot has read, without a question."""
 
-    def __init__(self, browsing: BrowseService) -> None:
+    def __init__(self, browsing: BrowseService, *, retry: RetryPolicy) -> None:
         self._browsing = browsing
+        self._retry = retry
 
     def handlers(self) -> Handlers:
         """This feature's PTB handlers."""
@@ -70,12 +71,12 @@ class BrowsingHandlers:
             text += "I have not read any news yet: an admin can add sources with /addsource."
             markup = None
         text += "\n\nSend /help for more, or /latest for the newest headlines."
-        await send_html(context.bot, message.chat_id, text, markup=markup)
+        await send_html(context.bot, message.chat_id, text, markup=markup, retry=self._retry)
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/help."""
         if update.effective_message is not None:
-            await send_html(context.bot, update.effective_message.chat_id, HELP)
+            await send_html(context.bot, update.effective_message.chat_id, HELP, retry=self._retry)
 
     async def latest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/latest [topic]: the newest headlines with links."""
@@ -88,7 +89,7 @@ class BrowsingHandlers:
             text = "I have no news on that yet." if topic else "I have not read any news yet."
         else:
             text = headlines_html(f"Latest on {topic}" if topic else "Latest headlines", stories)
-        await send_html(context.bot, message.chat_id, text)
+        await send_html(context.bot, message.chat_id, text, retry=self._retry)
 
     async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/sources: outlets with article counts."""
@@ -104,4 +105,4 @@ class BrowsingHandlers:
                 + (f", newest {day_of(row.newest)}" if row.newest else "")
                 for row in rows[:MAX_OUTLETS_SHOWN]
             )
-        await send_html(context.bot, message.chat_id, text)
+        await send_html(context.bot, message.chat_id, text, retry=self._retry)

@@ -2,8 +2,9 @@
 
 Flood control has one owner, PTB's AIORateLimiter (configured in app.py): it paces requests and
 waits out every 429's ``retry_after`` before retrying. This module retries only what that does
-not: transient network failures and 5xx answers, with exponential backoff. A 429 that outlasts
-the limiter's retries, or a bad request, is raised to the error handler.
+not: transient network failures and 5xx answers, with exponential backoff (a RetryPolicy that
+app.py builds from the settings and hands to everything that sends). A 429 that outlasts the
+limiter's retries, or a bad request, is raised to the error handler.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
@@ -24,33 +26,59 @@ T = TypeVar("T")
 ATTEMPTS = 6
 
 
-async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a request that failed on the network or with a 5xx is retried: ``attempts`` tries
+    in all, waiting ``base_seconds`` after the first failure and twice as long after each
+    next one, never more than ``max_wait_seconds``. Built from the settings in app.py
+    (NEWSDESK_TELEGRAM_RETRY_BASE_SECONDS) and handed to whatever sends."""
+
+    attempts: int = ATTEMPTS
+    base_seconds: float = 0.5
+    max_wait_seconds: float = 10.0
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1 or self.base_seconds <= 0 or self.max_wait_seconds <= 0:
+            raise ValueError(f"not a retry policy: {self}")
+
+    def wait(self, failed: int) -> float:
+        """Seconds to wait after the ``failed``-th failed attempt (1-based)."""
+        return min(self.base_seconds * 2.0 ** (failed - 1), self.max_wait_seconds)
+
+    @property
+    def waits(self) -> tuple[float, ...]:
+        """Every wait between the attempts, in order: (0.5, 1, 2, 4, 8) by default."""
+        return tuple(self.wait(failed) for failed in range(1, self.attempts))
+
+
+async def with_retries(call: Callable[[], Awaitable[T]], what: str, *,
+                       retry: RetryPolicy) -> T:
     """Run ``call``; retry network errors (not bad requests, not flood waits) with backoff."""
-    delay = 0.5
-    for attempt in range(1, ATTEMPTS + 1):
+    for attempt in range(1, retry.attempts + 1):
         try:
             return await call()
         except BadRequest:
             raise
         except NetworkError as exc:
-            if attempt == ATTEMPTS:
+            if attempt == retry.attempts:
                 raise
+            delay = retry.wait(attempt)
             log.warning("%s failed (%s); retry %d in %.1fs", what, exc, attempt, delay)
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 10.0)
     raise AssertionError("unreachable")
 
 
 async def send_html(
     bot: Bot, chat_id: int, html: str, reply_to: int | None = None,
-    markup: InlineKeyboardMarkup | None = None, *, thread_id: int | None = None,
-    paid_broadcast: bool = False, preview_url: str | None = None,
+    markup: InlineKeyboardMarkup | None = None, *, retry: RetryPolicy,
+    thread_id: int | None = None, paid_broadcast: bool = False, preview_url: str | None = None,
 ) -> Message | None:
     """Send ``html`` as one or more messages, in order, each under Telegram's limit.
 
     ``markup`` (inline buttons) goes under the last message, which is returned (None when
     ``html`` had nothing to send). ``thread_id``: a forum topic; ``paid_broadcast``: let
     Telegram bill messages beyond its free broadcast rate instead of refusing them.
+    ``retry``: how each message is retried after a network error or a 5xx.
     """
     parts = split_message(html)
     sent: Message | None = None
@@ -66,7 +94,7 @@ async def send_html(
                 message_thread_id=thread_id,
                 allow_paid_broadcast=True if paid_broadcast else None,
             ),
-            f"sendMessage to {chat_id}",
+            f"sendMessage to {chat_id}", retry=retry,
         )
     return sent
 

@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.services.browsing import BrowseService, hint_question
-from bot.telegram.delivery import send_html
+from bot.telegram.delivery import RetryPolicy, send_html
 from bot.telegram.feature import Handlers
 
 log = logging.getLogger(__name__)
@@ -23,28 +23,28 @@ NOT_TEXT = ("I can only read text. Ask me a question about the news, for example
 UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 
 
-def fallback_handlers(browsing: BrowseService | None = None) -> Handlers:
+def fallback_handlers(browsing: BrowseService | None = None, *,
+                      retry: RetryPolicy) -> Handlers:
     """Handlers for what no feature took: registered last."""
     new = filters.UpdateType.MESSAGE
+
+    async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command the bot does not have (answered in private chats only)."""
+        message = update.effective_message
+        if message is not None and message.chat.type == ChatType.PRIVATE:
+            await send_html(context.bot, message.chat_id, UNKNOWN_COMMAND, retry=retry)
 
     async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice and the like in a private chat: guidance."""
         if update.effective_message is not None:
             example = await asyncio.to_thread(hint_question, browsing)
             await send_html(context.bot, update.effective_message.chat_id,
-                            NOT_TEXT.format(example=escape(example, quote=False)))
+                            NOT_TEXT.format(example=escape(example, quote=False)), retry=retry)
 
     return [
         MessageHandler(new & filters.COMMAND, unknown_command),
         MessageHandler(new & filters.ChatType.PRIVATE & ~filters.TEXT, not_text),
     ]
-
-
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A command the bot does not have (answered in private chats only)."""
-    message = update.effective_message
-    if message is not None and message.chat.type == ChatType.PRIVATE:
-        await send_html(context.bot, message.chat_id, UNKNOWN_COMMAND)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -16,7 +16,13 @@ from bot.services.questions import MAX_QUESTION_CHARS, QuestionService
 from bot.telegram import callbacks
 from bot.telegram.addressing import QUESTIONS, without_mentions
 from bot.telegram.callbacks import OUT_OF_DATE, AskExample, ShowMore
-from bot.telegram.delivery import keep_typing, preview_options, send_html, with_retries
+from bot.telegram.delivery import (
+    RetryPolicy,
+    keep_typing,
+    preview_options,
+    send_html,
+    with_retries,
+)
 from bot.telegram.failures import UNREACHABLE
 from bot.telegram.feature import Handlers
 from bot.telegram.render import (
@@ -45,9 +51,10 @@ class QuestionHandlers:
     def __init__(
         self, questions: QuestionService, typing_after: float = 1.0, answer_workers: int = 2,
         room: Callable[[], bool] = lambda: True, *, link_preview: bool = True,
-        browsing: BrowseService | None = None,
+        browsing: BrowseService | None = None, retry: RetryPolicy,
     ) -> None:
         self._questions = questions
+        self._retry = retry
         self._browsing = browsing  # example questions drawn from the stored news
         self._link_preview = link_preview
         self._in_flight: dict[int, int] = {}  # questions being answered, per chat
@@ -89,7 +96,7 @@ class QuestionHandlers:
             return
         await query.answer()
         asked = escape(example.question, quote=False)
-        await send_html(context.bot, query.message.chat_id, f"<i>{asked}</i>")
+        await send_html(context.bot, query.message.chat_id, f"<i>{asked}</i>", retry=self._retry)
         await self._answer(query.message, example.question, context)
 
     async def ask_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -115,7 +122,8 @@ class QuestionHandlers:
         message = update.effective_message
         if message is not None:
             await asyncio.to_thread(self._questions.forget, str(message.chat_id))
-            await send_html(context.bot, message.chat_id, "Starting a new conversation.")
+            await send_html(context.bot, message.chat_id, "Starting a new conversation.",
+                            retry=self._retry)
 
     async def _answer(
         self, message: Message, question: str, context: ContextTypes.DEFAULT_TYPE
@@ -125,10 +133,10 @@ class QuestionHandlers:
         if not question:
             example = await asyncio.to_thread(hint_question, self._browsing)
             hint = EMPTY.format(example=escape(example, quote=False))
-            await send_html(context.bot, chat_id, hint)
+            await send_html(context.bot, chat_id, hint, retry=self._retry)
             return
         if len(question) > MAX_QUESTION_CHARS:
-            await send_html(context.bot, chat_id, TOO_LONG)
+            await send_html(context.bot, chat_id, TOO_LONG, retry=self._retry)
             return
         stop = asyncio.Event()
         typing = asyncio.create_task(
@@ -144,7 +152,7 @@ class QuestionHandlers:
                        or self._asked[chat_id] != ticket)
         except NewsdeskError as exc:
             log.warning("question failed: %s", exc)
-            await send_html(context.bot, chat_id, UNREACHABLE)
+            await send_html(context.bot, chat_id, UNREACHABLE, retry=self._retry)
             return
         finally:
             self._in_flight[chat_id] -= 1
@@ -162,7 +170,8 @@ class QuestionHandlers:
                 log.warning("could not keep the further quotes: %s", exc)
         await send_html(context.bot, chat_id, html,
                         reply_to=message.message_id if crowded else None,
-                        preview_url=self._preview(answer), markup=answer_buttons(answer, token))
+                        preview_url=self._preview(answer), markup=answer_buttons(answer, token),
+                        retry=self._retry)
 
     async def more(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """More under an answer: edit it to add the further quotes (anyone in the chat, once)."""
@@ -193,7 +202,8 @@ class QuestionHandlers:
         await with_retries(lambda: query.edit_message_text(
             fitted_answer_html(taken), parse_mode=ParseMode.HTML,
             link_preview_options=preview_options(self._preview(taken)),
-            reply_markup=answer_buttons(taken, None)), f"editMessageText in {message.chat.id}")
+            reply_markup=answer_buttons(taken, None)), f"editMessageText in {message.chat.id}",
+            retry=self._retry)
 
     def _preview(self, answer: Answer) -> str | None:
         """The lead article's link, previewed when the setting allows."""

@@ -18,7 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.services.ingest_runner import IngestRunner
-from bot.telegram.delivery import send_html
+from bot.telegram.delivery import RetryPolicy, send_html
 from bot.telegram.jobs import run_every
 from core.errors import NewsdeskError
 from core.models import Source
@@ -33,9 +33,10 @@ class ScheduledIngest:
 
     def __init__(
         self, runner: IngestRunner, admin_ids: Sequence[int], *, enabled: bool,
-        tick_seconds: float,
+        tick_seconds: float, retry: RetryPolicy,
     ) -> None:
         self._runner = runner
+        self._retry = retry
         self._admin_ids = list(admin_ids)
         self._enabled = enabled
         self._tick_seconds = tick_seconds
@@ -69,7 +70,7 @@ class ScheduledIngest:
         cannot be reached: logged, not fatal)."""
         for admin_id in self._admin_ids:
             try:
-                await send_html(bot, admin_id, text)
+                await send_html(bot, admin_id, text, retry=self._retry)
             except TelegramError as exc:
                 log.warning("could not tell admin %s: %s", admin_id, exc)
 

@@ -54,7 +54,7 @@ from bot.telegram.callbacks import (
     Undo,
     Unsubscribe,
 )
-from bot.telegram.delivery import send_html
+from bot.telegram.delivery import RetryPolicy, send_html
 from bot.telegram.failures import for_users
 from bot.telegram.feature import Handlers
 from core.errors import NewsdeskError
@@ -71,11 +71,13 @@ class SubscriptionHandlers:
 
     def __init__(self, subscriptions: SubscriptionService, alerts: AlertService,
                  questions: QuestionService,
-                 deliver_digest: Callable[[Bot, int], Awaitable[bool]]) -> None:
+                 deliver_digest: Callable[[Bot, int], Awaitable[bool]], *,
+                 retry: RetryPolicy) -> None:
         self._subscriptions = subscriptions
         self._alerts = alerts
         self._questions = questions
         self._deliver_digest = deliver_digest
+        self._retry = retry
 
     def handlers(self) -> Handlers:
         """This feature's PTB handlers."""
@@ -126,10 +128,10 @@ class SubscriptionHandlers:
             done = await asyncio.to_thread(follow, message.chat_id, message.chat.type, thread,
                                            what)
         except NewsdeskError as exc:
-            await _reply(context, message, escape(for_users(exc), quote=False))
+            await self._reply(context, message, escape(for_users(exc), quote=False))
             return
-        await _reply(context, message, subscribed_html(done),
-                     markup=subscribed_buttons(done))
+        await self._reply(context, message, subscribed_html(done),
+                          markup=subscribed_buttons(done))
 
     async def list(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/subscriptions: the chat's topics with buttons."""
@@ -143,7 +145,7 @@ class SubscriptionHandlers:
             return subscriptions_html(topics, prefs), subscriptions_buttons(topics)
 
         html, markup = await asyncio.to_thread(read)
-        await _reply(context, message, html, markup=markup)
+        await self._reply(context, message, html, markup=markup)
 
     async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/unsubscribe [TOPIC]: stop one; without a topic, buttons to pick it."""
@@ -155,18 +157,18 @@ class SubscriptionHandlers:
             if not text:
                 topics = await asyncio.to_thread(self._subscriptions.topics, message.chat_id)
                 if not topics:
-                    await _reply(context, message, "This chat follows no topics.")
+                    await self._reply(context, message, "This chat follows no topics.")
                     return
-                await _reply(context, message, "Which topic should I stop?",
-                             markup=pick_buttons(topics))
+                await self._reply(context, message, "Which topic should I stop?",
+                                  markup=pick_buttons(topics))
                 return
             found = await asyncio.to_thread(self._subscriptions.find, message.chat_id, text)
             removed = await asyncio.to_thread(self._subscriptions.remove, message.chat_id,
                                               found.id)
         except NewsdeskError as exc:
-            await _reply(context, message, escape(for_users(exc), quote=False))
+            await self._reply(context, message, escape(for_users(exc), quote=False))
             return
-        await _reply(context, message, f"Stopped <b>{escape(removed.topic)}</b>.")
+        await self._reply(context, message, f"Stopped <b>{escape(removed.topic)}</b>.")
 
     async def digest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/digest HH:MM sets the daily digest time; /digest now sends what is waiting."""
@@ -179,11 +181,11 @@ class SubscriptionHandlers:
                 return
             sent = await self._deliver_digest(context.bot, message.chat_id)
             if not sent:
-                await _reply(context, message, "Nothing new for your digest yet.")
+                await self._reply(context, message, "Nothing new for your digest yet.")
             return
         if not text:
             prefs = await asyncio.to_thread(self._subscriptions.prefs, message.chat_id)
-            await _reply(context, message, when_html(prefs))
+            await self._reply(context, message, when_html(prefs))
             return
         if not await self._may_manage(update, context):
             return
@@ -197,7 +199,7 @@ class SubscriptionHandlers:
             return
         text = _argument(message)
         if not text:
-            await _reply(context, message, "Usage: /quiet 22:00-07:00 (or /quiet off)")
+            await self._reply(context, message, "Usage: /quiet 22:00-07:00 (or /quiet off)")
             return
         await self._set(update, context, self._subscriptions.set_quiet_hours, text,
                         "Quiet hours: {quiet}. Alerts that arrive meanwhile wait and come "
@@ -210,7 +212,7 @@ class SubscriptionHandlers:
             return
         text = _argument(message)
         if not text:
-            await _reply(context, message, "Usage: /timezone Europe/Berlin (an IANA name)")
+            await self._reply(context, message, "Usage: /timezone Europe/Berlin (an IANA name)")
             return
         await self._set(update, context, self._subscriptions.set_timezone, text,
                         "Time zone set to {timezone}: digest at {digest_time}, {quiet}.")
@@ -222,11 +224,11 @@ class SubscriptionHandlers:
         try:
             prefs = await asyncio.to_thread(change, message.chat_id, message.chat.type, text)
         except NewsdeskError as exc:
-            await _reply(context, message, escape(for_users(exc), quote=False))
+            await self._reply(context, message, escape(for_users(exc), quote=False))
             return
         quiet = (f"{prefs.quiet_start}–{prefs.quiet_end}" if prefs.quiet_start
                  else "no quiet hours")
-        await _reply(context, message, escape(done.format(
+        await self._reply(context, message, escape(done.format(
             digest_time=prefs.digest_time, timezone=prefs.timezone, quiet=quiet)))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -259,7 +261,7 @@ class SubscriptionHandlers:
             await query.edit_message_text(escape(note), parse_mode=ParseMode.HTML)
         else:
             await send_html(context.bot, chat.id, escape(note),
-                            thread_id=_thread_of(query.message))
+                            thread_id=_thread_of(query.message), retry=self._retry)
 
     def _press(self, chat_id: int, button: SetMode | Unsubscribe | Undo | FollowQuoted) -> str:
         """Do what a subscription button says; the note to show."""
@@ -298,7 +300,7 @@ class SubscriptionHandlers:
                else "reply to this message or use /ask")
         await send_html(context.bot, chat_id, (
             f"Let's talk about <b>{escape(ref.title)}</b> — {how}, e.g. "
-            "<i>what was agreed?</i>"), thread_id=_thread_of(query.message))
+            "<i>what was agreed?</i>"), thread_id=_thread_of(query.message), retry=self._retry)
 
     async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The bot was blocked or removed (alerts pause) or let back in (they resume)."""
@@ -323,8 +325,13 @@ class SubscriptionHandlers:
         user = update.effective_user
         if user is not None and await self._is_group_admin(context, message.chat, user.id):
             return True
-        await _reply(context, message, ADMINS_ONLY)
+        await self._reply(context, message, ADMINS_ONLY)
         return False
+
+    async def _reply(self, context: ContextTypes.DEFAULT_TYPE, message: Message, html: str,
+                     markup: InlineKeyboardMarkup | None = None) -> None:
+        await send_html(context.bot, message.chat_id, html, markup=markup,
+                        thread_id=_thread_of(message), retry=self._retry)
 
     @staticmethod
     async def _is_group_admin(context: ContextTypes.DEFAULT_TYPE, chat: Chat,
@@ -350,9 +357,3 @@ def _thread_of(message: MaybeInaccessibleMessage) -> int | None:
     if isinstance(message, Message) and message.is_topic_message:
         return message.message_thread_id
     return None
-
-
-async def _reply(context: ContextTypes.DEFAULT_TYPE, message: Message, html: str,
-                 markup: InlineKeyboardMarkup | None = None) -> None:
-    await send_html(context.bot, message.chat_id, html, markup=markup,
-                    thread_id=_thread_of(message))

@@ -7,13 +7,13 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, f
 
 from bot.rate_limit import RateLimiter
 from bot.telegram.addressing import QUESTIONS
-from bot.telegram.delivery import send_html
+from bot.telegram.delivery import RetryPolicy, send_html
 from bot.telegram.feature import Handlers
 
 THROTTLE_GROUP = -1  # runs before every feature's handlers
 
 
-def throttle_handlers(limiter: RateLimiter) -> Handlers:
+def throttle_handlers(limiter: RateLimiter, *, retry: RetryPolicy) -> Handlers:
     """The handler that lets a question through, or answers "please wait" and stops it."""
 
     async def throttle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -26,7 +26,7 @@ def throttle_handlers(limiter: RateLimiter) -> Handlers:
             if limiter.notice_due(str(user), wait):  # a flood gets one notice, not one each
                 await send_html(context.bot, message.chat_id, (
                     f"You're asking faster than I can read — please wait {max(1, round(wait))} "
-                    "seconds and ask again."))
+                    "seconds and ask again."), retry=retry)
             raise ApplicationHandlerStop
 
     return [MessageHandler(filters.UpdateType.MESSAGE & QUESTIONS, throttle)]

@@ -12,7 +12,7 @@ import pytest
 
 from bot.container import Container
 from bot.telegram.admin import PRIVATE_ONLY, REFUSED
-from bot.telegram.delivery import ATTEMPTS
+from bot.telegram.app import retry_policy
 from ingest.pipeline import SourceSpec
 from retrieval.embeddings import Embedder
 from tests.bot.test_scheduling_e2e import make, running_bot, until
@@ -27,6 +27,7 @@ from tests.support.http_server import Canned, serve
 
 ADMIN = 90
 STRANGER = 91
+FAST_RETRY = 0.01  # seconds: every retry of a refused send is still made, without the waits
 
 
 @pytest.fixture
@@ -43,7 +44,8 @@ async def site() -> AsyncIterator[str]:
 async def bot(tmp_path: Path, database_url: str, api: FakeBotAPI,
               embedder: Embedder) -> AsyncIterator[Container]:
     # scheduling off: here only admins ingest
-    container = make(tmp_path, database_url, api, embedder, ingest_interval_minutes=0)
+    container = make(tmp_path, database_url, api, embedder, ingest_interval_minutes=0,
+                     telegram_retry_base_seconds=FAST_RETRY)
     async with running_bot(container):
         yield container
     container.close()
@@ -190,10 +192,13 @@ async def test_a_reingest_runs_to_its_end_when_its_announcement_cannot_be_sent(
     bot: Container, api: FakeBotAPI, site: str,
 ) -> None:
     bot.sources.add(f"{site}/feed.xml", "Loopback Times")
-    api.fail("sendMessage", 502, times=ATTEMPTS)  # "Starting the ingest…" never arrives
+    attempts = retry_policy(bot.settings).attempts
+    api.fail("sendMessage", 502, times=attempts)  # "Starting the ingest…" never arrives
     api.push(private_message(ADMIN, "/reingest"))
     summary = await reply(api, ADMIN, 1)  # the summary is sent as a message of its own
     assert "1 sources, 3 added" in summary["text"]
+    refused = [c for c in api.calls if c.method == "sendMessage" and not c.params["_ok"]]
+    assert len(refused) == attempts  # the announcement was tried every time, then given up
     [source] = bot.sources.all()
     assert source.health.last_success_at is not None and source.health.items_seen == 3
 

@@ -60,8 +60,10 @@ def make_settings(api: FakeBotAPI, news: NewsData, **extra: Any) -> Settings:
 
 @pytest.fixture
 async def bot(api: FakeBotAPI, news_dir: NewsData, embedder: Embedder) -> AsyncIterator[Container]:
+    # a send refused with a 5xx is retried after 0.01, 0.02… s, not 0.5, 1, 2… s
     container = Container(make_settings(api, news_dir, rate_limit_per_minute=30,
-                                        admin_ids=[ADMIN]), embedder=embedder)
+                                        admin_ids=[ADMIN], telegram_retry_base_seconds=0.01),
+                          embedder=embedder)
     app = build_application(container.settings, container)
     async with app:
         await app.post_init(app)  # type: ignore[misc]  # what run_polling does after initialize
