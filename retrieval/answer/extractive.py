@@ -12,7 +12,7 @@ from unicodedata import east_asian_width
 from core.models import ArticleRef, QuotedSpan
 from core.terms import tokenize
 from retrieval.answer.asked_for import asked_for, holds_answer
-from retrieval.answer.followup import query_context
+from retrieval.answer.followup import QueryContext, query_context
 from retrieval.answer.models import CLOSEST, NOT_FOUND, Answer, Citation, Turn
 from retrieval.answer.verify import verified
 from retrieval.lexical import LexicalIndex
@@ -141,6 +141,10 @@ class ExtractiveAnswerer:
             context.query, k=max(2 * k, 8), since=since, prefer_articles=context.prefer_articles,
             until=until, now=until,
         )
+        if context.short_only and not _story_holds(question, hits, context.prefer_articles):
+            context = QueryContext(question)  # a short question on a new subject
+            hits = self._searcher.search(question, k=max(2 * k, 8), since=since, until=until,
+                                         now=until)
         if not hits or not self._relevant(context.query, hits):
             return not_found(question, hits)
         sentences = self._scored_sentences(question, context.context_terms, hits, context.shown,
@@ -318,6 +322,13 @@ def _article_words(hits: Sequence[SearchHit]) -> dict[str, set[str]]:
     for hit in hits:
         words.setdefault(hit.ref.article_id, set()).update(tokenize(hit.text))
     return words
+
+
+def _story_holds(question: str, hits: Sequence[SearchHit], story: Collection[str]) -> bool:
+    """Some passage of the conversation's story holds a word of ``question``."""
+    words = set(tokenize(question))
+    return any(hit.ref.article_id in story and words & set(tokenize(f"{hit.ref.title} {hit.text}"))
+               for hit in hits)
 
 
 def _already_quoted(hit: SearchHit, start: int, end: int, shown: Sequence[QuotedSpan]) -> bool:

@@ -132,6 +132,13 @@ def test_a_follow_up_moves_on_from_what_the_previous_answer_quoted(answered: Con
     assert more.citations[0].ref.article_id == first.citations[0].ref.article_id
 
 
+def test_a_short_question_on_a_new_subject_stands_alone(answered: Container) -> None:
+    first = answered.answerer.answer("What is on the Nara summit agenda?")
+    history = [Turn(first.question, tuple(c.ref.article_id for c in first.citations))]
+    new_subject = answered.answerer.answer("What did the marathon winner do?", history=history)
+    assert new_subject.found and "marathon" in new_subject.citations[0].ref.title
+
+
 def test_service_remembers_the_conversation_across_restarts(answered: Container) -> None:
     answered.questions.ask("chat-1", "What is on the Nara summit agenda?")
     reopened = Container(answered.settings, embedder=answered.embedder)
