@@ -171,7 +171,8 @@ class ExtractiveAnswerer:
         total = sum(weights.values()) or 1.0
         overlap = max(
             (sum(weights[w] for w in terms & set(tokenize(h.text))) / total
-             for h in hits[: t.top_chunks]),
+             # by fused rank, as the bar was anchored (the story judge's order differs)
+             for h in sorted(hits, key=lambda h: h.score, reverse=True)[: t.top_chunks]),
             default=0.0,
         )
         similarity = max(h.similarity for h in hits)
