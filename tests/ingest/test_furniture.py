@@ -28,6 +28,8 @@ LINES = [
      "Salem:The county moved into Phase 2 on Friday, officials said."),
     ("teaser", "►Harbour mayor apologises for the delay",
      "Kickoff at 1:30 p.m. ET"),
+    ("teaser", "Will the barrier hold?:Engineers test the new gates against a winter storm",
+     "Will the barrier hold? Engineers said: Yes, for a century."),
     ("teaser", "More Harbour news: https://example.org/hub and https://example.org/more",
      "The plan, at https://example.org/plan, explains the new timetable."),
     ("read more", "Read More", "Read more broadly, the ruling covers every port."),
