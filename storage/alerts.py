@@ -107,6 +107,7 @@ class PendingEdit:
     also: tuple[ArticleRef, ...]  # every other outlet's report, first come first
     edit_ids: tuple[int, ...]  # the rows this edit applies
     attempts: int
+    stopped_id: int | None = None  # the topic was stopped under this alert: Undo restores it
 
 
 class CursorMoved(Exception):
@@ -232,7 +233,7 @@ class AlertRepository:
             .join(subscriptions, subscriptions.c.id == alert_outbox.c.subscription_id)
             .join(articles, articles.c.id == alert_outbox.c.article_id)
             .join(chats, chats.c.chat_id == alert_outbox.c.chat_id)
-            .where(chats.c.active)
+            .where(chats.c.active, subscriptions.c.stopped_at.is_(None))
             .order_by(alert_outbox.c.id).limit(limit)
         )
         if not held_too:
@@ -252,6 +253,7 @@ class AlertRepository:
                     "chat_id": alert.chat_id, "story_id": alert.story_id,
                     "article_id": alert.ref.article_id, "topic": alert.topic,
                     "message_id": message_id, "sent_at": now,
+                    "subscription_id": alert.subscription_id,
                 }, ["chat_id", "story_id"])
                 conn.execute(sa.delete(alert_outbox).where(alert_outbox.c.id == alert.outbox_id))
                 conn.execute(sa.update(subscriptions).where(
@@ -387,11 +389,19 @@ def _pending_edit(conn: Connection, chat_id: int, story_id: str) -> PendingEdit 
     pending = [r for r in rows if r.applied_at is None]
     if not pending:
         return None
-    subscription = conn.execute(sa.select(subscriptions.c.id).where(
-        subscriptions.c.chat_id == chat_id, subscriptions.c.topic == ledger.topic)).scalar()
+    # by the id the ledger keeps (the topic's spelling may have changed since); by the topic
+    # for alerts sent before the ledger kept it
+    which = (subscriptions.c.id == ledger.subscription_id
+             if ledger.subscription_id is not None else subscriptions.c.topic == ledger.topic)
+    subscription = conn.execute(sa.select(subscriptions.c.id, subscriptions.c.stopped_at).where(
+        subscriptions.c.chat_id == chat_id, which)).first()
+    live = stopped = None
+    if subscription is not None:
+        live, stopped = ((subscription.id, None) if subscription.stopped_at is None
+                         else (None, subscription.id))
     return PendingEdit(
         chat_id=int(chat_id), story_id=story_id, message_id=int(ledger.message_id),
-        topic=ledger.topic, subscription_id=subscription,
+        topic=ledger.topic, subscription_id=live, stopped_id=stopped,
         ref=ArticleRef(ledger.article_id, ledger.title, ledger.source, ledger.url,
                        ledger.published),
         also=tuple(ArticleRef(r.article_id, r.title, r.source, r.url, r.published)

@@ -149,6 +149,8 @@ subscriptions = sa.Table(
     sa.Column("mode", sa.Text, nullable=False, server_default="instant"),  # instant | digest
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("last_alert_at", UTCDateTime, nullable=True),
+    # "Stop this topic" under an alert: kept, not matched, until Undo or a new /subscribe
+    sa.Column("stopped_at", UTCDateTime, nullable=True),
     sa.UniqueConstraint("chat_id", "topic_key", name="subscriptions_chat_topic"),
 )
 
@@ -192,6 +194,9 @@ sent_alerts = sa.Table(
     sa.Column("topic", sa.Text, nullable=False),
     sa.Column("message_id", sa.BigInteger, nullable=True),
     sa.Column("sent_at", UTCDateTime, nullable=False),
+    # the subscription that alerted (None before 0013 found none): its buttons, however the
+    # topic is spelled since; no foreign key, the ledger outlives a removed subscription
+    sa.Column("subscription_id", sa.Integer, nullable=True),
     sa.PrimaryKeyConstraint("chat_id", "story_id"),
     sa.Index("sent_alerts_sent_at", "sent_at"),
 )

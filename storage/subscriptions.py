@@ -1,4 +1,9 @@
-"""Chats and their topic subscriptions."""
+"""Chats and their topic subscriptions.
+
+A subscription stopped under an alert ("Stop this topic") keeps its row, marked
+``stopped_at``: it is not matched, listed or counted, and Undo clears the mark, so the topic
+comes back with its mode, thread and history. A /subscribe to the same topic takes the row over.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from core.errors import SubscriptionError
-from core.models import ChatPrefs, Subscription
+from core.models import INSTANT, ChatPrefs, Subscription
 from storage.alerts import start_matching
 from storage.database import Database, in_batches
 from storage.schema import alert_outbox, chats, subscriptions
@@ -19,6 +24,7 @@ from storage.upsert import upsert
 
 _PREFS = tuple(f.name for f in fields(ChatPrefs))
 _SUBSCRIPTION = tuple(f.name for f in fields(Subscription))
+_LIVE = subscriptions.c.stopped_at.is_(None)
 
 
 def to_subscription(row: sa.Row[Any]) -> Subscription:
@@ -47,16 +53,19 @@ class SubscriptionRepository:
             _ensure_chat(conn, chat_id, kind)
             start_matching(conn)
             _refuse_if_followed(conn, chat_id, topic_key)
-            count = conn.execute(sa.select(sa.func.count()).select_from(subscriptions).where(
-                subscriptions.c.chat_id == chat_id)).scalar_one()
-            if count >= limit:
-                raise SubscriptionError(
-                    f"This chat follows {count} topics, the most I keep per chat: remove one "
-                    "with /unsubscribe first.")
-            new_id = conn.execute(sa.insert(subscriptions).values(
-                chat_id=chat_id, thread_id=thread_id, topic=topic, topic_key=topic_key,
-                created_at=now,
-            ).returning(subscriptions.c.id)).scalar_one()
+            _refuse_if_full(conn, chat_id, limit)
+            values = {"chat_id": chat_id, "thread_id": thread_id, "topic": topic,
+                      "topic_key": topic_key, "created_at": now}
+            stopped = conn.execute(sa.select(subscriptions.c.id).where(
+                subscriptions.c.chat_id == chat_id, subscriptions.c.topic_key == topic_key,
+            )).scalar()
+            if stopped is not None:  # stopped under an alert: followed anew, as /subscribe does
+                conn.execute(sa.update(subscriptions).where(subscriptions.c.id == stopped).values(
+                    **values, mode=INSTANT, last_alert_at=None, stopped_at=None))
+                new_id = stopped
+            else:
+                new_id = conn.execute(sa.insert(subscriptions).values(**values)
+                                      .returning(subscriptions.c.id)).scalar_one()
             # a chat that subscribes again is back, whatever Telegram said before
             conn.execute(sa.update(chats).where(chats.c.chat_id == chat_id)
                          .values(active=True, inactive_reason=""))
@@ -65,7 +74,7 @@ class SubscriptionRepository:
 
     def of_chat(self, chat_id: int) -> list[Subscription]:
         """The chat's subscriptions, oldest first."""
-        query = (sa.select(subscriptions).where(subscriptions.c.chat_id == chat_id)
+        query = (sa.select(subscriptions).where(subscriptions.c.chat_id == chat_id, _LIVE)
                  .order_by(subscriptions.c.id))
         with self._db.read() as conn:
             return [to_subscription(row) for row in conn.execute(query)]
@@ -76,16 +85,54 @@ class SubscriptionRepository:
             return _by_key(conn, chat_id, topic_key)
 
     def get(self, subscription_id: int) -> Subscription | None:
-        """One subscription, or None when it was removed."""
+        """One subscription, or None when it was removed or stopped."""
         with self._db.read() as conn:
             row = conn.execute(sa.select(subscriptions).where(
-                subscriptions.c.id == subscription_id)).first()
+                subscriptions.c.id == subscription_id, _LIVE)).first()
         return None if row is None else to_subscription(row)
+
+    def stop(self, subscription_id: int, now: datetime) -> Subscription | None:
+        """Stop a subscription but keep it for Undo (its queued alerts are dropped); the
+        stopped one, or None when it was removed or stopped already."""
+        with self._db.write() as conn:
+            row = conn.execute(sa.update(subscriptions).where(
+                subscriptions.c.id == subscription_id, _LIVE).values(stopped_at=now)
+                .returning(*subscriptions.c)).first()
+            if row is not None:
+                conn.execute(sa.delete(alert_outbox).where(
+                    alert_outbox.c.subscription_id == subscription_id))
+        return None if row is None else to_subscription(row)
+
+    def resume(self, chat_id: int, subscription_id: int, *,
+               limit: int) -> tuple[Subscription, bool] | None:
+        """Undo a stop: the chat's subscription as it was, and True when this call restored
+        it (False: it was followed already, by an earlier Undo or a new /subscribe); None when
+        it was removed since. SubscriptionError when the chat is full."""
+        with self._db.write() as conn:
+            row = conn.execute(sa.select(subscriptions).where(
+                subscriptions.c.id == subscription_id,
+                subscriptions.c.chat_id == chat_id)).first()
+            if row is None:
+                return None
+            if row.stopped_at is None:
+                return to_subscription(row), False
+            _refuse_if_full(conn, chat_id, limit)
+            # conditional, so of two presses (in one process or two) one restores it
+            restored = conn.execute(sa.update(subscriptions).where(
+                subscriptions.c.id == subscription_id, subscriptions.c.stopped_at.is_not(None),
+            ).values(stopped_at=None).returning(*subscriptions.c)).first()
+            if restored is None:
+                row = conn.execute(sa.select(subscriptions).where(
+                    subscriptions.c.id == subscription_id)).one()
+                return to_subscription(row), False
+            conn.execute(sa.update(chats).where(chats.c.chat_id == chat_id)
+                         .values(active=True, inactive_reason=""))
+        return to_subscription(restored), True
 
     def active(self) -> list[Subscription]:
         """Every subscription of every chat that can still be reached."""
         query = (sa.select(subscriptions).join(chats, chats.c.chat_id == subscriptions.c.chat_id)
-                 .where(chats.c.active).order_by(subscriptions.c.id))
+                 .where(chats.c.active, _LIVE).order_by(subscriptions.c.id))
         with self._db.read() as conn:
             return [to_subscription(row) for row in conn.execute(query)]
 
@@ -101,10 +148,13 @@ class SubscriptionRepository:
         start; SubscriptionError when the chat follows that one already, None when removed."""
         with self._db.write() as conn:
             current = conn.execute(sa.select(subscriptions).where(
-                subscriptions.c.id == subscription_id)).first()
+                subscriptions.c.id == subscription_id, _LIVE)).first()
             if current is None:
                 return None
             _refuse_if_followed(conn, current.chat_id, topic_key, other_than=subscription_id)
+            conn.execute(sa.delete(subscriptions).where(  # a stopped one of that spelling
+                subscriptions.c.chat_id == current.chat_id,
+                subscriptions.c.topic_key == topic_key, subscriptions.c.id != subscription_id))
             row = conn.execute(sa.update(subscriptions).where(
                 subscriptions.c.id == subscription_id).values(topic=topic, topic_key=topic_key)
                 .returning(*subscriptions.c)).one()
@@ -114,7 +164,7 @@ class SubscriptionRepository:
         """Switch between instant alerts and the daily digest; None when it was removed."""
         with self._db.write() as conn:
             row = conn.execute(sa.update(subscriptions).where(
-                subscriptions.c.id == subscription_id).values(mode=mode)
+                subscriptions.c.id == subscription_id, _LIVE).values(mode=mode)
                 .returning(*subscriptions.c)).first()
             if row is not None:
                 _replan(conn, row.chat_id)
@@ -156,7 +206,7 @@ class SubscriptionRepository:
         """(subscriptions of reachable chats, chats they belong to)."""
         query = (sa.select(sa.func.count(), sa.func.count(sa.distinct(subscriptions.c.chat_id)))
                  .select_from(subscriptions.join(chats, chats.c.chat_id == subscriptions.c.chat_id))
-                 .where(chats.c.active))
+                 .where(chats.c.active, _LIVE))
         with self._db.read() as conn:
             total, chat_count = conn.execute(query).one()
         return int(total), int(chat_count)
@@ -172,9 +222,19 @@ def _refuse_if_followed(conn: Connection, chat_id: int, topic_key: str,
             f"This chat already follows “{existing.topic}”: see /subscriptions.")
 
 
+def _refuse_if_full(conn: Connection, chat_id: int, limit: int) -> None:
+    count = conn.execute(sa.select(sa.func.count()).select_from(subscriptions).where(
+        subscriptions.c.chat_id == chat_id, _LIVE)).scalar_one()
+    if count >= limit:
+        raise SubscriptionError(
+            f"This chat follows {count} topics, the most I keep per chat: remove one "
+            "with /unsubscribe first.")
+
+
 def _by_key(conn: Connection, chat_id: int, topic_key: str) -> Subscription | None:
     row = conn.execute(sa.select(subscriptions).where(
-        subscriptions.c.chat_id == chat_id, subscriptions.c.topic_key == topic_key)).first()
+        subscriptions.c.chat_id == chat_id, subscriptions.c.topic_key == topic_key,
+        _LIVE)).first()
     return None if row is None else to_subscription(row)
 
 

@@ -30,6 +30,15 @@ class Subscribed:
     quotable_name: str | None = None  # a name matched by meaning: offer it in quotes
 
 
+@dataclass(frozen=True)
+class Resumed:
+    """Undo under an alert: the subscription, and whether this press brought it back (False:
+    it was followed already, by an earlier Undo or a new /subscribe)."""
+
+    subscription: Subscription
+    restored: bool
+
+
 class SubscriptionService:
     """A chat's topics and its delivery preferences."""
 
@@ -96,6 +105,22 @@ class SubscriptionService:
         if removed is None:
             raise SubscriptionError("That topic is no longer followed here.")
         return removed
+
+    def stop(self, chat_id: int, subscription_id: int) -> Subscription:
+        """"Stop this topic" under an alert: no more alerts, but kept for ``resume``."""
+        self.get(chat_id, subscription_id)
+        stopped = self._repo.stop(subscription_id, self._clock())
+        if stopped is None:
+            raise SubscriptionError("That topic is no longer followed here.")
+        return stopped
+
+    def resume(self, chat_id: int, subscription_id: int) -> Resumed:
+        """Undo a stop: the topic is followed again with its mode, thread and history."""
+        found = self._repo.resume(chat_id, subscription_id, limit=self._max_per_chat)
+        if found is None:
+            raise SubscriptionError("That topic was removed since: send /subscribe to follow "
+                                    "it again.")
+        return Resumed(*found)
 
     def quote(self, chat_id: int, subscription_id: int) -> Subscription:
         """Turn a name matched by meaning into the quoted name: every story naming it."""

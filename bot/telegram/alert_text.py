@@ -13,7 +13,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.services.alerts import Edit, Outgoing
 from bot.services.subscriptions import Subscribed
-from bot.telegram.callbacks import AskAbout, FollowQuoted, SetMode, Undo, Unsubscribe
+from bot.telegram.callbacks import (
+    AskAbout,
+    FollowQuoted,
+    Resume,
+    SetMode,
+    Undo,
+    Unsubscribe,
+    decode,
+)
 from bot.telegram.render import headlines_html, outlet_link, ref_line
 from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription, minute_of
 from retrieval.quoting import Quote
@@ -125,14 +133,33 @@ def alert_buttons(message: Outgoing) -> InlineKeyboardMarkup:
     return story_buttons(alert.ref.article_id, alert.subscription_id)
 
 
-def story_buttons(article_id: str, subscription_id: int | None) -> InlineKeyboardMarkup:
-    """Ask about this / Stop this topic (the latter while the chat follows the topic)."""
-    buttons = [InlineKeyboardButton("Ask about this",
-                                    callback_data=AskAbout(article_id).encode())]
+def story_buttons(article_id: str | None, subscription_id: int | None, *,
+                  stopped_id: int | None = None, topic: str = "") -> InlineKeyboardMarkup:
+    """Ask about this / Stop this topic (the latter while the chat follows the topic); once
+    the topic was stopped under the alert, a row of its own saying so, whose press undoes it."""
+    buttons = [] if article_id is None else [
+        InlineKeyboardButton("Ask about this", callback_data=AskAbout(article_id).encode())]
     if subscription_id is not None:
         buttons.append(InlineKeyboardButton(
             "Stop this topic", callback_data=Unsubscribe(subscription_id).encode()))
-    return InlineKeyboardMarkup([buttons])
+    rows = [buttons] if buttons else []
+    if stopped_id is not None and subscription_id is None:
+        rows.append([InlineKeyboardButton(f"🔕 Stopped “{_short(topic, 32)}” · Undo",
+                                          callback_data=Resume(stopped_id).encode())])
+    return InlineKeyboardMarkup(rows)
+
+
+def stopped_buttons(current: InlineKeyboardMarkup | None, subscription: Subscription,
+                    stopped: bool) -> InlineKeyboardMarkup:
+    """An alert's buttons once its topic was stopped there (``stopped``) or brought back:
+    its "Ask about this" kept (read off ``current``, the keyboard the alert shows)."""
+    article_id = next((button.article_id for row in (current.inline_keyboard if current else ())
+                       for key in row
+                       if isinstance(button := decode(key.callback_data), AskAbout)), None)
+    if stopped:
+        return story_buttons(article_id, None, stopped_id=subscription.id,
+                             topic=subscription.topic)
+    return story_buttons(article_id, subscription.id)
 
 
 def _story_html(topic: str, ref: ArticleRef, quotes: Sequence[Quote]) -> str:

@@ -216,7 +216,8 @@ class AlertDelivery:
                 edited_alert_html(edit), chat_id=pending.chat_id, message_id=pending.message_id,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
-                reply_markup=story_buttons(pending.ref.article_id, pending.subscription_id),
+                reply_markup=story_buttons(pending.ref.article_id, pending.subscription_id,
+                                           stopped_id=pending.stopped_id, topic=pending.topic),
             ), f"editMessageText in {pending.chat_id}", retry=self._retry)
         except Forbidden as exc:
             await self._chat_gone(pending.chat_id, str(exc))

@@ -4,6 +4,7 @@
     sub:rm:12[:l]                       Unsubscribe   stop a topic
     sub:undo:12                         Undo          take back a /subscribe
     sub:q:12                            FollowQuoted  follow the quoted name instead
+    sub:back:12                         Resume        take back "Stop this topic" under an alert
     alert:ask:<article id>              AskAbout      move the conversation onto a story
     addsource:<token>:yes|cancel        Confirm       an admin's answer to a stored confirmation
     forget:<token>:yes|cancel
@@ -11,11 +12,11 @@
     follow:<article id>                 FollowStory   /subscribe to the story an answer leads with
     ex:<article id>                     AskExample    ask /start's example question on a story
 
-All but the last three are the strings the bot sent before this module existed, so buttons under
-old messages still work. Only database ids and tokens travel, never state, so a button means
-the same after a restart and on any worker. Telegram caps the data at 64 bytes, which
-``encode`` asserts; ``decode`` returns None for anything else, since a client can send any data
-it likes.
+All but Resume and the last three are the strings the bot sent before this module existed, so
+buttons under old messages still work. Only database ids and tokens travel, never state, so a
+button means the same after a restart and on any worker. Telegram caps the data at 64 bytes,
+which ``encode`` asserts; ``decode`` returns None for anything else, since a client can send
+any data it likes.
 """
 
 from __future__ import annotations
@@ -95,6 +96,18 @@ class FollowQuoted:
 
 
 @dataclass(frozen=True)
+class Resume:
+    """Undo under an alert whose topic was stopped there: follow it again, as it was."""
+
+    PREFIXES: ClassVar[tuple[str, ...]] = (SUBSCRIPTION,)
+    subscription_id: int
+
+    def encode(self) -> str:
+        """``sub:back:<id>``."""
+        return _checked(self, SUBSCRIPTION, "back", str(self.subscription_id))
+
+
+@dataclass(frozen=True)
 class AskAbout:
     """"Ask about this" under an alert: the chat's conversation moves onto that article."""
 
@@ -156,9 +169,9 @@ class AskExample:
         return _checked(self, EXAMPLE, self.article_id)
 
 
-Button = (SetMode | Unsubscribe | Undo | FollowQuoted | AskAbout | Confirm | ShowMore
+Button = (SetMode | Unsubscribe | Undo | FollowQuoted | Resume | AskAbout | Confirm | ShowMore
           | FollowStory | AskExample)
-SUBSCRIPTION_BUTTONS = (SetMode, Unsubscribe, Undo, FollowQuoted)
+SUBSCRIPTION_BUTTONS = (SetMode, Unsubscribe, Undo, FollowQuoted, Resume)
 
 
 def decode(data: object) -> Button | None:
@@ -196,12 +209,14 @@ def _subscription(action: str, subscription_id: int, rest: list[str]) -> Button 
         return SetMode(subscription_id, action, in_list)
     if action == "rm":
         return Unsubscribe(subscription_id, in_list)
-    if in_list:  # undo and quote sit under a /subscribe confirmation only
+    if in_list:  # undo and quote sit under a /subscribe confirmation, resume under an alert
         return None
     if action == "undo":
         return Undo(subscription_id)
     if action == "q":
         return FollowQuoted(subscription_id)
+    if action == "back":
+        return Resume(subscription_id)
     return None
 
 

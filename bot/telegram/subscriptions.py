@@ -23,7 +23,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -38,6 +38,7 @@ from bot.services.subscriptions import Subscribed, SubscriptionService
 from bot.telegram import callbacks
 from bot.telegram.alert_text import (
     pick_buttons,
+    stopped_buttons,
     subscribed_buttons,
     subscribed_html,
     subscriptions_buttons,
@@ -50,6 +51,7 @@ from bot.telegram.callbacks import (
     AskAbout,
     FollowQuoted,
     FollowStory,
+    Resume,
     SetMode,
     Undo,
     Unsubscribe,
@@ -232,8 +234,8 @@ class SubscriptionHandlers:
             digest_time=prefs.digest_time, timezone=prefs.timezone, quiet=quiet)))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Digest / instant / remove / undo / quote buttons under confirmations, lists and
-        alerts."""
+        """Digest / instant / remove / undo / quote buttons under confirmations and lists;
+        Stop this topic and its Undo under alerts."""
         query = update.callback_query
         if query is None or query.data is None or query.message is None:
             return
@@ -244,6 +246,10 @@ class SubscriptionHandlers:
         chat = query.message.chat
         if not await self._is_group_admin(context, chat, query.from_user.id):
             await query.answer(ADMINS_ONLY, show_alert=True)
+            return
+        if isinstance(button, Resume) or (isinstance(button, Unsubscribe)
+                                          and not button.in_list):
+            await self._under_alert(update, context, button)
             return
         try:
             note = await asyncio.to_thread(self._press, chat.id, button)
@@ -261,6 +267,42 @@ class SubscriptionHandlers:
             await query.edit_message_text(escape(note), parse_mode=ParseMode.HTML)
         else:
             await send_html(context.bot, chat.id, escape(note),
+                            thread_id=_thread_of(query.message), retry=self._retry)
+
+    async def _under_alert(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                           button: Unsubscribe | Resume) -> None:
+        """Stop this topic under an alert: the alert stays as it was, its buttons say the topic
+        is stopped and offer Undo; Undo follows it again as it was, and the buttons are back."""
+        query = update.callback_query
+        assert query is not None and query.message is not None
+        chat_id = query.message.chat.id
+        sid = button.subscription_id
+        try:
+            if isinstance(button, Unsubscribe):
+                subscription = await asyncio.to_thread(self._subscriptions.stop, chat_id, sid)
+                stopped = True
+                note = (f"Stopped alerts for “{_short(subscription.topic)}”. "
+                        "Undo brings them back.")
+            else:
+                resumed = await asyncio.to_thread(self._subscriptions.resume, chat_id, sid)
+                subscription, stopped = resumed.subscription, False
+                note = (f"Alerts for “{_short(subscription.topic)}” are back on."
+                        if resumed.restored else
+                        f"You follow “{_short(subscription.topic)}” already: nothing to undo.")
+        except NewsdeskError as exc:
+            await query.answer(for_users(exc), show_alert=True)
+            return
+        await query.answer(note)
+        current = query.message.reply_markup if isinstance(query.message, Message) else None
+        try:
+            await query.edit_message_reply_markup(
+                reply_markup=stopped_buttons(current, subscription, stopped))
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            # too old to edit, or deleted: say it in the chat instead
+            log.info("alert buttons in %s not edited: %s", chat_id, exc)
+            await send_html(context.bot, chat_id, escape(note),
                             thread_id=_thread_of(query.message), retry=self._retry)
 
     def _press(self, chat_id: int, button: SetMode | Unsubscribe | Undo | FollowQuoted) -> str:
@@ -344,6 +386,11 @@ class SubscriptionHandlers:
             log.warning("could not check %s's rights in %s: %s", user_id, chat.id, exc)
             return False
         return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+def _short(topic: str, limit: int = 60) -> str:
+    """A topic short enough for a button's answer (Telegram shows 200 characters)."""
+    return topic if len(topic) <= limit else topic[: limit - 1] + "…"
 
 
 def _argument(message: Message) -> str:

@@ -451,3 +451,137 @@ async def test_a_group_topic_is_echoed_cleaned_and_digest_now_follows_the_group_
     assert "only the group's administrators" in (await said(api, GROUP, 3))["text"]
     api.push(group_message(GROUP, admin, "/digest now"))
     assert "only the group's administrators" not in (await said(api, GROUP, 4))["text"]
+
+
+NARA_ROADS = ("Nara closes roads and parks for the summit", """Police in Nara closed roads \
+around the city's deer park on Monday ahead of the summit between President Lee Jae-myung and \
+Prime Minister Sanae Takaichi. Residents were told to expect checkpoints and bus diversions \
+until Wednesday.""")
+NARA_DINNER = ("Takaichi hosts Lee at a dinner after the Nara summit", """Prime Minister Sanae \
+Takaichi hosted President Lee Jae-myung at a dinner of local dishes on Tuesday evening, after \
+the Nara summit. The menu featured persimmon-leaf sushi and sake from a Nara brewery.""")
+
+
+def keyboard_edits(api: FakeBotAPI, chat_id: int) -> list[dict[str, Any]]:
+    return [p for p in api.sent("editMessageReplyMarkup") if p.get("chat_id") == chat_id]
+
+
+def answers(api: FakeBotAPI) -> list[str]:
+    return [str(p.get("text", "")) for p in api.sent("answerCallbackQuery")]
+
+
+def press(api: FakeBotAPI, message: dict[str, Any], button: dict[str, Any]) -> None:
+    """Press ``button`` under ``message`` (a sendMessage or edit the bot made), as Telegram
+    reports it: with the keyboard the message shows."""
+    api.push(button_press(USER, USER, message["message_id"] if "message_id" in message
+                          else message["_message_id"], button["callback_data"],
+                          reply_markup=message["reply_markup"]))
+
+
+async def alerted(api: FakeBotAPI, container: Container, tmp_path: Path) -> dict[str, Any]:
+    """/subscribe Nara summit, then a story on it: its alert."""
+    api.push(private_message(USER, "/subscribe Nara summit"))
+    await said(api, USER, 1)
+    await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL,
+                                  datetime.now(UTC)))
+    assert await until(lambda: len(alerts_to(api, USER)) == 1)
+    return alerts_to(api, USER)[0]
+
+
+async def test_stop_this_topic_says_so_under_the_alert_and_undo_brings_the_topic_back(
+    bot: tuple[Container, Clock], api: FakeBotAPI, tmp_path: Path,
+) -> None:
+    container, _ = bot
+    alert = await alerted(api, container, tmp_path)
+    [nara] = container.subscriptions.topics(USER)
+    ask, stop = alert["reply_markup"]["inline_keyboard"][0]
+    assert stop == {"text": "Stop this topic", "callback_data": f"sub:rm:{nara.id}"}
+    press(api, alert, stop)
+    assert await until(lambda: len(keyboard_edits(api, USER)) == 1)
+    [stopped] = keyboard_edits(api, USER)
+    assert stopped["message_id"] == alert["_message_id"]
+    undo = {"text": "🔕 Stopped “Nara summit” · Undo", "callback_data": f"sub:back:{nara.id}"}
+    assert stopped["reply_markup"]["inline_keyboard"] == [[ask], [undo]]
+    assert answers(api)[-1] == "Stopped alerts for “Nara summit”. Undo brings them back."
+    # the alert's own text is left as it was, and nothing else is said in the chat
+    assert api.sent("editMessageText") == [] and len(to(api, USER)) == 2
+    assert container.subscriptions.topics(USER) == []
+    await ingest(container, write(tmp_path / "b", "roads", *NARA_ROADS, datetime.now(UTC)))
+    await quiet_for(1.5)
+    assert len(alerts_to(api, USER)) == 1  # stopped: no alert
+
+    press(api, stopped, undo)
+    assert await until(lambda: len(keyboard_edits(api, USER)) == 2)
+    assert keyboard_edits(api, USER)[1]["reply_markup"] == alert["reply_markup"]
+    assert answers(api)[-1] == "Alerts for “Nara summit” are back on."
+    [back] = container.subscriptions.topics(USER)
+    assert (back.id, back.topic, back.mode, back.thread_id, back.created_at) == (
+        nara.id, nara.topic, nara.mode, nara.thread_id, nara.created_at)
+    press(api, stopped, undo)  # Undo again (a double tap, another device)
+    assert await until(lambda: len(answers(api)) == 3)
+    assert answers(api)[-1] == "You follow “Nara summit” already: nothing to undo."
+    assert len(container.subscriptions.topics(USER)) == 1
+    assert keyboard_edits(api, USER)[-1]["reply_markup"] == alert["reply_markup"]
+
+    await ingest(container, write(tmp_path / "c", "dinner", *NARA_DINNER, datetime.now(UTC)))
+    assert await until(lambda: len(alerts_to(api, USER)) == 2)
+    assert NARA_DINNER[0] in alerts_to(api, USER)[1]["text"]
+    assert len(to(api, USER)) == 3
+
+
+async def test_undo_works_after_a_restart_and_after_a_new_subscribe_duplicates_nothing(
+    tmp_path: Path, database_url: str, api: FakeBotAPI, embedder: Embedder,
+) -> None:
+    clock = Clock()
+    first = make(tmp_path, database_url, api, embedder, clock)
+    async with running_bot(first):
+        alert = await alerted(api, first, tmp_path)
+        press(api, alert, alert["reply_markup"]["inline_keyboard"][0][1])
+        assert await until(lambda: len(keyboard_edits(api, USER)) == 1)
+    first.close()
+    [stopped] = keyboard_edits(api, USER)
+    undo = stopped["reply_markup"]["inline_keyboard"][1][0]
+
+    again = make(tmp_path, database_url, api, embedder, clock)  # a new process on the same data
+    async with running_bot(again):
+        press(api, stopped, undo)
+        assert await until(lambda: len(keyboard_edits(api, USER)) == 2)
+        assert answers(api)[-1] == "Alerts for “Nara summit” are back on."
+        assert keyboard_edits(api, USER)[1]["reply_markup"] == alert["reply_markup"]
+        await ingest(again, write(tmp_path / "c", "dinner", *NARA_DINNER, datetime.now(UTC)))
+        assert await until(lambda: len(alerts_to(api, USER)) == 2)
+
+        # stopped again, then followed by hand: the old Undo finds it followed
+        press(api, alert, alert["reply_markup"]["inline_keyboard"][0][1])
+        assert await until(lambda: len(keyboard_edits(api, USER)) == 3)
+        before = len(to(api, USER))
+        api.push(private_message(USER, "/subscribe nara SUMMIT"))
+        assert "Following" in (await said(api, USER, before + 1))["text"]
+        press(api, stopped, undo)
+        assert await until(lambda: len(answers(api)) == 4)
+        assert answers(api)[-1] == "You follow “nara SUMMIT” already: nothing to undo."
+        assert [s.topic for s in again.subscriptions.topics(USER)] == ["nara SUMMIT"]
+    again.close()
+
+
+async def test_an_alert_edited_after_the_quote_button_respelled_its_topic_keeps_its_stop(
+    bot: tuple[Container, Clock], api: FakeBotAPI, tmp_path: Path,
+) -> None:
+    container, _ = bot
+    api.push(private_message(USER, "/subscribe Lee Jae-myung"))
+    offer = await said(api, USER, 1)
+    now = datetime.now(UTC)
+    await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL, now))
+    assert await until(lambda: len(alerts_to(api, USER)) == 1)
+    [alert] = alerts_to(api, USER)
+    press(api, offer, offer["reply_markup"]["inline_keyboard"][1][0])  # follow it in quotes
+    assert await until(lambda: container.subscriptions.topics(USER)[0].topic.startswith('"'))
+    await ingest(container, write(tmp_path / "b", "deal-2", "Lee, Takaichi agree to continue "
+                                  "shuttle diplomacy in Nara", NARA_DEAL_ELSEWHERE, now,
+                                  source="Second Wire"))
+    assert await until(lambda: any(e["chat_id"] == USER
+                                   for e in api.sent("editMessageText")
+                                   if "Also reported by" in e["text"]))
+    [edit] = [e for e in api.sent("editMessageText") if "Also reported by" in e["text"]]
+    assert edit["message_id"] == alert["_message_id"]
+    assert edit["reply_markup"] == alert["reply_markup"]  # Stop this topic is still there

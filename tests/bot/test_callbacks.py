@@ -13,6 +13,7 @@ from bot.telegram.callbacks import (
     Confirm,
     FollowQuoted,
     FollowStory,
+    Resume,
     SetMode,
     ShowMore,
     Undo,
@@ -25,7 +26,7 @@ BIGGEST_ID = 10**18 - 1  # 18 digits: more subscriptions than any database will 
 
 EVERY_KIND: list[Button] = [
     SetMode(12, DIGEST), SetMode(12, INSTANT, in_list=True), Unsubscribe(7),
-    Unsubscribe(7, in_list=True), Undo(3), FollowQuoted(BIGGEST_ID),
+    Unsubscribe(7, in_list=True), Undo(3), FollowQuoted(BIGGEST_ID), Resume(BIGGEST_ID),
     AskAbout("0123456789abcdef0123"), Confirm("addsource", "a1" * 8, yes=True),
     Confirm("forget", "f" * 40, yes=False), ShowMore("0123456789abcdef"),
     FollowStory("a" * 54), AskExample("0123456789abcdef0123"),
@@ -65,7 +66,8 @@ def test_old_buttons_still_decode_and_encode_the_same(data: str, button: Button)
 @pytest.mark.parametrize("data", [
     "", ":", "sub", "sub:", "sub:rm", "sub:rm:", "sub:rm:x", "sub:rm:-1", "sub:rm:+1",
     "sub:rm: 1", "sub:rm:1_0", "sub:rm:٣", "sub:rm:1:x", "sub:rm:1:l:l", "sub:undo:1:l",
-    "sub:q:1:l", "sub:weekly:1", "sub:rm:1234567890123456789", "SUB:rm:1", "alert:ask:",
+    "sub:q:1:l", "sub:back:1:l", "sub:back:x", "sub:weekly:1", "sub:rm:1234567890123456789",
+    "SUB:rm:1", "alert:ask:",
     "alert:ask:a:b", "alert:tell:abc", "alert:ask:é", "alert:ask:" + "a" * 55,
     "addsource:3fa2c91b0d4e", "addsource:3fa2c91b0d4e:maybe", "addsource:XYZ:yes",
     "addsource:abc:yes", "removesource:3fa2c91b0d4e:yes", "forget:3fa2c91b0d4e:yes:1",

@@ -144,3 +144,72 @@ def test_a_story_sent_among_others_is_not_edited(database: Database) -> None:
     elsewhere = stored_elsewhere(database)
     alerts.record(2, 3, [], [NewAlert(5, sub.id, elsewhere, "s1")], NOW)
     assert alerts.edits_due(NOW, 10) == []
+
+
+def test_a_stopped_topic_is_kept_for_undo_and_comes_back_as_it_was(database: Database) -> None:
+    alerts, subs = AlertRepository(database), SubscriptionRepository(database)
+    alerts.start_cursor()
+    sub = subs.add(5, "supergroup", 7, "story", "story", now=NOW, limit=2)
+    subs.set_mode(sub.id, "digest")
+    subs.add(5, "supergroup", None, "coral", "coral", now=NOW, limit=2)
+    alerts.record(0, 1, [], [NewAlert(5, sub.id, stored(database, 1), "s1")], NOW)
+    later = NOW + timedelta(hours=1)
+    stopped = subs.stop(sub.id, later)
+    assert stopped is not None and stopped.id == sub.id
+    assert subs.stop(sub.id, later) is None  # stopped already
+    # a stopped topic is not followed: not listed, matched, counted, changed; its queue goes
+    assert [s.topic for s in subs.of_chat(5)] == ["coral"]
+    assert [s.topic for s in subs.active()] == ["coral"] and subs.counts() == (1, 1)
+    assert subs.get(sub.id) is None and subs.find(5, "story") is None
+    assert subs.set_mode(sub.id, "instant") is None and alerts.queued() == 0
+    assert subs.resume(6, sub.id, limit=2) is None  # another chat's id
+    back = subs.resume(5, sub.id, limit=2)
+    assert back is not None and back[1] is True
+    assert (back[0].id, back[0].thread_id, back[0].mode, back[0].created_at) == (
+        sub.id, 7, "digest", NOW)
+    assert subs.resume(5, sub.id, limit=2) == (back[0], False)  # Undo twice: nothing doubled
+    assert [s.topic for s in subs.of_chat(5)] == ["story", "coral"]
+    # a chat that filled up meanwhile is told so
+    subs.stop(sub.id, later)
+    subs.add(5, "supergroup", None, "rail", "rail", now=NOW, limit=2)
+    with pytest.raises(SubscriptionError, match="follows 2 topics"):
+        subs.resume(5, sub.id, limit=2)
+    subs.remove(sub.id)
+    assert subs.resume(5, sub.id, limit=3) is None  # removed since
+
+
+def test_a_new_subscribe_takes_over_a_stopped_topic_and_undo_then_changes_nothing(
+    database: Database,
+) -> None:
+    subs = SubscriptionRepository(database)
+    sub = subs.add(5, "private", None, "Nara summit", "nara summit", now=NOW, limit=5)
+    subs.set_mode(sub.id, "digest")
+    subs.stop(sub.id, NOW)
+    again = subs.add(5, "private", None, "Nara Summit", "nara summit", now=NOW, limit=5)
+    assert (again.id, again.topic, again.mode) == (sub.id, "Nara Summit", "instant")
+    assert subs.resume(5, sub.id, limit=5) == (again, False)
+    assert len(subs.of_chat(5)) == 1
+    # a respelled topic replaces a stopped one of that spelling
+    quoted = subs.add(5, "private", None, '"Nara"', '"nara"', now=NOW, limit=5)
+    subs.stop(quoted.id, NOW)
+    assert subs.retopic(sub.id, '"Nara"', '"nara"') is not None
+    assert subs.resume(5, quoted.id, limit=5) is None
+
+
+def test_the_ledger_finds_the_alerts_subscription_by_id_whatever_its_spelling(
+    database: Database,
+) -> None:
+    alerts, subs = AlertRepository(database), SubscriptionRepository(database)
+    alerts.start_cursor()
+    sub = subs.add(5, "private", None, "Australian Open", "australian open", now=NOW, limit=5)
+    first = stored(database, 1)
+    alerts.record(0, 1, [], [NewAlert(5, sub.id, first, "s1")], NOW)
+    alerts.mark_sent(alerts.due(NOW, 10), 1001, NOW)
+    subs.retopic(sub.id, '"Australian Open"', '"australian open"')  # the quote button
+    alerts.record(1, 2, [], [NewAlert(5, sub.id, stored_elsewhere(database), "s1")], NOW)
+    [edit] = alerts.edits_due(NOW, 10)
+    assert (edit.topic, edit.subscription_id, edit.stopped_id) == ("Australian Open", sub.id,
+                                                                   None)
+    subs.stop(sub.id, NOW)  # stopped under the alert: the edit keeps its Undo
+    [edit] = alerts.edits_due(NOW, 10)
+    assert (edit.subscription_id, edit.stopped_id) == (None, sub.id)

@@ -166,6 +166,29 @@ def test_chunks_in_other_scripts_get_new_terms_and_a_new_revision(
     database.dispose()
 
 
+def test_sent_alerts_learn_the_subscription_that_sent_them(
+    database_url: str, tmp_path: Path
+) -> None:
+    database = Database(database_url or f"sqlite:///{tmp_path / 'newsdesk.sqlite3'}")
+    migrate.upgrade(database, to="0012")
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    with database.write() as conn:  # an alert sent before 0013, and one whose topic is gone
+        conn.execute(sa.text("INSERT INTO chats (chat_id) VALUES (5)"))
+        conn.execute(sa.text("INSERT INTO subscriptions (id, chat_id, topic, topic_key, "
+                             "created_at) VALUES (41, 5, 'Nara summit', 'nara summit', :t)"),
+                     {"t": now})
+        conn.execute(sa.text("INSERT INTO sent_alerts (chat_id, story_id, article_id, topic, "
+                             "message_id, sent_at) VALUES (5, 's1', 'a1', 'Nara summit', 7, :t), "
+                             "(5, 's2', 'a2', 'rail', 8, :t)"), {"t": now})
+    migrate.upgrade(database)
+    with database.read() as conn:
+        found: dict[str, int | None] = dict(conn.execute(sa.text(
+            "SELECT story_id, subscription_id FROM sent_alerts")).tuples().all())
+        stopped = conn.execute(sa.text("SELECT stopped_at FROM subscriptions")).scalar()
+    assert found == {"s1": 41, "s2": None} and stopped is None
+    database.dispose()
+
+
 def test_the_head_read_off_the_file_names_is_alembics_head() -> None:
     # upgrade() skips importing Alembic when the database is at this revision
     assert migrate.newest_file_revision() == migrate.head_revision()
