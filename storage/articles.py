@@ -19,6 +19,7 @@ from core.models import Article, Chunk
 from core.terms import tokenize
 from storage.database import Database, in_batches
 from storage.meta import bump_revision
+from storage.removal import remove_articles
 from storage.schema import articles, chunks, forgotten_articles
 from storage.upsert import upsert
 
@@ -133,20 +134,11 @@ class ArticleRepository:
         """Remove an article and its chunks for good; False when it was not stored.
 
         It is remembered as forgotten, so that no later ingest stores it again and every
-        process's lexical index drops it at the new revision.
+        process's lexical index drops it at the new revision; every row that pointed at it
+        goes too (storage/removal.py).
         """
         with self._db.write() as conn:
-            url = conn.execute(sa.select(articles.c.url).where(articles.c.id == article_id)
-                               ).scalar()
-            if url is None:
-                return False
-            conn.execute(sa.delete(chunks).where(chunks.c.article_id == article_id))
-            conn.execute(sa.delete(articles).where(articles.c.id == article_id))
-            revision = bump_revision(conn)
-            upsert(conn, forgotten_articles, {"article_id": article_id, "url": url,
-                                              "revision": revision, "forgotten_at": now},
-                   ["article_id"])
-        return True
+            return remove_articles(conn, [article_id], now).articles > 0
 
     def is_forgotten(self, article_id: str) -> bool:
         """True when an admin removed this article for good."""

@@ -23,6 +23,10 @@ class StoreStats:
     pending: int
     newest_title: str | None
     newest_published: datetime | None
+    # the archive's age: when its longest-stored and newest articles were stored (retention
+    # counts from there)
+    oldest_stored: datetime | None = None
+    newest_stored: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -68,13 +72,15 @@ class BrowseRepository:
             return [OutletCount(str(s), int(n), p) for s, n, p in conn.execute(query)]
 
     def stats(self) -> StoreStats:
-        """Counts and the newest article."""
+        """Counts, the newest article, and when the oldest and newest were stored."""
         with self._db.read() as conn:
-            article_count, outlet_count, pending_count = conn.execute(
+            article_count, outlet_count, pending_count, oldest, newest_stored = conn.execute(
                 sa.select(
                     sa.func.count(),
                     sa.func.count(sa.distinct(articles.c.source)),
                     sa.func.count().filter(PENDING),
+                    sa.func.min(articles.c.fetched_at),
+                    sa.func.max(articles.c.fetched_at),
                 )
             ).one()
             chunk_count = conn.execute(sa.select(sa.func.count()).select_from(chunks)).scalar()
@@ -91,4 +97,6 @@ class BrowseRepository:
             pending=int(pending_count or 0),
             newest_title=str(newest.title) if newest else None,
             newest_published=newest.published if newest else None,
+            oldest_stored=oldest,
+            newest_stored=newest_stored,
         )
