@@ -73,6 +73,7 @@ class Interest:
     subscription_id: int
     topic: Topic
     since: datetime  # articles first seen before this do not alert
+    threshold: float | None = None  # its reader's bar (alerts.learning); None: the matcher's
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,9 @@ class TopicMatcher:
         meaning = [i for i in interests if i.topic.meaning]
         if meaning:
             scores = self.scores([i.topic for i in meaning], articles)
-            for row, column in zip(*np.nonzero(scores >= self.threshold), strict=True):
+            bars = np.array([[self.threshold if i.threshold is None else i.threshold]
+                             for i in meaning], dtype=np.float32)
+            for row, column in zip(*np.nonzero(scores >= bars), strict=True):
                 interest, article = meaning[row], articles[column]
                 if self._admits(interest, article):
                     matches.append(Match(interest.subscription_id, article.article_id,

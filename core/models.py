@@ -241,3 +241,5 @@ class Subscription:
     mode: str  # INSTANT | DIGEST
     created_at: datetime
     last_alert_at: datetime | None = None
+    threshold: float | None = None  # the bar its reader's taps set (None: the shipped one)
+    taps: int = 0  # the 👍 / 👎 it learned from

@@ -34,6 +34,8 @@ from storage.schema import (
 from storage.upsert import insert_ignoring_conflicts, upsert
 
 CURSOR_KEY = "alerts_revision"
+_CHANGED = sa.select(articles.c.id, articles.c.title, articles.c.text, articles.c.published,
+                     articles.c.fetched_at, articles.c.revision, PENDING.label("pending"))
 
 
 @dataclass(frozen=True)
@@ -133,12 +135,15 @@ class AlertRepository:
 
     def changed_since(self, revision: int, limit: int) -> list[ChangedArticle]:
         """Up to ``limit`` articles written after ``revision``, oldest write first."""
-        query = (
-            sa.select(articles.c.id, articles.c.title, articles.c.text, articles.c.published,
-                      articles.c.fetched_at, articles.c.revision, PENDING.label("pending"))
-            .where(articles.c.revision > revision)
-            .order_by(articles.c.revision).limit(limit)
-        )
+        return self._with_chunks(
+            _CHANGED.where(articles.c.revision > revision)
+            .order_by(articles.c.revision).limit(limit))
+
+    def stored(self, article_ids: Sequence[str]) -> list[ChangedArticle]:
+        """These articles as matching reads them (missing ones are left out)."""
+        return self._with_chunks(_CHANGED.where(articles.c.id.in_(list(article_ids))))
+
+    def _with_chunks(self, query: sa.Select[Any]) -> list[ChangedArticle]:
         with self._db.read() as conn:
             rows = conn.execute(query).all()
             ids = [row.id for row in rows]

@@ -151,7 +151,24 @@ subscriptions = sa.Table(
     sa.Column("last_alert_at", UTCDateTime, nullable=True),
     # "Stop this topic" under an alert: kept, not matched, until Undo or a new /subscribe
     sa.Column("stopped_at", UTCDateTime, nullable=True),
+    # what its reader's 👍 / 👎 taught it (alerts.learning): None is the shipped bar
+    sa.Column("threshold", sa.Float, nullable=True),
+    sa.Column("taps", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("chat_id", "topic_key", name="subscriptions_chat_topic"),
+)
+
+# A reader's 👍 / 👎 on a story under an alert or a /subscribe preview, one per story. The
+# story's score for the topic is kept, not a reference: a tap outlives its article.
+subscription_taps = sa.Table(
+    "subscription_taps",
+    metadata,
+    sa.Column("subscription_id", sa.Integer,
+              sa.ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("article_id", sa.Text, nullable=False),
+    sa.Column("liked", sa.Boolean, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("tapped_at", UTCDateTime, nullable=False),
+    sa.PrimaryKeyConstraint("subscription_id", "article_id"),
 )
 
 # Which story each matched article tells: two outlets' reports of one event share a story.

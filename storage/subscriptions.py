@@ -7,8 +7,8 @@ comes back with its mode, thread and history. A /subscribe to the same topic tak
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import fields
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -19,12 +19,32 @@ from core.errors import SubscriptionError
 from core.models import INSTANT, ChatPrefs, Subscription
 from storage.alerts import start_matching
 from storage.database import Database, in_batches
-from storage.schema import alert_outbox, chats, subscriptions
+from storage.schema import alert_outbox, chats, subscription_taps, subscriptions
 from storage.upsert import upsert
 
 _PREFS = tuple(f.name for f in fields(ChatPrefs))
 _SUBSCRIPTION = tuple(f.name for f in fields(Subscription))
 _LIVE = subscriptions.c.stopped_at.is_(None)
+
+
+@dataclass(frozen=True)
+class TapRow:
+    """A stored 👍 (liked) or 👎 on a story, with the story's score for the topic then."""
+
+    article_id: str
+    liked: bool
+    score: float
+
+
+@dataclass(frozen=True)
+class Tapped:
+    """A subscription after a tap, and the story's tap now (None: the tap was taken back)."""
+
+    subscription: Subscription
+    liked: bool | None
+
+
+Learn = Callable[[Sequence[TapRow]], float | None]  # a subscription's bar from its taps
 
 
 def to_subscription(row: sa.Row[Any]) -> Subscription:
@@ -128,6 +148,34 @@ class SubscriptionRepository:
             conn.execute(sa.update(chats).where(chats.c.chat_id == chat_id)
                          .values(active=True, inactive_reason=""))
         return to_subscription(restored), True
+
+    def tap(self, subscription_id: int, chat_id: int, article_id: str, liked: bool | None,
+            score: float, *, now: datetime, learn: Learn) -> Tapped | None:
+        """Record a 👍 (``liked``) or 👎 on a story, replacing its earlier tap (None takes it
+        back), and store the bar ``learn`` reads off all the subscription's taps; None when
+        the chat no longer follows the topic."""
+        key = (subscription_taps.c.subscription_id == subscription_id,
+               subscription_taps.c.article_id == article_id)
+        with self._db.write() as conn:
+            # locks the row on PostgreSQL: two taps at once learn one after the other
+            found = conn.execute(sa.update(subscriptions).where(
+                subscriptions.c.id == subscription_id, subscriptions.c.chat_id == chat_id, _LIVE,
+            ).values(taps=subscriptions.c.taps).returning(subscriptions.c.id)).first()
+            if found is None:
+                return None
+            conn.execute(sa.delete(subscription_taps).where(*key))
+            if liked is not None:
+                conn.execute(sa.insert(subscription_taps).values(
+                    subscription_id=subscription_id, article_id=article_id, liked=liked,
+                    score=score, tapped_at=now))
+            taps = [TapRow(row.article_id, row.liked, row.score) for row in conn.execute(
+                sa.select(subscription_taps).where(
+                    subscription_taps.c.subscription_id == subscription_id)
+                .order_by(subscription_taps.c.tapped_at))]
+            row = conn.execute(sa.update(subscriptions).where(
+                subscriptions.c.id == subscription_id).values(
+                threshold=learn(taps), taps=len(taps)).returning(*subscriptions.c)).one()
+        return Tapped(to_subscription(row), liked)
 
     def active(self) -> list[Subscription]:
         """Every subscription of every chat that can still be reached."""

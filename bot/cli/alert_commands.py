@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from core.models import ArticleRef
 
 if TYPE_CHECKING:
     from bot.container import Container
@@ -40,21 +43,30 @@ def run_preview(args: argparse.Namespace, container: Container) -> int:
 
     topic = parse_topic(" ".join(args.topic))
     container.verify_embedding_model()
-    refs = container.alerts.preview(topic, max(1, args.limit))
+    preview = container.alerts.preview(topic, max(1, args.limit))
     if args.json:
-        print(json.dumps({"topic": topic.text, "stories": [r.to_dict() for r in refs]},
+        print(json.dumps({"topic": topic.text,
+                          "stories": [r.to_dict() for r in preview.matches],
+                          "close_calls": [r.to_dict() for r in preview.close]},
                          ensure_ascii=False))
         return 0
-    if not refs:
+    if not preview.matches:
         print(f"“{topic.text}” matches nothing in the archive yet: it would alert only on new "
               "stories. Try fewer or broader words.")
-        return 0
-    print(f"“{topic.text}” would have alerted on:")
+    else:
+        print(f"“{topic.text}” would have alerted on:")
+        _print_refs(preview.matches)
+    if preview.close:
+        print("Just below its bar (in the chat, 👍 on one of these lowers the bar):")
+        _print_refs(preview.close)
+    return 0
+
+
+def _print_refs(refs: Sequence[ArticleRef]) -> None:
     for ref in refs:
         print(f"  {ref.title} — {ref.source}{', ' + ref.day if ref.published else ''}")
         if ref.url:
             print(f"    {ref.url}")
-    return 0
 
 
 def run_status(args: argparse.Namespace, container: Container) -> int:

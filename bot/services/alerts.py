@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from alerts.learning import Tap, learned_threshold
 from alerts.matching import LEAD_CHARS, Interest, NewArticle, TopicMatcher, UpFront
 from alerts.quotes import why_quotes
 from alerts.stories import StoryLead, assign_stories
 from alerts.timing import digest_due, next_digest_time, quiet_until
 from alerts.topics import Topic, parse_topic
-from core.errors import SearchIndexError
+from bot.services.subscriptions import TopicPreview
+from core.errors import ArticleNotFound, SearchIndexError, SubscriptionError
 from core.models import DIGEST, ArticleRef, Subscription, chunk_id
 from core.terms import tokenize
 from retrieval.quoting import Quote, is_verbatim
@@ -33,7 +35,7 @@ from storage.alerts import (
     StoryRow,
 )
 from storage.articles import ArticleRepository
-from storage.subscriptions import SubscriptionRepository
+from storage.subscriptions import SubscriptionRepository, Tapped, TapRow
 
 if TYPE_CHECKING:
     from retrieval.search import HybridSearcher
@@ -48,6 +50,9 @@ STUCK_AFTER = timedelta(minutes=30)  # an article never indexed stops holding ma
 GROUP_FROM = 3  # this many instant alerts at once go out as one message
 MAX_PLANNED = 2000  # outbox rows looked at per delivery round
 MAX_EDITS = 200  # alerts edited per delivery round
+CLOSE_CALLS = 2  # stories just below the bar a /subscribe preview offers to tap
+NEAR = 0.08  # how far below the bar a close call may score
+GONE = "That topic is no longer followed here."
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,8 @@ class AlertService:
                 return total
             new_cursor = ready[-1].revision
             if audience is None and any(a.indexed for a in ready):
-                audience = [(s, Interest(s.id, parse_topic(s.topic), s.created_at))
+                audience = [(s, Interest(s.id, parse_topic(s.topic), s.created_at,
+                                         s.threshold))
                             for s in self._subscriptions.active()]
             try:
                 run = self._match_batch(cursor, new_cursor, ready, audience or [])
@@ -202,8 +208,9 @@ class AlertService:
                 self._reopened = True
             return vectors
 
-    def preview(self, topic: Topic, limit: int) -> list[ArticleRef]:
-        """The newest stored stories the topic would have matched (for /subscribe's reply)."""
+    def preview(self, topic: Topic, limit: int) -> TopicPreview:
+        """The newest stored stories the topic would have matched (for /subscribe's reply),
+        and up to CLOSE_CALLS that scored just below its bar."""
         hits = self._searcher().search(topic.query, k=20)
         best: dict[str, float] = {}
         refs: dict[str, ArticleRef] = {}
@@ -216,16 +223,63 @@ class AlertService:
                     if key in stored and topic.admits(f"{stored[key].title}\n{stored[key].text}")]
         headlines = (matcher.headline_similarities([topic], [a.title for _, a, _ in admitted])[0]
                      if topic.meaning else np.zeros(len(admitted)))
-        found = []
+        found, close = [], []
         for (key, article, similarity), headline in zip(admitted, headlines, strict=True):
-            up_front = UpFront.of(article.title, article.text)
-            if topic.meaning and matcher.score(topic, similarity, float(headline),
-                                               up_front) < matcher.threshold:
-                continue
-            found.append(refs[key])
+            score = (matcher.score(topic, similarity, float(headline),
+                                   UpFront.of(article.title, article.text))
+                     if topic.meaning else 1.0)
+            if score >= matcher.threshold:
+                found.append(refs[key])
+            elif score >= matcher.threshold - NEAR:
+                close.append((score, refs[key]))
         far_past = datetime.min.replace(tzinfo=UTC)
         found.sort(key=lambda r: r.published or far_past, reverse=True)
-        return found[:limit]
+        close.sort(key=lambda pair: -pair[0])
+        return TopicPreview(tuple(found[:limit]), tuple(r for _, r in close[:CLOSE_CALLS]))
+
+    # --- learning from taps ------------------------------------------------------------
+
+    def tap(self, chat_id: int, subscription_id: int, article_id: str,
+            liked: bool | None) -> Tapped:
+        """A reader's 👍 (``liked``) or 👎 on a story, or None to take it back: the
+        subscription learns its bar from all its taps."""
+        subscription = self._subscriptions.get(subscription_id)
+        if subscription is None or subscription.chat_id != chat_id:
+            raise SubscriptionError(GONE)
+        topic = parse_topic(subscription.topic)
+        if not topic.meaning:
+            raise SubscriptionError(f"“{topic.text}” alerts on every story naming it; taps "
+                                    "teach topics matched by meaning.")
+        score = 0.0 if liked is None else self.story_score(topic, article_id)
+        if score is None:
+            raise ArticleNotFound("That story is no longer in my archive.")
+        base = self._matcher().threshold
+
+        def learn(rows: Sequence[TapRow]) -> float | None:
+            taps = [Tap(r.article_id, r.liked, r.score) for r in rows]
+            return learned_threshold(base, taps) if taps else None
+
+        tapped = self._subscriptions.tap(subscription_id, chat_id, article_id, liked, score,
+                                         now=self._clock(), learn=learn)
+        if tapped is None:
+            raise SubscriptionError(GONE)
+        return tapped
+
+    def story_score(self, topic: Topic, article_id: str) -> float | None:
+        """A stored story's hybrid score for the topic, as matching computes it; None when
+        the story is gone or not indexed yet."""
+        found = [a for a in self._alerts.stored([article_id]) if a.indexed]
+        if not found or not topic.meaning:
+            return None
+        a = found[0]
+        vectors = self._read_vectors([chunk_id(a.article_id, i) for i in range(a.chunk_count)])
+        article = NewArticle(
+            a.article_id, a.title, a.text, a.terms,
+            _stacked([vectors.get(chunk_id(a.article_id, i)) for i in range(a.chunk_count)]),
+            a.fetched_at)
+        if not len(article.vectors):
+            return None
+        return float(self._matcher().scores([topic], [article])[0, 0])
 
     # --- delivery ------------------------------------------------------------------------
 

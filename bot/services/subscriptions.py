@@ -18,7 +18,16 @@ from storage.subscriptions import SubscriptionRepository
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 MAX_TOPICS_PER_CHAT = 20
-PREVIEW_STORIES = 3
+PREVIEW_STORIES = 5
+
+
+@dataclass(frozen=True)
+class TopicPreview:
+    """What /subscribe shows: the newest stored stories a topic matches, and close calls
+    (stories just below its bar, best first) its reader can tap to teach it."""
+
+    matches: tuple[ArticleRef, ...] = ()
+    close: tuple[ArticleRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,7 @@ class Subscribed:
     subscription: Subscription
     recent: tuple[ArticleRef, ...]
     quotable_name: str | None = None  # a name matched by meaning: offer it in quotes
+    close: tuple[ArticleRef, ...] = ()  # just below its bar: tap 👍 to have stories like them
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,7 @@ class SubscriptionService:
 
     def __init__(
         self, repository: SubscriptionRepository,
-        preview: Callable[[Topic, int], list[ArticleRef]], *,
+        preview: Callable[[Topic, int], TopicPreview], *,
         max_per_chat: int = MAX_TOPICS_PER_CHAT, clock: Clock = lambda: datetime.now(UTC),
         articles: ArticleRepository | None = None,
     ) -> None:
@@ -61,11 +71,11 @@ class SubscriptionService:
         subscription = self._repo.add(chat_id, kind, thread_id, topic.text, topic.key,
                                       now=self._clock(), limit=self._max_per_chat)
         try:
-            recent = tuple(self._preview(topic, PREVIEW_STORIES))
+            preview = self._preview(topic, PREVIEW_STORIES)
         except NewsdeskError as exc:  # the subscription stands; only the preview is missing
             log.warning("no preview for %r: %s", topic.text, exc)
-            recent = ()
-        return Subscribed(subscription, recent, topic.quotable_name)
+            preview = TopicPreview()
+        return Subscribed(subscription, preview.matches, topic.quotable_name, preview.close)
 
     def follow_story(self, chat_id: int, kind: str, thread_id: int | None,
                      article_id: str) -> Subscribed:

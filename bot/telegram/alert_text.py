@@ -6,11 +6,13 @@ after a restart.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from alerts.topics import parse_topic
 from bot.services.alerts import Edit, Outgoing
 from bot.services.subscriptions import Subscribed
 from bot.telegram.callbacks import (
@@ -18,15 +20,19 @@ from bot.telegram.callbacks import (
     FollowQuoted,
     Resume,
     SetMode,
+    TapStory,
     Undo,
     Unsubscribe,
     decode,
 )
-from bot.telegram.render import headlines_html, outlet_link, ref_line
+from bot.telegram.render import outlet_link, ref_line
 from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription, minute_of
 from retrieval.quoting import Quote
 
 MAX_OUTLETS_SHOWN = 8  # under an alert; the edit stays far under Telegram's 4096
+STORIES_PER_ROW = 2  # a /subscribe preview's 👍 / 👎 pairs
+LIKE, DISLIKE = "👍", "👎"
+_NUMBER = re.compile(r"\d+")
 
 
 def subscribed_html(done: Subscribed) -> str:
@@ -35,10 +41,15 @@ def subscribed_html(done: Subscribed) -> str:
     lines = [f"✅ Following <b>{escape(topic)}</b>: I'll alert you here to each new story "
              "on it, once."]
     if done.recent:
-        lines += ["", headlines_html("Recent stories it would have matched", done.recent)]
+        lines += ["", _numbered("Recent stories it would have matched", done.recent, 1)]
     else:
         lines += ["", "Nothing I have read so far matches it — it may be new, or narrower than "
                   "you meant; alerts start with the next story that does."]
+    if done.close:
+        lines += ["", _numbered("Just below the bar", done.close, len(done.recent) + 1)]
+    if _learnable(done):
+        lines += ["", f"Tap {LIKE} on a story you want more of, {DISLIKE} on one you don't: "
+                  "this topic learns from your taps, here and under every alert."]
     if done.quotable_name:
         name = escape(done.quotable_name)
         lines += ["", f"Tip: I match <b>{name}</b> by meaning, so a story that names it only in "
@@ -59,7 +70,71 @@ def subscribed_buttons(done: Subscribed) -> InlineKeyboardMarkup:
         rows.append([InlineKeyboardButton(
             f"Every story naming {done.quotable_name}",
             callback_data=FollowQuoted(subscription.id).encode())])
+    if _learnable(done):
+        pairs = [tap_pair(subscription.id, ref.article_id, str(n))
+                 for n, ref in enumerate((*done.recent, *done.close), 1)]
+        for start in range(0, len(pairs), STORIES_PER_ROW):
+            rows.append([key for pair in pairs[start:start + STORIES_PER_ROW] for key in pair])
     return InlineKeyboardMarkup(rows)
+
+
+def tap_pair(subscription_id: int, article_id: str,
+             number: str = "") -> list[InlineKeyboardButton]:
+    """👍 / 👎 on one story: "More like this" / "Not this" under an alert, numbered under a
+    /subscribe preview."""
+    like, dislike = (f"{LIKE} {number}", f"{DISLIKE} {number}") if number else (
+        f"{LIKE} More like this", f"{DISLIKE} Not this")
+    return [
+        InlineKeyboardButton(like, callback_data=TapStory(subscription_id, article_id,
+                                                          liked=True).encode()),
+        InlineKeyboardButton(dislike, callback_data=TapStory(subscription_id, article_id,
+                                                             liked=False).encode()),
+    ]
+
+
+def tapped_buttons(current: InlineKeyboardMarkup | None, tap: TapStory,
+                   liked: bool | None) -> InlineKeyboardMarkup | None:
+    """``current`` with the tapped story's 👍 / 👎 turned into one "noted · Undo" button (or,
+    once taken back, into the pair again); None when the keyboard has no such buttons."""
+    if current is None:
+        return None
+    changed = False
+    rows: list[list[InlineKeyboardButton]] = []
+    for row in current.inline_keyboard:
+        kept: list[InlineKeyboardButton] = []
+        for key in row:
+            button = decode(key.callback_data)
+            if not (isinstance(button, TapStory) and button.article_id == tap.article_id
+                    and button.subscription_id == tap.subscription_id):
+                kept.append(key)
+                continue
+            if changed:
+                continue  # the pair's other half: one replacement per story
+            changed = True
+            number = _NUMBER.search(key.text)
+            label = number.group() if number else ""
+            if liked is None:
+                kept += tap_pair(tap.subscription_id, tap.article_id, label)
+            else:
+                mark = LIKE if liked else DISLIKE
+                kept.append(InlineKeyboardButton(
+                    f"{label + ': ' if label else ''}{mark} Noted · Undo",
+                    callback_data=TapStory(tap.subscription_id, tap.article_id,
+                                           liked=None).encode()))
+        if kept:
+            rows.append(kept)
+    return InlineKeyboardMarkup(rows) if changed else None
+
+
+def _learnable(done: Subscribed) -> bool:
+    """Taps teach a topic matched by meaning (quoted names match every story naming them)."""
+    return bool(parse_topic(done.subscription.topic).meaning) and bool(done.recent or done.close)
+
+
+def _numbered(title: str, stories: Sequence[ArticleRef], first: int) -> str:
+    lines = [f"<b>{escape(title)}</b>"]
+    lines += [f"{n}. {ref_line(s)}" for n, s in enumerate(stories, first)]
+    return "\n".join(lines)
 
 
 def subscriptions_html(subscriptions: Sequence[Subscription], prefs: ChatPrefs) -> str:
@@ -70,8 +145,10 @@ def subscriptions_html(subscriptions: Sequence[Subscription], prefs: ChatPrefs) 
     lines = ["<b>Topics this chat follows</b>"]
     for n, s in enumerate(subscriptions, 1):
         mode = "daily digest" if s.mode == DIGEST else "instant"
+        learned = (f", learned from {s.taps} tap{'s' if s.taps != 1 else ''}" if s.taps
+                   else "")
         lines.append(f"{n}. <b>{escape(s.topic)}</b> — {mode}, last alert "
-                     f"{minute_of(s.last_alert_at)}")
+                     f"{minute_of(s.last_alert_at)}{learned}")
     lines += ["", when_html(prefs)]
     if not prefs.active:
         lines.append("⚠️ Alerts to this chat are paused: Telegram said I cannot post here. "
@@ -130,19 +207,24 @@ def edited_alert_html(edit: Edit) -> str:
 def alert_buttons(message: Outgoing) -> InlineKeyboardMarkup:
     """Ask about this / Stop this topic."""
     alert = message.alerts[0]
-    return story_buttons(alert.ref.article_id, alert.subscription_id)
+    return story_buttons(alert.ref.article_id, alert.subscription_id, topic=alert.topic)
 
 
 def story_buttons(article_id: str | None, subscription_id: int | None, *,
                   stopped_id: int | None = None, topic: str = "") -> InlineKeyboardMarkup:
-    """Ask about this / Stop this topic (the latter while the chat follows the topic); once
-    the topic was stopped under the alert, a row of its own saying so, whose press undoes it."""
+    """👍 More like this / 👎 Not this (for a topic matched by meaning), Ask about this / Stop
+    this topic (while the chat follows the topic); once the topic was stopped under the
+    alert, a row of its own saying so, whose press undoes it."""
+    rows = []
+    if article_id is not None and subscription_id is not None and parse_topic(topic).meaning:
+        rows.append(tap_pair(subscription_id, article_id))
     buttons = [] if article_id is None else [
         InlineKeyboardButton("Ask about this", callback_data=AskAbout(article_id).encode())]
     if subscription_id is not None:
         buttons.append(InlineKeyboardButton(
             "Stop this topic", callback_data=Unsubscribe(subscription_id).encode()))
-    rows = [buttons] if buttons else []
+    if buttons:
+        rows.append(buttons)
     if stopped_id is not None and subscription_id is None:
         rows.append([InlineKeyboardButton(f"🔕 Stopped “{_short(topic, 32)}” · Undo",
                                           callback_data=Resume(stopped_id).encode())])
@@ -159,7 +241,7 @@ def stopped_buttons(current: InlineKeyboardMarkup | None, subscription: Subscrip
     if stopped:
         return story_buttons(article_id, None, stopped_id=subscription.id,
                              topic=subscription.topic)
-    return story_buttons(article_id, subscription.id)
+    return story_buttons(article_id, subscription.id, topic=subscription.topic)
 
 
 def _story_html(topic: str, ref: ArticleRef, quotes: Sequence[Quote]) -> str:

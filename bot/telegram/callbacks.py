@@ -11,8 +11,9 @@
     more:<token>                        ShowMore      add an answer's further quotes (stored)
     follow:<article id>                 FollowStory   /subscribe to the story an answer leads with
     ex:<article id>                     AskExample    ask /start's example question on a story
+    tap:12:<article id>:y|n|u           TapStory      👍 / 👎 on a story (its topic learns); Undo
 
-All but Resume and the last three are the strings the bot sent before this module existed, so
+All but Resume and the last four are the strings the bot sent before this module existed, so
 buttons under old messages still work. Only database ids and tokens travel, never state, so a
 button means the same after a restart and on any worker. Telegram caps the data at 64 bytes,
 which ``encode`` asserts; ``decode`` returns None for anything else, since a client can send
@@ -34,12 +35,14 @@ ALERT = "alert"
 MORE = "more"
 FOLLOW = "follow"
 EXAMPLE = "ex"
+TAP = "tap"
 LIST = "l"  # the button sits under a list of topics: show the list again once it is pressed
 ConfirmKind = Literal["addsource", "forget"]
 CONFIRM_KINDS: tuple[ConfirmKind, ...] = ("addsource", "forget")
 _ID = re.compile(r"[0-9]{1,18}")  # ASCII digits only: int() would also take "٣" or "1_0"
 _ARTICLE_ID = re.compile(r"[0-9A-Za-z_-]{1,54}")
 _TOKEN = re.compile(r"[0-9a-f]{8,40}")
+_TAP_ANSWERS = {True: "y", False: "n", None: "u"}
 
 
 @dataclass(frozen=True)
@@ -169,8 +172,24 @@ class AskExample:
         return _checked(self, EXAMPLE, self.article_id)
 
 
+@dataclass(frozen=True)
+class TapStory:
+    """👍 (``liked``) or 👎 on a story under an alert or a /subscribe preview; ``liked`` None
+    takes the story's tap back."""
+
+    PREFIXES: ClassVar[tuple[str, ...]] = (TAP,)
+    subscription_id: int
+    article_id: str
+    liked: bool | None
+
+    def encode(self) -> str:
+        """``tap:<id>:<article id>:y``, ``...:n`` or ``...:u`` (undo)."""
+        return _checked(self, TAP, str(self.subscription_id), self.article_id,
+                        _TAP_ANSWERS[self.liked])
+
+
 Button = (SetMode | Unsubscribe | Undo | FollowQuoted | Resume | AskAbout | Confirm | ShowMore
-          | FollowStory | AskExample)
+          | FollowStory | AskExample | TapStory)
 SUBSCRIPTION_BUTTONS = (SetMode, Unsubscribe, Undo, FollowQuoted, Resume)
 
 
@@ -192,6 +211,9 @@ def decode(data: object) -> Button | None:
             return FollowStory(article_id)
         case [prefix, article_id] if prefix == EXAMPLE and _ARTICLE_ID.fullmatch(article_id):
             return AskExample(article_id)
+        case [prefix, raw_id, article_id, ("y" | "n" | "u") as answer] \
+                if prefix == TAP and _ID.fullmatch(raw_id) and _ARTICLE_ID.fullmatch(article_id):
+            return TapStory(int(raw_id), article_id, {"y": True, "n": False}.get(answer))
     return None
 
 

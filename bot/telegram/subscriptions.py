@@ -43,6 +43,7 @@ from bot.telegram.alert_text import (
     subscribed_html,
     subscriptions_buttons,
     subscriptions_html,
+    tapped_buttons,
     when_html,
 )
 from bot.telegram.callbacks import (
@@ -53,6 +54,7 @@ from bot.telegram.callbacks import (
     FollowStory,
     Resume,
     SetMode,
+    TapStory,
     Undo,
     Unsubscribe,
 )
@@ -60,7 +62,7 @@ from bot.telegram.delivery import RetryPolicy, send_html
 from bot.telegram.failures import for_users
 from bot.telegram.feature import Handlers
 from core.errors import NewsdeskError
-from core.models import DIGEST, ChatPrefs
+from core.models import DIGEST, ChatPrefs, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,7 @@ class SubscriptionHandlers:
             CallbackQueryHandler(self.button, pattern=callbacks.pattern(*SUBSCRIPTION_BUTTONS)),
             CallbackQueryHandler(self.ask_about, pattern=callbacks.pattern(AskAbout)),
             CallbackQueryHandler(self.follow_story, pattern=callbacks.pattern(FollowStory)),
+            CallbackQueryHandler(self.tap, pattern=callbacks.pattern(TapStory)),
             ChatMemberHandler(self.membership, ChatMemberHandler.MY_CHAT_MEMBER),
         ]
 
@@ -322,6 +325,36 @@ class SubscriptionHandlers:
                 removed = self._subscriptions.remove(chat_id, sid)
                 return f"Stopped “{removed.topic}”."
 
+    async def tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """👍 / 👎 under an alert or a /subscribe preview: the topic learns from it; the
+        buttons turn into "Noted · Undo" (in groups, administrators only, as /subscribe)."""
+        query = update.callback_query
+        if query is None or query.message is None:
+            return
+        button = callbacks.decode(query.data)
+        if not isinstance(button, TapStory):
+            await query.answer(OUT_OF_DATE)
+            return
+        chat = query.message.chat
+        if not await self._is_group_admin(context, chat, query.from_user.id):
+            await query.answer(ADMINS_ONLY, show_alert=True)
+            return
+        try:
+            tapped = await asyncio.to_thread(self._alerts.tap, chat.id, button.subscription_id,
+                                             button.article_id, button.liked)
+        except NewsdeskError as exc:
+            await query.answer(for_users(exc), show_alert=True)
+            return
+        await query.answer(_tap_note(tapped.subscription, tapped.liked))
+        current = query.message.reply_markup if isinstance(query.message, Message) else None
+        markup = tapped_buttons(current, button, tapped.liked)
+        if markup is None:
+            return
+        try:
+            await query.edit_message_reply_markup(reply_markup=markup)
+        except BadRequest as exc:  # too old to edit, or the same press twice: the tap counts
+            log.info("tap buttons in %s not edited: %s", chat.id, exc)
+
     async def ask_about(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """"Ask about this" under an alert: the chat's conversation is now on that story."""
         query = update.callback_query
@@ -391,6 +424,17 @@ class SubscriptionHandlers:
 def _short(topic: str, limit: int = 60) -> str:
     """A topic short enough for a button's answer (Telegram shows 200 characters)."""
     return topic if len(topic) <= limit else topic[: limit - 1] + "…"
+
+
+def _tap_note(subscription: Subscription, liked: bool | None) -> str:
+    """What a 👍 / 👎 / Undo did, with how much the topic has learned."""
+    topic = _short(subscription.topic)
+    taps = (f"learned from {subscription.taps} tap{'s' if subscription.taps != 1 else ''}"
+            if subscription.taps else "back to the usual bar")
+    if liked is None:
+        return f"Taken back: “{topic}” forgets that tap ({taps})."
+    more = "more" if liked else "fewer"
+    return f"Noted: {more} stories like this for “{topic}” ({taps})."
 
 
 def _argument(message: Message) -> str:

@@ -152,3 +152,21 @@ def test_the_matrix_scores_equal_the_one_pair_score() -> None:
         single = matcher.score(topic, float(np.max(item.vectors @ vector)), headline,
                                UpFront.of(item.title, item.text))
         assert found[item.article_id] == pytest.approx(single, abs=1e-5)
+
+
+def test_each_subscription_matches_at_the_bar_its_reader_taught_it() -> None:
+    matcher = TopicMatcher(embed, uniform, threshold=0.75)
+    story = article("on", "The summit opened.", unit(0, 0, 1), unit(1, 0.1, 0),
+                    title="Summit opens")
+    [score] = matcher.scores([parse_topic("summit")], [story])[0]
+    shipped, lowered, raised = (interest(1, "summit"),
+                                Interest(2, parse_topic("summit"), NOW - timedelta(days=1),
+                                         threshold=float(score) - 0.01),
+                                Interest(3, parse_topic("summit"), NOW - timedelta(days=1),
+                                         threshold=float(score) + 0.01))
+    weak = article("weak", "Leaders met.", unit(0.8, 0.3, 0.3), title="Leaders met")
+    [weak_score] = matcher.scores([parse_topic("summit")], [weak])[0]
+    assert weak_score < 0.75
+    low = Interest(4, parse_topic("summit"), NOW - timedelta(days=1), threshold=weak_score)
+    assert pairs(matcher, [shipped, lowered, raised, low], [story, weak]) == {
+        (1, "on"), (2, "on"), (4, "on"), (4, "weak")}

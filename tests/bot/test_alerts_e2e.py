@@ -127,7 +127,8 @@ async def test_subscribe_then_one_alert_per_story_with_a_verified_quote(
     stored = [a for a in container.browse.newest(20) if a.title == NARA_TITLE]
     assert stored and quote in " ".join(stored[0].text.split())
     keys = [b["callback_data"] for row in alert["reply_markup"]["inline_keyboard"] for b in row]
-    assert keys == [f"alert:ask:{stored[0].id}", keys[1]] and keys[1].startswith("sub:rm:")
+    assert keys[0] == f"tap:1:{stored[0].id}:y" and keys[1] == f"tap:1:{stored[0].id}:n"
+    assert keys[2:] == [f"alert:ask:{stored[0].id}", keys[3]] and keys[3].startswith("sub:rm:")
 
     # another outlet's report of the same story, an update of the first, an unrelated story
     await ingest(container, write(tmp_path / "b", "deal-2", "Lee, Takaichi agree to continue "
@@ -494,7 +495,7 @@ async def test_stop_this_topic_says_so_under_the_alert_and_undo_brings_the_topic
     container, _ = bot
     alert = await alerted(api, container, tmp_path)
     [nara] = container.subscriptions.topics(USER)
-    ask, stop = alert["reply_markup"]["inline_keyboard"][0]
+    ask, stop = alert["reply_markup"]["inline_keyboard"][1]
     assert stop == {"text": "Stop this topic", "callback_data": f"sub:rm:{nara.id}"}
     press(api, alert, stop)
     assert await until(lambda: len(keyboard_edits(api, USER)) == 1)
@@ -536,7 +537,7 @@ async def test_undo_works_after_a_restart_and_after_a_new_subscribe_duplicates_n
     first = make(tmp_path, database_url, api, embedder, clock)
     async with running_bot(first):
         alert = await alerted(api, first, tmp_path)
-        press(api, alert, alert["reply_markup"]["inline_keyboard"][0][1])
+        press(api, alert, alert["reply_markup"]["inline_keyboard"][1][1])
         assert await until(lambda: len(keyboard_edits(api, USER)) == 1)
     first.close()
     [stopped] = keyboard_edits(api, USER)
@@ -552,7 +553,7 @@ async def test_undo_works_after_a_restart_and_after_a_new_subscribe_duplicates_n
         assert await until(lambda: len(alerts_to(api, USER)) == 2)
 
         # stopped again, then followed by hand: the old Undo finds it followed
-        press(api, alert, alert["reply_markup"]["inline_keyboard"][0][1])
+        press(api, alert, alert["reply_markup"]["inline_keyboard"][1][1])
         assert await until(lambda: len(keyboard_edits(api, USER)) == 3)
         before = len(to(api, USER))
         api.push(private_message(USER, "/subscribe nara SUMMIT"))

@@ -16,6 +16,7 @@ from bot.telegram.callbacks import (
     Resume,
     SetMode,
     ShowMore,
+    TapStory,
     Undo,
     Unsubscribe,
     decode,
@@ -30,6 +31,8 @@ EVERY_KIND: list[Button] = [
     AskAbout("0123456789abcdef0123"), Confirm("addsource", "a1" * 8, yes=True),
     Confirm("forget", "f" * 40, yes=False), ShowMore("0123456789abcdef"),
     FollowStory("a" * 54), AskExample("0123456789abcdef0123"),
+    TapStory(BIGGEST_ID, "0123456789abcdef0123", liked=True), TapStory(5, "a" * 20, liked=False),
+    TapStory(5, "a" * 20, liked=None),
 ]
 
 
@@ -74,6 +77,8 @@ def test_old_buttons_still_decode_and_encode_the_same(data: str, button: Button)
     "more", "more:", "more:XYZ", "more:0123456789abcdef:yes", "more:abc",
     "follow:", "follow:a:b", "follow:é", "follow:" + "a" * 55, "FOLLOW:abc",
     "x" * 65, "sub:rm:1\n", "\udcff", "sub:rm:1\x00",
+    "tap", "tap:1:abc", "tap:1:abc:yes", "tap:x:abc:y", "tap:1::y", "tap:1:a b:y",
+    "tap:-1:abc:y", "tap:1:abc:y:l", "TAP:1:abc:y",
 ])
 def test_forged_or_malformed_data_is_none(data: str) -> None:
     assert decode(data) is None
@@ -87,6 +92,7 @@ def test_data_that_is_not_a_string_is_none(data: object) -> None:
 @pytest.mark.parametrize("button", [
     AskAbout("a" * 55), SetMode(1, "weekly"), Confirm("forget", "NOT-HEX", yes=True),
     Unsubscribe(-1), ShowMore("abc"), FollowStory("a b"), AskExample("a:b"),
+    TapStory(1, "a:b", liked=True), TapStory(BIGGEST_ID, "a" * 54, liked=True),
 ], ids=repr)
 def test_a_button_that_would_not_read_back_is_refused_when_built(button: Button) -> None:
     with pytest.raises(AssertionError):
@@ -104,6 +110,8 @@ def test_handler_patterns_come_from_the_kinds() -> None:
 
 def test_the_answer_buttons_have_handlers_of_their_own() -> None:
     more, follow = callbacks.pattern(ShowMore), callbacks.pattern(FollowStory)
+    tap = callbacks.pattern(TapStory)
     for button in EVERY_KIND:
         assert bool(more.match(button.encode())) == isinstance(button, ShowMore)
         assert bool(follow.match(button.encode())) == isinstance(button, FollowStory)
+        assert bool(tap.match(button.encode())) == isinstance(button, TapStory)

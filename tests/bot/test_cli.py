@@ -85,7 +85,7 @@ def test_alerts_preview_and_status(data_env: Path, capsys: pytest.CaptureFixture
     assert "Lee heads to Nara for fifth summit" in out and "Newsdesk Sample Wire" in out
     assert main(["alerts", "preview", "--json", "--", '"Sanae Takaichi"', "-Nara"]) == 0
     assert json.loads(capsys.readouterr().out) == {"topic": '"Sanae Takaichi" -Nara',
-                                                    "stories": []}
+                                                    "stories": [], "close_calls": []}
     assert main(["alerts", "preview", '"unclosed']) == 1
     assert "quote is not closed" in capsys.readouterr().err
     assert main(["alerts", "status", "--json"]) == 0
