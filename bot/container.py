@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from bot.services.browsing import BrowseService
     from bot.services.ingest_runner import IngestRunner
     from bot.services.questions import QuestionService
+    from bot.services.retention import RetentionService
     from bot.services.sources import SourceService
     from bot.services.subscriptions import SubscriptionService
     from ingest.chunking import Chunker
@@ -302,6 +303,18 @@ class Container:
             subscriptions=SubscriptionRepository(self.database),
             alerts=AlertRepository(self.database),
             confirmations=ConfirmationRepository(self.database, self.clock),
+        )
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        """Prunes articles stored more than N days ago, taking turns with ingests."""
+        from bot.services.retention import RetentionService
+        from ingest.writer import WriterLock
+        from storage.retention import RetentionRepository
+
+        return RetentionService(
+            RetentionRepository(self.database), self.articles, lambda: self.vectors,
+            exclusive=WriterLock(LeaseRepository(self.database)).held, clock=self.clock,
         )
 
     def close(self) -> None:

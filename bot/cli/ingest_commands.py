@@ -44,7 +44,8 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     reindex.add_argument("--json", action="store_true", help="print the summary as JSON")
     reindex.set_defaults(handler=run_reindex)
 
-    stats = commands.add_parser("stats", help="articles, chunks, sources, newest article")
+    stats = commands.add_parser(
+        "stats", help="articles, chunks, sources, newest article, the archive's age")
     stats.add_argument("--json", action="store_true", help="print as JSON")
     stats.add_argument("--vectors", action="store_true",
                        help="also count the vectors in the vector store (opens Chroma: slower)")
@@ -136,6 +137,10 @@ def run_stats(args: argparse.Namespace, container: Container) -> int:
             "title": stats.newest_title,
             "published": stats.newest_published.isoformat() if stats.newest_published else None,
         },
+        "stored": {  # the archive's age: retention counts from when an article was stored
+            "oldest": stats.oldest_stored.isoformat() if stats.oldest_stored else None,
+            "newest": stats.newest_stored.isoformat() if stats.newest_stored else None,
+        },
     }
     if args.vectors:
         data["indexed_chunks"] = container.vectors.count()
@@ -152,4 +157,7 @@ def run_stats(args: argparse.Namespace, container: Container) -> int:
         print(f"pending:   {stats.pending} (run `newsdesk ingest` to finish indexing them)")
     if stats.newest_title:
         print(f"newest:    {day_of(stats.newest_published)} — {stats.newest_title}")
+    if stats.articles:
+        print(f"stored:    {day_of(stats.oldest_stored)} to {day_of(stats.newest_stored)} "
+              "(the oldest and newest articles, by when they were stored)")
     return 0

@@ -13,6 +13,7 @@ from bot.cli import (
     db_commands,
     ingest_commands,
     query_commands,
+    retention_commands,
     source_commands,
 )
 from core.errors import NewsdeskError
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     source_commands.add_parsers(commands)
     query_commands.add_parsers(commands)
     alert_commands.add_parsers(commands)
+    retention_commands.add_parsers(commands)
     bot_commands.add_parsers(commands)
     db_commands.add_parsers(commands)
     return parser

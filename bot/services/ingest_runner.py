@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -118,6 +119,16 @@ class IngestRunner:
         finally:
             self._live = None
             self._lock.release()
+
+    @contextmanager
+    def idle(self) -> Iterator[None]:
+        """Keep this process's ingests off while the block runs (after one running ends).
+
+        A prune holds it: the index-writer lease keeps other processes' ingests off, not
+        this one's, whose lease has the same holder.
+        """
+        with self._lock:
+            yield
 
     def is_scheduler(self) -> bool:
         """True when this process holds (or just took) the scheduler lease."""

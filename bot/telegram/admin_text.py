@@ -21,7 +21,9 @@ def status_html(status: Status) -> str:
     stats, sources = status.stats, status.sources
     lines = [
         "<b>newsdesk status</b>",
-        f"articles: {stats.articles} from {stats.sources} outlets, {stats.chunks} chunks",
+        f"articles: {stats.articles} from {stats.sources} outlets, {stats.chunks} chunks"
+        + (f", stored {day_of(stats.oldest_stored)} to {day_of(stats.newest_stored)}"
+           if stats.articles else ""),
         f"pending: {stats.pending}" + (" (the next ingest indexes them)" if stats.pending
                                         else ""),
         f"sources: {sources.ok} ok, {sources.failing} failing, {sources.paused} paused"

@@ -21,6 +21,7 @@ from bot.telegram.fallbacks import fallback_handlers, on_error
 from bot.telegram.feature import Feature
 from bot.telegram.questions import QuestionHandlers
 from bot.telegram.request_meter import MeteredRateLimiter, RequestMeter
+from bot.telegram.retention import ScheduledPrune
 from bot.telegram.scheduling import ScheduledIngest
 from bot.telegram.subscriptions import SubscriptionHandlers
 from bot.telegram.throttle import THROTTLE_GROUP, throttle_handlers
@@ -97,6 +98,8 @@ def build_application(
         .build()
     )
     scheduled.install(app)
+    ScheduledPrune(container.retention, container.ingest_runner,
+                   days=settings.retention_days).install(app)
     delivery = AlertDelivery(container.alerts, container.ingest_runner,
                              tick_seconds=settings.alert_tick_seconds, retry=retry,
                              senders=settings.alert_senders,
