@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from pydantic import ValidationError
 from telegram.ext import ApplicationBuilder
 
 from bot.container import Container
@@ -126,3 +127,11 @@ def test_the_daily_job_runs_only_with_retention_on(container: Container) -> None
     report = ScheduledPrune(container.retention, container.ingest_runner, days=30).prune()
     assert summary(report).startswith("removed 0 articles (0 passages) stored before ")
     assert summary(report).endswith("0 wait for their alerts' edit window; oldest kept none")
+
+
+def test_retention_days_is_off_by_default_and_bounded() -> None:
+    assert Settings().retention_days == 0
+    assert Settings(retention_days=3650).retention_days == 3650
+    for wrong in (-1, 3651):
+        with pytest.raises(ValidationError, match="retention_days"):
+            Settings(retention_days=wrong)
