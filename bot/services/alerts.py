@@ -65,6 +65,7 @@ class Outgoing:
     digest: bool = False
     quotes: tuple[Quote, ...] = ()  # a single alert's reasons, verbatim
     headline: str = ""  # a grouped message's title
+    story_quotes: tuple[Quote | None, ...] = ()  # grouped: each alert's best reason
 
     @property
     def single(self) -> PendingAlert | None:
@@ -307,7 +308,8 @@ class AlertService:
             if digest and (digest_now or digest_due(prefs, now,
                                                     min(a.created_at for a in digest))):
                 messages.append(Outgoing(chat, digest[0].thread_id, tuple(digest), digest=True,
-                                         headline="Your daily digest"))
+                                         headline="Your daily digest",
+                                         story_quotes=self._first_quotes(digest, quotes)))
             elif digest:
                 self._alerts.hold(digest, next_digest_time(prefs, now))
         return messages
@@ -317,15 +319,24 @@ class AlertService:
         first = alerts[0]
         if len(alerts) >= GROUP_FROM:
             return [Outgoing(first.chat_id, first.thread_id, tuple(alerts), digest=False,
-                             headline=f"{len(alerts)} new stories on your topics")]
-        singles = []
-        for alert in alerts:
-            key = (alert.ref.article_id, alert.topic)
-            if key not in quotes:
-                quotes[key] = tuple(self.quotes(alert))
-            singles.append(Outgoing(alert.chat_id, alert.thread_id, (alert,),
-                                    quotes=quotes[key]))
-        return singles
+                             headline=f"{len(alerts)} new stories on your topics",
+                             story_quotes=self._first_quotes(alerts, quotes))]
+        return [Outgoing(alert.chat_id, alert.thread_id, (alert,),
+                         quotes=self._cached_quotes(alert, quotes)) for alert in alerts]
+
+    def _cached_quotes(self, alert: PendingAlert,
+                       quotes: dict[tuple[str, str], tuple[Quote, ...]]) -> tuple[Quote, ...]:
+        """An alert's reasons, each (story, topic) read once per round."""
+        key = (alert.ref.article_id, alert.topic)
+        if key not in quotes:
+            quotes[key] = tuple(self.quotes(alert))
+        return quotes[key]
+
+    def _first_quotes(self, alerts: Sequence[PendingAlert],
+                      quotes: dict[tuple[str, str], tuple[Quote, ...]],
+                      ) -> tuple[Quote | None, ...]:
+        """A grouped message's one quote per story (None where none could be verified)."""
+        return tuple(next(iter(self._cached_quotes(a, quotes)), None) for a in alerts)
 
     def quotes(self, alert: PendingAlert) -> list[Quote]:
         """One or two verbatim sentences showing why the article matched the topic."""

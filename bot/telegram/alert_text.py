@@ -28,9 +28,11 @@ from bot.telegram.callbacks import (
 from bot.telegram.render import outlet_link, ref_line
 from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription, minute_of
 from retrieval.quoting import Quote
+from storage.alerts import PendingAlert
 
 MAX_OUTLETS_SHOWN = 8  # under an alert; the edit stays far under Telegram's 4096
 STORIES_PER_ROW = 2  # a /subscribe preview's 👍 / 👎 pairs
+MAX_STORY_BUTTONS = 12  # stories of a grouped message with buttons (3 each; Telegram takes 100)
 LIKE, DISLIKE = "👍", "👎"
 _NUMBER = re.compile(r"\d+")
 
@@ -252,20 +254,60 @@ def _story_html(topic: str, ref: ArticleRef, quotes: Sequence[Quote]) -> str:
 
 
 def grouped_html(message: Outgoing) -> str:
-    """Several stories in one message: grouped by topic, newest first, each story once."""
-    seen: set[str] = set()
+    """Several stories in one message: grouped by topic, newest first, each story once,
+    numbered (its buttons carry the number), with one verified quote each."""
     lines = [f"📰 <b>{escape(message.headline)}</b>"]
-    groups: dict[str, list[str]] = {}
+    for topic, stories in grouped_stories(message):
+        lines += ["", f"<b>{escape(topic)}</b>"]
+        for number, alert, quote in stories:
+            # a story per paragraph: a long digest is split between stories, never inside one
+            story = f"{number}. {ref_line(alert.ref)}"
+            if quote is not None:
+                story += f"\n<blockquote>{escape(' '.join(quote.snippet.split()))}</blockquote>"
+            lines += ["", story]
+    return "\n".join(lines)
+
+
+def grouped_buttons(message: Outgoing) -> InlineKeyboardMarkup | None:
+    """A row per story (the first MAX_STORY_BUTTONS): 👍 n / 👎 n (for topics matched by
+    meaning) and Ask n."""
+    rows = []
+    for topic, stories in grouped_stories(message):
+        learnable = bool(parse_topic(topic).meaning)
+        for number, alert, _ in stories:
+            if number > MAX_STORY_BUTTONS:
+                break
+            row = tap_pair(alert.subscription_id, alert.ref.article_id, str(number)) \
+                if learnable else []
+            row.append(InlineKeyboardButton(
+                f"Ask {number}", callback_data=AskAbout(alert.ref.article_id).encode()))
+            rows.append(row)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def grouped_stories(message: Outgoing,
+                    ) -> list[tuple[str, list[tuple[int, PendingAlert, Quote | None]]]]:
+    """The stories of a grouped message as shown: by topic, newest first, each story once
+    (under the first topic that alerted it), numbered in reading order."""
+    quote_of = dict(zip((a.outbox_id for a in message.alerts), message.story_quotes,
+                        strict=False))
+    seen: set[str] = set()
+    groups: dict[str, list[tuple[PendingAlert, Quote | None]]] = {}
     newest_first = sorted(message.alerts, key=lambda a: a.ref.published or a.created_at,
                           reverse=True)
     for alert in newest_first:
         if alert.story_id in seen:
             continue
         seen.add(alert.story_id)
-        groups.setdefault(alert.topic, []).append(f"• {ref_line(alert.ref)}")
+        groups.setdefault(alert.topic, []).append((alert, quote_of.get(alert.outbox_id)))
+    numbered, number = [], 0
     for topic, items in groups.items():
-        lines += ["", f"<b>{escape(topic)}</b>", *items]
-    return "\n".join(lines)
+        stories = []
+        for alert, quote in items:
+            number += 1
+            stories.append((number, alert, quote))
+        numbered.append((topic, stories))
+    return numbered
 
 
 def _short(topic: str, limit: int = 40) -> str:

@@ -23,7 +23,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes
@@ -34,12 +34,15 @@ from bot.telegram.alert_text import (
     alert_buttons,
     alert_html,
     edited_alert_html,
+    grouped_buttons,
     grouped_html,
     story_buttons,
 )
-from bot.telegram.delivery import RetryPolicy, send_html, with_retries
+from bot.telegram.delivery import RetryPolicy, preview_options, send_html, with_retries
 from bot.telegram.jobs import run_every
 from core.errors import NewsdeskError
+from core.models import ArticleRef
+from storage.alerts import PendingAlert
 
 log = logging.getLogger(__name__)
 
@@ -156,10 +159,10 @@ class AlertDelivery:
     async def _send_one(self, bot: Bot, message: Outgoing) -> bool:
         single = message.single
         html = alert_html(message) if single else grouped_html(message)
-        markup = alert_buttons(message) if single else None
+        markup = alert_buttons(message) if single else grouped_buttons(message)
         try:
             sent = await send_html(bot, message.chat_id, html, markup=markup,
-                                   thread_id=message.thread_id,
+                                   thread_id=message.thread_id, preview_url=_preview_of(single),
                                    paid_broadcast=self._paid_broadcast, retry=self._retry)
         except Forbidden as exc:
             await self._chat_gone(message.chat_id, str(exc))
@@ -215,7 +218,7 @@ class AlertDelivery:
             await with_retries(lambda: bot.edit_message_text(
                 edited_alert_html(edit), chat_id=pending.chat_id, message_id=pending.message_id,
                 parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                link_preview_options=preview_options(_url_of(pending.ref)),
                 reply_markup=story_buttons(pending.ref.article_id, pending.subscription_id,
                                            stopped_id=pending.stopped_id, topic=pending.topic),
             ), f"editMessageText in {pending.chat_id}", retry=self._retry)
@@ -247,6 +250,15 @@ class AlertDelivery:
             return False
         await asyncio.to_thread(self._alerts.edited, edit)
         return True
+
+
+def _preview_of(alert: PendingAlert | None) -> str | None:
+    """A single-story alert shows its article's small link preview; a grouped one none."""
+    return None if alert is None else _url_of(alert.ref)
+
+
+def _url_of(ref: ArticleRef) -> str | None:
+    return ref.url if ref.url.startswith(("https://", "http://")) else None
 
 
 def _retry_delay(exc: RetryAfter) -> timedelta:

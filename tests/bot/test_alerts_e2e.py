@@ -127,6 +127,8 @@ async def test_subscribe_then_one_alert_per_story_with_a_verified_quote(
     stored = [a for a in container.browse.newest(20) if a.title == NARA_TITLE]
     assert stored and quote in " ".join(stored[0].text.split())
     keys = [b["callback_data"] for row in alert["reply_markup"]["inline_keyboard"] for b in row]
+    assert alert["link_preview_options"] == {  # the article's small preview, below the text
+        "url": stored[0].url, "prefer_small_media": True, "show_above_text": False}
     assert keys[0] == f"tap:1:{stored[0].id}:y" and keys[1] == f"tap:1:{stored[0].id}:n"
     assert keys[2:] == [f"alert:ask:{stored[0].id}", keys[3]] and keys[3].startswith("sub:rm:")
 
@@ -204,6 +206,11 @@ async def test_quiet_hours_hold_alerts_and_the_digest_comes_at_the_local_time(
     assert await until(lambda: len(alerts_to(api, USER)) == 2)
     digest = alerts_to(api, USER)[1]["text"]
     assert digest.startswith("📰 <b>Your daily digest</b>") and "Divers chart a second" in digest
+    # numbered, a verified quote per story, a button to act on it (a quoted name: no taps)
+    assert "\n1. " in digest and "<blockquote>Divers charted a second coral reef" in digest
+    keys = alerts_to(api, USER)[1]["reply_markup"]["inline_keyboard"]
+    assert [[k["text"] for k in row] for row in keys] == [["Ask 1"]]
+    assert alerts_to(api, USER)[1]["link_preview_options"] == {"is_disabled": True}
     await quiet_for(1.0)
     assert len(alerts_to(api, USER)) == 2
 
