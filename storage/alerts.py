@@ -7,6 +7,7 @@ outbox row and writes its ledger row in one transaction after Telegram accepted 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,7 @@ from storage.schema import (
 from storage.upsert import insert_ignoring_conflicts, upsert
 
 CURSOR_KEY = "alerts_revision"
+QuoteSpan = tuple[str, int, int]  # a verified quote: (snippet, start, end) in the article
 _CHANGED = sa.select(articles.c.id, articles.c.title, articles.c.text, articles.c.published,
                      articles.c.fetched_at, articles.c.revision, PENDING.label("pending"))
 
@@ -66,8 +68,9 @@ class StoryRow:
     title: str
     story_id: str
     vector: np.ndarray | None
-    lead: str = ""  # the start of the article's text (read back for story matching)
+    lead: str = ""  # the start of the article's text, read back only where terms are None
     when: datetime | None = None  # published, else fetched
+    terms: frozenset[str] | None = None  # its headline's and lead's terms (None: not kept)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class NewAlert:
     subscription_id: int
     article_id: str
     story_id: str
+    quotes: tuple[QuoteSpan, ...] | None = None  # why it matched, verified
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ class PendingAlert:
     story_id: str
     created_at: datetime
     attempts: int
+    quotes: tuple[QuoteSpan, ...] | None = None  # kept since it matched (None: older rows)
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,7 @@ class PendingEdit:
     edit_ids: tuple[int, ...]  # the rows this edit applies
     attempts: int
     stopped_id: int | None = None  # the topic was stopped under this alert: Undo restores it
+    quotes: tuple[QuoteSpan, ...] | None = None  # the alert's quotes as sent (None: older)
 
 
 class CursorMoved(Exception):
@@ -173,14 +179,19 @@ class AlertRepository:
         first ``lead_chars`` of their text and their dates."""
         query = (sa.select(stories.c.article_id, articles.c.title, stories.c.story_id,
                            stories.c.vector, articles.c.published, articles.c.fetched_at,
-                           sa.func.substr(articles.c.text, 1, lead_chars).label("lead"))
+                           stories.c.terms,
+                           # the lead is read only for stories matched before terms were kept
+                           sa.case((stories.c.terms.is_(None),
+                                    sa.func.substr(articles.c.text, 1, lead_chars)),
+                                   else_="").label("lead"))
                  .join(articles, articles.c.id == stories.c.article_id)
                  .where(stories.c.at >= since).order_by(stories.c.at))
         with self._db.read() as conn:
             return [StoryRow(row.article_id, row.title, row.story_id,
                              None if row.vector is None
                              else np.frombuffer(row.vector, dtype=np.float32),
-                             str(row.lead), row.published or row.fetched_at)
+                             str(row.lead), row.published or row.fetched_at,
+                             None if row.terms is None else frozenset(row.terms.split()))
                     for row in conn.execute(query)]
 
     def record(
@@ -203,6 +214,7 @@ class AlertRepository:
                     "article_id": story.article_id, "story_id": story.story_id, "at": now,
                     "vector": None if story.vector is None
                     else np.asarray(story.vector, dtype=np.float32).tobytes(),
+                    "terms": None if story.terms is None else " ".join(sorted(story.terms)),
                 }, ["article_id"])
             queued = 0
             source_of = _sources(conn, {a.article_id for a in alerts})
@@ -216,7 +228,7 @@ class AlertRepository:
                     queued += insert_ignoring_conflicts(conn, alert_outbox, {
                         "chat_id": alert.chat_id, "subscription_id": alert.subscription_id,
                         "article_id": alert.article_id, "story_id": alert.story_id,
-                        "created_at": now,
+                        "created_at": now, "quotes": _dumped(alert.quotes),
                     }, ["chat_id", "story_id"])
                 elif _editable(conn, alert, already.message_id, already.source,
                                source_of.get(alert.article_id, "")):
@@ -258,7 +270,7 @@ class AlertRepository:
                     "chat_id": alert.chat_id, "story_id": alert.story_id,
                     "article_id": alert.ref.article_id, "topic": alert.topic,
                     "message_id": message_id, "sent_at": now,
-                    "subscription_id": alert.subscription_id,
+                    "subscription_id": alert.subscription_id, "quotes": _dumped(alert.quotes),
                 }, ["chat_id", "story_id"])
                 conn.execute(sa.delete(alert_outbox).where(alert_outbox.c.id == alert.outbox_id))
                 conn.execute(sa.update(subscriptions).where(
@@ -411,7 +423,8 @@ def _pending_edit(conn: Connection, chat_id: int, story_id: str) -> PendingEdit 
                        ledger.published),
         also=tuple(ArticleRef(r.article_id, r.title, r.source, r.url, r.published)
                    for r in rows),
-        edit_ids=tuple(r.id for r in pending), attempts=max(r.attempts for r in pending))
+        edit_ids=tuple(r.id for r in pending), attempts=max(r.attempts for r in pending),
+        quotes=_loaded(ledger.quotes))
 
 
 def _pending(row: sa.Row[Any]) -> PendingAlert:
@@ -420,4 +433,15 @@ def _pending(row: sa.Row[Any]) -> PendingAlert:
         subscription_id=row.subscription_id, topic=row.topic, mode=row.mode,
         ref=ArticleRef(row.article_id, row.title, row.source, row.url, row.published),
         story_id=row.story_id, created_at=row.created_at, attempts=row.attempts,
+        quotes=_loaded(row.quotes),
     )
+
+
+def _dumped(quotes: tuple[QuoteSpan, ...] | None) -> str | None:
+    return None if quotes is None else json.dumps([list(q) for q in quotes])
+
+
+def _loaded(stored: str | None) -> tuple[QuoteSpan, ...] | None:
+    if stored is None:
+        return None
+    return tuple((str(snippet), int(start), int(end)) for snippet, start, end in json.loads(stored))

@@ -180,6 +180,8 @@ stories = sa.Table(
     sa.Column("story_id", sa.Text, nullable=False),
     sa.Column("at", UTCDateTime, nullable=False),  # when the article was first matched
     sa.Column("vector", sa.LargeBinary, nullable=True),  # the article's lead, float32
+    # its headline's and lead's terms, space-separated: later matches never re-read the lead
+    sa.Column("terms", sa.Text, nullable=True),
     sa.Index("stories_at", "at"),
 )
 
@@ -198,6 +200,8 @@ alert_outbox = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("not_before", UTCDateTime, nullable=True),  # a retry's earliest time
+    # why it matched, verified when matched: JSON [[snippet, start, end], ...]
+    sa.Column("quotes", sa.Text, nullable=True),
     sa.UniqueConstraint("chat_id", "story_id", name="alert_outbox_chat_story"),
 )
 
@@ -214,6 +218,7 @@ sent_alerts = sa.Table(
     # the subscription that alerted (None before 0013 found none): its buttons, however the
     # topic is spelled since; no foreign key, the ledger outlives a removed subscription
     sa.Column("subscription_id", sa.Integer, nullable=True),
+    sa.Column("quotes", sa.Text, nullable=True),  # the alert's quotes, as sent (JSON)
     sa.PrimaryKeyConstraint("chat_id", "story_id"),
     sa.Index("sent_alerts_sent_at", "sent_at"),
 )

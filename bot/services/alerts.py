@@ -32,6 +32,7 @@ from storage.alerts import (
     NewAlert,
     PendingAlert,
     PendingEdit,
+    QuoteSpan,
     StoryRow,
 )
 from storage.articles import ArticleRepository
@@ -178,17 +179,27 @@ class AlertService:
                  for a, c in zip(fresh, candidates, strict=True) if c.article_id in matched}
         known = self._alerts.stories_of(sorted(leads))
         recent = [StoryLead(r.article_id, r.title, r.vector, r.story_id,
-                            UpFront.of(r.title, r.lead).lead, r.when)
+                            UpFront.of(r.title, r.lead).lead if r.terms is None else r.terms,
+                            r.when)
                   for r in self._alerts.recent_stories(now - STORY_WINDOW, LEAD_CHARS)]
         story_of = {**assign_stories([v for k, v in leads.items() if k not in known], recent,
                                      weights=self._matcher().weights),
                     **known}
-        new_stories = [StoryRow(k, v.title, story_of[k], v.vector)
+        new_stories = [StoryRow(k, v.title, story_of[k], v.vector, terms=v.terms)
                        for k, v in leads.items() if k not in known]
         chat_of = {s.id: s.chat_id for s, _ in audience}
-        alerts = [NewAlert(chat_of[m.subscription_id], m.subscription_id, m.article_id,
-                           story_of[m.article_id])
-                  for m in sorted(matches, key=lambda m: -m.score)]
+        topic_of = {i.subscription_id: i.topic for _, i in audience}
+        text_of = {c.article_id: c.text for c in candidates}
+        reasons: dict[tuple[str, str], tuple[QuoteSpan, ...]] = {}  # many chats, one topic
+        alerts = []
+        for m in sorted(matches, key=lambda m: -m.score):
+            topic = topic_of[m.subscription_id]
+            key = (m.article_id, topic.text)
+            if key not in reasons:  # computed once, here, with the text at hand
+                reasons[key] = tuple((q.snippet, q.start, q.end)
+                                     for q in self._why(text_of[m.article_id], topic))
+            alerts.append(NewAlert(chat_of[m.subscription_id], m.subscription_id, m.article_id,
+                                   story_of[m.article_id], reasons[key]))
         run.queued = self._alerts.record(cursor, new_cursor, new_stories, alerts, now)
         return run
 
@@ -327,6 +338,8 @@ class AlertService:
     def _cached_quotes(self, alert: PendingAlert,
                        quotes: dict[tuple[str, str], tuple[Quote, ...]]) -> tuple[Quote, ...]:
         """An alert's reasons, each (story, topic) read once per round."""
+        if alert.quotes is not None:  # kept since it matched
+            return tuple(Quote(*q) for q in alert.quotes)
         key = (alert.ref.article_id, alert.topic)
         if key not in quotes:
             quotes[key] = tuple(self.quotes(alert))
@@ -343,13 +356,16 @@ class AlertService:
         return self._quotes(alert.ref.article_id, alert.topic)
 
     def _quotes(self, article_id: str, topic_text: str) -> list[Quote]:
+        """An alert's reasons read from its article: for alerts queued before they were kept."""
         article = self._articles.get(article_id)
         if article is None:
             return []
-        topic = parse_topic(topic_text)
+        return self._why(article.text, parse_topic(topic_text))
+
+    def _why(self, text: str, topic: Topic) -> list[Quote]:
+        """Up to two verified sentences of ``text`` showing why it matched ``topic``."""
         weights = self._matcher().weights(tokenize(topic.query))
-        quotes = why_quotes(article.text, topic, weights)
-        return [q for q in quotes if is_verbatim(q, article.text)]
+        return [q for q in why_quotes(text, topic, weights) if is_verbatim(q, text)]
 
     def sent(self, message: Outgoing, message_id: int | None) -> None:
         """Telegram accepted the message: its stories are in the ledger, out of the outbox."""
@@ -368,7 +384,8 @@ class AlertService:
 
     def plan_edits(self) -> list[Edit]:
         """Alerts to show again with another outlet's report of their story."""
-        return [Edit(p, tuple(self._quotes(p.ref.article_id, p.topic)))
+        return [Edit(p, tuple(Quote(*q) for q in p.quotes) if p.quotes is not None
+                     else tuple(self._quotes(p.ref.article_id, p.topic)))
                 for p in self._alerts.edits_due(self._clock(), MAX_EDITS)]
 
     def edited(self, edit: Edit) -> None:

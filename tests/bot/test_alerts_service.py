@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.container import Container
+from bot.services.alerts import AlertService
 from bot.settings import Settings
 from core.errors import SubscriptionError
+from core.models import Article
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
 from retrieval.embeddings import Embedder
+from storage.alerts import AlertRepository
+from storage.articles import ArticleRepository
+from storage.database import Database
+from storage.subscriptions import SubscriptionRepository
 
 CHAT = 501
 NARA_DEAL = """President Lee Jae-myung and Prime Minister Sanae Takaichi met in Nara on Tuesday \
@@ -97,3 +103,40 @@ def test_one_alert_per_story_with_verified_quotes(app: Container, tmp_path: Path
     again = app.alerts.match_new()
     assert again.matches == 2 and again.queued == 0
     assert app.alerts.plan() == []
+
+
+class CountingArticles(ArticleRepository):
+    """The article repository, counting the articles read back."""
+
+    def __init__(self, database: Database) -> None:
+        super().__init__(database)
+        self.read: list[str] = []
+
+    def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]:
+        self.read += article_ids
+        return super().get_many(article_ids)
+
+
+def test_after_an_ingest_the_alert_path_reads_no_article_back(app: Container,
+                                                              tmp_path: Path) -> None:
+    articles = CountingArticles(app.database)
+    alerts = AlertService(AlertRepository(app.database), SubscriptionRepository(app.database),
+                          articles, matcher=lambda: app.matcher, vectors=lambda: app.vectors,
+                          searcher=lambda: app.searcher, max_age=timedelta(hours=48))
+    app.subscriptions.subscribe(CHAT, "private", None, "Nara summit")
+    now = datetime.now(UTC)
+    ingest(app, write(tmp_path / "in", "deal", "Lee and Takaichi agree to keep talking at Nara "
+                      "summit", NARA_DEAL, now))
+    assert alerts.match_new().queued == 1
+    [message] = alerts.plan()
+    assert message.quotes and "Nara" in message.quotes[0].snippet  # verified when matched
+    alerts.sent(message, 77)
+    ingest(app, write(tmp_path / "in2", "deal-elsewhere", "Lee, Takaichi agree to continue "
+                      "shuttle diplomacy in Nara", NARA_DEAL_ELSEWHERE, now, source="Second Wire"))
+    assert alerts.match_new().queued == 0  # the same story: the alert is edited instead
+    [edit] = alerts.plan_edits()
+    assert edit.quotes == message.quotes  # as sent, kept in the ledger
+    assert articles.read == []
+    # the story's lead terms were kept with it: later rounds read no lead text either
+    [story] = AlertRepository(app.database).recent_stories(now - timedelta(days=1), 400)[:1]
+    assert story.lead == "" and story.terms and "nara" in story.terms
