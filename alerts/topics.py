@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.errors import SubscriptionError
@@ -110,6 +112,26 @@ def looks_like_name(text: str) -> bool:
     """Every word capitalised or a number: "Australian Open", "Band Aid 20", not "oil prices"."""
     words = text.split()
     return bool(words) and all(w[:1].isupper() or w[:1].isdigit() for w in words)
+
+
+NAME_SHARE = 0.8  # of a phrase's occurrences written as a name, for it to be one
+NAME_OCCURRENCES = 2  # fewer say nothing about how the news writes it
+
+
+def archive_spelling(meaning: str, texts: Iterable[str]) -> str | None:
+    """How the news writes a topic typed in lower case when it is a name: the capitalised
+    spelling most of its occurrences in ``texts`` use ("thierry henry" → "Thierry Henry"),
+    or None when it is not written as a name ("software patents")."""
+    words = meaning.split()
+    if len(words) < 2 or looks_like_name(meaning):
+        return None
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)",
+                         re.IGNORECASE)
+    found = [" ".join(m.group().split()) for text in texts for m in pattern.finditer(text)]
+    named = [f for f in found if looks_like_name(f)]
+    if len(found) < NAME_OCCURRENCES or len(named) < NAME_SHARE * len(found):
+        return None
+    return Counter(named).most_common(1)[0][0]
 
 
 def _contains_words(folded_text: str, folded_phrase: str) -> bool:

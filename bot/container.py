@@ -287,6 +287,7 @@ class Container:
             lambda topic, limit: self.alerts.preview(topic, limit),  # noqa: PLW0108 (lazy)
             max_per_chat=self.settings.max_topics_per_chat, clock=self.clock,
             articles=self.articles,
+            spelling=lambda topic: self.alerts.name_spelling(topic),  # noqa: PLW0108 (lazy)
         )
 
     @cached_property

@@ -19,7 +19,7 @@ from alerts.matching import LEAD_CHARS, Interest, NewArticle, TopicMatcher, UpFr
 from alerts.quotes import why_quotes
 from alerts.stories import StoryLead, assign_stories
 from alerts.timing import digest_due, next_digest_time, quiet_until
-from alerts.topics import Topic, parse_topic
+from alerts.topics import Topic, archive_spelling, looks_like_name, parse_topic
 from bot.services.subscriptions import TopicPreview
 from core.errors import ArticleNotFound, SearchIndexError, SubscriptionError
 from core.models import DIGEST, ArticleRef, Subscription, chunk_id
@@ -248,6 +248,15 @@ class AlertService:
         found.sort(key=lambda r: r.published or far_past, reverse=True)
         close.sort(key=lambda pair: -pair[0])
         return TopicPreview(tuple(found[:limit]), tuple(r for _, r in close[:CLOSE_CALLS]))
+
+    def name_spelling(self, topic: Topic) -> str | None:
+        """A topic typed in lower case that the stored news writes as a name, spelled so
+        ("thierry henry" → "Thierry Henry"); None for anything else."""
+        if topic.phrases or topic.excluded or looks_like_name(topic.meaning) \
+                or len(topic.meaning.split()) < 2:
+            return None
+        hits = self._searcher().search(topic.query, k=20)
+        return archive_spelling(topic.meaning, [hit.text for hit in hits])
 
     # --- learning from taps ------------------------------------------------------------
 

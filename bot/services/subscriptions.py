@@ -57,8 +57,10 @@ class SubscriptionService:
         preview: Callable[[Topic, int], TopicPreview], *,
         max_per_chat: int = MAX_TOPICS_PER_CHAT, clock: Clock = lambda: datetime.now(UTC),
         articles: ArticleRepository | None = None,
+        spelling: Callable[[Topic], str | None] | None = None,
     ) -> None:
         self._repo = repository
+        self._spelling = spelling  # how the news writes a name typed in lower case
         self._articles = articles  # for following a story by its article
         self._preview = preview  # built on first use: listing topics loads no model
         self._max_per_chat = max_per_chat
@@ -67,7 +69,7 @@ class SubscriptionService:
     def subscribe(self, chat_id: int, kind: str, thread_id: int | None,
                   text: str) -> Subscribed:
         """Follow a topic (instantly alerted); SubscriptionError says what is wrong."""
-        topic = parse_topic(text)
+        topic = self._as_named(parse_topic(text))
         subscription = self._repo.add(chat_id, kind, thread_id, topic.text, topic.key,
                                       now=self._clock(), limit=self._max_per_chat)
         try:
@@ -76,6 +78,18 @@ class SubscriptionService:
             log.warning("no preview for %r: %s", topic.text, exc)
             preview = TopicPreview()
         return Subscribed(subscription, preview.matches, topic.quotable_name, preview.close)
+
+    def _as_named(self, topic: Topic) -> Topic:
+        """A name typed in lower case ("thierry henry"), spelled as the news writes it, so it
+        is followed as a name; other topics as typed."""
+        if self._spelling is None:
+            return topic
+        try:
+            spelling = self._spelling(topic)
+        except NewsdeskError as exc:  # no search: the topic as typed
+            log.warning("no spelling for %r: %s", topic.text, exc)
+            return topic
+        return topic if spelling is None else parse_topic(spelling)
 
     def follow_story(self, chat_id: int, kind: str, thread_id: int | None,
                      article_id: str) -> Subscribed:

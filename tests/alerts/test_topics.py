@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.topics import MAX_TOPIC_CHARS, parse_topic
+from alerts.topics import MAX_TOPIC_CHARS, archive_spelling, parse_topic
 from core.errors import SubscriptionError
 
 
@@ -69,3 +69,19 @@ def test_a_topic_is_cleaned_like_a_headline() -> None:
     assert topic.text == '"Lee Jae-myung" Nara summit -football'
     with pytest.raises(SubscriptionError, match="Tell me the topic"):
         parse_topic("\u202e\x00\u200b")
+
+
+def test_a_name_typed_in_lower_case_is_spelled_as_the_news_writes_it() -> None:
+    texts = ["Arsenal's Thierry Henry scored twice.", "A goal from Thierry  Henry won it.",
+             "Thierry Henry was rested.", "Coach praises Thierry Henry.",
+             "thierry henry fans cheered."]  # one lower-case slip in five
+    assert archive_spelling("thierry henry", texts) == "Thierry Henry"
+    patents = ["Software patents are contested.", "The law on software patents passed.",
+               "Critics of software patents spoke."]
+    assert archive_spelling("software patents", patents) is None  # written as words
+    assert archive_spelling("thierry henry", texts[:1]) is None  # once says too little
+    assert archive_spelling("Thierry Henry", texts) is None  # typed as a name already
+    assert archive_spelling("henry", texts) is None  # one word: not a name to quote
+    assert archive_spelling("da vinci code", ["The Da Vinci Code sold well.",
+                                              "A Da Vinci Code film is planned."]) == \
+        "Da Vinci Code"

@@ -140,3 +140,18 @@ def test_after_an_ingest_the_alert_path_reads_no_article_back(app: Container,
     # the story's lead terms were kept with it: later rounds read no lead text either
     [story] = AlertRepository(app.database).recent_stories(now - timedelta(days=1), 400)[:1]
     assert story.lead == "" and story.terms and "nara" in story.terms
+
+
+def test_a_name_typed_in_lower_case_is_followed_as_the_news_spells_it(
+    app: Container, tmp_path: Path,
+) -> None:
+    now = datetime.now(UTC)
+    ingest(app, write(tmp_path / "in", "deal", "Lee and Takaichi agree to keep talking at Nara "
+                      "summit", NARA_DEAL, now))
+    ingest(app, write(tmp_path / "in2", "deal-elsewhere", "Lee, Takaichi agree to continue "
+                      "shuttle diplomacy in Nara", NARA_DEAL_ELSEWHERE, now, source="Second Wire"))
+    name = app.subscriptions.subscribe(CHAT, "private", None, "sanae takaichi")
+    assert name.subscription.topic == "Sanae Takaichi"
+    assert name.quotable_name == "Sanae Takaichi"  # so the quoted form is offered too
+    words = app.subscriptions.subscribe(CHAT, "private", None, "shuttle diplomacy")
+    assert words.subscription.topic == "shuttle diplomacy"  # written as words: as typed
