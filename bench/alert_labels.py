@@ -576,7 +576,7 @@ CROSS_OUTLET_SAME_2: list[tuple[str, str]] = [
      "https://www.usatoday.com/story/news/nation/2022/06/14/yellowstone-national-park-flooding-closed-damage/7619882001/"),
     ("https://www.cnn.com/2022/06/14/us/yellowstone-national-park-closed-visitors-flooding-tuesday/index.html",
      "https://www.usatoday.com/story/travel/2022/06/13/yellowstone-national-park-rain-flooding/7613503001/"),
-    ("https://www.cnn.com/2022/06/14/us/yellowstone-national-park-closed-visitors-flooding-tuesday/index.html/",
+    ("https://www.cnn.com/2022/06/14/us/yellowstone-national-park-closed-visitors-flooding-tuesday/index.html",
      "https://www.usatoday.com/story/news/nation/2022/06/14/yellowstone-national-park-flooding-mudslide-photos/7621287001/"),
     ("https://www.usatoday.com/story/entertainment/celebrities/2022/07/17/jennifer-lopez-ben-affleck-obtain-marriage-license-nevada/10082207002/",
      "https://www.cnn.com/2022/07/17/entertainment/jennifer-lopez-ben-affleck-married/index.html"),
