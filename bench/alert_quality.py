@@ -24,17 +24,19 @@ import argparse
 import json
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from alerts.matching import DEFAULT_THRESHOLD, NewArticle, UpFront
+from alerts.matching import DEFAULT_THRESHOLD, NewArticle, TopicMatcher, UpFront
 from alerts.stories import SAME_STORY_SIMILARITY, StoryLead, same_story
-from alerts.topics import parse_topic
+from alerts.topics import Topic, parse_topic
 from bench.alert_labels import (
     CROSS_OUTLET_DIFFERENT,
     CROSS_OUTLET_SAME,
@@ -121,6 +123,36 @@ def pool() -> list[str]:
     return sorted(names)
 
 
+def ingest_pool(folder: Path, embedder: Any) -> tuple[
+        Container, dict[str, ChangedArticle], dict[str, np.ndarray]]:
+    """A store in ``folder`` holding every labelled BBC article (pool()); each stored article by
+    its name, and each one's chunk vectors."""
+    container = Container(Settings(data_dir=folder / "data"), embedder=embedder)
+    report = container.pipeline.run([SourceSpec(str(labelled_copy(folder, n)))
+                                     for n in pool()])
+    assert report.ok, report.summary_lines()
+    by_name, chunks = stored_articles(container)
+    return container, {name.removeprefix(URL): a for name, a in by_name.items()}, chunks
+
+
+def topic_scores(matcher: TopicMatcher, topics: Sequence[Topic],
+                 labelled: dict[str, ChangedArticle], chunks: dict[str, np.ndarray],
+                 ) -> list[dict[str, float]]:
+    """Each topic's score for each labelled article that it admits, by name: the matcher's own
+    hybrid score (the BBC topics' pool only); phrases and exclusions apply, and a topic with
+    no meaning part (phrases only) scores 1 on every article it admits."""
+    articles = [NewArticle(a.article_id, a.title, a.text, a.terms, chunks[a.article_id],
+                           SOME_DAY) for a in labelled.values()]
+    meaning = matcher.scores([t for t in topics if t.meaning], articles)
+    rows = iter(range(len(meaning)))
+    scored = []
+    for topic in topics:
+        row = meaning[next(rows)] if topic.meaning else np.ones(len(articles))
+        scored.append({name: float(row[k]) for k, (name, article) in enumerate(labelled.items())
+                       if topic.admits(f"{article.title}\n{article.text}")})
+    return scored
+
+
 def prf(found: set[tuple[int, str]], truth: set[tuple[int, str]]) -> dict[str, float]:
     hits = len(found & truth)
     precision = hits / len(found) if found else 1.0
@@ -138,28 +170,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backend", choices=BACKENDS, default=default_backend())
     args = parser.parse_args()
-    names = pool()
     with tempfile.TemporaryDirectory() as tmp:
-        container = Container(Settings(data_dir=Path(tmp) / "data"),
-                              embedder=warm_embedder(args.backend))
-        report = container.pipeline.run([SourceSpec(str(labelled_copy(Path(tmp), n)))
-                                         for n in names])
-        assert report.ok, report.summary_lines()
-        by_name, chunks = stored_articles(container)
-        labelled = {name.removeprefix(URL): a for name, a in by_name.items()}
-        matcher = container.matcher
-        articles = [NewArticle(a.article_id, a.title, a.text, a.terms, chunks[a.article_id],
-                               SOME_DAY) for a in labelled.values()]
+        container, labelled, chunks = ingest_pool(Path(tmp), warm_embedder(args.backend))
         topics = [parse_topic(text) for text, _, _ in ALL_TOPICS]
-        # the matcher's own scores (the BBC topics' pool only); phrases and exclusions apply
-        meaning = matcher.scores([t for t in topics if t.meaning], articles)
-        rows = iter(range(len(meaning)))
-        scored = []
-        for n, ((_, relevant, _), topic) in enumerate(zip(ALL_TOPICS, topics, strict=True)):
-            row = meaning[next(rows)] if topic.meaning else np.ones(len(articles))
-            found = {name: float(row[k]) for k, (name, article) in enumerate(labelled.items())
-                     if topic.admits(f"{article.title}\n{article.text}")}
-            scored.append((n, found, set(relevant)))
+        scored = [(n, found, set(relevant)) for n, (found, (_, relevant, _)) in enumerate(
+            zip(topic_scores(container.matcher, topics, labelled, chunks), ALL_TOPICS,
+                strict=True))]
 
         def at(threshold: float, *parts: int, only: set[int] | None = None,
                ) -> dict[str, float]:
