@@ -54,6 +54,12 @@ class Topic:
             return None
         return self.meaning if looks_like_name(self.meaning) else None
 
+    def names(self, text: str) -> bool:
+        """``text`` names this topic's name (``quotable_name``) as whole words."""
+        if self.quotable_name is None:
+            return False
+        return _contains_words(_SPACE.sub(" ", fold(text)), fold(self.quotable_name))
+
     def admits(self, text: str) -> bool:
         """Every phrase appears in ``text`` and no excluded word does (case and accents aside)."""
         if not self.phrases and not self.excluded:

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from alerts.learning import Tap, learned_threshold
-from alerts.matching import LEAD_CHARS, Interest, NewArticle, TopicMatcher, UpFront
+from alerts.matching import (
+    LEAD_CHARS,
+    Interest,
+    NewArticle,
+    TopicMatcher,
+    UpFront,
+    matches_at,
+)
 from alerts.quotes import why_quotes
 from alerts.stories import StoryLead, assign_stories
 from alerts.timing import digest_due, next_digest_time, quiet_until
@@ -240,7 +247,7 @@ class AlertService:
             score = (matcher.score(topic, similarity, float(headline),
                                    UpFront.of(article.title, article.text))
                      if topic.meaning else 1.0)
-            if score >= matcher.threshold:
+            if matches_at(topic, score, matcher.threshold, article.title, article.text):
                 found.append(refs[key])
             elif score >= matcher.threshold - NEAR:
                 close.append((score, refs[key]))
