@@ -61,11 +61,15 @@ from bench.alert_quality import (
     pool as labelled_names,
 )
 from bench.common import machine, stopwatch, warm_embedder
+from bot.services.alerts import CLOSE_CALLS
+from bot.services.alerts import NEAR as PRODUCT_NEAR
+from bot.services.subscriptions import PREVIEW_STORIES
 from retrieval.embeddings import BACKENDS, default_backend
 
-PREVIEW_MATCHES = 5  # what /subscribe shows: stored matches, newest first
-PREVIEW_CLOSE = 2  # then the best stories below the bar
-NEAR = 0.12  # ... within this of it (0.08 before the seen sets chose 0.12)
+# what /subscribe shows: stored matches, newest first, then the best stories just below the bar
+PREVIEW_MATCHES = PREVIEW_STORIES
+PREVIEW_CLOSE = CLOSE_CALLS
+NEAR = PRODUCT_NEAR  # 0.12 chose the seen sets; the product keeps 0.08 (alerts/learning.py)
 ARCHIVE = 0.4  # the shuffled pool's share already stored at subscribe time
 BUDGETS = (0, 3, 5)
 READERS = ("every", "critic")

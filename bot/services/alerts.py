@@ -59,7 +59,7 @@ GROUP_FROM = 3  # this many instant alerts at once go out as one message
 MAX_PLANNED = 2000  # outbox rows looked at per delivery round
 MAX_EDITS = 200  # alerts edited per delivery round
 CLOSE_CALLS = 2  # stories just below the bar a /subscribe preview offers to tap
-NEAR = 0.12  # how far below the bar a close call may score (bench/alert_taps.py chose it)
+NEAR = 0.08  # how far below the bar a close call may score (alerts/learning.py says why)
 GONE = "That topic is no longer followed here."
 
 
