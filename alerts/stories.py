@@ -4,7 +4,9 @@ An article tells an earlier article's story when their leads (the first chunk, h
 included) are near-identical in meaning, or their headlines share almost all their words: a
 re-publication or a rewrite. Another outlet's report of the same event is worded differently,
 so its lead is only close in meaning; it is recognised by coming out within a day and a half
-and sharing the event's particulars, the rare names and numbers of the headline and lead.
+and sharing the event's particulars, the rare names and numbers of the headline and lead;
+rarity is the archive's, with ordinary English's word frequencies standing in while the archive
+is small (alerts.rarity), so a new deployment's second article is judged as well as a later one.
 The same article updated keeps its story.
 """
 
@@ -17,6 +19,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from alerts.matching import Weights
+from alerts.rarity import BACKGROUND_CHUNKS, with_background
 from retrieval.text import same_headline
 
 # Measured on the labelled pairs of bench/alert_labels.py (docs/benchmarks.md).
@@ -39,9 +42,10 @@ class StoryLead:
 
 
 def same_story(a: StoryLead, b: StoryLead, threshold: float = SAME_STORY_SIMILARITY,
-               weights: Weights | None = None) -> bool:
+               weights: Weights | None = None, prior: float = BACKGROUND_CHUNKS) -> bool:
     """Near-identical leads, headlines sharing almost all their words, or (with ``weights``,
-    the archive's term rarity) two reports of one event."""
+    the archive's term rarity, and the background table as ``prior`` chunks) two reports of
+    one event."""
     similarity = (float(a.vector @ b.vector)
                   if a.vector is not None and b.vector is not None else None)
     if similarity is not None and similarity >= threshold:
@@ -51,7 +55,7 @@ def same_story(a: StoryLead, b: StoryLead, threshold: float = SAME_STORY_SIMILAR
     return (weights is not None and similarity is not None and similarity >= EVENT_SIMILARITY
             and a.when is not None and b.when is not None
             and abs(a.when - b.when) <= EVENT_WINDOW
-            and shared_particulars(a, b, weights) >= EVENT_OVERLAP)
+            and shared_particulars(a, b, with_background(weights, prior)) >= EVENT_OVERLAP)
 
 
 def shared_particulars(a: StoryLead, b: StoryLead, weights: Weights) -> float:
@@ -67,6 +71,7 @@ def shared_particulars(a: StoryLead, b: StoryLead, weights: Weights) -> float:
 def assign_stories(
     new: Sequence[StoryLead], recent: Sequence[StoryLead],
     threshold: float = SAME_STORY_SIMILARITY, weights: Weights | None = None,
+    prior: float = BACKGROUND_CHUNKS,
 ) -> dict[str, str]:
     """The story of each new article: a recent one it repeats, or a story of its own.
 
@@ -75,7 +80,7 @@ def assign_stories(
     known = [r for r in recent if r.story_id]
     assigned: dict[str, str] = {}
     for lead in new:
-        twin = _most_similar(lead, known, threshold, weights)
+        twin = _most_similar(lead, known, threshold, weights, prior)
         story = twin.story_id if twin is not None else lead.article_id
         assigned[lead.article_id] = story
         known.append(replace(lead, story_id=story))
@@ -83,12 +88,12 @@ def assign_stories(
 
 
 def _most_similar(lead: StoryLead, known: Sequence[StoryLead], threshold: float,
-                  weights: Weights | None) -> StoryLead | None:
+                  weights: Weights | None, prior: float) -> StoryLead | None:
     best: tuple[float, StoryLead] | None = None
     for other in known:
         if other.article_id == lead.article_id:
             return other  # the same article, updated: its story stays
-        if not same_story(lead, other, threshold, weights):
+        if not same_story(lead, other, threshold, weights, prior):
             continue
         similarity = (float(lead.vector @ other.vector)
                       if lead.vector is not None and other.vector is not None else 1.0)
