@@ -127,6 +127,45 @@ def nbits(bits: int, block_size: int, accuracy_level: int, *, then: Recipe | Non
     return make
 
 
+def static(per_channel: bool) -> Recipe:
+    """Static QDQ quantization of the MatMuls, activation ranges calibrated (min-max) on 128
+    real chunks of other articles than the samples' first ones (seed 7), batches of 16."""
+    def make(source: Path, target: Path) -> None:
+        from onnxruntime.quantization import (
+            CalibrationDataReader,
+            CalibrationMethod,
+            QuantFormat,
+            QuantType,
+            quantize_static,
+        )
+        from tokenizers import Tokenizer
+
+        texts = sorted(sample_chunks(400, seed=7, gold_first=False)[0][:128], key=len)
+        tokenizer = Tokenizer.from_file(str(bundled_model_path() / "tokenizer.json"))
+        tokenizer.enable_truncation(256)
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        feeds = []
+        for begin in range(0, len(texts), 16):
+            encodings = tokenizer.encode_batch(texts[begin:begin + 16])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            feeds.append({"input_ids": ids, "token_type_ids": np.zeros_like(ids),
+                          "attention_mask": np.array([e.attention_mask for e in encodings],
+                                                     dtype=np.int64)})
+
+        class Reader(CalibrationDataReader):  # type: ignore[misc]
+            def __init__(self) -> None:
+                self.left = iter(feeds)
+
+            def get_next(self) -> dict[str, np.ndarray] | None:
+                return next(self.left, None)
+
+        quantize_static(str(source), str(target), Reader(), quant_format=QuantFormat.QDQ,
+                        op_types_to_quantize=["MatMul"], per_channel=per_channel,
+                        reduce_range=True, activation_type=QuantType.QUInt8,
+                        weight_type=QuantType.QInt8, calibrate_method=CalibrationMethod.MinMax)
+    return make
+
+
 def _nodes(source: Path, keep: Callable[[Any], bool]) -> list[str]:
     import onnx
 
@@ -192,6 +231,10 @@ CANDIDATES: dict[str, tuple[str, Recipe]] = {
     "u8-pt-last-float": ("uint8 weights per tensor, the last layer in float",
                          dynamic(weight_type="QUInt8", per_channel=False, reduce_range=False,
                                  nodes_to_exclude=last_layer)),
+    "static-pc": ("static QDQ, MatMuls: 7-bit weights per channel, calibrated activations",
+                  static(per_channel=True)),
+    "static-pt": ("static QDQ, MatMuls: 7-bit weights per tensor, calibrated activations",
+                  static(per_channel=False)),
     "nbits8-b32-int8": ("MatMulNBits 8-bit blocks of 32, int8 compute (QKV float)",
                         nbits(8, 32, 4)),
     "nbits8-b128-int8": ("MatMulNBits 8-bit blocks of 128, int8 compute (QKV float)",
