@@ -22,7 +22,7 @@ import numpy as np
 from scipy import sparse
 
 from alerts.topics import Topic
-from core.terms import tokenize
+from core.terms import tokenize, with_places
 
 # Calibrated on the 60 seen topics of bench/alert_labels.py, reported on 17 late ones
 # (docs/benchmarks.md).
@@ -66,9 +66,10 @@ class UpFront:
 
     @classmethod
     def of(cls, title: str, text: str) -> UpFront:
-        """Tokenized headline and lead."""
-        headline = frozenset(tokenize(title))
-        return cls(headline, headline | frozenset(tokenize(text[:LEAD_CHARS])))
+        """Tokenized headline and lead, with the places their adjectives and demonyms name (a
+        topic about Japan meets "a Japanese leader")."""
+        headline = frozenset(with_places(title))
+        return cls(headline, headline | frozenset(with_places(text[:LEAD_CHARS])))
 
 
 @dataclass(frozen=True)

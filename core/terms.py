@@ -2,7 +2,7 @@
 
 Shared by storage (which keeps each chunk's terms for BM25) and retrieval (which scores
 questions and sentences with them). Changing what ``tokenize`` returns changes what is stored:
-ship it with a migration that rebuilds the ``chunk_terms`` table.
+ship it with a migration that recomputes ``chunks.terms`` (as 0005 did).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+from core.word_forms import PLACE_FORMS, PLACE_NAMES
 
 STOPWORDS = frozenset(
     [
@@ -230,7 +232,23 @@ def tokenize(text: str) -> list[str]:
     return list(_tokens(text))
 
 
-def _tokenize(text: str) -> list[str]:
+@lru_cache(maxsize=10_000)
+def _place_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_tokenize(text, places=True))
+
+
+def with_places(text: str) -> list[str]:
+    """``tokenize``, and after each adjective, demonym or other name of a place the place
+    itself (core.word_forms): "a Japanese leader" also holds "japan".
+
+    One way only: a topic about Japan meets a headline saying "Japanese", but the topic
+    "Japanese economy" does not take every story naming Japan for one about its economy. Only
+    alert matching reads headlines and leads this way: in search, the places moved answers a
+    little (docs/benchmarks.md, "Word forms")."""
+    return list(_place_tokens(text))
+
+
+def _tokenize(text: str, places: bool = False) -> list[str]:
     tokens: list[str] = []
     for raw in _token_pattern().findall(fold(text)):
         if _CJK_RUN.fullmatch(raw):
@@ -245,7 +263,11 @@ def _tokenize(text: str) -> list[str]:
             parts = _JOINERS.split(raw) if _JOINERS.search(raw) else (raw,)
             for part in parts:
                 if len(part) > 1 and part not in STOPWORDS:
-                    tokens.append(stem(part))
+                    term = stem(part)
+                    tokens.append(term)
+                    place = _places().get(part) if places else None
+                    if place is not None and place != term:
+                        tokens.append(place)
     return tokens
 
 
@@ -259,9 +281,25 @@ def _character_pairs(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+@lru_cache(maxsize=1)
+def _places() -> dict[str, str]:
+    """Each adjective, demonym and other name of a place (core.word_forms), and their plurals,
+    to the place's own term (looked up before stemming)."""
+    pairs = [(f, p) for p, forms in PLACE_FORMS.items() for f in forms]
+    found: dict[str, str] = {}
+    for form, place in [*pairs, *PLACE_NAMES.items()]:
+        found[form] = stem(place)  # the place as ``tokenize`` writes it
+        if not form.endswith(("s", "sh", "ch", "ese")):
+            found[f"{form}s"] = stem(place)
+    return found
+
+
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """A deliberately light English stemmer: plural and common verb endings only."""
+    """A deliberately light English stemmer: plural and common verb endings only.
+
+    Snowball (Porter2) was measured beside it and not taken: it conflates more ("nominated"
+    with "nominations") and cost alert precision (docs/benchmarks.md, "Word forms")."""
     for suffix, keep in (
         ("ies", "y"),
         ("sses", "ss"),

@@ -6,13 +6,70 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.terms import fold, tokenize
+from core.terms import fold, tokenize, with_places
+from core.word_forms import PLACE_FORMS, PLACE_NAMES
 
 
 def test_english_terms_are_folded_stemmed_and_without_stopwords() -> None:
     assert tokenize("The Zürich councils were meeting on 3,518 ﬁles") == [
         "zurich", "council", "meet", "3,518", "3518", "fil",
     ]
+
+
+@pytest.mark.parametrize(
+    ("place", "form"),
+    [("Japan", "Japanese"), ("Korea", "Korean"), ("Korea", "Koreans"), ("China", "Chinese"),
+     ("France", "French"), ("UK", "British"), ("UK", "Britons"), ("UK", "Britain"),
+     ("America", "Americans"), ("America", "USA"), ("Ukraine", "Ukrainian"),
+     ("Russia", "Russian"), ("Germany", "German"), ("Turkey", "Turkish"), ("Iraq", "Iraqi"),
+     ("Israel", "Israelis"), ("India", "Indian"), ("Europe", "European"), ("Europe", "EU"),
+     ("Myanmar", "Burmese"), ("Myanmar", "Burma"), ("Netherlands", "Dutch"), ("Wales", "Welsh"),
+     ("Laos", "Laotian")],
+)
+def test_text_naming_a_places_people_or_adjective_holds_the_place(place: str, form: str) -> None:
+    [term] = tokenize(place)
+    assert term in with_places(form) and term in with_places(f"{form}'s")
+    assert term not in tokenize(form)  # search reads words as written
+
+
+def test_places_are_added_one_way_after_the_word() -> None:
+    assert with_places("Japanese economy") == ["japanese", "japan", "economy"]
+    assert with_places("Japan economy") == tokenize("Japan economy") == ["japan", "economy"]
+
+
+def test_the_nara_headline_meets_a_japan_korea_topic() -> None:
+    headline = set(with_places("Lee heads to Nara for fifth summit with a Japanese leader"))
+    lead = set(with_places("South Korean President Lee Jae-myung arrived on Tuesday"))
+    assert set(tokenize("Japan Korea relations")) & (headline | lead) == {"japan", "korea"}
+
+
+@pytest.mark.parametrize(
+    ("word", "place"),
+    [("polish", "Poland"), ("pole", "Poland"), ("English", "England"), ("Jordanian", "Jordan"),
+     ("Chadian", "Chad"), ("Holland", "Netherlands"), ("emir", "UAE")],
+)
+def test_words_of_other_meanings_stay_apart_from_places(word: str, place: str) -> None:
+    assert not set(with_places(word)) & set(tokenize(place))
+
+
+def test_place_forms_are_one_word_lowercase_and_never_two_places() -> None:
+    owners: dict[str, str] = {}
+    pairs = [(f, p) for p, forms in PLACE_FORMS.items() for f in (p, *forms)]
+    for form, place in [*pairs, *PLACE_NAMES.items()]:
+        assert form == fold(form) and form.isalpha(), form
+        assert owners.setdefault(form, place) == place, form
+    assert set(PLACE_NAMES.values()) <= PLACE_FORMS.keys()
+
+
+def test_numbers_and_cjk_pairs_are_not_stemmed() -> None:
+    assert with_places("2.5 1,200 東京市場 Japanese") == [
+        "2.5", "1,200", "1200", "東京", "京市", "市場", "japanese", "japan",
+    ]
+
+
+def test_words_of_other_scripts_keep_the_light_plural_rule() -> None:  # as before
+    assert tokenize("søstres") == ["søstr"]
+    assert tokenize("Москва") == ["москва"]
 
 
 def test_japanese_is_indexed_as_character_pairs() -> None:

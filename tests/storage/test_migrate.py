@@ -166,6 +166,31 @@ def test_chunks_in_other_scripts_get_new_terms_and_a_new_revision(
     database.dispose()
 
 
+def test_word_forms_clear_stored_story_terms_and_leave_chunk_terms(
+    database_url: str, tmp_path: Path
+) -> None:
+    database = Database(database_url or f"sqlite:///{tmp_path / 'newsdesk.sqlite3'}")
+    migrate.upgrade(database, to="0015")
+    nara = make_article("South Korean President Lee met Japanese leaders. " * 5,
+                        title="Lee heads to Nara for fifth summit with a Japanese leader",
+                        url="https://w.example/nara")
+    ArticleRepository(database).save(nara, Chunker(300, 30).split(nara))
+    with database.write() as conn:  # a story matched before: its terms without the places
+        conn.execute(sa.text("INSERT INTO stories (article_id, story_id, at, terms) "
+                             "VALUES (:a, :a, :t, 'lee head nara japanese leader')"),
+                     {"a": nara.id, "t": datetime(2026, 12, 6, tzinfo=UTC)})
+    terms = ChunkTermsRepository(database)
+    before = terms.revision()
+    with database.read() as conn:
+        chunk_terms = conn.execute(sa.text("SELECT terms FROM chunks")).scalars().all()
+    migrate.upgrade(database)
+    with database.read() as conn:
+        assert conn.execute(sa.text("SELECT terms FROM stories")).scalar() is None
+        assert conn.execute(sa.text("SELECT terms FROM chunks")).scalars().all() == chunk_terms
+    assert terms.revision() == before  # search reads text as before: nothing to reload
+    database.dispose()
+
+
 def test_sent_alerts_learn_the_subscription_that_sent_them(
     database_url: str, tmp_path: Path
 ) -> None:
