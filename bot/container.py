@@ -262,7 +262,7 @@ class Container:
         """Scores new articles against topics (the embedding model, the archive's term rarity)."""
         from alerts.matching import TopicMatcher
 
-        return TopicMatcher(self.embedder.encode, self.lexical.idf_weights,
+        return TopicMatcher(self.embedder.encode, self.lexical.current_idf_weights,
                             self.settings.alert_threshold)
 
     @cached_property

@@ -50,6 +50,13 @@ class LexicalIndex:
         with self._lock:
             return {token: self._terms.idf(token) for token in set(tokens)}
 
+    def current_idf_weights(self, tokens: Iterable[str]) -> dict[str, float]:
+        """Inverse document frequency of each token as of now: for callers that do not search
+        first (alert matching, in a process that may answer no question for days)."""
+        self._catch_up()
+        with self._lock:
+            return {token: self._terms.idf(token) for token in set(tokens)}
+
     def search(self, query: str, k: int) -> list[LexicalHit]:
         """The ``k`` best chunks for ``query`` by BM25 (only those with a positive score)."""
         counts = Counter(tokenize(query))

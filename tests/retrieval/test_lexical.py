@@ -91,6 +91,17 @@ def test_catches_up_with_new_and_changed_articles_only() -> None:
     assert source.queries == queries  # nothing written since: no query for changes
 
 
+def test_weights_for_matching_follow_writes_made_after_the_last_search() -> None:
+    source = ListSource()
+    source.write("nara", "nara summit agenda")
+    index = LexicalIndex(source)
+    first = index.current_idf_weights(["nara", "seafood"])
+    assert first["seafood"] > first["nara"]  # unseen: as rare as a term can be
+    source.write("ban", "seafood ban", "seafood trade")  # and no search since
+    assert index.idf_weights(["seafood"]) == {"seafood": first["seafood"]}  # as of last look
+    assert index.current_idf_weights(["seafood"])["seafood"] < first["seafood"]
+
+
 def test_compaction_keeps_results() -> None:
     source = ListSource()
     for i in range(40):
