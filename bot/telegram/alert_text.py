@@ -256,14 +256,15 @@ def _story_html(topic: str, ref: ArticleRef, quotes: Sequence[Quote]) -> str:
 
 def grouped_html(message: Outgoing) -> str:
     """Several stories in one message: grouped by topic, newest first, each story once,
-    numbered (its buttons carry the number), with one verified quote each."""
+    numbered (its buttons carry the number); the first MAX_STORY_BUTTONS with one verified
+    quote each, the rest as linked headlines, so a big digest stays a few messages long."""
     lines = [f"📰 <b>{escape(message.headline)}</b>"]
     for topic, stories in grouped_stories(message):
         lines += ["", f"<b>{escape(topic)}</b>"]
         for number, alert, quote in stories:
             # a story per paragraph: a long digest is split between stories, never inside one
             story = f"{number}. {ref_line(alert.ref)}"
-            if quote is not None:
+            if quote is not None and number <= MAX_STORY_BUTTONS:  # the rest: headlines only
                 story += f"\n<blockquote>{escape(' '.join(quote.snippet.split()))}</blockquote>"
             lines += ["", story]
     return "\n".join(lines)

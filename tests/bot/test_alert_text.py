@@ -65,8 +65,11 @@ def test_a_digest_of_many_stories_stays_within_telegrams_limits() -> None:
                    for n in range(1, 61))
     message = Outgoing(501, None, alerts, digest=True, headline="Your daily digest",
                        story_quotes=tuple(quote(n) for n in range(1, 61)))
-    parts = split_message(grouped_html(message))
-    assert len(parts) > 1 and all(visible_length(p) <= TELEGRAM_LIMIT for p in parts)
+    html = grouped_html(message)
+    assert html.count("<blockquote>") == MAX_STORY_BUTTONS  # the rest are headlines only
+    assert "\n60. " in html
+    parts = split_message(html)
+    assert 1 < len(parts) <= 5 and all(visible_length(p) <= TELEGRAM_LIMIT for p in parts)
     for part in parts:
         check_html(part)
         assert part.count("<blockquote>") == part.count("</blockquote>")
