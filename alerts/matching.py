@@ -118,16 +118,12 @@ class TopicMatcher:
             scores = self.scores([i.topic for i in meaning], articles)
             bars = np.array([[self.threshold if i.threshold is None else i.threshold]
                              for i in meaning], dtype=np.float32)
-            above = scores >= bars
-            # close calls of a name: matched when the story names it up front
-            close = (scores >= bars - NAME_MARGIN) & ~above
-            for row, column in zip(*np.nonzero(close), strict=True):
-                if names_up_front(meaning[row].topic, articles[column].title,
-                                  articles[column].text):
-                    above[row, column] = True
-            for row, column in zip(*np.nonzero(above), strict=True):
+            # the pairs that can match: above the bar, or close calls of a name named up front
+            near = scores >= bars - NAME_MARGIN
+            for row, column in zip(*np.nonzero(near), strict=True):
                 interest, article = meaning[row], articles[column]
-                if self._admits(interest, article):
+                if matches_at(interest.topic, float(scores[row, column]), float(bars[row, 0]),
+                              article.title, article.text) and self._admits(interest, article):
                     matches.append(Match(interest.subscription_id, article.article_id,
                                          float(scores[row, column])))
         by_term = _articles_by_term(articles)

@@ -171,12 +171,7 @@ class AlertService:
         if not fresh or not audience:
             self._alerts.record(cursor, new_cursor, [], [], now)
             return run
-        vectors = self._read_vectors(
-            [chunk_id(a.article_id, i) for a in fresh for i in range(a.chunk_count)])
-        candidates = [NewArticle(
-            a.article_id, a.title, a.text, a.terms,
-            _stacked([vectors.get(chunk_id(a.article_id, i)) for i in range(a.chunk_count)]),
-            a.fetched_at) for a in fresh]
+        candidates = self._with_vectors(fresh)
         matches = self._matcher().match([i for _, i in audience], candidates)
         run.matches = len(matches)
         matched = {m.article_id for m in matches}
@@ -209,6 +204,15 @@ class AlertService:
                                    story_of[m.article_id], reasons[key]))
         run.queued = self._alerts.record(cursor, new_cursor, new_stories, alerts, now)
         return run
+
+    def _with_vectors(self, stored: Sequence[ChangedArticle]) -> list[NewArticle]:
+        """Stored articles as matching reads them: with their chunks' vectors."""
+        vectors = self._read_vectors(
+            [chunk_id(a.article_id, i) for a in stored for i in range(a.chunk_count)])
+        return [NewArticle(
+            a.article_id, a.title, a.text, a.terms,
+            _stacked([vectors.get(chunk_id(a.article_id, i)) for i in range(a.chunk_count)]),
+            a.fetched_at) for a in stored]
 
     def _read_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         """The chunks' stored vectors; on a failure the store is reopened and read once more."""
@@ -299,12 +303,7 @@ class AlertService:
         found = [a for a in self._alerts.stored([article_id]) if a.indexed]
         if not found or not topic.meaning:
             return None
-        a = found[0]
-        vectors = self._read_vectors([chunk_id(a.article_id, i) for i in range(a.chunk_count)])
-        article = NewArticle(
-            a.article_id, a.title, a.text, a.terms,
-            _stacked([vectors.get(chunk_id(a.article_id, i)) for i in range(a.chunk_count)]),
-            a.fetched_at)
+        [article] = self._with_vectors(found)
         if not len(article.vectors):
             return None
         return float(self._matcher().scores([topic], [article])[0, 0])

@@ -15,6 +15,7 @@ from html import escape
 
 from telegram import (
     Bot,
+    CallbackQuery,
     Chat,
     ChatMemberUpdated,
     InlineKeyboardMarkup,
@@ -239,17 +240,12 @@ class SubscriptionHandlers:
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Digest / instant / remove / undo / quote buttons under confirmations and lists;
         Stop this topic and its Undo under alerts."""
-        query = update.callback_query
-        if query is None or query.data is None or query.message is None:
+        pressed = await self._managed_press(update, context, SUBSCRIPTION_BUTTONS)
+        if pressed is None:
             return
-        button = callbacks.decode(query.data)
-        if not isinstance(button, SUBSCRIPTION_BUTTONS):
-            await query.answer(OUT_OF_DATE)
-            return
+        query, button = pressed
+        assert query.message is not None and isinstance(button, SUBSCRIPTION_BUTTONS)
         chat = query.message.chat
-        if not await self._is_group_admin(context, chat, query.from_user.id):
-            await query.answer(ADMINS_ONLY, show_alert=True)
-            return
         if isinstance(button, Resume) or (isinstance(button, Unsubscribe)
                                           and not button.in_list):
             await self._under_alert(update, context, button)
@@ -328,17 +324,12 @@ class SubscriptionHandlers:
     async def tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """👍 / 👎 under an alert or a /subscribe preview: the topic learns from it; the
         buttons turn into "Noted · Undo" (in groups, administrators only, as /subscribe)."""
-        query = update.callback_query
-        if query is None or query.message is None:
+        pressed = await self._managed_press(update, context, (TapStory,))
+        if pressed is None:
             return
-        button = callbacks.decode(query.data)
-        if not isinstance(button, TapStory):
-            await query.answer(OUT_OF_DATE)
-            return
+        query, button = pressed
+        assert query.message is not None and isinstance(button, TapStory)
         chat = query.message.chat
-        if not await self._is_group_admin(context, chat, query.from_user.id):
-            await query.answer(ADMINS_ONLY, show_alert=True)
-            return
         try:
             tapped = await asyncio.to_thread(self._alerts.tap, chat.id, button.subscription_id,
                                              button.article_id, button.liked)
@@ -390,6 +381,24 @@ class SubscriptionHandlers:
                      change.new_chat_member.status)
         elif await asyncio.to_thread(self._subscriptions.chat_back, chat_id):
             log.info("chat %s is back: its alerts resume", chat_id)
+
+    async def _managed_press(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+        kinds: tuple[type[callbacks.Button], ...],
+    ) -> tuple[CallbackQuery, callbacks.Button] | None:
+        """A pressed button of one of ``kinds`` that its presser may use (in groups, the
+        group's administrators only); None once the press was answered otherwise."""
+        query = update.callback_query
+        if query is None or query.data is None or query.message is None:
+            return None
+        button = callbacks.decode(query.data)
+        if not isinstance(button, kinds):
+            await query.answer(OUT_OF_DATE)
+            return None
+        if not await self._is_group_admin(context, query.message.chat, query.from_user.id):
+            await query.answer(ADMINS_ONLY, show_alert=True)
+            return None
+        return query, button
 
     async def _may_manage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         """Private chats always; groups only for their administrators (told otherwise)."""
