@@ -13,8 +13,8 @@ precision 0.91 / recall 0.82 to 0.93 / 0.84 (bench/alert_quality.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
@@ -50,6 +50,7 @@ class NewArticle:
     terms: frozenset[str]  # every chunk's terms (what a quoted phrase's words are looked up in)
     vectors: np.ndarray  # one row per chunk, normalised
     first_seen: datetime
+    headline: np.ndarray | None = None  # its headline's vector, when made already
 
     @cached_property
     def up_front(self) -> UpFront:
@@ -80,6 +81,7 @@ class Interest:
     topic: Topic
     since: datetime  # articles first seen before this do not alert
     threshold: float | None = None  # its reader's bar (alerts.learning); None: the matcher's
+    vector: np.ndarray | None = None  # its topic's, kept since it was made (alerts.kept)
 
 
 @dataclass(frozen=True)
@@ -92,15 +94,17 @@ class Match:
 
 
 class TopicMatcher:
-    """Scores articles against topics; ``embed`` turns topic texts into normalised vectors."""
+    """Scores articles against topics; ``embed`` turns texts into normalised vectors, made by
+    the embedding model named ``model`` (what kept vectors are checked against)."""
 
     def __init__(
         self, embed: Callable[[list[str]], np.ndarray], weights: Weights,
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float = DEFAULT_THRESHOLD, model: str = "",
     ) -> None:
         self._embed = embed
         self._weights = weights
         self.threshold = threshold
+        self.model = model
         self._topic_vectors: dict[str, np.ndarray] = {}
 
     def match(self, interests: Sequence[Interest], articles: Sequence[NewArticle]) -> list[Match]:
@@ -115,7 +119,8 @@ class TopicMatcher:
         matches: list[Match] = []
         meaning = [i for i in interests if i.topic.meaning]
         if meaning:
-            scores = self.scores([i.topic for i in meaning], articles)
+            scores = self.scores([i.topic for i in meaning], articles,
+                                 self.interest_vectors(meaning))
             bars = np.array([[self.threshold if i.threshold is None else i.threshold]
                              for i in meaning], dtype=np.float32)
             # the pairs that can match: above the bar, or close calls of a name named up front
@@ -141,13 +146,42 @@ class TopicMatcher:
         return article.first_seen >= interest.since and interest.topic.admits(
             f"{article.title}\n{article.text}")
 
-    def scores(self, topics: Sequence[Topic], articles: Sequence[NewArticle]) -> np.ndarray:
+    def scores(self, topics: Sequence[Topic], articles: Sequence[NewArticle],
+               topic_vectors: np.ndarray | None = None) -> np.ndarray:
         """The hybrid score of every topic (with a meaning part) against every article, phrases
-        and exclusions aside (topics x articles)."""
+        and exclusions aside (topics x articles); ``topic_vectors``: the topics', when kept."""
+        vectors = self.topic_vectors(topics) if topic_vectors is None else topic_vectors
         covered = self._coverage(topics, [a.up_front for a in articles])
-        headlines = self.headline_similarities(topics, [a.title for a in articles])
-        return np.asarray(_hybrid(self._dense(topics, articles), headlines, covered),
+        headlines = (np.asarray(vectors @ self.headline_vectors(articles).T, dtype=np.float32)
+                     if articles else np.zeros((len(topics), 0), dtype=np.float32))
+        return np.asarray(_hybrid(self._dense(vectors, articles), headlines, covered),
                           dtype=np.float32)
+
+    def with_headlines(self, articles: Sequence[NewArticle]) -> list[NewArticle]:
+        """The articles with their headlines' vectors, the missing ones embedded at once."""
+        vectors = self.headline_vectors(articles)
+        return [a if a.headline is not None else replace(a, headline=vector)
+                for a, vector in zip(articles, vectors, strict=True)]
+
+    def headline_vectors(self, articles: Sequence[NewArticle]) -> np.ndarray:
+        """Each article's headline vector (articles x dimensions): kept ones as they are, the
+        others embedded in one call."""
+        if not articles:
+            return np.zeros((0, 0), dtype=np.float32)
+        missing = [a.title for a in articles if a.headline is None]
+        made: Iterator[np.ndarray] = iter(
+            np.asarray(self._embed(missing), dtype=np.float32) if missing else [])
+        return np.stack([np.asarray(a.headline if a.headline is not None else next(made),
+                                    dtype=np.float32) for a in articles])
+
+    def interest_vectors(self, interests: Sequence[Interest]) -> np.ndarray:
+        """The topic vectors of these subscriptions: kept ones as they are, the others made."""
+        if not interests:
+            return np.zeros((0, 0), dtype=np.float32)
+        missing = [i.topic for i in interests if i.vector is None]
+        made = iter(self.topic_vectors(missing) if missing else [])
+        return np.stack([np.asarray(i.vector if i.vector is not None else next(made),
+                                    dtype=np.float32) for i in interests])
 
     def headline_similarities(self, topics: Sequence[Topic], titles: Sequence[str],
                               ) -> np.ndarray:
@@ -197,10 +231,9 @@ class TopicMatcher:
                 self._topic_vectors[text] = np.asarray(vector, dtype=np.float32)
         return np.stack([self._topic_vectors[t.query] for t in topics])
 
-    def _dense(self, topics: Sequence[Topic], articles: Sequence[NewArticle]) -> np.ndarray:
-        """The best chunk cosine of every article to every topic: (topics × articles)."""
-        vectors = self.topic_vectors(topics)
-        best = np.full((len(topics), len(articles)), -1.0, dtype=np.float32)
+    def _dense(self, vectors: np.ndarray, articles: Sequence[NewArticle]) -> np.ndarray:
+        """The best chunk cosine of every article to every topic vector: (topics × articles)."""
+        best = np.full((len(vectors), len(articles)), -1.0, dtype=np.float32)
         start = 0
         while start < len(articles):
             stop, chunks = start, 0

@@ -263,7 +263,7 @@ class Container:
         from alerts.matching import TopicMatcher
 
         return TopicMatcher(self.embedder.encode, self.lexical.current_idf_weights,
-                            self.settings.alert_threshold)
+                            self.settings.alert_threshold, model=self.embedder.identity)
 
     @cached_property
     def alerts(self) -> AlertService:
@@ -288,6 +288,7 @@ class Container:
             max_per_chat=self.settings.max_topics_per_chat, clock=self.clock,
             articles=self.articles,
             spelling=lambda topic: self.alerts.name_spelling(topic),  # noqa: PLW0108 (lazy)
+            keep=lambda topic: self.alerts.kept([topic])[0],
         )
 
     @cached_property

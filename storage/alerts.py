@@ -3,6 +3,8 @@
 Matching writes its alerts and moves its cursor (the newest article revision it has matched) in
 one transaction, so an ingest's matches are recorded once and never lost. Delivery deletes an
 outbox row and writes its ledger row in one transaction after Telegram accepted the message.
+What a match does (alert, edit the alert sent, nothing) is decided by alerts.ledger from the
+rows read here; this module only reads and writes them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from alerts.ledger import Decision, Sent, edit_buttons, on_match
 from core.models import ArticleRef
 from storage.articles import PENDING
 from storage.database import Database, in_batches
@@ -36,8 +39,11 @@ from storage.upsert import insert_ignoring_conflicts, upsert
 
 CURSOR_KEY = "alerts_revision"
 QuoteSpan = tuple[str, int, int]  # a verified quote: (snippet, start, end) in the article
-_CHANGED = sa.select(articles.c.id, articles.c.title, articles.c.text, articles.c.published,
-                     articles.c.fetched_at, articles.c.revision, PENDING.label("pending"))
+_CHANGED = (sa.select(articles.c.id, articles.c.title, articles.c.text, articles.c.published,
+                      articles.c.fetched_at, articles.c.revision, PENDING.label("pending"),
+                      stories.c.headline, stories.c.headline_vector,
+                      stories.c.model.label("headline_model"))
+            .select_from(articles.outerjoin(stories, stories.c.article_id == articles.c.id)))
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,10 @@ class ChangedArticle:
     indexed: bool
     chunk_count: int
     terms: frozenset[str]
+    # its headline's vector as kept with its story: of ``headline``, by ``headline_model``
+    headline_vector: np.ndarray | None = None
+    headline: str | None = None
+    headline_model: str | None = None
 
     @property
     def dated(self) -> datetime:
@@ -71,6 +81,8 @@ class StoryRow:
     lead: str = ""  # the start of the article's text, read back only where terms are None
     when: datetime | None = None  # published, else fetched
     terms: frozenset[str] | None = None  # its headline's and lead's terms (None: not kept)
+    headline_vector: np.ndarray | None = None  # of ``title``
+    model: str | None = None  # the embedding model that made ``headline_vector``
 
 
 @dataclass(frozen=True)
@@ -162,7 +174,8 @@ class AlertRepository:
                     counts[chunk.article_id] += 1
         return [ChangedArticle(row.id, row.title, row.text, row.published, row.fetched_at,
                                int(row.revision), not row.pending, counts[row.id],
-                               frozenset(terms[row.id])) for row in rows]
+                               frozenset(terms[row.id]), _vector(row.headline_vector),
+                               row.headline, row.headline_model) for row in rows]
 
     def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
         """The stories already assigned to some of these articles."""
@@ -199,7 +212,9 @@ class AlertRepository:
         alerts: Sequence[NewAlert], now: datetime,
     ) -> int:
         """Write the stories and alerts and move the cursor, all or nothing; the alerts
-        queued (those a chat already had, or has queued, are skipped).
+        queued (alerts.ledger decides which are queued, which edit an alert, which do
+        nothing). A story already stored keeps its story, lead and date; its headline's
+        vector is brought up to date.
 
         Raises CursorMoved when another process moved the cursor since ``old_cursor``.
         """
@@ -210,32 +225,30 @@ class AlertRepository:
             if not moved:
                 raise CursorMoved
             for story in new_stories:
-                insert_ignoring_conflicts(conn, stories, {
-                    "article_id": story.article_id, "story_id": story.story_id, "at": now,
-                    "vector": None if story.vector is None
-                    else np.asarray(story.vector, dtype=np.float32).tobytes(),
-                    "terms": None if story.terms is None else " ".join(sorted(story.terms)),
-                }, ["article_id"])
+                _keep_story(conn, story, now)
             queued = 0
             source_of = _sources(conn, {a.article_id for a in alerts})
+            sent: dict[tuple[int, str], Sent | None] = {}
+            waiting: set[tuple[int, str]] = set()
             for alert in alerts:
-                already = conn.execute(
-                    sa.select(sent_alerts.c.message_id, articles.c.source)
-                    .join(articles, articles.c.id == sent_alerts.c.article_id, isouter=True)
-                    .where(sent_alerts.c.chat_id == alert.chat_id,
-                           sent_alerts.c.story_id == alert.story_id)).first()
-                if already is None:
+                key = (alert.chat_id, alert.story_id)
+                if key not in sent:
+                    sent[key] = _sent(conn, *key)
+                    if _queued(conn, *key):
+                        waiting.add(key)
+                source = source_of.get(alert.article_id, "")
+                decision = on_match(sent[key], key in waiting, source)
+                if decision is Decision.QUEUE:
                     queued += insert_ignoring_conflicts(conn, alert_outbox, {
                         "chat_id": alert.chat_id, "subscription_id": alert.subscription_id,
                         "article_id": alert.article_id, "story_id": alert.story_id,
                         "created_at": now, "quotes": _dumped(alert.quotes),
                     }, ["chat_id", "story_id"])
-                elif _editable(conn, alert, already.message_id, already.source,
-                               source_of.get(alert.article_id, "")):
+                    waiting.add(key)
+                elif decision is Decision.EDIT:  # once per outlet: the key says so
                     insert_ignoring_conflicts(conn, alert_edits, {
                         "chat_id": alert.chat_id, "story_id": alert.story_id,
-                        "article_id": alert.article_id,
-                        "source": source_of[alert.article_id], "created_at": now,
+                        "article_id": alert.article_id, "source": source, "created_at": now,
                     }, ["chat_id", "story_id", "source"])
             return queued
 
@@ -378,16 +391,41 @@ def _sources(conn: Connection, article_ids: set[str]) -> dict[str, str]:
     return found
 
 
-def _editable(conn: Connection, alert: NewAlert, message_id: int | None,
-              alerted_source: str | None, source: str) -> bool:
-    """Whether another outlet's report of an alerted story can be added to that alert: a
-    different outlet, and a message that carried this story alone (not a digest)."""
-    if message_id is None or not source or alerted_source is None or source == alerted_source:
-        return False
-    sharing = conn.execute(sa.select(sa.func.count()).select_from(sent_alerts).where(
-        sent_alerts.c.chat_id == alert.chat_id,
-        sent_alerts.c.message_id == message_id)).scalar_one()
-    return int(sharing) == 1
+def _keep_story(conn: Connection, story: StoryRow, now: datetime) -> None:
+    """Store a matched article's story; one stored already gets the new headline vector."""
+    values = {"article_id": story.article_id, "story_id": story.story_id, "at": now,
+              "vector": _bytes(story.vector),
+              "terms": None if story.terms is None else " ".join(sorted(story.terms))}
+    if story.headline_vector is None:
+        insert_ignoring_conflicts(conn, stories, values, ["article_id"])
+        return
+    headline = {"headline": story.title, "headline_vector": _bytes(story.headline_vector),
+                "model": story.model}
+    upsert(conn, stories, {**values, **headline}, ["article_id"],
+           update=dict.fromkeys(headline, "excluded"))
+
+
+def _sent(conn: Connection, chat_id: int, story_id: str) -> Sent | None:
+    """The chat's ledger row for the story, with its article's outlet and how many stories
+    its message carried (None: never alerted)."""
+    row = conn.execute(
+        sa.select(sent_alerts.c.message_id, articles.c.source)
+        .join(articles, articles.c.id == sent_alerts.c.article_id, isouter=True)
+        .where(sent_alerts.c.chat_id == chat_id, sent_alerts.c.story_id == story_id)).first()
+    if row is None:
+        return None
+    sharing = 0 if row.message_id is None else int(conn.execute(
+        sa.select(sa.func.count()).select_from(sent_alerts).where(
+            sent_alerts.c.chat_id == chat_id,
+            sent_alerts.c.message_id == row.message_id)).scalar_one())
+    return Sent(row.message_id, row.source, sharing)
+
+
+def _queued(conn: Connection, chat_id: int, story_id: str) -> bool:
+    """Whether the chat has an alert about the story in the outbox."""
+    return conn.execute(sa.select(alert_outbox.c.id).where(
+        alert_outbox.c.chat_id == chat_id, alert_outbox.c.story_id == story_id)).first() \
+        is not None
 
 
 def _pending_edit(conn: Connection, chat_id: int, story_id: str) -> PendingEdit | None:
@@ -412,10 +450,8 @@ def _pending_edit(conn: Connection, chat_id: int, story_id: str) -> PendingEdit 
              if ledger.subscription_id is not None else subscriptions.c.topic == ledger.topic)
     subscription = conn.execute(sa.select(subscriptions.c.id, subscriptions.c.stopped_at).where(
         subscriptions.c.chat_id == chat_id, which)).first()
-    live = stopped = None
-    if subscription is not None:
-        live, stopped = ((subscription.id, None) if subscription.stopped_at is None
-                         else (None, subscription.id))
+    live, stopped = edit_buttons(None if subscription is None else subscription.id,
+                                 subscription is not None and subscription.stopped_at is not None)
     return PendingEdit(
         chat_id=int(chat_id), story_id=story_id, message_id=int(ledger.message_id),
         topic=ledger.topic, subscription_id=live, stopped_id=stopped,
@@ -435,6 +471,14 @@ def _pending(row: sa.Row[Any]) -> PendingAlert:
         story_id=row.story_id, created_at=row.created_at, attempts=row.attempts,
         quotes=_loaded(row.quotes),
     )
+
+
+def _bytes(vector: np.ndarray | None) -> bytes | None:
+    return None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def _vector(stored: bytes | None) -> np.ndarray | None:
+    return None if stored is None else np.frombuffer(stored, dtype=np.float32)
 
 
 def _dumped(quotes: tuple[QuoteSpan, ...] | None) -> str | None:

@@ -154,6 +154,11 @@ subscriptions = sa.Table(
     # what its reader's 👍 / 👎 taught it (alerts.learning): None is the shipped bar
     sa.Column("threshold", sa.Float, nullable=True),
     sa.Column("taps", sa.Integer, nullable=False, server_default="0"),
+    # its topic as matching reads it, kept when it was made (alerts.kept; NULL: computed and
+    # kept on first use): the parsed topic as JSON, its vector (float32) and the model's name
+    sa.Column("topic_parsed", sa.Text, nullable=True),
+    sa.Column("topic_vector", sa.LargeBinary, nullable=True),
+    sa.Column("topic_model", sa.Text, nullable=True),
     sa.UniqueConstraint("chat_id", "topic_key", name="subscriptions_chat_topic"),
 )
 
@@ -182,6 +187,11 @@ stories = sa.Table(
     sa.Column("vector", sa.LargeBinary, nullable=True),  # the article's lead, float32
     # its headline's and lead's terms, space-separated: later matches never re-read the lead
     sa.Column("terms", sa.Text, nullable=True),
+    # the headline embedded, its vector (float32) and the model that made it: a later match
+    # or a tap's score never embeds it again
+    sa.Column("headline", sa.Text, nullable=True),
+    sa.Column("headline_vector", sa.LargeBinary, nullable=True),
+    sa.Column("model", sa.Text, nullable=True),
     sa.Index("stories_at", "at"),
 )
 

@@ -7,11 +7,12 @@ comes back with its mode, thread and history. A /subscribe to the same topic tak
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -44,6 +45,31 @@ class Tapped:
     liked: bool | None
 
 
+@dataclass(frozen=True)
+class KeptTopic:
+    """What a subscription keeps of its topic (alerts.kept): the parse as JSON, the vector of
+    its meaning (None for phrases only) and the embedding model that made it."""
+
+    parsed: str
+    vector: np.ndarray | None = None
+    model: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowedTopic:
+    """A subscription that matching reads, with what was kept of its topic (None: nothing)."""
+
+    subscription: Subscription
+    parsed: str | None
+    vector: np.ndarray | None
+    model: str | None
+
+    @property
+    def topic(self) -> str:
+        """The topic as spelled now."""
+        return self.subscription.topic
+
+
 Learn = Callable[[Sequence[TapRow]], float | None]  # a subscription's bar from its taps
 
 
@@ -66,16 +92,17 @@ class SubscriptionRepository:
 
     def add(
         self, chat_id: int, kind: str, thread_id: int | None, topic: str, topic_key: str, *,
-        now: datetime, limit: int,
+        now: datetime, limit: int, kept: KeptTopic | None = None,
     ) -> Subscription:
-        """A new instant subscription; SubscriptionError when it exists or the chat is full."""
+        """A new instant subscription, with what was computed of its topic (``kept``);
+        SubscriptionError when it exists or the chat is full."""
         with self._db.write() as conn:
             _ensure_chat(conn, chat_id, kind)
             start_matching(conn)
             _refuse_if_followed(conn, chat_id, topic_key)
             _refuse_if_full(conn, chat_id, limit)
             values = {"chat_id": chat_id, "thread_id": thread_id, "topic": topic,
-                      "topic_key": topic_key, "created_at": now}
+                      "topic_key": topic_key, "created_at": now, **_kept_values(kept)}
             stopped = conn.execute(sa.select(subscriptions.c.id).where(
                 subscriptions.c.chat_id == chat_id, subscriptions.c.topic_key == topic_key,
             )).scalar()
@@ -179,10 +206,29 @@ class SubscriptionRepository:
 
     def active(self) -> list[Subscription]:
         """Every subscription of every chat that can still be reached."""
+        return [f.subscription for f in self.followed()]
+
+    def followed(self) -> list[FollowedTopic]:
+        """Every subscription of every chat that can still be reached, with its kept topic."""
         query = (sa.select(subscriptions).join(chats, chats.c.chat_id == subscriptions.c.chat_id)
                  .where(chats.c.active, _LIVE).order_by(subscriptions.c.id))
         with self._db.read() as conn:
-            return [to_subscription(row) for row in conn.execute(query)]
+            return [FollowedTopic(to_subscription(row), row.topic_parsed,
+                                  None if row.topic_vector is None
+                                  else np.frombuffer(row.topic_vector, dtype=np.float32),
+                                  row.topic_model) for row in conn.execute(query)]
+
+    def keep_topics(self, kept: Mapping[int, tuple[str, KeptTopic]]) -> int:
+        """Store what was computed of these subscriptions' topics, by id: (the spelling it
+        was computed for, what to keep); a topic respelled meanwhile is left alone. How many
+        were stored."""
+        stored = 0
+        with self._db.write() as conn:
+            for subscription_id, (topic, what) in kept.items():
+                stored += conn.execute(sa.update(subscriptions).where(
+                    subscriptions.c.id == subscription_id, subscriptions.c.topic == topic,
+                ).values(**_kept_values(what))).rowcount
+        return stored
 
     def remove(self, subscription_id: int) -> Subscription | None:
         """Delete a subscription (and its pending alerts); the removed one, or None."""
@@ -191,9 +237,11 @@ class SubscriptionRepository:
                 subscriptions.c.id == subscription_id).returning(*subscriptions.c)).first()
         return None if row is None else to_subscription(row)
 
-    def retopic(self, subscription_id: int, topic: str, topic_key: str) -> Subscription | None:
-        """Give a subscription another spelling of its topic, keeping its mode, thread and
-        start; SubscriptionError when the chat follows that one already, None when removed."""
+    def retopic(self, subscription_id: int, topic: str, topic_key: str,
+                kept: KeptTopic | None = None) -> Subscription | None:
+        """Give a subscription another spelling of its topic (with what was computed of it,
+        ``kept``), keeping its mode, thread and start; SubscriptionError when the chat follows
+        that one already, None when removed."""
         with self._db.write() as conn:
             current = conn.execute(sa.select(subscriptions).where(
                 subscriptions.c.id == subscription_id, _LIVE)).first()
@@ -204,7 +252,8 @@ class SubscriptionRepository:
                 subscriptions.c.chat_id == current.chat_id,
                 subscriptions.c.topic_key == topic_key, subscriptions.c.id != subscription_id))
             row = conn.execute(sa.update(subscriptions).where(
-                subscriptions.c.id == subscription_id).values(topic=topic, topic_key=topic_key)
+                subscriptions.c.id == subscription_id).values(
+                topic=topic, topic_key=topic_key, **_kept_values(kept))
                 .returning(*subscriptions.c)).one()
         return to_subscription(row)
 
@@ -290,6 +339,16 @@ def _replan(conn: Connection, chat_id: int) -> None:
     """Alerts held for quiet hours or the digest are planned afresh under the new settings."""
     conn.execute(sa.update(alert_outbox).where(alert_outbox.c.chat_id == chat_id)
                  .values(not_before=None))
+
+
+def _kept_values(kept: KeptTopic | None) -> dict[str, Any]:
+    """The kept-topic columns (all NULL without ``kept``: computed on first use)."""
+    if kept is None:
+        return {"topic_parsed": None, "topic_vector": None, "topic_model": None}
+    return {"topic_parsed": kept.parsed,
+            "topic_vector": None if kept.vector is None
+            else np.asarray(kept.vector, dtype=np.float32).tobytes(),
+            "topic_model": None if kept.vector is None else kept.model}
 
 
 def _ensure_chat(conn: Connection, chat_id: int, kind: str) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from alerts.kept import dumped_topic, kept_headline, kept_topic_vector, to_keep, topic_of
 from alerts.learning import Tap, learned_threshold
 from alerts.matching import (
     LEAD_CHARS,
@@ -43,7 +44,7 @@ from storage.alerts import (
     StoryRow,
 )
 from storage.articles import ArticleRepository
-from storage.subscriptions import SubscriptionRepository, Tapped, TapRow
+from storage.subscriptions import KeptTopic, SubscriptionRepository, Tapped, TapRow
 
 if TYPE_CHECKING:
     from retrieval.search import HybridSearcher
@@ -135,9 +136,7 @@ class AlertService:
                 return total
             new_cursor = ready[-1].revision
             if audience is None and any(a.indexed for a in ready):
-                audience = [(s, Interest(s.id, parse_topic(s.topic), s.created_at,
-                                         s.threshold))
-                            for s in self._subscriptions.active()]
+                audience = self._audience()
             try:
                 run = self._match_batch(cursor, new_cursor, ready, audience or [])
             except CursorMoved:
@@ -150,6 +149,34 @@ class AlertService:
             cursor = new_cursor
             if len(changed) < MATCH_BATCH:
                 return total
+
+    def _audience(self) -> list[tuple[Subscription, Interest]]:
+        """Every reachable subscription as matching reads it: its topic and vector as kept
+        when it was made; those kept by none (older rows, another model) computed now, in
+        one call, and stored."""
+        model = self._matcher().model
+        followed = self._subscriptions.followed()
+        stale = [f for f in followed if to_keep(f, model)]
+        kept = dict(zip([f.subscription.id for f in stale],
+                        self.kept([topic_of(f) for f in stale]), strict=True))
+        if kept:
+            self._subscriptions.keep_topics({f.subscription.id: (f.topic, kept[f.subscription.id])
+                                             for f in stale})
+        audience = []
+        for f in followed:
+            s = f.subscription
+            vector = (kept[s.id].vector if s.id in kept else kept_topic_vector(f, model))
+            audience.append((s, Interest(s.id, topic_of(f), s.created_at, s.threshold,
+                                         vector)))
+        return audience
+
+    def kept(self, topics: Sequence[Topic]) -> list[KeptTopic]:
+        """What a subscription keeps of each topic: its parse, and its meaning's vector."""
+        matcher = self._matcher()
+        meaning = [t for t in topics if t.meaning]
+        vectors = iter(matcher.topic_vectors(meaning) if meaning else [])
+        return [KeptTopic(dumped_topic(t), next(vectors) if t.meaning else None,
+                          matcher.model) for t in topics]
 
     def _ready_prefix(self, changed: Sequence[ChangedArticle]) -> list[ChangedArticle]:
         """The articles up to the first one whose vectors are not written yet."""
@@ -171,24 +198,28 @@ class AlertService:
         if not fresh or not audience:
             self._alerts.record(cursor, new_cursor, [], [], now)
             return run
-        candidates = self._with_vectors(fresh)
-        matches = self._matcher().match([i for _, i in audience], candidates)
+        matcher = self._matcher()
+        candidates = matcher.with_headlines(self._with_vectors(fresh))  # embedded once, kept
+        matches = matcher.match([i for _, i in audience], candidates)
         run.matches = len(matches)
         matched = {m.article_id for m in matches}
         leads = {c.article_id: StoryLead(c.article_id, c.title,
                                          c.vectors[0] if len(c.vectors) else None,
                                          terms=c.up_front.lead, when=a.dated)
                  for a, c in zip(fresh, candidates, strict=True) if c.article_id in matched}
+        headline_of = {c.article_id: c.headline for c in candidates}
         known = self._alerts.stories_of(sorted(leads))
         recent = [StoryLead(r.article_id, r.title, r.vector, r.story_id,
                             UpFront.of(r.title, r.lead).lead if r.terms is None else r.terms,
                             r.when)
                   for r in self._alerts.recent_stories(now - STORY_WINDOW, LEAD_CHARS)]
         story_of = {**assign_stories([v for k, v in leads.items() if k not in known], recent,
-                                     weights=self._matcher().weights),
+                                     weights=matcher.weights),
                     **known}
-        new_stories = [StoryRow(k, v.title, story_of[k], v.vector, terms=v.terms)
-                       for k, v in leads.items() if k not in known]
+        # a story stored already keeps its lead; its headline's vector is brought up to date
+        new_stories = [StoryRow(k, v.title, story_of[k], v.vector, terms=v.terms,
+                                headline_vector=headline_of[k], model=matcher.model)
+                       for k, v in leads.items()]
         chat_of = {s.id: s.chat_id for s, _ in audience}
         topic_of = {i.subscription_id: i.topic for _, i in audience}
         text_of = {c.article_id: c.text for c in candidates}
@@ -209,10 +240,12 @@ class AlertService:
         """Stored articles as matching reads them: with their chunks' vectors."""
         vectors = self._read_vectors(
             [chunk_id(a.article_id, i) for a in stored for i in range(a.chunk_count)])
+        model = self._matcher().model
         return [NewArticle(
             a.article_id, a.title, a.text, a.terms,
             _stacked([vectors.get(chunk_id(a.article_id, i)) for i in range(a.chunk_count)]),
-            a.fetched_at) for a in stored]
+            a.fetched_at, kept_headline(a.headline_vector, a.headline, a.headline_model,
+                                        a.title, model)) for a in stored]
 
     def _read_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         """The chunks' stored vectors; on a failure the store is reopened and read once more."""

@@ -13,7 +13,7 @@ from bot.services.story_topic import story_topic
 from core.errors import ArticleNotFound, NewsdeskError, SubscriptionError
 from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription
 from storage.articles import ArticleRepository
-from storage.subscriptions import SubscriptionRepository
+from storage.subscriptions import KeptTopic, SubscriptionRepository
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -58,8 +58,10 @@ class SubscriptionService:
         max_per_chat: int = MAX_TOPICS_PER_CHAT, clock: Clock = lambda: datetime.now(UTC),
         articles: ArticleRepository | None = None,
         spelling: Callable[[Topic], str | None] | None = None,
+        keep: Callable[[Topic], KeptTopic] | None = None,
     ) -> None:
         self._repo = repository
+        self._keep = keep  # a topic's parse and vector, stored with its subscription
         self._spelling = spelling  # how the news writes a name typed in lower case
         self._articles = articles  # for following a story by its article
         self._preview = preview  # built on first use: listing topics loads no model
@@ -71,13 +73,25 @@ class SubscriptionService:
         """Follow a topic (instantly alerted); SubscriptionError says what is wrong."""
         topic = self._as_named(parse_topic(text))
         subscription = self._repo.add(chat_id, kind, thread_id, topic.text, topic.key,
-                                      now=self._clock(), limit=self._max_per_chat)
+                                      now=self._clock(), limit=self._max_per_chat,
+                                      kept=self._kept(topic))
         try:
             preview = self._preview(topic, PREVIEW_STORIES)
         except NewsdeskError as exc:  # the subscription stands; only the preview is missing
             log.warning("no preview for %r: %s", topic.text, exc)
             preview = TopicPreview()
         return Subscribed(subscription, preview.matches, topic.quotable_name, preview.close)
+
+    def _kept(self, topic: Topic) -> KeptTopic | None:
+        """The topic's parse and vector, computed once for every matching round (None: left
+        to the first round, as for subscriptions made before they were kept)."""
+        if self._keep is None:
+            return None
+        try:
+            return self._keep(topic)
+        except NewsdeskError as exc:
+            log.warning("%r not kept, matching will compute it: %s", topic.text, exc)
+            return None
 
     def _as_named(self, topic: Topic) -> Topic:
         """A name typed in lower case ("thierry henry"), spelled as the news writes it, so it
@@ -152,7 +166,8 @@ class SubscriptionService:
         if name is None:
             raise SubscriptionError("That topic is not a name I can put in quotes.")
         quoted = parse_topic(f'"{name}"')
-        changed = self._repo.retopic(subscription_id, quoted.text, quoted.key)
+        changed = self._repo.retopic(subscription_id, quoted.text, quoted.key,
+                                     self._kept(quoted))
         if changed is None:
             raise SubscriptionError("That topic is no longer followed here.")
         return changed

@@ -100,7 +100,32 @@ def test_topics_are_embedded_once_per_text_and_headlines_once_per_round() -> Non
     news = [article("on", "The summit opened.", unit(1, 0, 0))]
     matcher.match([interest(1, "summit"), interest(2, "summit"), interest(3, "football")], news)
     matcher.match([interest(4, "summit")], news)
-    assert calls == [["on"], ["football", "summit"], ["on"]]
+    assert calls == [["football", "summit"], ["on"], ["on"]]
+
+
+def test_kept_topic_and_headline_vectors_are_not_embedded_again() -> None:
+    calls: list[list[str]] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(texts)
+        return embed(texts)
+
+    matcher = TopicMatcher(counting, uniform, threshold=0.5)
+    fresh = [article("on", "The summit opened.", unit(1, 0, 0), title="Summit opens"),
+             article("off", "Rain again.", unit(0, 0, 1), title="Rain again")]
+    [on, off] = matcher.with_headlines(fresh)  # one call for both headlines
+    assert calls == [["Summit opens", "Rain again"]]
+    assert np.allclose(on.headline, embed(["Summit opens"])[0])  # type: ignore[arg-type]
+    kept = Interest(1, parse_topic("summit"), NOW - timedelta(days=1),
+                    vector=embed(["summit"])[0])
+    assert pairs(matcher, [kept], [on, off]) == {(1, "on")}
+    assert len(calls) == 1  # the topic's vector and the headlines' were kept
+    # only what was not kept is made: a new topic, a headline never embedded
+    scores = matcher.scores([kept.topic, parse_topic("football")],
+                            [on, article("new", "Goals.", unit(0, 1, 0), title="Goals")],
+                            np.stack([kept.vector, embed(["football"])[0]]))  # type: ignore[list-item]
+    assert calls[1:] == [["Goals"]] and scores.shape == (2, 2)
+    assert np.allclose(matcher.scores([kept.topic], [on]), scores[:1, :1])
 
 
 def test_a_second_outlets_report_joins_the_first_ones_story() -> None:

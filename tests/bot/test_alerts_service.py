@@ -6,8 +6,10 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from alerts.matching import TopicMatcher
 from bot.container import Container
 from bot.services.alerts import AlertService
 from bot.settings import Settings
@@ -117,17 +119,36 @@ class CountingArticles(ArticleRepository):
         return super().get_many(article_ids)
 
 
+class CountingModel:
+    """The real model, counting the texts it embeds."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self.texts: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.texts += texts
+        return self._embedder.encode(texts)
+
+
 def test_after_an_ingest_the_alert_path_reads_no_article_back(app: Container,
                                                               tmp_path: Path) -> None:
     articles = CountingArticles(app.database)
+    model = CountingModel(app.embedder)
+    matcher = TopicMatcher(model.encode, app.lexical.current_idf_weights,
+                           app.matcher.threshold, model=app.embedder.identity)
     alerts = AlertService(AlertRepository(app.database), SubscriptionRepository(app.database),
-                          articles, matcher=lambda: app.matcher, vectors=lambda: app.vectors,
+                          articles, matcher=lambda: matcher, vectors=lambda: app.vectors,
                           searcher=lambda: app.searcher, max_age=timedelta(hours=48))
-    app.subscriptions.subscribe(CHAT, "private", None, "Nara summit")
+    app.subscriptions.subscribe(CHAT, "private", None, "Nara summit")  # parsed, embedded, kept
     now = datetime.now(UTC)
-    ingest(app, write(tmp_path / "in", "deal", "Lee and Takaichi agree to keep talking at Nara "
-                      "summit", NARA_DEAL, now))
+    # a subscription made before topics were kept: its topic is embedded once, then kept
+    SubscriptionRepository(app.database).add(CHAT + 1, "private", None, "bicycle lanes",
+                                             "bicycle lanes", now=now, limit=20)
+    title = "Lee and Takaichi agree to keep talking at Nara summit"
+    ingest(app, write(tmp_path / "in", "deal", title, NARA_DEAL, now))
     assert alerts.match_new().queued == 1
+    assert model.texts == ["bicycle lanes", title]  # the old topic, the new headline
     [message] = alerts.plan()
     assert message.quotes and "Nara" in message.quotes[0].snippet  # verified when matched
     alerts.sent(message, 77)
@@ -136,6 +157,11 @@ def test_after_an_ingest_the_alert_path_reads_no_article_back(app: Container,
     assert alerts.match_new().queued == 0  # the same story: the alert is edited instead
     [edit] = alerts.plan_edits()
     assert edit.quotes == message.quotes  # as sent, kept in the ledger
+    # an update of the first article: its headline's vector was kept with its story
+    ingest(app, write(tmp_path / "in", "deal", title, NARA_DEAL + "\n\nUpdated.", now))
+    assert alerts.match_new().matches == 1
+    assert model.texts == ["bicycle lanes", title, "Lee, Takaichi agree to continue shuttle "
+                           "diplomacy in Nara"]  # no topic, no headline embedded twice
     assert articles.read == []
     # the story's lead terms were kept with it: later rounds read no lead text either
     [story] = AlertRepository(app.database).recent_stories(now - timedelta(days=1), 400)[:1]
