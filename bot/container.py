@@ -126,9 +126,13 @@ class Container:
 
     @cached_property
     def lexical(self) -> LexicalIndex:
-        """BM25 in memory, fed from the chunk terms in the database."""
+        """BM25 in memory fed from the chunk terms, or asked of the database engine's index."""
         from retrieval.lexical import LexicalIndex
 
+        if self.settings.lexical_engine == "database":
+            from storage.lexical_search import LexicalSearchRepository
+
+            return LexicalIndex.in_database(LexicalSearchRepository(self.database))
         return LexicalIndex(ChunkTermsRepository(self.database))
 
     @cached_property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     fetch_per_host: int = Field(default=4, ge=1)  # concurrent requests to one host at most
     allow_private_urls: bool = False  # True: feeds may point at loopback and intranet hosts
     embed_batch_size: int = Field(default=64, ge=1)
+    # memory: BM25 index per process; database: SQLite FTS5 / PostgreSQL GIN (docs/benchmarks.md)
+    lexical_engine: Literal["memory", "database"] = "memory"
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -6,7 +6,8 @@ if it moved, takes in only the articles written since: an article's old chunks d
 new ones come in. No process ever rebuilds from scratch after an ingest, none shares files with
 another, and all of them rank alike.
 
-The scoring itself lives in retrieval/inverted_index.py.
+The scoring itself lives in retrieval/inverted_index.py. With NEWSDESK_LEXICAL_ENGINE=database
+the same interface reads the database engine's index instead (retrieval/engine_lexical.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 
+from core.models import ArticleTerms
 from core.terms import tokenize
+from retrieval.engine_lexical import EngineLexicalSearch, EngineTerms
 from retrieval.inverted_index import InvertedIndex, LexicalHit
 from retrieval.ports import TermSource
 
@@ -32,10 +35,20 @@ class LexicalIndex:
         self._lock = threading.Lock()
         self._terms = InvertedIndex()
         self._seen = _ALL
+        self._engine: EngineLexicalSearch | None = None
+
+    @classmethod
+    def in_database(cls, engine: EngineTerms) -> LexicalIndex:
+        """The same search asked of the database engine's index: nothing kept in memory."""
+        index = cls(_NoTerms())
+        index._engine = EngineLexicalSearch(engine)
+        return index
 
     @property
     def size(self) -> int:
         """Number of indexed chunks (as of the last search)."""
+        if self._engine is not None:
+            return self._engine.size
         self._load_once()
         return self._terms.alive
 
@@ -46,6 +59,8 @@ class LexicalIndex:
 
     def idf_weights(self, tokens: Iterable[str]) -> dict[str, float]:
         """Inverse document frequency of each token, as of the last search."""
+        if self._engine is not None:
+            return self._engine.idf_weights(tokens)
         self._load_once()
         with self._lock:
             return {token: self._terms.idf(token) for token in set(tokens)}
@@ -53,6 +68,8 @@ class LexicalIndex:
     def current_idf_weights(self, tokens: Iterable[str]) -> dict[str, float]:
         """Inverse document frequency of each token as of now: for callers that do not search
         first (alert matching, in a process that may answer no question for days)."""
+        if self._engine is not None:
+            return self._engine.current_idf_weights(tokens)
         self._catch_up()
         with self._lock:
             return {token: self._terms.idf(token) for token in set(tokens)}
@@ -62,6 +79,8 @@ class LexicalIndex:
         counts = Counter(tokenize(query))
         if not counts:
             return []
+        if self._engine is not None:
+            return self._engine.search(counts, k)
         self._catch_up()
         with self._lock:
             return self._terms.best(counts, k)
@@ -87,3 +106,15 @@ class LexicalIndex:
             self._terms.replace(changed)
             self._seen = max([current, *(a.revision for a in changed)])
             self._terms.compact_if_worthwhile()
+
+
+class _NoTerms:
+    """The term source of an index that asks the engine: never read."""
+
+    def revision(self) -> int:
+        """Always the start."""
+        return _ALL
+
+    def changed_since(self, revision: int) -> Iterable[ArticleTerms]:
+        """Nothing."""
+        return ()

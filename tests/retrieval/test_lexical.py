@@ -9,9 +9,13 @@ from collections.abc import Iterator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.container import Container
+from bot.settings import Settings
 from core.models import ArticleTerms
+from ingest.chunking import Chunker
 from retrieval.inverted_index import K1, B
 from retrieval.lexical import LexicalIndex
+from tests.ingest.factories import make_article
 
 
 class ListSource:
@@ -117,3 +121,17 @@ def test_compaction_keeps_results() -> None:
     assert after == before
     assert index.size == 80
     assert max(slots) < 1400 and slots[-1] < max(slots)  # compacted, not growing forever
+
+
+def test_the_setting_chooses_where_search_runs(settings: Settings) -> None:
+    article = make_article("The flood barrier in Port Halden closed at noon. " * 8,
+                           title="Flood barrier")
+    for engine in ("memory", "database"):
+        container = Container(settings.model_copy(update={"lexical_engine": engine}))
+        if engine == "memory":
+            container.articles.save(article, Chunker(300, 30).split(article))
+        lexical = container.lexical
+        assert lexical.search("Port Halden barrier", 3)[0].chunk_id == f"{article.id}-0"
+        assert lexical.size == len(Chunker(300, 30).split(article))
+        assert (lexical.slots_in_use == 0) is (engine == "database")  # no copy in memory
+        container.database.dispose()

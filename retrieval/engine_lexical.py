@@ -1,0 +1,143 @@
+"""BM25 asked of the database engine (NEWSDESK_LEXICAL_ENGINE=database): no copy of the archive
+in the process, and the same ranking as the in-memory index.
+
+The engine's inverted index (SQLite FTS5, PostgreSQL GIN) finds the chunks holding a term; the
+engine also keeps each term's document frequency and the collection's totals. Scores are the
+in-memory index's exact formula, computed here over candidates fetched rarest term first
+(MaxScore): a chunk holding none of the terms fetched so far scores at most the sum of the
+other terms' bounds (idf × (k1 + 1) each), so once that sum is below the k-th best score found,
+no chunk left unfetched can enter the top k. A question's common words ("show", "president")
+are then never fetched at all. FTS5's own ``bm25()`` and PostgreSQL's ``ts_rank_cd`` score
+every chunk holding any term and rank differently (docs/benchmarks.md, "Lexical search in the
+database engine").
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from typing import Protocol
+
+from retrieval.inverted_index import K1, B, LexicalHit
+
+MAX_CACHED_TERMS = 50_000  # document frequencies kept between two writes
+
+
+class EngineTerms(Protocol):
+    """What the engine answers (storage.lexical_search.LexicalSearchRepository)."""
+
+    def revision(self) -> int:
+        """The number of the newest article write."""
+        ...
+
+    def candidates(self, terms: Iterable[str], besides: Iterable[str] = ()
+                   ) -> list[tuple[str, str]]:
+        """(chunk id, stored terms) of the chunks holding any of ``terms``, none of ``besides``."""
+        ...
+
+    def totals(self) -> tuple[int, int]:
+        """How many chunks, and how many terms in all of them."""
+        ...
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many chunks hold each term."""
+        ...
+
+
+def idf(chunks: int, df: int) -> float:
+    """Lucene's idf, as retrieval.inverted_index computes it."""
+    return math.log(1 + (chunks - df + 0.5) / (df + 0.5))
+
+
+class EngineLexicalSearch:
+    """Search, term weights and the chunk count, read from the engine's index."""
+
+    def __init__(self, engine: EngineTerms) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._seen = -1
+        self._chunks = 0
+        self._mean_length = 1.0
+        self._df: dict[str, int] = {}
+
+    @property
+    def size(self) -> int:
+        """Number of indexed chunks (as of the last look)."""
+        self._look_once()
+        return self._chunks
+
+    def idf_weights(self, tokens: Iterable[str]) -> dict[str, float]:
+        """Lucene's idf of each token, as of the last look."""
+        self._look_once()
+        return self._idf(set(tokens))
+
+    def current_idf_weights(self, tokens: Iterable[str]) -> dict[str, float]:
+        """Lucene's idf of each token as of now."""
+        self._catch_up()
+        return self._idf(set(tokens))
+
+    def search(self, counts: Counter[str], k: int) -> list[LexicalHit]:
+        """The ``k`` best chunks for the query's term counts by BM25 (positive scores only)."""
+        self._catch_up()
+        df, chunks = self._frequencies(set(counts))
+        weights = {t: idf(chunks, d) for t, d in df.items() if d}
+        if not weights or k <= 0:
+            return []
+        # least valuable first: the terms still unfetched are always a prefix of this order
+        bound = {t: weights[t] * counts[t] * (K1 + 1) for t in weights}
+        unfetched = sorted(weights, key=lambda t: (bound[t], t))
+        fetched: list[str] = []
+        scores: dict[str, float] = {}
+        while unfetched:
+            term = unfetched.pop()
+            for chunk, terms in self._engine.candidates([term], besides=fetched):
+                scores[chunk] = self._score(terms, counts, weights)
+            fetched.append(term)
+            kth = heapq.nlargest(k, scores.values())[-1] if len(scores) >= k else 0.0
+            if sum(bound[t] for t in unfetched) < kth:
+                break
+        ranked = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))[:k]
+        return [LexicalHit(chunk, score) for chunk, score in ranked if score > 0]
+
+    def _score(self, terms: str, counts: Counter[str], weights: dict[str, float]) -> float:
+        words = terms.split()
+        norm = K1 * (1 - B + B * len(words) / self._mean_length)
+        score = 0.0
+        # a chunk holds few of the query's terms: count only those (cheaper than a Counter)
+        for term in weights.keys() & set(words):
+            tf = words.count(term)
+            score += weights[term] * counts[term] * tf * (K1 + 1) / (tf + norm)
+        return score
+
+    def _idf(self, tokens: set[str]) -> dict[str, float]:
+        df, chunks = self._frequencies(tokens)
+        return {t: idf(chunks, d) for t, d in df.items()}
+
+    def _frequencies(self, tokens: set[str]) -> tuple[dict[str, int], int]:
+        """Each token's document frequency (cached until the next write), and the chunks."""
+        with self._lock:
+            missing = tokens - self._df.keys()
+        found = self._engine.document_frequencies(missing) if missing else {}
+        with self._lock:
+            if len(self._df) + len(missing) > MAX_CACHED_TERMS:
+                self._df.clear()
+            self._df.update({t: found.get(t, 0) for t in missing})
+            return {t: self._df.get(t, found.get(t, 0)) for t in tokens}, self._chunks
+
+    def _look_once(self) -> None:
+        if self._seen < 0:
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        """After a write, read the totals again and forget the cached frequencies."""
+        current = self._engine.revision()
+        if current == self._seen:
+            return
+        chunks, terms = self._engine.totals()
+        with self._lock:
+            self._df.clear()
+            self._seen, self._chunks = current, chunks
+            self._mean_length = terms / chunks if chunks and terms else 1.0

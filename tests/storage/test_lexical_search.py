@@ -1,0 +1,131 @@
+"""Lexical search in the database engine: in step with every write, the same terms as stored,
+and the same answers as the in-memory index (exactly on PostgreSQL, FTS5's BM25 on SQLite)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from core.models import Article
+from core.terms import tokenize
+from ingest.chunking import Chunker
+from retrieval.lexical import LexicalIndex
+from storage import migrate
+from storage.articles import ArticleRepository
+from storage.chunk_terms import ChunkTermsRepository
+from storage.database import Database
+from storage.lexical_search import LexicalSearchRepository
+from storage.retention import RetentionRepository
+from tests.ingest.factories import make_article
+
+NOW = datetime(2026, 12, 6, tzinfo=UTC)
+CHUNKER = Chunker(300, 30)
+
+
+def _corpus() -> list[Article]:
+    return [
+        make_article("Lee travels to Nara for the summit with Takaichi. " * 6, title="Nara summit",
+                     url="https://w.example/nara"),
+        make_article("The flood barrier in Port Halden closed at noon. " * 8,
+                     title="Flood barrier", url="https://w.example/flood"),
+        make_article("Exports rose 3,518 tonnes; दिल्ली में बारिश; 東京株式市場が反発した. " * 4,
+                     title="Markets", url="https://w.example/markets"),
+        make_article("Takaichi and Lee discussed seafood, the barrier and exports. " * 3,
+                     title="Talks", url="https://w.example/talks"),
+    ]
+
+
+def _store(database: Database, articles: list[Article]) -> ArticleRepository:
+    store = ArticleRepository(database)
+    for article in articles:
+        store.save(article, CHUNKER.split(article))
+    return store
+
+
+def _ids(hits: list[object]) -> list[str]:
+    return [hit.chunk_id for hit in hits]  # type: ignore[attr-defined]
+
+
+def _counted(database: Database) -> tuple[Counter[str], int, int]:
+    """Document frequencies and totals recomputed from the stored terms."""
+    with database.read() as conn:
+        rows = [str(t).split() for (t,) in conn.execute(sa.text("SELECT terms FROM chunks"))]
+    return Counter(t for terms in rows for t in set(terms)), len(rows), sum(map(len, rows))
+
+
+def test_every_stored_term_is_one_term_of_the_engine(database: Database) -> None:
+    _store(database, _corpus())
+    df, chunks, terms = _counted(database)
+    assert {"3,518", "3518", "東京", "दिल्ली"} <= df.keys()
+    engine = LexicalSearchRepository(database)
+    assert engine.document_frequencies([*df, "absent"]) == dict(df)
+    assert engine.totals() == (chunks, terms)
+    for term in ("3,518", "東京", "दिल्ली"):
+        assert len(engine.candidates([term])) == df[term]
+
+
+def test_engine_search_ranks_as_the_memory_index(database: Database) -> None:
+    corpus = _corpus()
+    _store(database, corpus)
+    engine = LexicalIndex.in_database(LexicalSearchRepository(database))
+    memory = LexicalIndex(ChunkTermsRepository(database))
+    assert engine.size == memory.size > 4
+    words = sorted({w for a in corpus for w in f"{a.title} {a.text}".split()})
+    questions = ["Nara summit with Takaichi", "barrier exports", "3,518 tonnes", "東京市場",
+                 "Lee seafood barrier", *(" ".join(words[i::7]) for i in range(7))]
+    for question in questions:
+        for k in (1, 3, 40):
+            got, want = engine.search(question, k), memory.search(question, k)
+            assert got
+            assert [(h.chunk_id, round(h.score, 3)) for h in got] == [
+                (h.chunk_id, round(h.score, 3)) for h in want]
+    words = tokenize("Takaichi barrier absent")
+    assert engine.idf_weights(words) == pytest.approx(memory.idf_weights(words))
+    assert engine.search("nothing stored here", 5) == []
+
+
+def test_replaced_forgotten_and_pruned_chunks_leave_the_engine(database: Database) -> None:
+    nara, flood, markets, talks = _corpus()
+    store = _store(database, [nara, flood, markets, talks])
+    engine = LexicalIndex.in_database(LexicalSearchRepository(database))
+    assert any(h.chunk_id.startswith(nara.id) for h in engine.search("Nara", 5))
+    store.save(nara, CHUNKER.split(nara)[:1])  # a new version with fewer chunks
+    assert [h.chunk_id for h in engine.search("Nara", 5)] == [f"{nara.id}-0"]
+    assert store.forget(nara.id, NOW)
+    assert engine.search("Nara", 5) == []
+    removed = RetentionRepository(database).remove(
+        [flood.id], NOW + timedelta(days=1), NOW + timedelta(days=1), NOW)
+    assert removed.articles == 1
+    assert all(not h.chunk_id.startswith(flood.id) for h in engine.search("flood halden", 9))
+    assert engine.current_idf_weights(["halden", "lee"]) == pytest.approx(LexicalIndex(
+        ChunkTermsRepository(database)).idf_weights(["halden", "lee"]))
+    assert engine.size == len(CHUNKER.split(markets)) + len(CHUNKER.split(talks))
+    df, chunks, terms = _counted(database)
+    search = LexicalSearchRepository(database)
+    assert search.document_frequencies(df) == dict(df)
+    assert search.totals() == (chunks, terms)
+    with database.write() as conn:  # a later migration recomputing terms, say
+        conn.execute(sa.text("UPDATE chunks SET terms = 'stale words'"))
+    df, chunks, terms = _counted(database)
+    assert search.document_frequencies([*df, "takaichi"]) == dict(df)
+    assert search.totals() == (chunks, terms)
+    assert len(search.candidates(["stale"])) == chunks
+
+
+def test_the_migration_builds_the_index_for_stored_chunks(
+    database_url: str, tmp_path: Path
+) -> None:
+    database = Database(database_url or f"sqlite:///{tmp_path / 'newsdesk.sqlite3'}")
+    migrate.upgrade(database, to="0016")
+    _store(database, _corpus())
+    migrate.upgrade(database)
+    engine = LexicalIndex.in_database(LexicalSearchRepository(database))
+    memory = LexicalIndex(ChunkTermsRepository(database))
+    assert engine.size == memory.size
+    assert engine.search("Port Halden barrier", 3)[0].chunk_id == memory.search(
+        "Port Halden barrier", 3)[0].chunk_id
+    database.dispose()
