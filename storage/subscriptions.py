@@ -213,10 +213,14 @@ class SubscriptionRepository:
         query = (sa.select(subscriptions).join(chats, chats.c.chat_id == subscriptions.c.chat_id)
                  .where(chats.c.active, _LIVE).order_by(subscriptions.c.id))
         with self._db.read() as conn:
-            return [FollowedTopic(to_subscription(row), row.topic_parsed,
-                                  None if row.topic_vector is None
-                                  else np.frombuffer(row.topic_vector, dtype=np.float32),
-                                  row.topic_model) for row in conn.execute(query)]
+            return [_followed(row) for row in conn.execute(query)]
+
+    def followed_one(self, subscription_id: int) -> FollowedTopic | None:
+        """One subscription with its kept topic, or None when it was removed or stopped."""
+        with self._db.read() as conn:
+            row = conn.execute(sa.select(subscriptions).where(
+                subscriptions.c.id == subscription_id, _LIVE)).first()
+        return None if row is None else _followed(row)
 
     def keep_topics(self, kept: Mapping[int, tuple[str, KeptTopic]]) -> int:
         """Store what was computed of these subscriptions' topics, by id: (the spelling it
@@ -339,6 +343,13 @@ def _replan(conn: Connection, chat_id: int) -> None:
     """Alerts held for quiet hours or the digest are planned afresh under the new settings."""
     conn.execute(sa.update(alert_outbox).where(alert_outbox.c.chat_id == chat_id)
                  .values(not_before=None))
+
+
+def _followed(row: sa.Row[Any]) -> FollowedTopic:
+    return FollowedTopic(to_subscription(row), row.topic_parsed,
+                         None if row.topic_vector is None
+                         else np.frombuffer(row.topic_vector, dtype=np.float32),
+                         row.topic_model)
 
 
 def _kept_values(kept: KeptTopic | None) -> dict[str, Any]:

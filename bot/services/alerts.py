@@ -199,7 +199,9 @@ class AlertService:
             self._alerts.record(cursor, new_cursor, [], [], now)
             return run
         matcher = self._matcher()
-        candidates = matcher.with_headlines(self._with_vectors(fresh))  # embedded once, kept
+        candidates = self._with_vectors(fresh)
+        if any(i.topic.meaning for _, i in audience):  # phrases alone need no headline vector
+            candidates = matcher.with_headlines(candidates)  # embedded once, kept
         matches = matcher.match([i for _, i in audience], candidates)
         run.matches = len(matches)
         matched = {m.article_id for m in matches}
@@ -308,14 +310,15 @@ class AlertService:
             liked: bool | None) -> Tapped:
         """A reader's 👍 (``liked``) or 👎 on a story, or None to take it back: the
         subscription learns its bar from all its taps."""
-        subscription = self._subscriptions.get(subscription_id)
-        if subscription is None or subscription.chat_id != chat_id:
+        followed = self._subscriptions.followed_one(subscription_id)
+        if followed is None or followed.subscription.chat_id != chat_id:
             raise SubscriptionError(GONE)
-        topic = parse_topic(subscription.topic)
+        topic = topic_of(followed)
         if not topic.meaning:
             raise SubscriptionError(f"“{topic.text}” alerts on every story naming it; taps "
                                     "teach topics matched by meaning.")
-        score = 0.0 if liked is None else self.story_score(topic, article_id)
+        score = 0.0 if liked is None else self.story_score(
+            topic, article_id, kept_topic_vector(followed, self._matcher().model))
         if score is None:
             raise ArticleNotFound("That story is no longer in my archive.")
         base = self._matcher().threshold
@@ -330,16 +333,18 @@ class AlertService:
             raise SubscriptionError(GONE)
         return tapped
 
-    def story_score(self, topic: Topic, article_id: str) -> float | None:
-        """A stored story's hybrid score for the topic, as matching computes it; None when
-        the story is gone or not indexed yet."""
+    def story_score(self, topic: Topic, article_id: str,
+                    vector: np.ndarray | None = None) -> float | None:
+        """A stored story's hybrid score for the topic (whose vector is ``vector`` when
+        kept), as matching computes it; None when the story is gone or not indexed yet."""
         found = [a for a in self._alerts.stored([article_id]) if a.indexed]
         if not found or not topic.meaning:
             return None
         [article] = self._with_vectors(found)
         if not len(article.vectors):
             return None
-        return float(self._matcher().scores([topic], [article])[0, 0])
+        return float(self._matcher().scores(
+            [topic], [article], None if vector is None else vector[np.newaxis, :])[0, 0])
 
     # --- delivery ------------------------------------------------------------------------
 

@@ -140,7 +140,7 @@ def test_after_an_ingest_the_alert_path_reads_no_article_back(app: Container,
     alerts = AlertService(AlertRepository(app.database), SubscriptionRepository(app.database),
                           articles, matcher=lambda: matcher, vectors=lambda: app.vectors,
                           searcher=lambda: app.searcher, max_age=timedelta(hours=48))
-    app.subscriptions.subscribe(CHAT, "private", None, "Nara summit")  # parsed, embedded, kept
+    nara = app.subscriptions.subscribe(CHAT, "private", None, "Nara summit")  # embedded, kept
     now = datetime.now(UTC)
     # a subscription made before topics were kept: its topic is embedded once, then kept
     SubscriptionRepository(app.database).add(CHAT + 1, "private", None, "bicycle lanes",
@@ -160,6 +160,9 @@ def test_after_an_ingest_the_alert_path_reads_no_article_back(app: Container,
     # an update of the first article: its headline's vector was kept with its story
     ingest(app, write(tmp_path / "in", "deal", title, NARA_DEAL + "\n\nUpdated.", now))
     assert alerts.match_new().matches == 1
+    # and a 👍 under the alert scores the story with the kept topic and headline vectors
+    tapped = alerts.tap(CHAT, nara.subscription.id, message.alerts[0].ref.article_id, True)
+    assert tapped.subscription.taps == 1
     assert model.texts == ["bicycle lanes", title, "Lee, Takaichi agree to continue shuttle "
                            "diplomacy in Nara"]  # no topic, no headline embedded twice
     assert articles.read == []

@@ -40,6 +40,7 @@ def test_a_subscription_keeps_its_topic_until_respelled(database: Database) -> N
     subs.retopic(plain.id, '"rail"', '"rail"', quoted)
     subs.retopic(kept.id, "Nara summit talks", "nara summit talks")
     first, second = subs.followed()
+    assert subs.followed_one(kept.id) == first and subs.followed_one(999) is None
     assert (first.parsed, first.vector, first.model) == (None, None, None)
     assert (second.parsed, second.vector, second.model) == (quoted.parsed, None, None)
 
