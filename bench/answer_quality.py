@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import NEWSDATA, machine, read_jsonl
+from bench.common import NEWSDATA, machine, read_jsonl, with_selection
 from bench.eval import CACHE, as_of, norm
 from bot.container import Container
 from bot.settings import Settings
@@ -151,6 +151,8 @@ def main() -> None:
                         help="only summarise the answers of an earlier --dump")
     parser.add_argument("--candidates", type=Path, default=None,
                         help="write each question's top 12 articles here (JSONL), to label")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="quote with this Selection field changed (repeatable), to try it")
     args = parser.parse_args()
     if args.summarise:
         rows = read_jsonl(args.summarise)
@@ -164,7 +166,7 @@ def main() -> None:
     if container.articles.count() < 1000:
         print("ingesting the RealTime QA corpus once (minutes)...", file=sys.stderr)
         container.pipeline.run([SourceSpec(str(NEWSDATA / "realtimeqa_corpus.jsonl"))])
-    answerer = container.answerer
+    answerer = with_selection(container.answerer, args.set)
     rows = []
     candidates = []
     answerer.answer("warm up")

@@ -61,3 +61,24 @@ def warm_embedder(backend: str = "", batch_size: int = 64) -> Any:
     model = load_embedder("", chosen, MODEL_CACHE, batch_size)
     model.warm_up()
     return model
+
+
+def with_selection(answerer: Any, overrides: list[str]) -> Any:
+    """``answerer`` quoting by ``Selection`` with ``FIELD=VALUE`` overrides (to try variants)."""
+    from dataclasses import fields, replace
+
+    from retrieval.answer.extractive import ExtractiveAnswerer, Selection
+
+    if not overrides:
+        return answerer
+    if not isinstance(answerer, ExtractiveAnswerer):
+        raise SystemExit("--set needs the extractive answerer")
+    kinds = {f.name: f.type for f in fields(Selection)}
+    changes: dict[str, Any] = {}
+    for item in overrides:
+        name, _, value = item.partition("=")
+        if name not in kinds:
+            raise SystemExit(f"--set {item}: Selection has no field {name!r}")
+        changes[name] = int(value) if kinds[name] in ("int", int) else float(value)
+    answerer._selection = replace(answerer._selection, **changes)
+    return answerer

@@ -42,7 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import NEWSDATA, machine, read_jsonl
+from bench.common import NEWSDATA, machine, read_jsonl, with_selection
 from bench.eval import CACHE, as_of, norm
 from bot.container import Container
 from bot.settings import Settings
@@ -238,6 +238,8 @@ def main() -> None:
     parser.add_argument("--only", action="append", default=[], metavar="ID",
                         help="only this conversation (repeatable)")
     parser.add_argument("--backend", choices=BACKENDS, default=default_backend())
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="quote with this Selection field changed (repeatable), to try it")
     parser.add_argument("--stall-minutes", type=float, default=5.0,
                         help="build the index here when another process building it has "
                         "added nothing for this long")
@@ -261,6 +263,7 @@ def main() -> None:
         try:
             articles = rtqa.articles.count()
             check_answers(rtqa, realtime)
+            with_selection(rtqa.answerer, args.set)
             rtqa.answerer.answer("warm up")
             outcomes += [converse(rtqa, c) for c in realtime]
             embedder = rtqa.embedder  # loaded once, shared with the samples' container
@@ -269,6 +272,7 @@ def main() -> None:
     if on_samples:
         with samples_container(args.backend, embedder) as samples:
             check_answers(samples, on_samples)
+            with_selection(samples.answerer, args.set)
             outcomes += [converse(samples, c) for c in on_samples]
     order = {c.id: i for i, c in enumerate(conversations)}
     outcomes.sort(key=lambda o: order[o.conversation.id])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +44,7 @@ class SearchHit:
     score: float  # fused rank score
     similarity: float  # cosine similarity of the chunk to the query
     also: tuple[ArticleRef, ...] = field(default=())  # other outlets' copies, cited once
+    story: float = 0.0  # the story judge's score for its article (0 when the pool was not judged)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -139,8 +140,10 @@ class HybridSearcher:
         ]
         features = article_features(evidence, query, now, self._lexical.idf_weights,
                                     prefer_recent=prefer_recent)
-        order = sorted(by_article, key=lambda a: -self._judge.score(features[a]))
-        return [hit for article_id in order for hit in by_article[article_id]]
+        scores = {a: self._judge.score(features[a]) for a in by_article}
+        order = sorted(by_article, key=lambda a: -scores[a])
+        return [replace(hit, story=scores[article_id])
+                for article_id in order for hit in by_article[article_id]]
 
     def _lexical_side(
         self, query: str, pool: int

@@ -56,21 +56,30 @@ class Selection:
     conversation_bonus: float = 0.4  # a follow-up's sentence the previous answer already quoted
     position_weight: float = 0.5  # credit for a sentence early in its article (news leads)
     length_weight: float = 0.0  # credit for a long sentence (up to 200 characters)
+    # A section whose heading restates the question ("What is on the agenda" for "What is on
+    # the Nara summit agenda?") answers it: its opening sentences lead, as a featured snippet
+    heading_weight: float = 1.5
     lead_chars: int = 480  # the lead takes its neighbours while it stays this short
     context_chars: int = 300  # so does each further quote
+    # When the story judge can barely tell two stories apart (scores within this margin, in
+    # log-odds), the runner-up's best sentence is quoted after the story, if it scores
+    # ``rival_floor`` of the lead: a reader of an ambiguous question sees both (0: never)
+    rival_margin: float = 2.0
+    rival_floor: float = 0.6
 
 
     def sentence_weights(self) -> tuple[float, ...]:
         """The weight of each of ``SENTENCE_FEATURES`` in a sentence's score."""
         return (1.0, self.focus_weight, 0.3, 0.6, self.rank_weight, 1.0, self.answer_bonus,
                 -self.repeat_penalty, self.conversation_bonus, self.position_weight,
-                self.length_weight)
+                self.length_weight, self.heading_weight)
 
 
 SENTENCE_FEATURES = (
     "overlap", "asked_overlap", "context", "similarity", "article_rank", "news", "holds_answer",
-    "already_quoted", "conversation", "position", "length",
+    "already_quoted", "conversation", "position", "length", "heading",
 )
+SECTION_OPENING = 2  # sentences of a section that its heading speaks for
 
 
 @dataclass(frozen=True)
@@ -200,12 +209,14 @@ class ExtractiveAnswerer:
             article_rank.setdefault(hit.ref.article_id, len(article_rank))
         for hit in hits:
             rank = article_rank[hit.ref.article_id]
+            under_heading = answered_by_heading(hit.text, hit.ref.title, question)
             for start, end in sentence_spans(hit.text):
                 if _width(hit.text[start:end]) < MIN_SNIPPET or hit.text[end - 1] in "?？؟":
                     continue  # fragments, and questions (quizzes quote the user's question)
                 sentence = hit.text[start:end]
                 words = set(tokenize(sentence))
                 overlap = sum(weights[t] for t in terms & words) / total
+                quoted = _already_quoted(hit, start, end, shown)
                 features = (
                     overlap,
                     sum(weights[t] for t in focus_terms & words) / focus_total,
@@ -214,12 +225,14 @@ class ExtractiveAnswerer:
                     1 / (1 + rank),
                     _news_bonus(sentence, terms),
                     float(overlap > 0 and holds_answer(sentence, asked, question)),
-                    float(_already_quoted(hit, start, end, shown)),
+                    float(quoted),
                     float(hit.ref.article_id in story),
                     # how early in the article: news puts the answer up top, but a follow-up
                     # asks past the top, which the conversation has read
                     0.0 if story else math.exp(-(hit.start + start) / 1000),
                     min(len(sentence) / 200, 1.0),
+                    # once quoted, the section has answered: a follow-up moves past it
+                    float(start in under_heading and not quoted),
                 )
                 score = sum(w * f for w, f in zip(sentence_weights, features, strict=True))
                 scored.append(_Sentence(hit, start, end, score, features))
@@ -273,18 +286,26 @@ class ExtractiveAnswerer:
             and kinship.get(article, 0.0) >= rules.kinship
             and _days_apart(published.get(article), lead.hit.ref.published) <= rules.story_days
         }
+        rival = self._rival(sentences, on_story | {lead.hit.ref.article_id})
         shown: list[_Quote] = [(*_span(lead, rules.lead_chars), lead)]
+        other: list[_Quote] = []  # the rival story's best sentence, shown after the story
         more: list[_Quote] = []
         for sentence in sentences[1:]:
-            if sentence.hit.ref.article_id not in on_story:
+            article = sentence.hit.ref.article_id
+            if article == rival and not other and len(shown) < k and sentence.score >= (
+                    rules.rival_floor * lead.score):
+                _add(other, sentence, rules.context_chars, 1, other)
                 continue
-            if len(shown) < k and sentence.score >= rules.quote_floor * lead.score and \
-                    _add(shown, sentence, rules.context_chars, rules.per_article, shown):
+            if article not in on_story:
+                continue
+            if len(shown) + len(other) < k and sentence.score >= (
+                    rules.quote_floor * lead.score) and _add(
+                        shown, sentence, rules.context_chars, rules.per_article, shown):
                 continue
             if len(more) < k and sentence.score >= rules.more_floor * lead.score:
                 _add(more, sentence, rules.context_chars, rules.per_article + 2, shown + more)
         numbers: dict[str, int] = {}
-        for _, _, sentence in shown + more:
+        for _, _, sentence in shown + other + more:
             numbers.setdefault(sentence.hit.ref.article_id, len(numbers) + 1)
 
         def cited(quotes: Sequence[_Quote]) -> list[Citation]:
@@ -292,8 +313,24 @@ class ExtractiveAnswerer:
                     for start, end, s in quotes]
 
         by_article = sorted(shown[1:], key=lambda c: numbers[c[2].hit.ref.article_id])
-        return cited([shown[0], *by_article]), cited(
+        return cited([shown[0], *by_article, *other]), cited(
             sorted(more, key=lambda c: numbers[c[2].hit.ref.article_id]))
+
+    def _rival(self, sentences: Sequence[_Sentence], story: set[str]) -> str | None:
+        """Another story's article the judge rates within ``rival_margin`` of the story's best.
+
+        Another week's report of the subject qualifies: it is not the lead's story, but when the
+        judge is unsure, it is as likely the one asked about (bench/answer_quality.py).
+        """
+        margin = self._selection.rival_margin
+        if margin <= 0:
+            return None
+        judged: dict[str, float] = {}
+        for sentence in sentences:
+            judged.setdefault(sentence.hit.ref.article_id, sentence.hit.story)
+        best = max(judged[a] for a in story if a in judged)
+        others = sorted((a for a in judged if a not in story), key=lambda a: -judged[a])
+        return others[0] if others and best - judged[others[0]] <= margin else None
 
 
 _Quote = tuple[int, int, _Sentence]  # offsets in the hit text, and the sentence quoted
@@ -301,18 +338,24 @@ _Quote = tuple[int, int, _Sentence]  # offsets in the hit text, and the sentence
 
 def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int,
          taken: Sequence[_Quote]) -> bool:
-    """Add ``sentence`` (with neighbours) unless its article has enough or it overlaps one."""
-    start, end = _span(sentence, limit)
+    """Add ``sentence`` (with neighbours) unless its article has enough or it overlaps one.
+
+    A sentence whose previous neighbour is already quoted is added without it.
+    """
     article = sentence.hit.ref.article_id
-    same = [q for q in taken if q[2].hit.ref.article_id == article]
-    overlapping = any(
-        q[2].hit.start + q[0] < sentence.hit.start + end
-        and sentence.hit.start + start < q[2].hit.start + q[1]
-        for q in same
-    )
-    if overlapping or len([q for q in quotes if q[2].hit.ref.article_id == article]) >= (
-            per_article):
+    if len([q for q in quotes if q[2].hit.ref.article_id == article]) >= per_article:
         return False
+    same = [q for q in taken if q[2].hit.ref.article_id == article]
+
+    def overlapping(start: int, end: int) -> bool:
+        return any(q[2].hit.start + q[0] < sentence.hit.start + end
+                   and sentence.hit.start + start < q[2].hit.start + q[1] for q in same)
+
+    start, end = _span(sentence, limit)
+    if overlapping(start, end):
+        start, end = _span(sentence, limit, previous=False)
+        if overlapping(start, end):
+            return False
     quotes.append((start, end, sentence))
     return True
 
@@ -330,6 +373,45 @@ def _story_holds(question: str, hits: Sequence[SearchHit], story: Collection[str
     words = set(tokenize(question))
     return any(hit.ref.article_id in story and words & set(tokenize(f"{hit.ref.title} {hit.text}"))
                for hit in hits)
+
+
+def _headings(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that are section headings: a short line of their own, unpunctuated."""
+    return [(start, end) for start, end in sentence_spans(text) if _is_heading(text, start, end)]
+
+
+def _is_heading(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is a heading: a short line of its own without a sentence's stop."""
+    line = text[start:end]
+    own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+    return own_line and len(line) <= 80 and "\n" not in line and line[-1] not in _STOPS and any(
+        ch.isalpha() for ch in line)
+
+
+_STOPS = ".!;:,\"”’)。！"
+_WORD = re.compile(r"\w+")
+
+
+def answered_by_heading(text: str, title: str, question: str) -> set[int]:
+    """Starts of the opening sentences of sections whose heading restates the question.
+
+    The heading is three words or more, all of them the question's ("What is on the agenda",
+    not a roundup's "Texas"), and one of its terms is not in the article's headline: a heading
+    that repeats what the whole story is about does not say which part of it answers.
+    """
+    asked = set(_WORD.findall(question.lower()))
+    title_terms = set(tokenize(title))
+    openings: set[int] = set()
+    headings = _headings(text)
+    for index, (start, end) in enumerate(headings):
+        heading = text[start:end]
+        words = _WORD.findall(heading.lower())
+        terms = set(tokenize(heading))
+        if len(words) < 3 or not set(words) <= asked or not terms or terms <= title_terms:
+            continue
+        stop = headings[index + 1][0] if index + 1 < len(headings) else len(text)
+        openings.update(s for s, _ in list(sentence_spans(text, end, stop))[:SECTION_OPENING])
+    return openings
 
 
 def _already_quoted(hit: SearchHit, start: int, end: int, shown: Sequence[QuotedSpan]) -> bool:
@@ -369,16 +451,18 @@ def _news_bonus(sentence: str, question_terms: set[str]) -> float:
     return min(0.04 * len(new), 0.16)
 
 
-def _span(sentence: _Sentence, limit: int = ANSWER_QUOTES.max_chars) -> tuple[int, int]:
+def _span(sentence: _Sentence, limit: int = ANSWER_QUOTES.max_chars, *,
+          previous: bool = True) -> tuple[int, int]:
     """The quote's offsets in the hit text: the sentence with its neighbours while short.
 
     The fact a question asks for often sits in the sentence before or after the one that
-    matches it.
+    matches it. ``previous`` False leaves the sentence before out (it is quoted already).
     """
     text, start, end = sentence.hit.text, sentence.start, sentence.end
-    previous = [span for span in sentence_spans(text, 0, start) if span[1] <= start][-1:]
-    if previous and end - previous[0][0] <= limit * 2 // 3:
-        start = previous[0][0]
+    before = [span for span in sentence_spans(text, 0, start) if span[1] <= start][-1:]
+    if previous and before and end - before[0][0] <= limit * 2 // 3 and not _is_heading(
+            text, *before[0]):
+        start = before[0][0]
     for following in sentence_spans(text, end):
         if following[1] - start > limit:
             break

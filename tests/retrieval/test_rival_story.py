@@ -1,0 +1,42 @@
+"""When the story judge can barely tell two stories apart, the runner-up is quoted last."""
+
+from datetime import UTC, datetime
+
+from core.models import ArticleRef
+from retrieval.answer.extractive import ExtractiveAnswerer, Selection, _Sentence
+from retrieval.search import SearchHit
+
+DAY = datetime(2022, 7, 1, tzinfo=UTC)
+
+
+def sentence(article: str, text: str, score: float, story: float) -> _Sentence:
+    ref = ArticleRef(article, f"Headline {article}", "Wire", f"https://x.example/{article}", DAY)
+    hit = SearchHit(f"{article}-0", ref, 0, len(text), text, 0.03, 0.6, story=story)
+    return _Sentence(hit, 0, len(text), score)
+
+
+def pick(rival_story: float, selection: Selection | None = None) -> list[tuple[int, str]]:
+    answerer = ExtractiveAnswerer.__new__(ExtractiveAnswerer)
+    answerer._selection = selection or Selection()
+    sentences = [
+        sentence("lead", "The Avalanche won the Stanley Cup on Sunday night in Tampa.", 2.0, 5.0),
+        sentence("rival", "Experts pick the Lightning to win a third straight Cup.", 1.5,
+                 rival_story),
+        sentence("other", "A third story that the judge rates far lower than both.", 1.9, 1.0),
+    ]
+    coverage = {"lead": 1.0, "rival": 0.2, "other": 0.1}
+    kinship = {"lead": 1.0, "rival": 0.0, "other": 0.0}
+    shown, _ = answerer._pick(sentences, coverage, kinship, k=5)
+    return [(c.n, c.ref.article_id) for c in shown]
+
+
+def test_a_runner_up_within_the_margin_is_quoted_once_after_the_story() -> None:
+    assert pick(rival_story=4.0) == [(1, "lead"), (2, "rival")]
+
+
+def test_a_runner_up_the_judge_rates_well_below_is_not() -> None:
+    assert pick(rival_story=2.5) == [(1, "lead")]
+
+
+def test_no_rival_when_the_margin_is_off() -> None:
+    assert pick(rival_story=4.9, selection=Selection(rival_margin=0)) == [(1, "lead")]
