@@ -46,7 +46,13 @@ from retrieval.inverted_index import K1, B
 from retrieval.lexical import LexicalIndex
 from storage.chunk_terms import ChunkTermsRepository
 from storage.database import Database
-from storage.lexical_search import LexicalSearchRepository, ranked_by_fts5, tsquery
+from storage.lexical_search import (
+    LexicalSearchRepository,
+    create_engine_index,
+    drop_engine_index,
+    ranked_by_fts5,
+    tsquery,
+)
 from storage.meta import bump_revision
 
 CACHE = Path(__file__).resolve().parent / ".cache" / "lexical-engines"
@@ -94,8 +100,12 @@ def stored(database_url: str, data_dir: Path, copies: int) -> Container:
         report = pipeline.run([SourceSpec(str(NEWSDATA / "realtimeqa_corpus.jsonl"))])
         print(f"  {report.added} articles, {report.chunks_indexed} chunks in "
               f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
-        if copies > 1:
+        if copies > 1:  # the engine's index built once after the copies, not row by row
+            with container.database.write() as conn:
+                drop_engine_index(conn)
             add_copies(container.database, copies)
+            with container.database.write() as conn:
+                create_engine_index(conn)
     return container
 
 

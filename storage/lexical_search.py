@@ -9,7 +9,7 @@ writes or removes the chunk, whoever writes it:
   table ``chunk_search`` whose tokenizer splits on spaces only, with ``chunk_search_ids``
   giving each chunk a stable rowid (``chunks`` has none: VACUUM may renumber implicit rowids);
   on PostgreSQL ``chunks.search_vector``, a tsvector of the terms as they are (the ``simple``
-  parser would split "3,518" and Indic words with vowel signs), with a GIN index;
+  configuration's parser would make "3" and "518" of "3,518"), with a GIN index;
 - BM25's collection statistics, so that no query counts: ``chunk_search_terms`` (how many
   chunks hold each term) and ``chunk_search_totals`` (chunks, and terms in all of them).
 
