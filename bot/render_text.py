@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from retrieval.answer import Answer, Citation
+from retrieval.answer import OTHER_STORY, Answer, Citation
 
 NOTHING_MORE = "(Nothing more on this story: ask another question.)"
 
@@ -14,8 +14,12 @@ def render_answer(answer: Answer) -> str:
     if answer.mode == "extractive" and answer.citations:
         lead, *rest = answer.citations
         lines = [f"“{lead.folded}” [{lead.n}]"]
-        if rest:
-            lines += ["", *_further(rest)]
+        story = [c for c in rest if not c.other_story]
+        if story:
+            lines += ["", *_further(story)]
+        # another story the judge could barely tell from the lead's, after the story
+        lines += [line for c in rest if c.other_story
+                  for line in ("", f"{OTHER_STORY} “{c.folded}” [{c.n}]")]
     else:
         lines = [answer.answer]
         if not answer.found and not answer.related:

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.telegram.callbacks import FollowStory, ShowMore
 from core.models import ArticleRef
 from ingest.clean import unspoofed
-from retrieval.answer import CLOSEST, NOT_FOUND, Answer
+from retrieval.answer import CLOSEST, NOT_FOUND, OTHER_STORY, Answer
 
 TELEGRAM_LIMIT = 4096
 SHOWN_TITLE_CHARS = 160  # a headline in a reply; stored ones are capped at 300 already
@@ -81,12 +81,15 @@ def _quotes_html(answer: Answer, quote_block: bool) -> str:
         return escape(answer.answer)
     lead, *rest = answer.citations
     lines = [f"<b>“{escape(lead.folded)}”</b> [{lead.n}]"]
-    more = [f"“{escape(c.folded)}” [{c.n}]" for c in rest]
+    more = [f"“{escape(c.folded)}” [{c.n}]" for c in rest if not c.other_story]
     if more and quote_block:
         tag = "blockquote expandable" if sum(map(len, more)) > EXPANDABLE_CHARS else "blockquote"
         lines += ["", f"<{tag}>" + "\n".join(more) + "</blockquote>"]
     elif more:
         lines += ["", *more]
+    # another story the judge could barely tell from the lead's: set apart, after the story
+    lines += [f"\n<i>{OTHER_STORY}</i> “{escape(c.folded)}” [{c.n}]"
+              for c in rest if c.other_story]
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ from core.models import ArticleRef, QuotedSpan
 from core.terms import tokenize
 from retrieval.answer.asked_for import asked_for, holds_answer
 from retrieval.answer.followup import QueryContext, query_context
-from retrieval.answer.models import CLOSEST, NOT_FOUND, Answer, Citation, Turn
+from retrieval.answer.models import CLOSEST, NOT_FOUND, OTHER_STORY, Answer, Citation, Turn
 from retrieval.answer.verify import verified
 from retrieval.lexical import LexicalIndex
 from retrieval.ports import ArticleSource
@@ -308,12 +308,12 @@ class ExtractiveAnswerer:
         for _, _, sentence in shown + other + more:
             numbers.setdefault(sentence.hit.ref.article_id, len(numbers) + 1)
 
-        def cited(quotes: Sequence[_Quote]) -> list[Citation]:
-            return [_citation(numbers[s.hit.ref.article_id], s, start, end)
+        def cited(quotes: Sequence[_Quote], other_story: bool = False) -> list[Citation]:
+            return [_citation(numbers[s.hit.ref.article_id], s, start, end, other_story)
                     for start, end, s in quotes]
 
         by_article = sorted(shown[1:], key=lambda c: numbers[c[2].hit.ref.article_id])
-        return cited([shown[0], *by_article, *other]), cited(
+        return cited([shown[0], *by_article]) + cited(other, other_story=True), cited(
             sorted(more, key=lambda c: numbers[c[2].hit.ref.article_id]))
 
     def _rival(self, sentences: Sequence[_Sentence], story: set[str]) -> str | None:
@@ -470,11 +470,12 @@ def _span(sentence: _Sentence, limit: int = ANSWER_QUOTES.max_chars, *,
     return start, min(end, start + max(limit, sentence.end - sentence.start))
 
 
-def _citation(n: int, sentence: _Sentence, start: int, end: int) -> Citation:
+def _citation(n: int, sentence: _Sentence, start: int, end: int,
+              other_story: bool = False) -> Citation:
     hit = sentence.hit
     quote = Quote.of(hit.text, start, end, offset=hit.start)  # offsets in the article
     return Citation(n=n, ref=hit.ref, snippet=quote.snippet, start=quote.start, end=quote.end,
-                    also=hit.also)
+                    also=hit.also, other_story=other_story)
 
 
 def quote_lines(citations: Sequence[Citation]) -> str:
@@ -482,7 +483,8 @@ def quote_lines(citations: Sequence[Citation]) -> str:
 
     The citations keep the exact spans; only the display text folds line breaks.
     """
-    return "\n".join(f"“{c.folded}” [{c.n}]" for c in citations)
+    return "\n".join(f"{OTHER_STORY + ' ' if c.other_story else ''}“{c.folded}” [{c.n}]"
+                     for c in citations)
 
 
 def not_found(question: str, hits: Sequence[SearchHit]) -> Answer:

@@ -11,6 +11,8 @@ from core.models import ArticleRef, Turn
 # What "found nothing" says, in every front end (the Telegram and console add where to go next).
 NOT_FOUND = "I found nothing about that in the news I have."
 CLOSEST = "The closest stories I have:"
+# before a quote of another story than the lead's (the judge could barely tell them apart)
+OTHER_STORY = "Or, another story:"
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Citation:
     start: int
     end: int
     also: tuple[ArticleRef, ...] = ()  # other outlets' copies of the same story
+    # another story than the lead's, quoted because the judge could barely tell them apart
+    other_story: bool = False
 
     @property
     def folded(self) -> str:
@@ -35,6 +39,8 @@ class Citation:
                                 "start": self.start, "end": self.end}
         if self.also:
             data["also"] = [r.to_dict() for r in self.also]
+        if self.other_story:
+            data["other_story"] = True
         return data
 
     @classmethod
@@ -42,7 +48,8 @@ class Citation:
         """The citation back from ``to_dict``'s shape."""
         return cls(int(data["n"]), ArticleRef.from_dict(data), str(data["snippet"]),
                    int(data["start"]), int(data["end"]),
-                   tuple(ArticleRef.from_dict(a) for a in data.get("also", ())))
+                   tuple(ArticleRef.from_dict(a) for a in data.get("also", ())),
+                   bool(data.get("other_story", False)))
 
 
 @dataclass(frozen=True)

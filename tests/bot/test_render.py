@@ -111,3 +111,25 @@ def test_an_answer_with_its_more_quotes_is_cut_to_one_message_keeping_the_lead()
     check_html(html)
     assert visible_length(answer_html(Answer("q", True, "", quotes))) > TELEGRAM_LIMIT
     assert visible_length(html) <= TELEGRAM_LIMIT and "Quote 0" in html and "Quote 5" not in html
+
+
+def test_another_story_is_set_apart_after_the_story_in_telegram_and_the_console() -> None:
+    from bot.render_text import render_answer
+    from retrieval.answer import OTHER_STORY
+
+    lead = citation(1, "Avalanche win the Cup", "The Avalanche won the Stanley Cup.")
+    context = citation(1, "Avalanche win the Cup", "It is their third title.")
+    other = replace(citation(2, "Playoff picks", "Experts pick Tampa Bay."),
+                    ref=ArticleRef("p", "Playoff picks", "Wire", "https://x.example/p", None),
+                    other_story=True)
+    answer = Answer("q", True, "", (lead, context, other))
+    html = answer_html(answer)
+    check_html(html)
+    story, _, rest = html.partition("</blockquote>")
+    assert "It is their third title." in story and "Experts pick" not in story
+    assert f"<i>{OTHER_STORY}</i> “Experts pick Tampa Bay.” [2]" in rest
+    console = render_answer(answer)
+    assert console.index("It is their third title.") < console.index(
+        f"{OTHER_STORY} “Experts pick Tampa Bay.” [2]") < console.index("Sources:")
+    assert Citation.from_dict(other.to_dict()).other_story
+    assert "other_story" not in lead.to_dict()

@@ -15,7 +15,8 @@ def sentence(article: str, text: str, score: float, story: float) -> _Sentence:
     return _Sentence(hit, 0, len(text), score)
 
 
-def pick(rival_story: float, selection: Selection | None = None) -> list[tuple[int, str]]:
+def pick(rival_story: float, selection: Selection | None = None
+         ) -> list[tuple[int, str, bool]]:
     answerer = ExtractiveAnswerer.__new__(ExtractiveAnswerer)
     answerer._selection = selection or Selection()
     sentences = [
@@ -27,16 +28,16 @@ def pick(rival_story: float, selection: Selection | None = None) -> list[tuple[i
     coverage = {"lead": 1.0, "rival": 0.2, "other": 0.1}
     kinship = {"lead": 1.0, "rival": 0.0, "other": 0.0}
     shown, _ = answerer._pick(sentences, coverage, kinship, k=5)
-    return [(c.n, c.ref.article_id) for c in shown]
+    return [(c.n, c.ref.article_id, c.other_story) for c in shown]
 
 
 def test_a_runner_up_within_the_margin_is_quoted_once_after_the_story() -> None:
-    assert pick(rival_story=4.0) == [(1, "lead"), (2, "rival")]
+    assert pick(rival_story=4.0) == [(1, "lead", False), (2, "rival", True)]
 
 
 def test_a_runner_up_the_judge_rates_well_below_is_not() -> None:
-    assert pick(rival_story=2.5) == [(1, "lead")]
+    assert pick(rival_story=2.5) == [(1, "lead", False)]
 
 
 def test_no_rival_when_the_margin_is_off() -> None:
-    assert pick(rival_story=4.9, selection=Selection(rival_margin=0)) == [(1, "lead")]
+    assert pick(rival_story=4.9, selection=Selection(rival_margin=0)) == [(1, "lead", False)]
