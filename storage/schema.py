@@ -32,6 +32,7 @@ articles = sa.Table(
     sa.Index("articles_hash", "content_hash"),
     sa.Index("articles_published_at", "published"),
     sa.Index("articles_revision", "revision"),
+    sa.Index("articles_fetched_at", "fetched_at"),  # retention: the longest stored first
 )
 
 chunks = sa.Table(
