@@ -128,12 +128,12 @@ class Container:
     def lexical(self) -> LexicalIndex:
         """BM25 in memory fed from the chunk terms, or asked of the database engine's index."""
         from retrieval.lexical import LexicalIndex
+        from storage.lexical_search import LexicalSearchRepository
 
+        engine = LexicalSearchRepository(self.database)
         if self.settings.lexical_engine == "database":
-            from storage.lexical_search import LexicalSearchRepository
-
-            return LexicalIndex.in_database(LexicalSearchRepository(self.database))
-        return LexicalIndex(ChunkTermsRepository(self.database))
+            return LexicalIndex.in_database(engine)
+        return LexicalIndex(ChunkTermsRepository(self.database), engine)
 
     @cached_property
     def index(self) -> SearchIndex:

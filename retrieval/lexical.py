@@ -12,9 +12,10 @@ the same interface reads the database engine's index instead (retrieval/engine_l
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from core.models import ArticleTerms
 from core.terms import tokenize
@@ -25,16 +26,29 @@ from retrieval.ports import TermSource
 __all__ = ["LexicalHit", "LexicalIndex"]
 
 _ALL = -1
+# About 1 GB of index (2.4 kB a chunk measured at 147k chunks, docs/benchmarks.md, "Lexical
+# search in the database engine"): past it a process asks the database engine instead.
+MAX_MEMORY_CHUNKS = 400_000
+
+log = logging.getLogger(__name__)
 
 
 class LexicalIndex:
-    """BM25 search, term weights for answer scoring, and the number of chunks."""
+    """BM25 search, term weights for answer scoring, and the number of chunks.
 
-    def __init__(self, source: TermSource) -> None:
+    Given the database engine's index (``engine``), an in-memory index that would hold more
+    than ``max_chunks`` chunks is dropped, and the engine asked from then on: slower questions
+    (docs/benchmarks.md) instead of a worker without memory.
+    """
+
+    def __init__(self, source: TermSource, engine: EngineTerms | None = None,
+                 max_chunks: int = MAX_MEMORY_CHUNKS) -> None:
         self._source = source
         self._lock = threading.Lock()
         self._terms = InvertedIndex()
         self._seen = _ALL
+        self._fallback = engine
+        self._max_chunks = max_chunks
         self._engine: EngineLexicalSearch | None = None
 
     @classmethod
@@ -47,9 +61,8 @@ class LexicalIndex:
     @property
     def size(self) -> int:
         """Number of indexed chunks (as of the last search)."""
-        if self._engine is not None:
-            return self._engine.size
-        self._load_once()
+        if (engine := self._engine_after(self._load_once)) is not None:
+            return engine.size
         return self._terms.alive
 
     @property
@@ -59,31 +72,40 @@ class LexicalIndex:
 
     def idf_weights(self, tokens: Iterable[str]) -> dict[str, float]:
         """Inverse document frequency of each token, as of the last search."""
-        if self._engine is not None:
-            return self._engine.idf_weights(tokens)
-        self._load_once()
+        if (engine := self._engine_after(self._load_once)) is not None:
+            return engine.idf_weights(tokens)
         with self._lock:
-            return {token: self._terms.idf(token) for token in set(tokens)}
+            if self._engine is None:
+                return {token: self._terms.idf(token) for token in set(tokens)}
+        return self.idf_weights(tokens)  # it has just moved to the engine
 
     def current_idf_weights(self, tokens: Iterable[str]) -> dict[str, float]:
         """Inverse document frequency of each token as of now: for callers that do not search
         first (alert matching, in a process that may answer no question for days)."""
-        if self._engine is not None:
-            return self._engine.current_idf_weights(tokens)
-        self._catch_up()
+        if (engine := self._engine_after(self._catch_up)) is not None:
+            return engine.current_idf_weights(tokens)
         with self._lock:
-            return {token: self._terms.idf(token) for token in set(tokens)}
+            if self._engine is None:
+                return {token: self._terms.idf(token) for token in set(tokens)}
+        return self.current_idf_weights(tokens)  # it has just moved to the engine
 
     def search(self, query: str, k: int) -> list[LexicalHit]:
         """The ``k`` best chunks for ``query`` by BM25 (only those with a positive score)."""
         counts = Counter(tokenize(query))
         if not counts:
             return []
-        if self._engine is not None:
-            return self._engine.search(counts, k)
-        self._catch_up()
+        if (engine := self._engine_after(self._catch_up)) is not None:
+            return engine.search(counts, k)
         with self._lock:
-            return self._terms.best(counts, k)
+            if self._engine is None:
+                return self._terms.best(counts, k)
+        return self.search(query, k)  # it has just moved to the engine
+
+    def _engine_after(self, look: Callable[[], None]) -> EngineLexicalSearch | None:
+        """The engine when it answers; otherwise None once the in-memory index has looked."""
+        if self._engine is None:
+            look()
+        return self._engine
 
     def _load_once(self) -> None:
         """Answering asks for term weights right after its search: no second revision read."""
@@ -100,12 +122,24 @@ class LexicalIndex:
         if current == self._seen:
             return
         with self._lock:
-            if current == self._seen:
+            if current == self._seen or self._engine is not None:
+                return
+            if self._seen == _ALL and self._fallback is not None and (
+                    self._fallback.totals()[0] > self._max_chunks):
+                self._ask_the_engine(self._fallback)  # too big to load at all
                 return
             changed = list(self._source.changed_since(self._seen))
             self._terms.replace(changed)
             self._seen = max([current, *(a.revision for a in changed)])
             self._terms.compact_if_worthwhile()
+            if self._fallback is not None and self._terms.alive > self._max_chunks:
+                self._ask_the_engine(self._fallback)
+
+    def _ask_the_engine(self, engine: EngineTerms) -> None:
+        log.warning("the archive holds more than %d passages: lexical search asks the "
+                    "database from now on (NEWSDESK_LEXICAL_ENGINE)", self._max_chunks)
+        self._engine = EngineLexicalSearch(engine)
+        self._terms = InvertedIndex()  # its memory goes back
 
 
 class _NoTerms:

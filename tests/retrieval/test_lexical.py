@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Iterator
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,8 @@ from core.models import ArticleTerms
 from ingest.chunking import Chunker
 from retrieval.inverted_index import K1, B
 from retrieval.lexical import LexicalIndex
+from storage.chunk_terms import ChunkTermsRepository
+from storage.lexical_search import LexicalSearchRepository
 from tests.ingest.factories import make_article
 
 
@@ -135,3 +138,30 @@ def test_the_setting_chooses_where_search_runs(settings: Settings) -> None:
         assert lexical.size == len(Chunker(300, 30).split(article))
         assert (lexical.slots_in_use == 0) is (engine == "database")  # no copy in memory
         container.database.dispose()
+
+
+def test_past_its_bound_the_memory_index_asks_the_database(settings: Settings) -> None:
+    container = Container(settings)
+    chunker = Chunker(300, 30)
+    first = make_article("The flood barrier in Port Halden closed at noon. " * 8,
+                         title="Flood barrier", url="https://t.example/flood")
+    container.articles.save(first, chunker.split(first))
+    bounded = LexicalIndex(ChunkTermsRepository(container.database),
+                           LexicalSearchRepository(container.database), max_chunks=3)
+    memory = LexicalIndex(ChunkTermsRepository(container.database))
+    assert bounded.search("Port Halden barrier", 3) == memory.search("Port Halden barrier", 3)
+    assert bounded.slots_in_use > 0  # under the bound: in memory
+    second = make_article("Lee travels to Nara for the summit with Takaichi. " * 8,
+                          title="Nara summit", url="https://t.example/nara")
+    container.articles.save(second, chunker.split(second))
+    got = bounded.search("Nara summit barrier", 5)
+    assert bounded.slots_in_use == 0  # past it: the memory is given back
+    want = memory.search("Nara summit barrier", 5)
+    assert [(h.chunk_id, round(h.score, 3)) for h in got] == [
+        (h.chunk_id, round(h.score, 3)) for h in want]
+    assert bounded.size == memory.size > 3
+    fresh = LexicalIndex(ChunkTermsRepository(container.database),
+                         LexicalSearchRepository(container.database), max_chunks=3)
+    assert fresh.idf_weights(["nara"]) == pytest.approx(memory.idf_weights(["nara"]))
+    assert fresh.slots_in_use == 0  # never loaded
+    container.database.dispose()
