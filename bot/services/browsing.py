@@ -81,4 +81,6 @@ def example_about(article: Article) -> ExampleQuestion | None:
     topic = story_topic(article.title, article.text)
     if not topic or len(topic) > EXAMPLE_TOPIC_CHARS:
         return None
+    if topic[0].islower():
+        topic = f"the {topic}"  # a common noun phrase: "the central bank", not "central bank"
     return ExampleQuestion(f"What's the latest on {topic}?", article.id)

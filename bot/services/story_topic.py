@@ -5,7 +5,8 @@ of the headline, or in a headline that capitalises (almost) every word. Such a w
 only if the article itself writes it capitalised mid-sentence more often than in lower case
 ("Lee heads to Nara" is about Lee; "Cold weather fails" is not about Cold). Adjacent names form
 one ("Port Halden"); nationality adjectives ("a Japanese leader") count only when nothing else
-does. A headline without names falls back to its words the article repeats most.
+does. A headline without names falls back to its phrase the article repeats most ("the winter
+marathon", "central bank"), else to its words the article repeats most.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def story_topic(title: str, text: str = "") -> str:
     chosen = _pick([" ".join(n) for n in names])
     if chosen:
         return _joined(chosen)
-    return " ".join(_repeated_words(words, text))
+    return _repeated_phrase(words, title, text) or " ".join(_repeated_words(words, text))
 
 
 def _words(title: str) -> list[tuple[str, tuple[int, int]]]:
@@ -110,6 +111,28 @@ def _joined(names: list[str]) -> str:
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _repeated_phrase(words: list[tuple[str, tuple[int, int]]], title: str, text: str) -> str:
+    """The headline's run of two or three content words the article writes together most often
+    (at least once): a phrase reads as a topic, a bag of words does not."""
+    runs: list[list[str]] = [[]]
+    for index, (word, (start, _)) in enumerate(words):
+        gap = title[words[index - 1][1][1]:start] if index else ""
+        content = word.lower() not in STOPWORDS and any(c.isalpha() for c in word)
+        if not content or gap.strip(" -"):
+            runs.append([])
+        if content:
+            runs[-1].append(word.lower())
+    best, best_key = "", (0, 3)  # written together at least once
+    for run in runs:
+        for size in (3, 2):
+            for first in range(len(run) - size + 1):
+                phrase = " ".join(run[first:first + size])
+                count = len(re.findall(rf"(?<!\w){re.escape(phrase)}(?!\w)", text.lower()))
+                if (count, size) > best_key:
+                    best, best_key = phrase, (count, size)
+    return best
 
 
 def _repeated_words(words: list[tuple[str, tuple[int, int]]], text: str) -> list[str]:

@@ -44,12 +44,31 @@ def test_title_case_needs_the_article_for_every_word() -> None:
     assert story_topic(title, text) == "Port Halden"
 
 
-def test_a_headline_without_names_falls_back_to_the_words_the_article_repeats() -> None:
+def test_a_headline_without_names_falls_back_to_the_phrase_the_article_repeats() -> None:
     title = "Cold weather fails to stop course record at the winter marathon"
-    text = ("The course record fell at the winter marathon. The marathon started in cold "
+    text = ("The course record fell at the winter marathon. The winter marathon started in cold "
             "weather; the record had stood since 2019, the course is flat.")
-    assert story_topic(title, text) == "course record marathon"
+    assert story_topic(title, text) == "winter marathon"
+    # no phrase of the headline written together in the article: the words it repeats most
+    text = "The record fell. The marathon was cold; the record stood, the marathon is old."
+    assert story_topic(title, text) == "cold record marathon"
     assert story_topic("Rates hold at 3.25%", "") == "rates hold"
+
+
+def test_an_example_question_about_a_story_without_names_reads_as_a_person_asks() -> None:
+    from datetime import UTC, datetime
+
+    from bot.services.browsing import example_about
+    from core.models import Article
+
+    article = Article(
+        id="a", url="https://x.example/a", title="Central bank holds rates at 3.25%",
+        source="Wire", published=datetime(2026, 1, 10, tzinfo=UTC), authors=(),
+        text="The central bank kept its rate. The central bank said it would wait.",
+        content_hash="h", fetched_at=datetime(2026, 1, 10, tzinfo=UTC))
+    example = example_about(article)
+    assert example is not None
+    assert example.question == "What's the latest on the central bank?"
 
 
 @pytest.mark.parametrize("title", ["", "  ", "—", "!!!"])
