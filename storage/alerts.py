@@ -3,7 +3,7 @@
 Matching writes its alerts and moves its cursor (the newest article revision it has matched) in
 one transaction, so an ingest's matches are recorded once and never lost. Delivery deletes an
 outbox row and writes its ledger row in one transaction after Telegram accepted the message.
-What a match does (alert, edit the alert sent, nothing) is decided by alerts.ledger from the
+What a match does (alert, edit the alert sent, nothing) is decided by core.alert_ledger from the
 rows read here; this module only reads and writes them.
 """
 
@@ -19,7 +19,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from alerts.ledger import Decision, Sent, edit_buttons, on_match
+from core.alert_ledger import Decision, Sent, edit_buttons, on_match
 from core.models import ArticleRef
 from storage.articles import PENDING
 from storage.database import Database, in_batches
@@ -212,7 +212,7 @@ class AlertRepository:
         alerts: Sequence[NewAlert], now: datetime,
     ) -> int:
         """Write the stories and alerts and move the cursor, all or nothing; the alerts
-        queued (alerts.ledger decides which are queued, which edit an alert, which do
+        queued (core.alert_ledger decides which are queued, which edit an alert, which do
         nothing). A story already stored keeps its story, lead and date; its headline's
         vector is brought up to date.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alerts.ledger import Decision, Sent, edit_buttons, editable, on_match
+from core.alert_ledger import Decision, Sent, edit_buttons, editable, on_match
 
 ALONE = Sent(message_id=1001, source="Test Wire", stories_in_message=1)
 

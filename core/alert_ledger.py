@@ -4,7 +4,8 @@ A chat is alerted to a story once: a new match of a story it was alerted to, or 
 queues nothing. Another outlet's report of a story already alerted is added to that alert (an
 edit) when the alert is a message of its own (not a digest or a group of stories), its article
 is still stored, and the report comes from another outlet. The repository (storage/alerts.py)
-loads the rows these rules read and persists what they decide.
+loads the rows these rules read and persists what they decide, in one transaction: so the rules
+live in core, which storage may import, not in alerts/, which imports storage.
 """
 
 from __future__ import annotations
