@@ -15,7 +15,9 @@ changes of issue 22 and read once, at the end. The topics that are names of two 
 names them. Story dedup: the labelled same-story and different-story pairs through
 alerts.stories.same_story, over a range of lead-similarity thresholds: the BBC pairs (one
 outlet) and the cross-outlet pairs from RealTime QA (CNN and USA Today), each set on its own
-and together.
+and together. Untitled articles: the labelled articles whose record came without a title (none:
+the pool is BBC News, every article titled), and every labelled article read again as if it had
+come without one (its headline made from its text, as ingest makes it), at the shipped bar.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from bench.common import NEWSDATA, machine, read_jsonl, warm_embedder
 from bot.container import Container
 from bot.settings import Settings
 from core.models import chunk_id
+from ingest.clean import headline_from
 from ingest.pipeline import SourceSpec
 from retrieval.embeddings import BACKENDS, default_backend
 from storage.alerts import AlertRepository, ChangedArticle
@@ -153,6 +156,12 @@ def topic_scores(matcher: TopicMatcher, topics: Sequence[Topic],
     return scored
 
 
+def as_untitled(labelled: dict[str, ChangedArticle]) -> dict[str, ChangedArticle]:
+    """The articles as if each had come without a title: its headline made from its text, as
+    ingest makes one for a record without a title (the text itself unchanged)."""
+    return {name: replace(a, title=headline_from(a.text)) for name, a in labelled.items()}
+
+
 def prf(found: set[tuple[int, str]], truth: set[tuple[int, str]]) -> dict[str, float]:
     hits = len(found & truth)
     precision = hits / len(found) if found else 1.0
@@ -178,12 +187,22 @@ def main() -> None:
                 strict=True))]
 
         def at(threshold: float, *parts: int, only: set[int] | None = None,
+               articles: set[str] | None = None, read: list[dict[str, float]] | None = None,
                ) -> dict[str, float]:
             chosen = {n for n, _, _ in scored if split(n) in parts and (only is None or n in only)}
             found = {(n, a) for n, s, _ in scored if n in chosen
-                     for a, v in s.items() if v >= threshold}
-            truth = {(n, a) for n, _, rel in scored if n in chosen for a in rel}
+                     for a, v in (s if read is None else read[n]).items()
+                     if v >= threshold and (articles is None or a in articles)}
+            truth = {(n, a) for n, _, rel in scored if n in chosen for a in rel
+                     if articles is None or a in articles}
             return prf(found, truth)
+
+        # untitled articles (issue 22 item 4): the pool's own (a record with an empty title in
+        # the RealTime QA corpus: none, the pool is BBC's), and the whole pool as if untitled
+        untitled = set(pool()) & {r["url"] for r in read_jsonl(
+            NEWSDATA / "realtimeqa_corpus.jsonl") if not (r.get("title") or "").strip()}
+        titled = set(pool()) - untitled
+        scored_untitled = topic_scores(container.matcher, topics, as_untitled(labelled), chunks)
 
         # the names /subscribe offers in quotes, quoted: every article naming them
         quotable = {n for n, topic in enumerate(topics) if topic.quotable_name}
@@ -290,6 +309,14 @@ def main() -> None:
                            "quoted": quoted_at(*parts)}
                    for group, parts in (("seen", SEEN), ("late", (4,)), ("fifth", (5,)),
                                         ("sixth", (6,)))}},
+            "untitled_at_default": {
+                "untitled_in_pool": len(untitled),
+                **{group: {"titled": at(DEFAULT_THRESHOLD, *parts, articles=titled),
+                           "untitled": at(DEFAULT_THRESHOLD, *parts, articles=untitled)
+                           if untitled else None,
+                           "all_as_if_untitled": at(DEFAULT_THRESHOLD, *parts,
+                                                    read=scored_untitled)}
+                   for group, parts in (("seen", SEEN), ("later_and_fifth", (4, 5)))}},
             "per_topic": per_topic,
         }
         container.close()
