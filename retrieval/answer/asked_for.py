@@ -74,11 +74,17 @@ def holds_answer(sentence: str, asked: Asked | None, question: str) -> bool:
         excluded = _NOT_A.get(asked)
         if excluded is not None and excluded.fullmatch(found):
             continue
+        if asked is Asked.DATE and _PAST.search(sentence[:match.start()]) and _AHEAD.search(
+                question):
+            continue  # "when is the summit?" is not answered by "since he took office last June"
         if not re.search(rf"\b{re.escape(fold(found))}\b", said):
             return True
     return False
 
 
+# A question about what is ahead, and a date the sentence puts in the past.
+_AHEAD = re.compile(r"^\W*when (is|are|will|does|do)\b", re.IGNORECASE)
+_PAST = re.compile(r"\b(last|since|earlier|ago)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _WHOLE_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
 

@@ -36,3 +36,14 @@ def test_a_year_is_no_count_and_a_weekday_is_no_name() -> None:
     assert not holds_answer("He said on Thursday in March he wants one more bill.", Asked.NAME, who)
     assert holds_answer("He endorsed his chief of staff, Luke Holland.", Asked.NAME, who)
     assert holds_answer("It opened in 2020.", Asked.DATE, "When did it open?")
+
+
+def test_a_question_about_what_is_ahead_is_not_answered_by_a_date_in_the_past() -> None:
+    question = "When is the Nara summit?"
+    date = asked_for(question)
+    assert holds_answer("The summit is scheduled for January 13-14 in Nara.", date, question)
+    assert not holds_answer("It is his fifth summit since he took office last June.", date,
+                            question)
+    # asked about the past, the same sentence answers
+    past = "When did he take office?"
+    assert holds_answer("He took office last June.", asked_for(past), past)
