@@ -50,8 +50,8 @@ def subscribed_html(done: Subscribed) -> str:
     if done.close:
         lines += ["", _numbered("Just below the bar", done.close, len(done.recent) + 1)]
     if _learnable(done):
-        lines += ["", f"Tap {LIKE} on a story you want more of, {DISLIKE} on one you don't: "
-                  "this topic learns from your taps, here and under every alert."]
+        lines += ["", f"{LIKE} more like this, {DISLIKE} not this: the topic learns from your "
+                  "taps, here and under every alert."]
     if done.quotable_name:
         name = escape(done.quotable_name)
         lines += ["", f"Tip: I follow <b>{name}</b> by meaning and by name: a story about it "
