@@ -320,6 +320,7 @@ class Container:
 
         return RetentionService(
             RetentionRepository(self.database), self.articles, lambda: self.vectors,
+            keeps=SourceRepository(self.database).keeps,
             exclusive=WriterLock(LeaseRepository(self.database)).held, clock=self.clock,
         )
 

@@ -184,6 +184,7 @@ class Source:
     added_at: datetime
     health: SourceHealth = field(default_factory=SourceHealth)
     validators: Validators = field(default_factory=Validators)
+    keep_days: int | None = None  # how long its articles are kept; None: NEWSDESK_RETENTION_DAYS
 
     @property
     def state(self) -> str:
@@ -209,6 +210,7 @@ class DeclaredSource:
     kind: str  # url | folder | file
     outlet: str = ""  # the name given in the file ("": the feed's own title)
     every_minutes: int | None = None
+    keep_days: int | None = None
 
 
 INSTANT = "instant"

@@ -64,6 +64,7 @@ class SourceSpec:
     location: str
     name: str = ""
     validators: Validators | None = None  # from the last fetch: a conditional GET
+    source_id: int | None = None  # the registered source: its articles are linked to it
 
 
 @dataclass
@@ -138,9 +139,9 @@ class IngestPipeline:
                     if progress:
                         progress(done, total, event.title)
                     if len(batch.chunks) >= self._batch_chunks:
-                        self._flush(batch, report)
+                        self._flush(batch, report, source_id=source.source_id)
                         batch = _Batch()
-            self._flush(batch, report)
+            self._flush(batch, report, source_id=source.source_id)
             result.take_counts(counts_before, report.counts())
             report.sources.append(result)
         report.seconds = time.perf_counter() - started
@@ -313,8 +314,10 @@ class IngestPipeline:
         batch.articles.append(article)
         batch.chunks.extend(self._chunker.split(article))
 
-    def _flush(self, batch: _Batch, report: IngestReport, save: bool = True) -> None:
-        """Store each article (its own transaction), then index the batch, then mark it done."""
+    def _flush(self, batch: _Batch, report: IngestReport, save: bool = True,
+               source_id: int | None = None) -> None:
+        """Store each article (its own transaction, linked to ``source_id``), then index the
+        batch, then mark it done."""
         if not batch.articles:
             return
         if save:
@@ -322,7 +325,7 @@ class IngestPipeline:
             for chunk in batch.chunks:
                 by_article.setdefault(chunk.article_id, []).append(chunk)
             for article in batch.articles:
-                self._store.save(article, by_article.get(article.id, []))
+                self._store.save(article, by_article.get(article.id, []), source_id=source_id)
         ids = [a.id for a in batch.articles]
         self._index.index_chunks(ids, batch.chunks)
         self._store.mark_indexed(ids)

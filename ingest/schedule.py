@@ -26,6 +26,16 @@ def interval_problem(value: object) -> str:
     return ""
 
 
+MAX_KEEP_DAYS = 3650  # as NEWSDESK_RETENTION_DAYS
+
+
+def keep_problem(value: object) -> str:
+    """Why ``value`` is not a source's retention in days ("" when it is one)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_KEEP_DAYS:
+        return f"must be a whole number of days, 1 to {MAX_KEEP_DAYS}"
+    return ""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What to store after an attempt: health, validators to keep, and a pause if due."""

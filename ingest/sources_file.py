@@ -8,6 +8,7 @@
     name = "Newsroom notes"
     path = "notes/"          # relative to the sources file
     every = 120              # minutes between scheduled ingests (default: the setting)
+    keep = 30                # days its articles are kept (default: NEWSDESK_RETENTION_DAYS)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 from core.errors import ConfigError
 from core.models import DeclaredSource
 from ingest.pipeline import SourceSpec
-from ingest.schedule import interval_problem
+from ingest.schedule import interval_problem, keep_problem
 from ingest.urls import host_of, looks_fetchable, url_problem
 
 _SECTIONS = {"feeds": "url", "pages": "url", "folders": "path", "files": "path"}
@@ -70,6 +71,9 @@ def read_declared_sources(path: Path) -> list[DeclaredSource]:
             every = entry.get("every")
             if every is not None and (problem := interval_problem(every)):
                 raise ConfigError(f"{where}: 'every' {problem}; got {_toml(every)}")
+            keep = entry.get("keep")
+            if keep is not None and (problem := keep_problem(keep)):
+                raise ConfigError(f"{where}: 'keep' {problem}; got {_toml(keep)}")
             entry_name = f"[[{section}]] #{number} ({written[:120]!r})"
             if location in seen:  # "notes/" and "./notes": one row in the sources table
                 raise ConfigError(f"sources file {path} {entry_name} is the same location as "
@@ -78,7 +82,7 @@ def read_declared_sources(path: Path) -> list[DeclaredSource]:
             outlet = str(entry.get("name", "") or "")
             declared.append(DeclaredSource(
                 name=outlet or default_name(location), location=location, kind=_KINDS[section],
-                outlet=outlet, every_minutes=every,
+                outlet=outlet, every_minutes=every, keep_days=keep,
             ))
     return declared
 

@@ -20,8 +20,8 @@ from core.terms import tokenize
 from storage.database import Database, in_batches
 from storage.meta import bump_revision
 from storage.removal import remove_articles
-from storage.schema import articles, chunks, forgotten_articles
-from storage.upsert import upsert
+from storage.schema import article_sources, articles, chunks, forgotten_articles
+from storage.upsert import insert_ignoring_conflicts, upsert
 
 # an article whose current version the search indexes do not hold yet
 PENDING = sa.or_(articles.c.indexed_hash.is_(None),
@@ -114,10 +114,16 @@ class ArticleRepository:
 
     # --- writes ----------------------------------------------------------------------------
 
-    def save(self, article: Article, article_chunks: Sequence[Chunk]) -> None:
-        """Insert or replace an article and its chunk spans in one transaction (pending)."""
+    def save(self, article: Article, article_chunks: Sequence[Chunk],
+             source_id: int | None = None) -> None:
+        """Insert or replace an article and its chunk spans in one transaction (pending),
+        linked to the registered source that brought it (``source_id``)."""
         with self._db.write() as conn:
             upsert(conn, articles, {**_article_row(article), "indexed_hash": None}, ["id"])
+            if source_id is not None:
+                insert_ignoring_conflicts(conn, article_sources, {
+                    "article_id": article.id, "source_id": source_id},
+                    ["article_id", "source_id"])
             conn.execute(sa.delete(chunks).where(chunks.c.article_id == article.id))
             if article_chunks:
                 conn.execute(sa.insert(chunks), [

@@ -23,6 +23,7 @@ from storage.meta import bump_revision
 from storage.schema import (
     alert_edits,
     alert_outbox,
+    article_sources,
     articles,
     chunks,
     confirmations,
@@ -56,7 +57,7 @@ def remove_articles(conn: Connection, article_ids: Sequence[str], now: datetime)
             chunks.c.article_id.in_(part))).scalar_one())
         _unledger(conn, part)
         # explicitly, not by ON DELETE CASCADE alone: it does not depend on SQLite's pragma
-        for table in (chunks, alert_edits, alert_outbox, stories):
+        for table in (chunks, alert_edits, alert_outbox, stories, article_sources):
             conn.execute(sa.delete(table).where(table.c.article_id.in_(part)))
         conn.execute(sa.delete(articles).where(articles.c.id.in_(part)))
     gone = set(ids)

@@ -108,6 +108,19 @@ sources = sa.Table(
     sa.Column("etag", sa.Text, nullable=False, server_default=""),
     sa.Column("last_modified", sa.Text, nullable=False, server_default=""),
     sa.Column("body_hash", sa.Text, nullable=False, server_default=""),
+    sa.Column("keep_days", sa.Integer, nullable=True),  # retention of its articles; None: global
+)
+
+# Which registered source brought each article (an article may come through several): per-source
+# retention keeps an article as long as the longest-keeping of them.
+article_sources = sa.Table(
+    "article_sources",
+    metadata,
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Index("article_sources_source", "source_id"),
 )
 
 # Articles an admin removed with /forget: kept out of every later ingest, and, by revision,

@@ -30,6 +30,7 @@ def _source(row: sa.Row[Any]) -> Source:
         paused_reason=data["paused_reason"], added_at=data["added_at"],
         health=SourceHealth(**{key: data[key] for key in _HEALTH}),
         validators=Validators(**{key: data[key] for key in _VALIDATORS}),
+        keep_days=data["keep_days"],
     )
 
 
@@ -62,7 +63,7 @@ class SourceRepository:
 
     def add(
         self, name: str, location: str, kind: str, *, now: datetime, outlet: str = "",
-        interval_minutes: int | None = None, origin: str = ADDED,
+        interval_minutes: int | None = None, origin: str = ADDED, keep_days: int | None = None,
     ) -> Source:
         """A new source, due at once; SourceListError when the name or location is taken."""
         with self._db.write() as conn:
@@ -76,7 +77,7 @@ class SourceRepository:
                 )
             conn.execute(sa.insert(sources).values(
                 name=name, location=location, kind=kind, outlet=outlet, origin=origin,
-                interval_minutes=interval_minutes, added_at=now,
+                interval_minutes=interval_minutes, added_at=now, keep_days=keep_days,
             ))
         return self.get(location)
 
@@ -86,6 +87,21 @@ class SourceRepository:
         with self._db.write() as conn:
             conn.execute(sa.delete(sources).where(sources.c.id == source.id))
         return source
+
+    def set_keep(self, name: str, days: int | None) -> Source:
+        """Keep the source's articles ``days`` days (None: as NEWSDESK_RETENTION_DAYS says)."""
+        source = self.get(name)
+        with self._db.write() as conn:
+            conn.execute(sa.update(sources).where(sources.c.id == source.id)
+                         .values(keep_days=days))
+        return self.get(source.location)
+
+    def keeps(self) -> dict[int, int]:
+        """Source id → days its articles are kept, for the sources that say."""
+        query = sa.select(sources.c.id, sources.c.keep_days).where(
+            sources.c.keep_days.is_not(None))
+        with self._db.read() as conn:
+            return {int(i): int(d) for i, d in conn.execute(query)}
 
     def set_paused(self, name: str, paused: bool, reason: str = "") -> Source:
         """Pause or resume a source; resuming makes it due at once and forgets its failures."""
@@ -112,10 +128,10 @@ class SourceRepository:
                     conn.execute(sa.insert(sources).values(
                         name=_free_name(conn, d.name), location=d.location, kind=d.kind,
                         outlet=d.outlet, origin=CONFIG, interval_minutes=d.every_minutes,
-                        added_at=now))
+                        added_at=now, keep_days=d.keep_days))
                 elif row.origin == CONFIG:
                     values: dict[str, Any] = {"interval_minutes": d.every_minutes,
-                                              "outlet": d.outlet}
+                                              "outlet": d.outlet, "keep_days": d.keep_days}
                     if d.name.lower() != row.name.lower():
                         values["name"] = _free_name(conn, d.name)
                     conn.execute(sa.update(sources).where(sources.c.id == row.id)

@@ -1,4 +1,4 @@
-"""`newsdesk sources list|add|remove|pause|resume`: the sources the scheduler ingests."""
+"""`newsdesk sources list|add|remove|pause|resume|keep`: the sources the scheduler ingests."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from core.errors import ConfigError
 from core.models import Source, minute_of
 
 if TYPE_CHECKING:
@@ -16,7 +17,8 @@ if TYPE_CHECKING:
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `sources` and its subcommands."""
     sources = commands.add_parser(
-        "sources", help="list, add, remove, pause or resume the sources ingested on a schedule",
+        "sources", help="list, add, remove, pause or resume the sources ingested on a schedule, "
+        "or set how long their articles are kept",
         description="Sources live in the database: those of NEWSDESK_SOURCES_FILE (imported on "
         "start) and those added here or by an admin in the chat. `newsdesk ingest` with no "
         "SOURCE ingests every active one; `newsdesk run` ingests each when it is due.",
@@ -30,7 +32,18 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     add.add_argument("--name", default="", help="its name (also the outlet of its articles)")
     add.add_argument("--every", type=int, metavar="MINUTES",
                      help="minutes between ingests (default: NEWSDESK_INGEST_INTERVAL_MINUTES)")
+    add.add_argument("--keep", type=int, metavar="DAYS",
+                     help="days its articles are kept (default: NEWSDESK_RETENTION_DAYS)")
     add.set_defaults(handler=run_add)
+    keep = actions.add_parser(
+        "keep", help="how long a source's articles are kept",
+        description="Keep the articles a source brings DAYS days after they were stored, "
+        "whatever NEWSDESK_RETENTION_DAYS says; `default` follows it again. An article that "
+        "several sources brought stays while any of them keeps it. The daily prune of "
+        "`newsdesk run` and `newsdesk prune` apply it.")
+    keep.add_argument("name", metavar="NAME")
+    keep.add_argument("days", metavar="DAYS|default")
+    keep.set_defaults(handler=run_keep)
     for action, helptext, handler in (
         ("remove", "remove a source (its articles stay)", run_remove),
         ("pause", "stop ingesting a source for now", run_pause),
@@ -58,6 +71,7 @@ def source_dict(source: Source, interval_minutes: int) -> dict[str, Any]:
     return {
         "name": source.name, "location": source.location, "kind": source.kind,
         "origin": source.origin, "every_minutes": interval_minutes, "paused": source.paused,
+        "keep_days": source.keep_days,
         "health": health_of(source), "consecutive_failures": health.consecutive_failures,
         "last_error": health.last_error, "items": health.items_seen,
         "last_attempt": _iso(health.last_attempt_at), "last_success": _iso(health.last_success_at),
@@ -78,7 +92,8 @@ def run_list(args: argparse.Namespace, container: Container) -> int:
         return 0
     for source in sources:
         health = source.health
-        print(f"{source.name}  [{source.kind}, every {service.interval_of(source)} min]  "
+        keep = f", kept {source.keep_days} days" if source.keep_days else ""
+        print(f"{source.name}  [{source.kind}, every {service.interval_of(source)} min{keep}]  "
               f"{health_of(source)}")
         print(f"    {source.location}")
         print(f"    items {health.items_seen}, last new item {minute_of(health.last_new_item_at)}, "
@@ -88,9 +103,26 @@ def run_list(args: argparse.Namespace, container: Container) -> int:
 
 def run_add(args: argparse.Namespace, container: Container) -> int:
     """Add a source; it is due at once."""
-    source = container.sources.add(args.location, args.name, args.every)
+    source = container.sources.add(args.location, args.name, args.every, args.keep)
     print(f"added {source.name} ({source.location}); `newsdesk ingest` or the scheduler "
           "will ingest it")
+    return 0
+
+
+def run_keep(args: argparse.Namespace, container: Container) -> int:
+    """Set (or with `default` clear) how long a source's articles are kept."""
+    if args.days.strip().lower() == "default":
+        days = None
+    else:
+        try:
+            days = int(args.days)
+        except ValueError:
+            raise ConfigError(f"keep: DAYS must be a whole number of days or `default`, "
+                              f"not {args.days!r}") from None
+    source = container.sources.keep(args.name, days)
+    print(f"{source.name}: its articles are kept "
+          + (f"{source.keep_days} days" if source.keep_days else
+             "as NEWSDESK_RETENTION_DAYS says (the default)"))
     return 0
 
 

@@ -12,7 +12,7 @@ from core.errors import ConfigError, SourceListError
 from core.models import Source
 from ingest.pipeline import IngestPipeline, Progress, SourceSpec
 from ingest.report import IngestReport, SourceResult
-from ingest.schedule import interval_of, interval_problem, outcome
+from ingest.schedule import interval_of, interval_problem, keep_problem, outcome
 from ingest.sources_file import default_name, read_declared_sources
 from ingest.urls import looks_fetchable, url_problem
 from storage.sources import SourceRepository
@@ -60,7 +60,8 @@ class SourceService:
         """The source named (or located) so; SourceListError when there is none."""
         return self._sources.get(name)
 
-    def add(self, location: str, name: str = "", every_minutes: int | None = None) -> Source:
+    def add(self, location: str, name: str = "", every_minutes: int | None = None,
+            keep_days: int | None = None) -> Source:
         """Add a URL, file or folder; due at once."""
         location = location.strip()
         if looks_fetchable(location):
@@ -77,10 +78,18 @@ class SourceService:
         given = " ".join(name.split())[:MAX_NAME_CHARS]  # also the outlet name of its articles
         if every_minutes is not None and (problem := interval_problem(every_minutes)):
             raise ConfigError(f"--every {every_minutes}: {problem}")
+        if keep_days is not None and (problem := keep_problem(keep_days)):
+            raise ConfigError(f"--keep {keep_days}: {problem}")
         return self._sources.add(
             given or default_name(location)[:MAX_NAME_CHARS], location, kind,
-            now=self._clock(), outlet=given, interval_minutes=every_minutes,
+            now=self._clock(), outlet=given, interval_minutes=every_minutes, keep_days=keep_days,
         )
+
+    def keep(self, name: str, days: int | None) -> Source:
+        """Keep a source's articles ``days`` days (None: as NEWSDESK_RETENTION_DAYS says)."""
+        if days is not None and (problem := keep_problem(days)):
+            raise ConfigError(f"keep {days}: {problem}")
+        return self._sources.set_keep(name, days)
 
     def remove(self, name: str) -> Source:
         """Remove a source (its articles stay searchable)."""
@@ -137,7 +146,7 @@ class SourceService:
                           sources_done=done, current=source.name, items_done=0,
                           items_total=None)
             spec = SourceSpec(source.location, source.outlet,
-                              source.validators if source.is_url else None)
+                              source.validators if source.is_url else None, source.id)
             report = self._pipeline().run([spec], on_item if progress or on_source else None)
             combined.merge(report)
             result = report.sources[0] if report.sources else SourceResult(source.location)

@@ -1,5 +1,6 @@
 """Daily retention inside `newsdesk run`: the scheduler process prunes the archive to the
-newest NEWSDESK_RETENTION_DAYS days (a minute after start, then every day), in a thread."""
+newest NEWSDESK_RETENTION_DAYS days and each source's own retention (a minute after start,
+then every day), in a thread."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ FIRST_AFTER_SECONDS = 60.0  # a bot restarted daily still prunes
 
 
 class ScheduledPrune:
-    """Installs the daily prune (unless retention is off)."""
+    """Installs the daily prune (a source may be given a retention of its own at any time)."""
 
     def __init__(self, retention: RetentionService, runner: IngestRunner, *, days: int) -> None:
         self._retention = retention
@@ -33,8 +34,8 @@ class ScheduledPrune:
     def install(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add the daily job to the application's job queue."""
         if self._days <= 0:
-            log.info("retention is off (NEWSDESK_RETENTION_DAYS=0): every article is kept")
-            return
+            log.info("NEWSDESK_RETENTION_DAYS=0: articles are kept unless their sources say "
+                     "otherwise (`newsdesk sources keep`)")
         run_every(app, self.tick, EVERY_SECONDS, first=FIRST_AFTER_SECONDS, name=JOB_NAME,
                   needed_by="retention needs")
 
@@ -57,6 +58,8 @@ class ScheduledPrune:
 
 def summary(report: PruneReport) -> str:
     """One line: what went, what waits, and the oldest article kept."""
-    return (f"removed {report.articles} articles ({report.passages} passages) stored before "
-            f"{day_of(report.cutoff)}; {report.held} wait for their alerts' edit window; "
+    before = f" stored before {day_of(report.cutoff)}" if report.cutoff else ""
+    own = f" (and {report.sources_keeping} sources' own)" if report.sources_keeping else ""
+    return (f"removed {report.articles} articles ({report.passages} passages){before}{own}; "
+            f"{report.held} wait for their alerts' edit window; "
             f"oldest kept {day_of(report.oldest_kept) if report.oldest_kept else 'none'}")

@@ -118,12 +118,16 @@ def test_a_pruned_article_is_gone_everywhere(container: Container, other: Contai
     assert container.retention.prune(30, dry_run=True).articles == 0
 
 
-def test_the_daily_job_runs_only_with_retention_on(container: Container) -> None:
+def test_the_daily_job_runs_even_with_retention_off_for_the_sources_own(
+        container: Container) -> None:
     app = ApplicationBuilder().token("123:TEST").build()
+    # a source may be given a retention of its own at any time (`newsdesk sources keep`)
     ScheduledPrune(container.retention, container.ingest_runner, days=0).install(app)
-    assert app.job_queue is not None and not app.job_queue.get_jobs_by_name(JOB_NAME)
-    ScheduledPrune(container.retention, container.ingest_runner, days=30).install(app)
+    assert app.job_queue is not None
     assert [job.name for job in app.job_queue.get_jobs_by_name(JOB_NAME)] == [JOB_NAME]
+    off = ScheduledPrune(container.retention, container.ingest_runner, days=0).prune()
+    assert (off.cutoff, off.articles, off.sources_keeping) == (None, 0, 0)
+    assert summary(off).startswith("removed 0 articles (0 passages); ")
     report = ScheduledPrune(container.retention, container.ingest_runner, days=30).prune()
     assert summary(report).startswith("removed 0 articles (0 passages) stored before ")
     assert summary(report).endswith("0 wait for their alerts' edit window; oldest kept none")

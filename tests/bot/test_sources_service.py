@@ -165,12 +165,13 @@ def test_the_sources_file_is_imported_and_kept_in_step(
     listed = tmp_path / "sources.toml"
     (tmp_path / "notes").mkdir()
     listed.write_text('[[feeds]]\nname = "Wire"\nurl = "https://wire.example/rss"\nevery = 30\n'
-                      '[[folders]]\npath = "notes"\n')
+                      'keep = 14\n[[folders]]\npath = "notes"\n')
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url,
                         sources_file=listed)
     first = Container(settings, embedder=embedder)
-    assert [(s.name, s.origin, s.interval_minutes) for s in first.sources.all()] == [
-        ("Wire", "config", 30), ("notes", "config", None)]
+    assert [(s.name, s.origin, s.interval_minutes, s.keep_days)
+            for s in first.sources.all()] == [
+        ("Wire", "config", 30, 14), ("notes", "config", None, None)]
     first.sources.pause("Wire")
     first.sources.add("https://added.example/feed", "Added by hand")
     first.close()
@@ -179,6 +180,7 @@ def test_the_sources_file_is_imported_and_kept_in_step(
     names = {s.name: s for s in again.sources.all()}
     assert set(names) == {"Wire", "Added by hand"}  # "notes" left the file, so left the table
     assert names["Wire"].paused and names["Wire"].interval_minutes is None
+    assert names["Wire"].keep_days is None  # "keep" left the file too
     again.close()
 
 

@@ -19,7 +19,7 @@ from storage.articles import ArticleRepository
 from storage.chunk_terms import ChunkTermsRepository
 from storage.database import Database
 from storage.lexical_search import LexicalSearchRepository
-from storage.retention import RetentionRepository
+from storage.retention import Cutoffs, RetentionRepository
 from tests.ingest.factories import make_article
 
 NOW = datetime(2026, 12, 6, tzinfo=UTC)
@@ -98,7 +98,7 @@ def test_replaced_forgotten_and_pruned_chunks_leave_the_engine(database: Databas
     assert store.forget(nara.id, NOW)
     assert engine.search("Nara", 5) == []
     removed = RetentionRepository(database).remove(
-        [flood.id], NOW + timedelta(days=1), NOW + timedelta(days=1), NOW)
+        [flood.id], Cutoffs(NOW + timedelta(days=1)), NOW + timedelta(days=1), NOW)
     assert removed.articles == 1
     assert all(not h.chunk_id.startswith(flood.id) for h in engine.search("flood halden", 9))
     assert engine.current_idf_weights(["halden", "lee"]) == pytest.approx(LexicalIndex(

@@ -16,13 +16,14 @@ from storage.chunk_terms import ChunkTermsRepository
 from storage.confirmations import ConfirmationRepository
 from storage.conversations import ConversationRepository
 from storage.database import Database
-from storage.retention import RetentionRepository
-from storage.schema import alert_edits, alert_outbox, sent_alerts, stories
+from storage.retention import Cutoffs, RetentionRepository
+from storage.schema import alert_edits, alert_outbox, article_sources, sent_alerts, stories
+from storage.sources import SourceRepository
 from storage.subscriptions import SubscriptionRepository
 from tests.ingest.factories import make_article
 
 NOW = datetime(2026, 12, 6, 12, tzinfo=UTC)
-CUTOFF = NOW - timedelta(days=30)  # NEWSDESK_RETENTION_DAYS=30
+CUTOFF = Cutoffs(NOW - timedelta(days=30))  # NEWSDESK_RETENTION_DAYS=30
 HOLD = NOW - timedelta(days=7)  # the alerts' edit window
 CHAT = 5
 
@@ -58,7 +59,7 @@ def test_due_is_counted_from_when_an_article_was_stored(database: Database) -> N
     due = retention.count_due(CUTOFF, HOLD)
     assert (due.articles, due.passages, due.held) == (2, 2, 0)
     assert retention.oldest_kept(CUTOFF, HOLD) == NOW - timedelta(days=1)
-    assert retention.oldest_kept(NOW + timedelta(days=1), HOLD) is None
+    assert retention.oldest_kept(Cutoffs(NOW + timedelta(days=1)), HOLD) is None
 
 
 def test_a_story_whose_alert_can_still_be_edited_waits(database: Database) -> None:
@@ -122,3 +123,43 @@ def test_a_pruned_article_leaves_nothing_pointing_at_it(database: Database) -> N
     assert turns.recent("chat") == [Turn("harbour?", (kept,), (QuotedSpan(kept, 0, 4),))]
     assert offers.take(more.token, "more", CHAT) == "expired"
     assert offers.take(other.token, "more", CHAT) != "expired"
+
+
+def test_a_source_s_own_retention_and_an_article_two_sources_brought(
+        database: Database) -> None:
+    sources = SourceRepository(database)
+    brief = sources.add("Brief", "https://brief.example/rss", "url", now=NOW, keep_days=10)
+    wire = sources.add("Wire", "https://wire.example/rss", "url", now=NOW)  # the default
+    archive = sources.add("Archive", "https://archive.example/rss", "url", now=NOW,
+                          keep_days=400)
+
+    def brought(name: str, days_ago: float, *by: int) -> str:
+        article = replace(make_article(f"{name} reports.", f"{name} headline",
+                                       f"https://t.example/{name}"),
+                          fetched_at=NOW - timedelta(days=days_ago))
+        for source in by or (None,):
+            ArticleRepository(database).save(article, [], source_id=source)
+        return article.id
+
+    brief_old = brought("briefold", 12, brief.id)  # past the brief's 10 days
+    brief_new = brought("briefnew", 5, brief.id)
+    both = brought("both", 12, brief.id, wire.id)  # the wire keeps it 30 days
+    kept_long = brought("kept", 40, archive.id)  # the archive keeps it 400 days
+    wire_old = brought("wireold", 40, wire.id)
+    unlinked = brought("loose", 40)  # no registered source: the default
+    retention = RetentionRepository(database)
+    keeps = {brief.id: NOW - timedelta(days=10), archive.id: NOW - timedelta(days=400)}
+
+    with_default = Cutoffs(NOW - timedelta(days=30), keeps)
+    assert set(retention.due_ids(with_default, HOLD, 10)) == {brief_old, wire_old, unlinked}
+    # retention off by default: only what a source's own retention lets go
+    assert retention.due_ids(Cutoffs(None, keeps), HOLD, 10) == [brief_old]
+    assert not Cutoffs(None).prunes and retention.due_ids(Cutoffs(None), HOLD, 10) == []
+    assert {brief_new, both, kept_long}.isdisjoint(retention.due_ids(with_default, HOLD, 10))
+    # removed with its links; a source removed lets its articles follow the default
+    retention.remove([brief_old], with_default, HOLD, NOW)
+    with database.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(article_sources).where(
+            article_sources.c.article_id == brief_old)).scalar() == 0
+    sources.remove("Archive")
+    assert kept_long in retention.due_ids(with_default, HOLD, 10)
