@@ -44,7 +44,7 @@ class SearchHit:
     score: float  # fused rank score
     similarity: float  # cosine similarity of the chunk to the query
     also: tuple[ArticleRef, ...] = field(default=())  # other outlets' copies, cited once
-    story: float = 0.0  # the story judge's score for its article (0 when the pool was not judged)
+    story: float | None = None  # the story judge's score for its article (None: not judged)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

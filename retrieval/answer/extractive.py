@@ -327,7 +327,10 @@ class ExtractiveAnswerer:
             return None
         judged: dict[str, float] = {}
         for sentence in sentences:
-            judged.setdefault(sentence.hit.ref.article_id, sentence.hit.story)
+            if sentence.hit.story is not None:  # the pool was judged
+                judged.setdefault(sentence.hit.ref.article_id, sentence.hit.story)
+        if not story & judged.keys():
+            return None
         best = max(judged[a] for a in story if a in judged)
         others = sorted((a for a in judged if a not in story), key=lambda a: -judged[a])
         return others[0] if others and best - judged[others[0]] <= margin else None

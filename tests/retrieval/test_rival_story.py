@@ -9,21 +9,23 @@ from retrieval.search import SearchHit
 DAY = datetime(2022, 7, 1, tzinfo=UTC)
 
 
-def sentence(article: str, text: str, score: float, story: float) -> _Sentence:
+def sentence(article: str, text: str, score: float, story: float | None) -> _Sentence:
     ref = ArticleRef(article, f"Headline {article}", "Wire", f"https://x.example/{article}", DAY)
     hit = SearchHit(f"{article}-0", ref, 0, len(text), text, 0.03, 0.6, story=story)
     return _Sentence(hit, 0, len(text), score)
 
 
-def pick(rival_story: float, selection: Selection | None = None
+def pick(rival_story: float | None, selection: Selection | None = None
          ) -> list[tuple[int, str, bool]]:
     answerer = ExtractiveAnswerer.__new__(ExtractiveAnswerer)
     answerer._selection = selection or Selection()
     sentences = [
-        sentence("lead", "The Avalanche won the Stanley Cup on Sunday night in Tampa.", 2.0, 5.0),
+        sentence("lead", "The Avalanche won the Stanley Cup on Sunday night in Tampa.", 2.0,
+                 None if rival_story is None else 5.0),
         sentence("rival", "Experts pick the Lightning to win a third straight Cup.", 1.5,
                  rival_story),
-        sentence("other", "A third story that the judge rates far lower than both.", 1.9, 1.0),
+        sentence("other", "A third story that the judge rates far lower than both.", 1.9,
+                 None if rival_story is None else 1.0),
     ]
     coverage = {"lead": 1.0, "rival": 0.2, "other": 0.1}
     kinship = {"lead": 1.0, "rival": 0.0, "other": 0.0}
@@ -41,3 +43,7 @@ def test_a_runner_up_the_judge_rates_well_below_is_not() -> None:
 
 def test_no_rival_when_the_margin_is_off() -> None:
     assert pick(rival_story=4.9, selection=Selection(rival_margin=0)) == [(1, "lead", False)]
+
+
+def test_no_rival_when_the_pool_was_not_judged() -> None:
+    assert pick(rival_story=None) == [(1, "lead", False)]
