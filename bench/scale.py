@@ -1,0 +1,385 @@
+"""A year of news at scale (issue 23 item 3): what grows with the archive, as ratios to the base.
+
+    .venv/bin/python bench/scale.py [--sizes 50000 250000] [--questions 50] [--probes 3]
+        [--engines memory database]
+
+Builds archives of SIZE passages on SQLite + embedded Chroma under bench/.cache/scale-SIZE (kept
+and reused; a larger one starts from a copy of the next smaller) from the RealTime QA eval index
+that bench/eval.py builds with the onnx backend (bench/.cache/eval-data-onnx, copied once to
+bench/.cache/scale-source and only read there). As bench/latency.py: articles are copied under new
+URLs, written straight to the database (their terms computed as an ingest does) and to Chroma,
+with the real chunk vectors for the originals and real + N(0, 0.02) noise, re-normalised, for
+the copies: embedding 250k passages would take the model most of a day here. Varied so that no
+two passages are identical: copy N's title ends with " (N)" (part of every chunk's terms), and
+a marker " [N.I]" is inserted into the part of chunk I that no neighbouring chunk overlaps (the
+offsets of every chunk moved to match). Re-dated across a year: every article (originals too)
+gets a stored time (``fetched_at``, what retention counts from) uniform over the 365 days before
+2026-12-06 and a publication time up to 12 hours earlier (seeded).
+
+At each size, in this order: warm ``answerer.answer`` p50 / p95 over --questions RealTime QA
+questions (two alternating rounds with one query embedding, whose median is reported too), per
+lexical engine; a fresh worker (a new process: settings, container, one answer; wall time from
+spawn to exit, the time inside it, its RSS after the answer and its peak), per engine; ingest of
+one BBC News text (--probes of them, median) into the store of that size and into an empty one;
+and a prune of the oldest day's articles (RetentionService.prune(365) with the clock 366 days
+after the oldest stored time). The prune removes them for good: the next run's build puts them
+back. Ratios are to the first size of the same run (the machine is shared and noisy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import MODEL_CACHE, NEWSDATA, machine, read_jsonl
+from bench.latency import one_article_ingests, percentile, probe_articles
+from bot.container import Container
+from bot.settings import Settings
+from core.models import Article, Chunk
+from ingest.chunking import chunk_metadata
+from ingest.identity import article_id
+from storage.schema import articles as articles_table
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+EMBEDDING: Literal["onnx"] = "onnx"
+YEAR_END = datetime(2026, 12, 6, tzinfo=UTC)
+NOISE = 0.02
+
+
+def settings(folder: Path, engine: str = "memory") -> Settings:
+    return Settings(data_dir=folder, database_url="", embedding_backend=EMBEDDING,
+                    model_cache_dir=MODEL_CACHE,
+                    lexical_engine="database" if engine == "database" else "memory")
+
+
+def source_copy() -> Path:
+    """The eval index, copied once: it is shared with other benchmarks and never written here."""
+    shared = CACHE / f"eval-data-{EMBEDDING}"
+    copy = CACHE / "scale-source"
+    if not (copy / "newsdesk.sqlite3").exists():
+        if not (shared / "newsdesk.sqlite3").exists():
+            sys.exit(f"run bench/eval.py --backend {EMBEDDING} first: it builds the index")
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(shared, copy)
+    return copy
+
+
+def marked(article: Article, spans: list[Chunk], copy: int) -> tuple[str, list[Chunk]]:
+    """The article's text with " [copy.index]" inserted in each chunk's own part (the part no
+    neighbour overlaps, at a space when there is one), and the chunks moved to match."""
+    text = article.text
+    inserts: list[tuple[int, str]] = []
+    for i, chunk in enumerate(spans):
+        low = max(chunk.start, spans[i - 1].end if i else 0)
+        high = min(chunk.end, spans[i + 1].start if i + 1 < len(spans) else chunk.end)
+        if low >= high:
+            continue
+        space = text.find(" ", low, high)
+        inserts.append((space if space >= 0 else low, f" [{copy}.{i}]"))
+
+    def moved(position: int) -> int:  # a marker at a chunk's start is inside it
+        return position + sum(len(m) for q, m in inserts if q < position)
+
+    pieces, last = [], 0
+    for position, marker in inserts:
+        pieces += [text[last:position], marker]
+        last = position
+    pieces.append(text[last:])
+    new_text = "".join(pieces)
+    chunks = []
+    for chunk in spans:
+        start, end = moved(chunk.start), moved(chunk.end)
+        chunks.append(replace(chunk, start=start, end=end, text=new_text[start:end]))
+    return new_text, chunks
+
+
+def build(source: Container, target: Container, wanted: int, batch: int = 200) -> None:
+    """Add originals, then varied copies, each article absent from ``target``, up to ``wanted``
+    passages."""
+    originals = list(source.articles.iter_articles())
+    spans = {a.id: source.articles.chunks_of(a.id) for a in originals}
+    ids = [c.id for a in originals for c in spans[a.id]]
+    vectors: dict[str, np.ndarray] = {}
+    for start in range(0, len(ids), 2000):
+        vectors.update(source.vectors.embeddings(ids[start:start + 2000]))
+    dimension = len(next(iter(vectors.values())))
+    have = set(_article_ids(target))
+    count = target.articles.chunk_count()
+    pending: list[tuple[str, list[Chunk], np.ndarray]] = []
+
+    def flush() -> None:
+        if pending:
+            target.vectors.replace([p[0] for p in pending], [c for p in pending for c in p[1]],
+                                   np.concatenate([p[2] for p in pending]))
+            target.articles.mark_indexed([p[0] for p in pending])
+            pending.clear()
+
+    copy = 0
+    started = time.perf_counter()
+    while count < wanted:
+        rng = np.random.default_rng(copy)
+        for article in originals:
+            if count >= wanted:
+                break
+            ages = rng.uniform(0, 365 * 86400), rng.uniform(0, 12 * 3600)
+            noise = rng.normal(0, NOISE, (len(spans[article.id]), dimension)).astype(np.float32)
+            url = article.url if copy == 0 else f"{article.url}?copy={copy}"
+            new_id = article_id(url, article.content_hash)
+            if new_id in have:
+                continue
+            text, chunks = (article.text, spans[article.id]) if copy == 0 else marked(
+                article, spans[article.id], copy)
+            fetched = YEAR_END - timedelta(seconds=ages[0])
+            clone = replace(article, id=new_id, url=url, text=text, fetched_at=fetched,
+                            published=fetched - timedelta(seconds=ages[1]),
+                            title=article.title if copy == 0 else f"{article.title} ({copy})")
+            metadata = chunk_metadata(clone)
+            chunks = [replace(c, article_id=new_id, metadata=metadata) for c in chunks]
+            matrix = np.stack([vectors[c.id] for c in spans[article.id]])
+            if copy:
+                matrix = matrix + noise
+                matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+            target.articles.save(clone, chunks)
+            pending.append((new_id, chunks, matrix))
+            have.add(new_id)
+            count += len(chunks)
+            if len(pending) >= batch:
+                flush()
+        flush()
+        print(f"  copy {copy}: {count} passages, {time.perf_counter() - started:.0f} s",
+              file=sys.stderr)
+        copy += 1
+
+
+def _article_ids(container: Container) -> list[str]:
+    with container.database.read() as conn:
+        return [str(v) for v in conn.execute(sa.select(articles_table.c.id)).scalars()]
+
+
+def archive(source: Container, size: int, smaller: Path | None) -> tuple[Path, float]:
+    """The archive of ``size`` passages (built, or completed, now: seconds spent)."""
+    folder = CACHE / f"scale-{size}"
+    started = time.perf_counter()
+    if not (folder / "newsdesk.sqlite3").exists() and smaller is not None:
+        shutil.copytree(smaller, folder)
+    target = Container(settings(folder), embedder=source.embedder)
+    if target.articles.chunk_count() < size * 0.995:
+        print(f"building {size} passages in {folder}...", file=sys.stderr)
+        build(source, target, size)
+    target.close()
+    return folder, time.perf_counter() - started
+
+
+def warm_asks(folder: Path, engine: str, questions: list[str], embedder: Any,
+              rounds: int = 2) -> dict[str, float]:
+    """Warm ask percentiles and the median query embedding, timed in alternating loops."""
+    container = Container(settings(folder, engine), embedder=embedder)
+    answerer = container.answerer
+    for question in questions[:5]:
+        answerer.answer(question)
+    ask_ms: list[float] = []
+    embed_ms: list[float] = []
+
+    def timed(call: Callable[[str], object], into: list[float]) -> None:
+        for question in questions:
+            started = time.perf_counter()
+            call(question)
+            into.append(1000 * (time.perf_counter() - started))
+
+    for _ in range(rounds):
+        timed(lambda q: embedder.encode([q]), embed_ms)
+        timed(answerer.answer, ask_ms)
+    container.close()
+    embed = statistics.median(embed_ms)
+    return {"ask_p50_ms": round(percentile(ask_ms, 0.5), 1),
+            "ask_p95_ms": round(percentile(ask_ms, 0.95), 1),
+            "query_embedding_ms": round(embed, 1),
+            "p95_to_embedding": round(percentile(ask_ms, 0.95) / embed, 2)}
+
+
+def fresh_worker(folder: Path, engine: str, question: str) -> dict[str, float]:
+    """A new process answering one question: wall time from spawn to exit, and its memory."""
+    env = {**os.environ, "NEWSDESK_LEXICAL_ENGINE": engine, "HF_HUB_OFFLINE": "1"}
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, "worker", str(folder), question],
+                          env=env, capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - started
+    inside = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"first_answer_wall_s": round(wall, 2), **inside}
+
+
+def worker(folder: Path, question: str) -> None:
+    """What ``fresh_worker`` runs: settings from the environment, as a bot worker reads them."""
+    started = time.perf_counter()
+    container = Container(Settings(data_dir=folder, embedding_backend=EMBEDDING,
+                                   model_cache_dir=MODEL_CACHE))
+    container.answerer.answer(question)
+    inside = time.perf_counter() - started
+    rss = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+               if line.startswith("VmRSS:"))
+    print(json.dumps({"first_answer_inside_s": round(inside, 2),
+                      "rss_after_mb": round(rss / 1024),
+                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                                           / 1024)}))
+
+
+def ingests(folder: Path, embedder: Any, probes: int, offset: int) -> dict[str, float]:
+    """Median seconds to ingest one BBC News text into the archive and into an empty store."""
+    with tempfile.TemporaryDirectory() as empty_dir, tempfile.TemporaryDirectory() as texts:
+        empty = Container(settings(Path(empty_dir)), embedder=embedder)
+        into_empty = one_article_ingests(empty, probe_articles(probes, offset, Path(texts)))
+        empty.close()
+        full = Container(settings(folder), embedder=embedder)
+        into_full = one_article_ingests(full, probe_articles(probes, offset + 1, Path(texts)))
+        full.close()
+    return {"ingest_empty_s": round(into_empty, 3), "ingest_s": round(into_full, 3),
+            "ingest_to_empty": round(into_full / into_empty, 2)}
+
+
+def prune_a_day(folder: Path, embedder: Any) -> dict[str, float]:
+    """Prune the articles stored in the archive's oldest day, as `prune --older-than 365` would
+    366 days after it."""
+    probe = Container(settings(folder), embedder=embedder)
+    with probe.database.read() as conn:
+        oldest = conn.execute(sa.select(sa.func.min(articles_table.c.fetched_at))).scalar()
+    probe.close()
+    assert isinstance(oldest, datetime)
+    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+    now = oldest + timedelta(days=366)
+    container = Container(settings(folder), embedder=embedder, clock=lambda: now)
+    started = time.perf_counter()
+    report = container.retention.prune(365)
+    seconds = time.perf_counter() - started
+    container.close()
+    return {"prune_s": round(seconds, 2), "pruned_articles": report.articles,
+            "pruned_passages": report.passages}
+
+
+def alert_round(folder: Path, embedder: Any, subscriptions: int, fresh: int,
+                step: int) -> dict[str, float]:
+    """One alert-matching round of a warm worker: ``fresh`` archive articles written again
+    (new revisions, as an update would) matched against ``subscriptions`` chats' topics."""
+    from alerts.topics import parse_topic
+    from bench.alerts import headline_topics
+    from core.errors import SubscriptionError
+    from storage.subscriptions import SubscriptionRepository
+
+    base = settings(folder)
+    container = Container(base.model_copy(update={"alert_max_age_hours": 24 * 365 * 50}),
+                          embedder=embedder)
+    repo = SubscriptionRepository(container.database)
+    with container.database.read() as conn:
+        have = int(conn.execute(sa.text("SELECT count(*) FROM subscriptions")).scalar() or 0)
+    if have < subscriptions:
+        now = datetime.now(UTC)
+        for chat, topic in enumerate(headline_topics(subscriptions, set()), 1):
+            parsed = parse_topic(topic)
+            try:
+                repo.add(chat, "private", None, parsed.text, parsed.key, now=now, limit=20)
+            except SubscriptionError:  # a topic drawn twice for one chat
+                continue
+    container.alerts.match_new()  # catch up: untimed
+    everything = sorted(_article_ids(container))
+    seconds = 0.0
+    for part in (2 * step, 2 * step + 1):  # the first round warms the worker (topic vectors)
+        ids = everything[part * fresh:(part + 1) * fresh]
+        stored = container.articles.get_many(ids)
+        for article_id_ in ids:
+            container.articles.save(stored[article_id_], container.articles.chunks_of(article_id_))
+        container.articles.mark_indexed(ids)
+        started = time.perf_counter()
+        run = container.alerts.match_new()
+        seconds = time.perf_counter() - started
+    container.close()
+    return {"alert_round_s": round(seconds, 2), "alert_round_articles": run.articles,
+            "alert_round_matches": run.matches}
+
+
+def ratios(results: list[dict[str, Any]]) -> None:
+    if not results:
+        return
+    base = results[0]
+    for result in results[1:]:
+        result["to_base"] = {
+            key: round(value / base[key], 2) for key, value in result.items()
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+            and key in base and base[key] and key not in ("size",)}
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "worker":
+        worker(Path(sys.argv[2]), sys.argv[3])
+        return
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50_000, 250_000])
+    parser.add_argument("--questions", type=int, default=50)
+    parser.add_argument("--probes", type=int, default=3)
+    parser.add_argument("--engines", nargs="+", choices=("memory", "database"),
+                        default=["memory", "database"])
+    parser.add_argument("--alerts", type=int, default=1000,
+                        help="subscriptions for the alert round (0: no round)")
+    parser.add_argument("--build-only", action="store_true")
+    args = parser.parse_args()
+    source = Container(settings(source_copy()), embedder=None)
+    embedder = source.embedder
+    embedder.warm_up()
+    questions = [q["question"] for q in read_jsonl(NEWSDATA / "realtimeqa_eval.jsonl",
+                                                   args.questions)]
+    results: list[dict[str, Any]] = []
+    smaller: Path | None = None
+    for step, size in enumerate(sorted(args.sizes)):
+        folder, build_s = archive(source, size, smaller)
+        smaller = folder
+        if args.build_only:
+            continue
+        probe = Container(settings(folder), embedder=embedder)
+        result: dict[str, Any] = {"size": size, "passages": probe.articles.chunk_count(),
+                                  "articles": len(_article_ids(probe)),
+                                  "build_s": round(build_s)}
+        probe.close()
+        for engine in args.engines:
+            warm = warm_asks(folder, engine, questions, embedder)
+            result.update({f"{engine}_{k}": v for k, v in warm.items()})
+            print(json.dumps(result), file=sys.stderr)
+        for engine in args.engines:
+            fresh = fresh_worker(folder, engine, questions[0])
+            result.update({f"{engine}_{k}": v for k, v in fresh.items()})
+            print(json.dumps(result), file=sys.stderr)
+        if args.probes:
+            result.update(ingests(folder, embedder, args.probes, 2 * step))
+        result.update(prune_a_day(folder, embedder))
+        if args.alerts:
+            try:
+                result.update(alert_round(folder, embedder, args.alerts, 100, step))
+            except Exception as error:  # keep the figures measured so far
+                result["alert_error"] = repr(error)
+        print(json.dumps(result), file=sys.stderr)
+        results.append(result)
+    ratios(results)
+    source.close()
+    print(json.dumps({"machine": machine(), "questions": len(questions), "results": results},
+                     indent=2))
+
+
+if __name__ == "__main__":
+    main()
