@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -234,12 +233,13 @@ def worker(folder: Path, question: str) -> None:
                                    model_cache_dir=MODEL_CACHE))
     container.answerer.answer(question)
     inside = time.perf_counter() - started
-    rss = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
-               if line.startswith("VmRSS:"))
+    # VmHWM, not getrusage's ru_maxrss: Linux keeps that across fork and exec, so a worker
+    # spawned by a big bench process would report the bench's peak
+    status = dict(line.split(":", 1) for line in
+                  Path("/proc/self/status").read_text().splitlines() if ":" in line)
     print(json.dumps({"first_answer_inside_s": round(inside, 2),
-                      "rss_after_mb": round(rss / 1024),
-                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                                           / 1024)}))
+                      "rss_after_mb": round(int(status["VmRSS"].split()[0]) / 1024),
+                      "peak_rss_mb": round(int(status["VmHWM"].split()[0]) / 1024)}))
 
 
 def ingests(folder: Path, embedder: Any, probes: int, offset: int) -> dict[str, float]:
