@@ -217,7 +217,10 @@ async def test_typing_gives_way_to_replies_under_a_flood(
         await app.stop()
     container.close()
     typing = [p for p in api.sent("sendChatAction") if p.get("chat_id") in askers]
-    assert 0 < len(typing) <= 20, len(typing)
+    # without the meter: one per question (40). With it, about 20 on an idle machine; on a busy
+    # one the questions' handlers start further apart, the meter's one-second window slides
+    # and more fit (27 seen in CI under load): some must still have given way
+    assert 0 < len(typing) < len(askers), len(typing)
 
 
 async def test_group_messages_need_a_mention_or_a_reply(bot: Container, api: FakeBotAPI) -> None:
