@@ -22,8 +22,11 @@ lexical engine; a fresh worker (a new process: settings, container, one answer; 
 spawn to exit, the time inside it, its RSS after the answer and its peak), per engine; ingest of
 one BBC News text (--probes of them, median) into the store of that size and into an empty one;
 and a prune of the oldest day's articles (RetentionService.prune(365) with the clock 366 days
-after the oldest stored time). The prune removes them for good: the next run's build puts them
-back. Ratios are to the first size of the same run (the machine is shared and noisy).
+after the oldest stored time). The prune removes them for good: a build that tops the archive
+up (below 99.5% of its size) puts them back. Last, one alert-matching round of a warm worker
+(--alerts chats subscribed to headline topics as bench/alerts.py cuts them, 100 archive
+articles written again, the second such round timed). Ratios are to the first size of the same
+run (the machine is shared and noisy). Results: docs/benchmarks.md, "Scale (issue 23 item 3)".
 """
 
 from __future__ import annotations
