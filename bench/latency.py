@@ -77,6 +77,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def timed_each(call: Callable[[str], object], questions: list[str], into: list[float]) -> None:
+    """Time ``call`` on each question, appending milliseconds to ``into``."""
+    for question in questions:
+        started = time.perf_counter()
+        call(question)
+        into.append(1000 * (time.perf_counter() - started))
+
+
 def measure(container: Container, questions: list[str], torch: Embedder,
             rounds: int = 2) -> dict[str, float]:
     """Warm ask percentiles and median query embeddings, each timed in a loop of its own.
@@ -93,16 +101,10 @@ def measure(container: Container, questions: list[str], torch: Embedder,
     embed_ms: list[float] = []
     torch_ms: list[float] = []
 
-    def timed(call: Callable[[str], object], into: list[float]) -> None:
-        for question in questions:
-            started = time.perf_counter()
-            call(question)
-            into.append(1000 * (time.perf_counter() - started))
-
     for _ in range(rounds):
-        timed(lambda q: torch.encode([q]), torch_ms)
-        timed(lambda q: embedder.encode([q]), embed_ms)
-        timed(answerer.answer, ask_ms)
+        timed_each(lambda q: torch.encode([q]), questions, torch_ms)
+        timed_each(lambda q: embedder.encode([q]), questions, embed_ms)
+        timed_each(answerer.answer, questions, ask_ms)
     embed, torch_embed = statistics.median(embed_ms), statistics.median(torch_ms)
     return {
         "ask_p50_ms": round(percentile(ask_ms, 0.5), 1),

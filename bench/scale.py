@@ -40,7 +40,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -52,7 +51,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import MODEL_CACHE, NEWSDATA, machine, read_jsonl
-from bench.latency import one_article_ingests, percentile, probe_articles
+from bench.latency import one_article_ingests, percentile, probe_articles, timed_each
 from bot.container import Container
 from bot.settings import Settings
 from core.models import Article, Chunk
@@ -201,15 +200,9 @@ def warm_asks(folder: Path, engine: str, questions: list[str], embedder: Any,
     ask_ms: list[float] = []
     embed_ms: list[float] = []
 
-    def timed(call: Callable[[str], object], into: list[float]) -> None:
-        for question in questions:
-            started = time.perf_counter()
-            call(question)
-            into.append(1000 * (time.perf_counter() - started))
-
     for _ in range(rounds):
-        timed(lambda q: embedder.encode([q]), embed_ms)
-        timed(answerer.answer, ask_ms)
+        timed_each(lambda q: embedder.encode([q]), questions, embed_ms)
+        timed_each(answerer.answer, questions, ask_ms)
     container.close()
     embed = statistics.median(embed_ms)
     return {"ask_p50_ms": round(percentile(ask_ms, 0.5), 1),
