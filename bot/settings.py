@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.models import EmbeddingChoice
+from ingest.schedule import MAX_KEEP_DAYS
 
 
 class Settings(BaseSettings):
@@ -42,7 +43,8 @@ class Settings(BaseSettings):
     sources_file: Path | None = None
     ingest_interval_minutes: int = Field(default=60, ge=0)
     max_source_failures: int = Field(default=5, ge=0)  # then paused, admins told; 0: never
-    retention_days: int = Field(default=0, ge=0, le=3650)  # older articles are pruned; 0: never
+    # older articles are pruned; 0: never
+    retention_days: int = Field(default=0, ge=0, le=MAX_KEEP_DAYS)
     scheduler_tick_seconds: float = Field(default=60.0, gt=0)  # how often due sources are run
     alert_tick_seconds: float = Field(default=5.0, gt=0)  # how often alerts are matched and sent
     alert_max_age_hours: float = Field(default=48.0, gt=0)  # older stories never alert

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 from core.errors import ConfigError
 from core.models import day_of
+from ingest.schedule import MAX_KEEP_DAYS
 
 if TYPE_CHECKING:
     from bot.container import Container
     from bot.services.retention import PruneReport
 
-MAX_DAYS = 3650  # as NEWSDESK_RETENTION_DAYS
+MAX_DAYS = MAX_KEEP_DAYS  # as NEWSDESK_RETENTION_DAYS
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from bot.services.alerts import STORY_WINDOW
 from core.errors import ConfigError
+from ingest.schedule import MAX_KEEP_DAYS
 from storage.articles import ArticleRepository
 from storage.retention import Cutoffs, RetentionRepository
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 BATCH = 500  # articles per transaction
 ROUND = 20_000  # ids read per look for due articles (each look scans the articles table)
-MAX_DAYS = 3650
+MAX_DAYS = MAX_KEEP_DAYS  # one bound for the default retention and every source's own
 
 
 @dataclass(frozen=True)
