@@ -70,11 +70,13 @@ def article_features(
 ) -> dict[str, list[float]]:
     """``FEATURES`` of every article of the pool, by article id.
 
-    Age counts from ``now``; when the question asks for the latest, from the pool's newest
-    article, so that "latest" means the newest there is even in an archive that went quiet.
+    Age counts from the pool's newest article when it is older than ``now`` (and always when
+    the question asks for the latest), so that in an archive that went quiet "who won the
+    final?" still prefers the result to the preview a month before it, as it did on the day.
     """
-    if prefer_recent:
-        now = max((a.published for a in articles if a.published), default=now)
+    newest = max((a.published for a in articles if a.published), default=now)
+    if prefer_recent or newest < now:
+        now = newest
     terms = set(tokenize(query))
     weights = idf(terms)
     total = sum(weights.values()) or 1.0

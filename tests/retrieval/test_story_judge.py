@@ -59,6 +59,18 @@ def test_recency_fades_with_age_and_an_undated_article_is_not_recent() -> None:
     assert feature(features["undated"], "recent_month") == 0.0
 
 
+def test_in_an_archive_that_went_quiet_age_counts_from_its_newest_article() -> None:
+    later = NOW + timedelta(days=4 * 365)  # asked years after the archive's last article
+    pool = [
+        article("preview", "Final preview", "Who will win?", first=0, days_old=40),
+        article("result", "Final result", "They won.", first=1, days_old=0),
+    ]
+    features = article_features(pool, "who won the final?", later, idf)
+    assert feature(features["result"], "recent_week") == pytest.approx(1.0)
+    assert feature(features["preview"], "recent_week") < 0.01
+    assert feature(features["preview"], "recent_month") == pytest.approx(0.2636, abs=1e-3)
+
+
 def test_rank_and_similarity_are_relative_to_the_pool() -> None:
     pool = [
         article("a", "One", "Nara.", first=0, days_old=1, similarity=0.8, score=0.04),
