@@ -1,23 +1,30 @@
-"""Story dedup from day one: same_story over the labelled pairs, with term rarity from a full
-archive, from a day-one archive, and with the background word-frequency table (issue 22 item 6).
+"""Story dedup: alerts.stories.same_story over the labelled pairs, today's rule and the model
+that replaced its event rule, with term rarity from a full archive, from a day-one archive and
+with the background word-frequency table (issue 22 item 6).
 
-    .venv/bin/python bench/story_dedup.py [--backend onnx] [--held-out] [--cache FILE]
+    .venv/bin/python bench/story_dedup.py [--backend onnx] [--cache FILE] [--fit] [--fresh]
 
 Ingests every labelled article into one temporary store: the BBC News articles of
 bench/alert_labels.py (its topics and one-outlet story pairs) and the RealTime QA articles of
-every cross-outlet pair. Each pair goes through alerts.stories.same_story at the shipped
-thresholds, with the rarity of its terms read from
+every cross-outlet pair. Each pair is decided by
 
-- archive: the whole store's BM25 idf, as today (prior 0);
-- day one: a store holding only the pair's two articles (prior 0), and an empty one;
-- background: each of those with the background table (alerts.rarity) as N chunks,
-  N = BACKGROUND_CHUNKS (shipped) and a sweep, and the table alone.
+- today's rule, the one before the model: leads of cosine >= 0.88 or the same headline (the
+  repeat rule, kept), or out within 36 hours with cosine >= 0.78 and rarity-weighted shared
+  particulars >= 0.30;
+- the new decision, alerts.stories.same_story as shipped: the repeat rule, or for two dated
+  leads the logistic model of alerts.story_model at its threshold;
 
-Then a sweep of the event rule's thresholds and of the lead-similarity threshold. Choices are
-made on the tuning pairs (the BBC pairs, the 37 older cross-outlet pairs and the first half of
-the 64 new ones); ``--held-out`` adds the second half, read once, after the choices.
-BBC texts carry no dates, so their pairs are also read as if each came out on the same day
-(the event rule's worst case).
+with the rarity of terms read from the whole store's BM25 idf ("archive"), from a store of the
+pair's two articles ("day one") or from an empty one, each with the background table
+(alerts.rarity) as BACKGROUND_CHUNKS chunks, and a sweep of that weight.
+
+The model was fitted and its threshold chosen on the seen cross-outlet pairs only: the 37 older
+ones and both halves of the 64 newer ones (the held-out half had been read once already when
+the model was designed). ``--fit`` refits it there (day-one rarity with the table) and prints
+the weights and a leave-one-out precision / recall curve. ``--fresh`` adds the 46 pairs of
+CROSS_OUTLET_FRESH_*, labelled before the model was designed and read once, after it was final.
+BBC texts carry no dates, so their pairs are also read as if each came out on the same day (the
+worst case of the event decision).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,17 +46,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from alerts.matching import UpFront, Weights
 from alerts.rarity import BACKGROUND_CHUNKS, with_background
 from alerts.stories import (
-    EVENT_OVERLAP,
-    EVENT_SIMILARITY,
-    EVENT_WINDOW,
     SAME_STORY_SIMILARITY,
     StoryLead,
+    event_features,
     same_story,
     shared_particulars,
 )
+from alerts.story_model import COEFFICIENTS, THRESHOLD, EventFeatures, probability
 from bench.alert_labels import (
     CROSS_OUTLET_DIFFERENT,
     CROSS_OUTLET_DIFFERENT_2,
+    CROSS_OUTLET_FRESH_DIFFERENT,
+    CROSS_OUTLET_FRESH_SAME,
     CROSS_OUTLET_SAME,
     CROSS_OUTLET_SAME_2,
     DIFFERENT_STORY,
@@ -68,9 +76,12 @@ from storage.chunk_terms import ChunkTermsRepository
 Pairs = list[tuple[str, str]]
 ANALYZER_PROBE = "Japanese officials said the 2,000 Yellowstone visitors were evacuated"
 PRIORS = [0.0, 100.0, 300.0, 1000.0, 2000.0, 5000.0, 20000.0, 1e9]  # 1e9: the table alone
-OVERLAPS = [0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50]
-EVENT_SIMILARITIES = [0.70, 0.74, 0.78, 0.82]
-LEAD_THRESHOLDS = [0.80, 0.84, 0.86, 0.88, 0.90, 0.92, 0.95]
+MODEL_THRESHOLDS = [0.50, 0.55, 0.60, 0.65, 0.70, 0.72, 0.74, 0.76, 0.78, 0.80, 0.85, 0.90]
+# today's event rule, the one the model replaced (docs/benchmarks.md, "Story dedup from day one")
+TODAY_WINDOW = timedelta(hours=36)
+TODAY_SIMILARITY = 0.78
+TODAY_OVERLAP = 0.30
+FIT_C = 10.0  # scikit-learn's inverse regularisation for --fit
 
 
 def halves(pairs: Pairs) -> tuple[Pairs, Pairs]:
@@ -78,10 +89,11 @@ def halves(pairs: Pairs) -> tuple[Pairs, Pairs]:
     return pairs[: len(pairs) // 2], pairs[len(pairs) // 2:]
 
 
-SAME_TUNING, SAME_HELD_OUT = halves(CROSS_OUTLET_SAME_2)
+SAME_TUNING, SAME_HELD_OUT = halves(CROSS_OUTLET_SAME_2)  # held out once, since read
 DIFFERENT_TUNING, DIFFERENT_HELD_OUT = halves(CROSS_OUTLET_DIFFERENT_2)
 CROSS_URLS = sorted({u for pair in (CROSS_OUTLET_SAME + CROSS_OUTLET_DIFFERENT
-                                    + CROSS_OUTLET_SAME_2 + CROSS_OUTLET_DIFFERENT_2)
+                                    + CROSS_OUTLET_SAME_2 + CROSS_OUTLET_DIFFERENT_2
+                                    + CROSS_OUTLET_FRESH_SAME + CROSS_OUTLET_FRESH_DIFFERENT)
                      for u in pair})
 
 
@@ -105,7 +117,7 @@ def archive_of(articles: Sequence[ArticleTerms]) -> Weights:
 
 @dataclass(frozen=True)
 class Pair:
-    """A labelled pair's leads and what same_story's rules read off them."""
+    """A labelled pair's leads and what both decisions read off them."""
 
     a: StoryLead
     b: StoryLead
@@ -114,25 +126,39 @@ class Pair:
     within_window: bool
     same_headline: bool
     overlap: dict[tuple[str, float], float]  # (rarity source, prior) -> shared particulars
+    features: dict[tuple[str, float], EventFeatures | None]  # None: a lead is undated
 
 
 def measure(a: StoryLead, b: StoryLead, same: bool, sources: dict[str, Weights]) -> Pair:
-    """Everything the decision needs, for every rarity source and prior."""
+    """Everything both decisions need, for every rarity source and prior."""
     assert a.vector is not None and b.vector is not None
-    window = a.when is not None and b.when is not None and abs(a.when - b.when) <= EVENT_WINDOW
+    dated = a.when is not None and b.when is not None
+    window = a.when is not None and b.when is not None and abs(a.when - b.when) <= TODAY_WINDOW
+    blended = {(name, prior): with_background(weights, prior)
+               for name, weights in sources.items() for prior in PRIORS}
     return Pair(a, b, same, float(a.vector @ b.vector), window, same_headline(a.title, b.title),
-                {(name, prior): shared_particulars(a, b, with_background(weights, prior))
-                 for name, weights in sources.items() for prior in PRIORS})
+                {key: shared_particulars(a, b, w) for key, w in blended.items()},
+                {key: event_features(a, b, w) if dated else None for key, w in blended.items()})
 
 
-def rule(source: str, prior: float, *, threshold: float = SAME_STORY_SIMILARITY,
-         event_similarity: float = EVENT_SIMILARITY, overlap: float = EVENT_OVERLAP,
-         ) -> Callable[[Pair], bool]:
-    """same_story's decision on a measured pair (checked against it at shipped values)."""
+def repeat(pair: Pair, threshold: float = SAME_STORY_SIMILARITY) -> bool:
+    """The repeat rule, kept by both decisions."""
+    return pair.similarity >= threshold or pair.same_headline
+
+
+def rule(source: str, prior: float) -> Callable[[Pair], bool]:
+    """Today's decision (before the model) on a measured pair."""
     def said(pair: Pair) -> bool:
-        return (pair.similarity >= threshold or pair.same_headline
-                or (pair.within_window and pair.similarity >= event_similarity
-                    and pair.overlap[(source, prior)] >= overlap))
+        return repeat(pair) or (pair.within_window and pair.similarity >= TODAY_SIMILARITY
+                                and pair.overlap[(source, prior)] >= TODAY_OVERLAP)
+    return said
+
+
+def model(source: str, prior: float, threshold: float = THRESHOLD) -> Callable[[Pair], bool]:
+    """same_story's decision on a measured pair (checked against it at the shipped threshold)."""
+    def said(pair: Pair) -> bool:
+        features = pair.features[(source, prior)]
+        return repeat(pair) or (features is not None and probability(features) >= threshold)
     return said
 
 
@@ -191,13 +217,45 @@ def cached_leads(backend: str, cache: Path | None,
     return leads, terms
 
 
+def fit(pairs: Sequence[Pair]) -> dict[str, Any]:
+    """The model refitted on these pairs (day-one rarity with the table): its weights next to
+    the shipped ones, and a leave-one-out curve of precision and recall by threshold."""
+    from dataclasses import astuple
+
+    from sklearn.linear_model import LogisticRegression
+
+    measured = [(p, p.features[("day_one", BACKGROUND_CHUNKS)]) for p in pairs]
+    dated = [(p, f) for p, f in measured if f is not None]
+    x = np.array([astuple(f) for _, f in dated])
+    y = np.array([p.same for p, _ in dated])
+    fitted = LogisticRegression(C=FIT_C, max_iter=1000).fit(x, y)
+    left_out = np.zeros(len(y))
+    for n in range(len(y)):
+        rest = np.arange(len(y)) != n
+        left_out[n] = LogisticRegression(C=FIT_C, max_iter=1000).fit(
+            x[rest], y[rest]).predict_proba(x[n:n + 1])[0, 1]
+    repeats = [repeat(p) for p, _ in dated]
+
+    def at(t: float) -> dict[str, float]:
+        found = {(0, str(n)) for n, r in enumerate(repeats) if r or left_out[n] >= t}
+        return prf(found, {(0, str(n)) for n, same in enumerate(y) if same})
+
+    return {"pairs": len(dated),
+            "refit": [round(float(fitted.intercept_[0]), 3)]
+            + [round(float(c), 3) for c in fitted.coef_[0]],
+            "shipped": list(COEFFICIENTS),
+            "leave_one_out": {f"{t:.2f}": at(t) for t in MODEL_THRESHOLDS}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backend", choices=BACKENDS, default=default_backend())
-    parser.add_argument("--held-out", action="store_true",
-                        help="also read the held-out half (once, after the choices)")
     parser.add_argument("--cache", type=Path, default=None,
                         help="keep the stored leads here (JSON) and read them on later runs")
+    parser.add_argument("--fit", action="store_true",
+                        help="refit the model on the seen pairs and print its weights")
+    parser.add_argument("--fresh", action="store_true",
+                        help="also read the fresh held-out pairs (once, after the design)")
     args = parser.parse_args()
     leads, stored_terms = cached_leads(args.backend, args.cache)
     terms = {a.article_id: a for a in stored_terms}
@@ -221,55 +279,49 @@ def main() -> None:
         "one_outlet_as_same_day": pairs(SAME_STORY, DIFFERENT_STORY, same_day=True),
         "cross_old": pairs(CROSS_OUTLET_SAME, CROSS_OUTLET_DIFFERENT),
         "cross_new_tuning": pairs(SAME_TUNING, DIFFERENT_TUNING),
+        "cross_new_held_out_read": pairs(SAME_HELD_OUT, DIFFERENT_HELD_OUT),
     }
-    sets["cross_tuning"] = sets["cross_old"] + sets["cross_new_tuning"]
-    if args.held_out:
-        sets["cross_held_out"] = pairs(SAME_HELD_OUT, DIFFERENT_HELD_OUT)
-    # the measured decision is same_story's own, at the shipped thresholds
-    for pair in sets["cross_tuning"]:
+    sets["cross_seen"] = (sets["cross_old"] + sets["cross_new_tuning"]
+                          + sets["cross_new_held_out_read"])
+    if args.fresh:
+        sets["cross_fresh"] = pairs(CROSS_OUTLET_FRESH_SAME, CROSS_OUTLET_FRESH_DIFFERENT)
+    # the measured decision is same_story's own, at the shipped threshold
+    for pair in sets["cross_seen"] + sets["one_outlet_as_same_day"]:
         for prior in (0.0, BACKGROUND_CHUNKS):
-            assert rule("archive", prior)(pair) == same_story(pair.a, pair.b, weights=full,
-                                                              prior=prior)
+            assert model("archive", prior)(pair) == same_story(pair.a, pair.b, weights=full,
+                                                               prior=prior)
 
-    shipped = rule("day_one", BACKGROUND_CHUNKS)
-    rules = {"today (prior 0)": 0.0, f"shipped (prior {BACKGROUND_CHUNKS:g})": BACKGROUND_CHUNKS,
-             "table alone": 1e9}
+    shipped = model("day_one", BACKGROUND_CHUNKS)
     result: dict[str, Any] = {
         "machine": machine(), "embedding_backend": args.backend,
         "chunks_in_full_archive": chunk_count,
+        "model": {"coefficients": list(COEFFICIENTS), "threshold": THRESHOLD},
         "pairs": {name: {"same": sum(p.same for p in s), "different": sum(not p.same for p in s)}
                   for name, s in sets.items()},
-        "lead_similarity_only": {name: score(s, rule("empty", 0.0, overlap=9.0))
-                                 for name, s in sets.items()},
-        "at_shipped_thresholds": {
-            name: {source: {set_name: score(s, rule(source, prior))
-                            for set_name, s in sets.items()}
-                   for source in ("archive", "day_one", "empty")}
-            for name, prior in rules.items()},
-        "prior_sweep_cross_tuning": {
-            f"{prior:g}": {source: score(sets["cross_tuning"], rule(source, prior))
+        "repeat_rule_only": {name: score(s, repeat) for name, s in sets.items()},
+        "today": {source: {name: score(s, rule(source, BACKGROUND_CHUNKS))
+                           for name, s in sets.items()}
+                  for source in ("archive", "day_one", "empty")},
+        "new": {source: {name: score(s, model(source, BACKGROUND_CHUNKS))
+                         for name, s in sets.items()}
+                for source in ("archive", "day_one", "empty")},
+        "new_prior_sweep_cross_seen": {
+            f"{prior:g}": {source: score(sets["cross_seen"], model(source, prior))
                            for source in ("archive", "day_one", "empty")}
             for prior in PRIORS},
-        "event_rule_sweep_cross_tuning": {
-            f"prior {prior:g} sim {sim} overlap {overlap}": {
-                source: score(sets["cross_tuning"], rule(source, prior, event_similarity=sim,
-                                                         overlap=overlap))
-                for source in ("archive", "day_one")}
-            for prior in (0.0, BACKGROUND_CHUNKS, 1e9) for sim in EVENT_SIMILARITIES
-            for overlap in OVERLAPS},
-        "lead_threshold_sweep": {
-            name: {set_name: {f"{t:.2f}": score(s, rule("archive", prior, threshold=t))
-                              for t in LEAD_THRESHOLDS}
-                   for set_name, s in sets.items() if set_name != "one_outlet_as_same_day"}
-            for name, prior in rules.items() if prior in (0.0, BACKGROUND_CHUNKS)},
-        "cross_errors_shipped_day_one": {
-            name: {"merged_wrongly": [(p.a.title, p.b.title) for p in s
-                                      if not p.same and shipped(p)],
-                   "missed": [(p.a.title, p.b.title, round(p.similarity, 3),
-                               round(p.overlap[("day_one", BACKGROUND_CHUNKS)], 3))
+        "new_threshold_sweep_day_one": {
+            name: {f"{t:.2f}": score(s, model("day_one", BACKGROUND_CHUNKS, t))
+                   for t in MODEL_THRESHOLDS}
+            for name, s in sets.items() if name.startswith("cross_")},
+        "cross_errors_new_day_one": {
+            name: {"merged_wrongly": [(p.a.title, p.b.title, round(p.similarity, 3))
+                                      for p in s if not p.same and shipped(p)],
+                   "missed": [(p.a.title, p.b.title, round(p.similarity, 3))
                               for p in s if p.same and not shipped(p)]}
-            for name, s in sets.items() if name.startswith("cross_") and name != "cross_tuning"},
+            for name, s in sets.items() if name in ("cross_seen", "cross_fresh")},
     }
+    if args.fit:
+        result["fit_cross_seen"] = fit(sets["cross_seen"])
     print(json.dumps(result, indent=2))
 
 
