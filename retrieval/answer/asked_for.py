@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import cache
+from itertools import pairwise
 
-from core.terms import fold
+from core.terms import STOPWORDS, fold, tokenize
+from core.word_forms import PLACE_FORMS, PLACE_NAMES, US_STATES
 
 
 class Asked(Enum):
@@ -20,14 +23,20 @@ class Asked(Enum):
     NAME = "name"
 
 
+# The asking words may come after a clause ("Approximately how many…", "… met the first lady of
+# which country?"): only "when", "who" and "what" must open the question, where elsewhere they
+# are as often relative words ("the day when…") or part of a statement.
 _RULES: tuple[tuple[Asked, re.Pattern[str]], ...] = (
     (Asked.NUMBER, re.compile(
-        r"^\W*how (many|much|old|long|far|big|large|tall|high|often|fast)\b"
+        r"\bhow (many|much|old|long|far|big|large|tall|high|often|fast)\b"
         r"|\bwhat (percentage|percent|proportion|number|amount|share|age|price|sum|total)\b",
         re.IGNORECASE)),
     (Asked.DATE, re.compile(
-        r"^\W*when\b|\b(what|which) (year|date|day|month|decade|time)\b", re.IGNORECASE)),
-    (Asked.NAME, re.compile(r"^\W*(who|whom|whose|which|what|where)\b", re.IGNORECASE)),
+        r"^\W*when\b|\bhow soon\b|\b(what|which) (year|date|day|month|decade|time)\b",
+        re.IGNORECASE)),
+    (Asked.NAME, re.compile(
+        r"^\W*(who|whom|whose|which|what|where)\b|\b(which|whom|whose)\b"
+        r"|\b(of|in|to|from|at|for|by|on|with|into) what\b", re.IGNORECASE)),
 )
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -92,3 +101,116 @@ def _whole_number(sentence: str, start: int) -> str:
     """The number that begins at ``start`` ("2020", "3,518", "4.5"), not its first digit."""
     match = _WHOLE_NUMBER.match(sentence, start)
     return match.group(0) if match else sentence[start]
+
+
+# What the question asks for, precisely enough that a sentence holding it is very likely the
+# answer: a count of the very things it counts, an amount, a share, an age, a month or year, a
+# country or state, a person's full name. ``holds_answer`` is the loose kind (any number, any
+# capitalised word); this one may weigh more.
+_COUNTED = re.compile(
+    r"\bhow many ((?:[\w’'-]+ ){0,3}?[\w’'-]+?)(?= (?:are|were|is|was|do|does|did|have|has|had|"
+    r"will|would|could|can|should|might|may|in|of|to|at|on|for|since|from|per|this|that|"
+    r"these|those|so|already|still)\b|\W*$|\?)", re.IGNORECASE)
+_COUNT = re.compile(
+    r"(?<![\w.,])(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty)\b(?:[ -](?:million|billion|"
+    r"thousand|hundred))?", re.IGNORECASE)
+_AMOUNT = re.compile(
+    r"[$€£¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|[mbk]n?)\b)?"
+    r"|\b\d[\d,.]*\s?(?:%|percent\b|per cent\b|euros?\b|dollars?\b|pounds?\b|yen\b|yuan\b|"
+    r"rupees?\b|(?:million|billion|trillion) (?:euros|dollars|pounds|yen|yuan)\b)", re.IGNORECASE)
+_SHARE = re.compile(
+    r"\b\d[\d,.]*\s?(?:%|percent\b|per cent\b)|\b(?:half|a third|two-thirds|a quarter|"
+    r"three-quarters|one in \w+)\b", re.IGNORECASE)
+_AGE = re.compile(r"\b\d{1,3}-year-old\b|\baged? \d{1,3}\b|\b\d{1,3} years old\b", re.IGNORECASE)
+_MONTH = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b")
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+_FULL_NAME = re.compile(r"\b[A-Z][\w’'-]+(?: (?:[A-Z]\.|[A-Z][\w’'-]+))+")
+_ASKS = (
+    (re.compile(r"\bhow much\b", re.IGNORECASE), _AMOUNT),
+    (re.compile(r"\bwhat (?:percentage|percent|proportion|share)\b", re.IGNORECASE), _SHARE),
+    (re.compile(r"\bhow old\b|\bwhat age\b", re.IGNORECASE), _AGE),
+    (re.compile(r"\b(?:what|which) month\b", re.IGNORECASE), _MONTH),
+    (re.compile(r"\b(?:what|which) year\b|\bin what year\b", re.IGNORECASE), _YEAR),
+    (re.compile(r"^\W*who\b|\bwhat is (?:his|her|their) name\b", re.IGNORECASE), _FULL_NAME),
+)
+_PLACE_ASKED = re.compile(r"\b(?:which|what) (?:(?:\w+ )?(country|nation|state)s?)\b",
+                          re.IGNORECASE)
+
+
+def answers_precisely(sentence: str, question: str, focus: str | None = None) -> bool:
+    """True when ``sentence`` holds the very kind of thing asked for, and the question lacks it.
+
+    "How many swings were recalled?" is answered by "2 million … swings", "Which country…?"
+    by a country's name; a question that asks for none of these kinds is answered by nothing.
+    ``focus`` is the question's asking sentence, when context comes before it.
+    """
+    focus = focus or question
+    said = fold(question)
+
+    def new(found: str) -> bool:
+        return not re.search(rf"(?<!\w){re.escape(fold(found.strip()))}(?!\w)", said)
+
+    counted = _COUNTED.search(focus)
+    if counted:
+        things = {t.rstrip("s") for t in tokenize(counted.group(1))}
+        for match in _COUNT.finditer(sentence):
+            after = [t.rstrip("s") for t in tokenize(sentence[match.end():match.end() + 60])][:4]
+            if things & set(after) and new(match.group(0)) and not _YEAR.fullmatch(
+                    match.group(0)):
+                return True
+        return False
+    place = _PLACE_ASKED.search(focus)
+    if place:
+        kind = place.group(1).lower()
+        names = places() | (us_states() if kind == "state" else frozenset())
+        return any(t in names and new(t) for t in _place_terms(sentence))
+    for asks, holds in _ASKS:
+        if asks.search(focus):
+            return any(new(m.group(0)) for m in holds.finditer(sentence)
+                       if holds is not _FULL_NAME or _is_full_name(m.group(0)))
+    return False
+
+
+def _is_full_name(found: str) -> bool:
+    """Two capitalised words after any opening stop word ("The New York Yankees")."""
+    words = found.split()
+    while words and fold(words[0]) in STOPWORDS:
+        words = words[1:]
+    return len(words) >= 2 and not any(fold(w) in STOPWORDS for w in words)
+
+
+def _place_terms(sentence: str) -> list[str]:
+    """The sentence's words, and its two-word names ("United States"), folded."""
+    words = [fold(w) for w in re.findall(r"\w+", sentence)]  # "Colombia’s": "colombia"
+    pairs = [f"{a} {b}" for a, b in pairwise(words)]
+    return words + pairs
+
+
+# Countries word_forms leaves out of alert matching for their ordinary meanings ("polish",
+# "Michael Jordan"): asked "which country?", a sentence naming them still answers.
+_MORE_COUNTRIES = frozenset({
+    "poland", "england", "jordan", "chad", "finland", "denmark", "guinea", "netherlands",
+    "united states", "united kingdom", "north korea", "south korea", "south africa",
+    "saudi arabia", "new zealand", "sri lanka",
+})
+
+
+# Continents, and "America", which is as often Latin or North America as the United States.
+_NOT_COUNTRIES = frozenset({"africa", "african", "asia", "asian", "europe", "european",
+                            "america", "american"})
+
+
+@cache
+def places() -> frozenset[str]:
+    """Countries, regions and the words made from them, lowercased."""
+    forms = {form for forms in PLACE_FORMS.values() for form in forms}
+    named = frozenset(PLACE_FORMS) | forms | set(PLACE_NAMES) | set(PLACE_NAMES.values())
+    return (named | _MORE_COUNTRIES) - _NOT_COUNTRIES
+
+
+def us_states() -> frozenset[str]:
+    """The fifty US states, lowercased."""
+    return US_STATES

@@ -11,7 +11,7 @@ from unicodedata import east_asian_width
 
 from core.models import ArticleRef, QuotedSpan
 from core.terms import tokenize
-from retrieval.answer.asked_for import asked_for, holds_answer
+from retrieval.answer.asked_for import answers_precisely, asked_for, holds_answer
 from retrieval.answer.followup import QueryContext, query_context
 from retrieval.answer.models import CLOSEST, NOT_FOUND, OTHER_STORY, Answer, Citation, Turn
 from retrieval.answer.verify import verified
@@ -66,18 +66,28 @@ class Selection:
     # ``rival_floor`` of the lead: a reader of an ambiguous question sees both (0: never)
     rival_margin: float = 2.0
     rival_floor: float = 0.6
+    # the sentence holds the very kind asked for: a count of the things counted, an amount,
+    # a share, a country or state, a full name (asked_for.answers_precisely)
+    precise_bonus: float = 0.6
 
+
+    def relevance(self, score: float, features: Sequence[float]) -> float:
+        """A sentence's score without the precise-answer bonus: what the story's floors
+        compare, so that the bonus picks the lead without raising the bar for the rest."""
+        if not features:
+            return score
+        return score - self.precise_bonus * features[SENTENCE_FEATURES.index("precise_answer")]
 
     def sentence_weights(self) -> tuple[float, ...]:
         """The weight of each of ``SENTENCE_FEATURES`` in a sentence's score."""
         return (1.0, self.focus_weight, 0.3, 0.6, self.rank_weight, 1.0, self.answer_bonus,
                 -self.repeat_penalty, self.conversation_bonus, self.position_weight,
-                self.length_weight, self.heading_weight)
+                self.length_weight, self.heading_weight, self.precise_bonus)
 
 
 SENTENCE_FEATURES = (
     "overlap", "asked_overlap", "context", "similarity", "article_rank", "news", "holds_answer",
-    "already_quoted", "conversation", "position", "length", "heading",
+    "already_quoted", "conversation", "position", "length", "heading", "precise_answer",
 )
 SECTION_OPENING = 2  # sentences of a section that its heading speaks for
 
@@ -162,7 +172,8 @@ class ExtractiveAnswerer:
             return not_found(question, hits)
         words = _article_words(hits)
         coverage = self._coverage(question, context.context_terms, words)
-        kinship = self._kinship(sentences[0].hit.ref.article_id, words)
+        best = max(sentences, key=lambda s: self._selection.relevance(s.score, s.features))
+        kinship = self._kinship(best.hit.ref.article_id, words)
         shown, more = self._pick(sentences, coverage, kinship, k)
         citations = verified(shown, self._store)
         if not citations:
@@ -233,6 +244,7 @@ class ExtractiveAnswerer:
                     min(len(sentence) / 200, 1.0),
                     # once quoted, the section has answered: a follow-up moves past it
                     float(start in under_heading and not quoted),
+                    float(overlap > 0 and answers_precisely(sentence, question, focus)),
                 )
                 score = sum(w * f for w, f in zip(sentence_weights, features, strict=True))
                 scored.append(_Sentence(hit, start, end, score, features))
@@ -273,36 +285,48 @@ class ExtractiveAnswerer:
         story, under a looser floor.
         """
         rules = self._selection
-        lead = sentences[0]
+        relevance = {id(s): rules.relevance(s.score, s.features) for s in sentences}
+        # the story is the most relevant sentence's; its sentence that answers most precisely
+        # leads (the same one, unless the precise-answer bonus says otherwise)
+        top = max(sentences, key=lambda s: relevance[id(s)])
+        lead_relevance = relevance[id(top)]
         best_of: dict[str, float] = {}
         published = {s.hit.ref.article_id: s.hit.ref.published for s in sentences}
         for sentence in sentences:
-            best_of.setdefault(sentence.hit.ref.article_id, sentence.score)
-        lead_coverage = coverage.get(lead.hit.ref.article_id, 0.0)
+            best_of[sentence.hit.ref.article_id] = max(
+                best_of.get(sentence.hit.ref.article_id, -math.inf), relevance[id(sentence)])
+        lead_coverage = coverage.get(top.hit.ref.article_id, 0.0)
         on_story = {
             article for article, score in best_of.items()
-            if score >= rules.story_floor * lead.score
+            if score >= rules.story_floor * lead_relevance
             and coverage.get(article, 0.0) >= rules.story_coverage * lead_coverage
             and kinship.get(article, 0.0) >= rules.kinship
-            and _days_apart(published.get(article), lead.hit.ref.published) <= rules.story_days
+            and _days_apart(published.get(article), top.hit.ref.published) <= rules.story_days
         }
-        rival = self._rival(sentences, on_story | {lead.hit.ref.article_id})
-        shown: list[_Quote] = [(*_span(lead, rules.lead_chars), lead)]
+        on_story.add(top.hit.ref.article_id)
+        precise = SENTENCE_FEATURES.index("precise_answer")
+        lead = next(s for s in sentences if s.hit.ref.article_id in on_story)
+        rival = self._rival(sentences, on_story)
+        # a sentence that answers precisely opens its quote: the answer first, context after
+        shown: list[_Quote] = [(*_span(lead, rules.lead_chars,
+                                       previous=not lead.features[precise]), lead)]
         other: list[_Quote] = []  # the rival story's best sentence, shown after the story
         more: list[_Quote] = []
-        for sentence in sentences[1:]:
+        for sentence in sentences:
+            if sentence is lead:
+                continue
             article = sentence.hit.ref.article_id
-            if article == rival and not other and len(shown) < k and sentence.score >= (
-                    rules.rival_floor * lead.score):
+            if article == rival and not other and len(shown) < k and relevance[id(sentence)] >= (
+                    rules.rival_floor * lead_relevance):
                 _add(other, sentence, rules.context_chars, 1, other)
                 continue
             if article not in on_story:
                 continue
-            if len(shown) + len(other) < k and sentence.score >= (
-                    rules.quote_floor * lead.score) and _add(
+            if len(shown) + len(other) < k and relevance[id(sentence)] >= (
+                    rules.quote_floor * lead_relevance) and _add(
                         shown, sentence, rules.context_chars, rules.per_article, shown):
                 continue
-            if len(more) < k and sentence.score >= rules.more_floor * lead.score:
+            if len(more) < k and relevance[id(sentence)] >= rules.more_floor * lead_relevance:
                 _add(more, sentence, rules.context_chars, rules.per_article + 2, shown + more)
         numbers: dict[str, int] = {}
         for _, _, sentence in shown + other + more:

@@ -230,3 +230,28 @@ def test_another_report_is_on_the_story_only_within_days_of_the_lead(
     answer = answerer.answer("Why did the Lakeside ferry crews strike?", k=5)
     assert answer.found  # whichever report leads, the other is quoted only when close in time
     assert (len({c.ref.article_id for c in answer.citations}) == 2) is both_quoted
+
+
+def test_the_sentence_holding_the_very_count_asked_for_leads(
+    container: Container, tmp_path: Path,
+) -> None:
+    folder = tmp_path / "recall"
+    folder.mkdir()
+    corpus.write(folder, "swings", "Kelbury recalls baby swings after infant injuries",
+                 "Kelbury Toys recalled baby swings and rockers on Monday after reports of "
+                 "injuries to infants, the Marlow safety office said. The Kelbury recall of baby "
+                 "swings covers every shop in Marlow.\n\nParents were told to stop using them at "
+                 "once. The recall affects 48,000 Kelbury swings sold since March.", day=2)
+    container.pipeline.run([SourceSpec(str(folder))])
+    question = "Approximately how many Kelbury baby swings were recalled?"
+
+    def opening(precise_bonus: float) -> str:
+        """The first words of the lead quote (which takes its short neighbours along)."""
+        answerer = ExtractiveAnswerer(container.searcher, container.lexical, container.passages,
+                                      selection=Selection(precise_bonus=precise_bonus))
+        answer = answerer.answer(question, k=3)
+        assert answer.found
+        return answer.citations[0].snippet[:100]
+
+    assert "48,000" in opening(Selection().precise_bonus)
+    assert opening(0.0).startswith("Kelbury Toys")  # without it, the story's opening leads

@@ -1,6 +1,6 @@
 import pytest
 
-from retrieval.answer.asked_for import Asked, asked_for, holds_answer
+from retrieval.answer.asked_for import Asked, answers_precisely, asked_for, holds_answer
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -47,3 +47,45 @@ def test_a_question_about_what_is_ahead_is_not_answered_by_a_date_in_the_past() 
     # asked about the past, the same sentence answers
     past = "When did he take office?"
     assert holds_answer("He took office last June.", asked_for(past), past)
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Approximately how many swings were recalled this week?", Asked.NUMBER),
+    ("The first lady met the first lady of which country this week?", Asked.NAME),
+    ("NASA set a date. How soon could the launch occur?", Asked.DATE),
+])
+def test_the_asking_words_may_come_after_a_clause(question: str, kind: Asked) -> None:
+    assert asked_for(question) is kind
+
+
+@pytest.mark.parametrize(("sentence", "question", "answers"), [
+    # a count of the very things counted, not any number
+    ("The recall affects 2 million Roo swings and 220,000 rockers.",
+     "Approximately how many baby swings were recalled this week?", True),
+    ("Swings were recalled in 2022 after 12 reports.",
+     "Approximately how many baby swings were recalled this week?", False),
+    ("More than 1,000 people have been arrested.", "How many people have been arrested?", True),
+    # a country, not any capitalised word; "Latin America" is no country
+    ("The quake struck the northern Philippines on Wednesday.",
+     "Which country was shaken by an earthquake this week?", True),
+    ("The quake hit Luzon, the Geological Survey said.",
+     "Which country was shaken by an earthquake this week?", False),
+    ("It was the latest leftist victory in Latin America.",
+     "What country elected a leftist leader?", False),
+    ("Gustavo Petro will become Colombia’s first leftist leader.",
+     "What country elected a leftist leader?", True),
+    ("The highest average was in California, at $6.43.",
+     "Which state has the highest average price for gas?", True),
+    # an amount, a share, a full name, a month
+    ("The regulator fined it 405 million euros.", "How much was Instagram fined?", True),
+    ("The regulator fined it again.", "How much was Instagram fined?", False),
+    ("Prices are up 60% from a year ago.", "What percentage have prices risen?", True),
+    ("Barry Bonds holds the record of 73 home runs.", "Who holds the record?", True),
+    ("The record still stands.", "Who holds the record?", False),
+    ("Payments restart in September.", "In which month do payments restart?", True),
+    # what the question already says answers nothing
+    ("Colombia held its runoff on Sunday.", "Did Colombia elect its first leftist?", False),
+])
+def test_a_sentence_answers_precisely_only_with_the_kind_asked_for(
+        sentence: str, question: str, answers: bool) -> None:
+    assert answers_precisely(sentence, question) is answers
