@@ -3,31 +3,30 @@
 An article tells an earlier article's story when their leads (the first chunk, headline
 included) are near-identical in meaning, or their headlines share almost all their words: a
 re-publication or a rewrite. Another outlet's report of the same event is worded differently,
-so its lead is only close in meaning; a small model (alerts.story_model) weighs that closeness
-with the event's particulars both leads name, the rare names and numbers, with how much of
-each headline's particulars the other lead names, and with the days between them. Rarity is
-the archive's, with ordinary English's word frequencies standing in while the archive is small
-(alerts.rarity), so a new deployment's second article is judged as well as a later one. The
-same article updated keeps its story.
+so its lead is only close in meaning; it is recognised by coming out within a day and a half
+and sharing the event's particulars, the rare names and numbers of the headline and lead;
+rarity is the archive's, with ordinary English's word frequencies standing in while the archive
+is small (alerts.rarity), so a new deployment's second article is judged as well as a later one.
+The same article updated keeps its story.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
-from functools import lru_cache
+from datetime import datetime, timedelta
 
 import numpy as np
 
 from alerts.matching import Weights
 from alerts.rarity import BACKGROUND_CHUNKS, with_background
-from alerts.story_model import MAX_DAYS, EventFeatures, same_event
-from core.terms import with_places
 from retrieval.text import same_headline
 
 # Measured on the labelled pairs of bench/alert_labels.py (docs/benchmarks.md).
 SAME_STORY_SIMILARITY = 0.88  # a repeat: one outlet's re-publication or rewrite
+EVENT_WINDOW = timedelta(hours=36)  # two outlets' reports of one event
+EVENT_SIMILARITY = 0.78
+EVENT_OVERLAP = 0.30  # rarity-weighted share of the smaller lead's terms found in the other
 
 
 @dataclass(frozen=True)
@@ -45,53 +44,28 @@ class StoryLead:
 def same_story(a: StoryLead, b: StoryLead, threshold: float = SAME_STORY_SIMILARITY,
                weights: Weights | None = None, prior: float = BACKGROUND_CHUNKS) -> bool:
     """Near-identical leads, headlines sharing almost all their words, or (with ``weights``,
-    the archive's term rarity, and the background table as ``prior`` chunks, for two dated
-    leads) two reports of one event."""
-    if a.vector is not None and b.vector is not None and float(a.vector @ b.vector) >= threshold:
+    the archive's term rarity, and the background table as ``prior`` chunks) two reports of
+    one event."""
+    similarity = (float(a.vector @ b.vector)
+                  if a.vector is not None and b.vector is not None else None)
+    if similarity is not None and similarity >= threshold:
         return True
     if same_headline(a.title, b.title):
         return True
-    return (weights is not None and a.vector is not None and b.vector is not None
+    return (weights is not None and similarity is not None and similarity >= EVENT_SIMILARITY
             and a.when is not None and b.when is not None
-            and same_event(event_features(a, b, with_background(weights, prior))))
-
-
-def event_features(a: StoryLead, b: StoryLead, weights: Weights) -> EventFeatures:
-    """What the model of alerts.story_model reads off two dated leads with vectors."""
-    assert a.vector is not None and b.vector is not None
-    assert a.when is not None and b.when is not None
-    headline_a, headline_b = _headline_terms(a.title), _headline_terms(b.title)
-    weight = weights(a.terms | b.terms | headline_a | headline_b)
-    return EventFeatures(
-        similarity=float(a.vector @ b.vector),
-        particulars=_particulars(a.terms, b.terms, weight),
-        headline_in_lead=(_found(headline_a, b.terms, weight)
-                          + _found(headline_b, a.terms, weight)) / 2,
-        days=min(MAX_DAYS, abs(a.when - b.when).total_seconds() / 86400))
+            and abs(a.when - b.when) <= EVENT_WINDOW
+            and shared_particulars(a, b, with_background(weights, prior)) >= EVENT_OVERLAP)
 
 
 def shared_particulars(a: StoryLead, b: StoryLead, weights: Weights) -> float:
     """The rarity-weighted share of the smaller lead's terms that the other lead has too."""
-    return _particulars(a.terms, b.terms, weights(a.terms | b.terms))
-
-
-def _particulars(a: frozenset[str], b: frozenset[str], weight: dict[str, float]) -> float:
-    smaller = min(sum(weight.get(t, 0.0) for t in a), sum(weight.get(t, 0.0) for t in b))
+    weight = weights(a.terms | b.terms)
+    smaller = min(sum(weight.get(t, 0.0) for t in a.terms),
+                  sum(weight.get(t, 0.0) for t in b.terms))
     if smaller <= 0:
         return 0.0
-    return sum(weight.get(t, 0.0) for t in a & b) / smaller
-
-
-def _found(terms: frozenset[str], lead: frozenset[str], weight: dict[str, float]) -> float:
-    """The rarity-weighted share of ``terms`` that ``lead`` has."""
-    total = sum(weight.get(t, 0.0) for t in terms)
-    return sum(weight.get(t, 0.0) for t in terms & lead) / total if total > 0 else 0.0
-
-
-@lru_cache(maxsize=4096)
-def _headline_terms(title: str) -> frozenset[str]:
-    # each new article is compared with every recent story: a headline recurs across pairs
-    return frozenset(with_places(title))
+    return sum(weight.get(t, 0.0) for t in a.terms & b.terms) / smaller
 
 
 def assign_stories(

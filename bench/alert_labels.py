@@ -697,7 +697,7 @@ CROSS_OUTLET_DIFFERENT_2: list[tuple[str, str]] = [
 ]
 
 # A fresh held-out set for cross-outlet story dedup, labelled on 2026-12-06 before the
-# decision of alerts/story_model.py was designed, and read by nothing until it was final
+# decision of bench/story_model.py was designed, and read by nothing until it was final
 # (bench/story_dedup.py --fresh, once). Pairs of CNN, USA Today and The Week articles from
 # ../shared/newsdata/realtimeqa_corpus.jsonl, none of them a pair above; headline and lead
 # read for each. Same: a reader alerted to the first would take the second for the same news
