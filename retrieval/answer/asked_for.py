@@ -122,7 +122,10 @@ _AMOUNT = re.compile(
 _SHARE = re.compile(
     r"\b\d[\d,.]*\s?(?:%|percent\b|per cent\b)|\b(?:half|a third|two-thirds|a quarter|"
     r"three-quarters|one in \w+)\b", re.IGNORECASE)
-_AGE = re.compile(r"\b\d{1,3}-year-old\b|\baged? \d{1,3}\b|\b\d{1,3} years old\b", re.IGNORECASE)
+_AGE = re.compile(
+    r"\b\d{1,3}-year-old\b|\baged? \d{1,3}\b|\b\d{1,3} years old\b|\bage of \d{1,3}\b"
+    r"|\b(?:was|is) \d{1,3}(?=[.,;]| when\b)"  # "She was 96."
+    r"|\b[A-Z][\w’'-]+, \d{1,3},")  # "Inhofe, 87, said"
 _MONTH = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\b")

@@ -244,7 +244,9 @@ class ExtractiveAnswerer:
                     min(len(sentence) / 200, 1.0),
                     # once quoted, the section has answered: a follow-up moves past it
                     float(start in under_heading and not quoted),
-                    float(overlap > 0 and answers_precisely(sentence, question, focus)),
+                    # in a follow-up the conversation's words say what it is about
+                    float((overlap > 0 or bool(context_terms & words))
+                          and answers_precisely(sentence, question, focus)),
                 )
                 score = sum(w * f for w, f in zip(sentence_weights, features, strict=True))
                 scored.append(_Sentence(hit, start, end, score, features))

@@ -83,6 +83,9 @@ def test_the_asking_words_may_come_after_a_clause(question: str, kind: Asked) ->
     ("Barry Bonds holds the record of 73 home runs.", "Who holds the record?", True),
     ("The record still stands.", "Who holds the record?", False),
     ("Payments restart in September.", "In which month do payments restart?", True),
+    ("She was 96.", "How old was she?", True),
+    ("Inhofe, 87, said he would step down.", "How old is the senator?", True),
+    ("It was 96 degrees in the shade.", "How old was she?", False),
     # what the question already says answers nothing
     ("Colombia held its runoff on Sunday.", "Did Colombia elect its first leftist?", False),
 ])
