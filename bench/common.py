@@ -79,6 +79,8 @@ def with_selection(answerer: Any, overrides: list[str]) -> Any:
         name, _, value = item.partition("=")
         if name not in kinds:
             raise SystemExit(f"--set {item}: Selection has no field {name!r}")
-        changes[name] = int(value) if kinds[name] in ("int", int) else float(value)
+        kind = kinds[name]
+        changes[name] = (value.lower() in ("1", "true", "yes") if kind in ("bool", bool)
+                         else int(value) if kind in ("int", int) else float(value))
     answerer._selection = replace(answerer._selection, **changes)
     return answerer

@@ -69,6 +69,9 @@ class Selection:
     # the sentence holds the very kind asked for: a count of the things counted, an amount,
     # a share, a country or state, a full name (asked_for.answers_precisely)
     precise_bonus: float = 0.6
+    # The story is the judge's first article (and what reads as the same story), not the best
+    # sentence's: the judge weighs whole articles (MRR 0.855 -> 0.878 on RealTime QA)
+    judged_story: bool = True
 
 
     def relevance(self, score: float, features: Sequence[float]) -> float:
@@ -291,6 +294,12 @@ class ExtractiveAnswerer:
         # the story is the most relevant sentence's; its sentence that answers most precisely
         # leads (the same one, unless the precise-answer bonus says otherwise)
         top = max(sentences, key=lambda s: relevance[id(s)])
+        if rules.judged_story:
+            judged = [s for s in sentences if s.hit.story is not None]
+            if judged:
+                story = max(judged, key=lambda s: s.hit.story or 0.0).hit.ref.article_id
+                top = max((s for s in sentences if s.hit.ref.article_id == story),
+                          key=lambda s: relevance[id(s)])
         lead_relevance = relevance[id(top)]
         best_of: dict[str, float] = {}
         published = {s.hit.ref.article_id: s.hit.ref.published for s in sentences}
@@ -306,12 +315,11 @@ class ExtractiveAnswerer:
             and _days_apart(published.get(article), top.hit.ref.published) <= rules.story_days
         }
         on_story.add(top.hit.ref.article_id)
-        precise = SENTENCE_FEATURES.index("precise_answer")
         lead = next(s for s in sentences if s.hit.ref.article_id in on_story)
         rival = self._rival(sentences, on_story)
         # a sentence that answers precisely opens its quote: the answer first, context after
         shown: list[_Quote] = [(*_span(lead, rules.lead_chars,
-                                       previous=not lead.features[precise]), lead)]
+                                       previous=not _answers_precisely(lead)), lead)]
         other: list[_Quote] = []  # the rival story's best sentence, shown after the story
         more: list[_Quote] = []
         for sentence in sentences:
@@ -363,6 +371,11 @@ class ExtractiveAnswerer:
 
 
 _Quote = tuple[int, int, _Sentence]  # offsets in the hit text, and the sentence quoted
+_PRECISE = SENTENCE_FEATURES.index("precise_answer")
+
+
+def _answers_precisely(sentence: _Sentence) -> bool:
+    return bool(sentence.features) and bool(sentence.features[_PRECISE])
 
 
 def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int,

@@ -47,3 +47,21 @@ def test_no_rival_when_the_margin_is_off() -> None:
 
 def test_no_rival_when_the_pool_was_not_judged() -> None:
     assert pick(rival_story=None) == [(1, "lead", False)]
+
+
+def test_the_story_is_the_judge_s_first_article_not_the_best_sentence_s() -> None:
+    def lead(selection: Selection) -> str:
+        answerer = ExtractiveAnswerer.__new__(ExtractiveAnswerer)
+        answerer._selection = selection
+        sentences = [
+            sentence("loud", "Wildfire smoke covers the valley as crews dig firebreaks.", 2.0, 1.0),
+            sentence("judged", "The Oak Fire forced thousands to leave homes near Yosemite.", 1.8,
+                     5.0),
+        ]
+        coverage = {"loud": 1.0, "judged": 1.0}
+        kinship = {"loud": 0.0, "judged": 0.0}
+        shown, _ = answerer._pick(sentences, coverage, kinship, k=5)
+        return shown[0].ref.article_id
+
+    assert lead(Selection()) == "judged"
+    assert lead(Selection(judged_story=False)) == "loud"  # the best sentence's article
