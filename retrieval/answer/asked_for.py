@@ -111,10 +111,13 @@ _COUNTED = re.compile(
     r"\bhow many ((?:[\w’'-]+ ){0,3}?[\w’'-]+?)(?= (?:are|were|is|was|do|does|did|have|has|had|"
     r"will|would|could|can|should|might|may|in|of|to|at|on|for|since|from|per|this|that|"
     r"these|those|so|already|still)\b|\W*$|\?)", re.IGNORECASE)
+# A count: whole numbers ("220,000", "six"), a decimal only before a multiplier ("2.5 million";
+# "versions 1.0 through 4.0" count nothing)
 _COUNT = re.compile(
-    r"(?<![\w.,])(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"twenty|thirty|forty|fifty)\b(?:[ -](?:million|billion|"
-    r"thousand|hundred))?", re.IGNORECASE)
+    r"(?<![\w.,])(?:\d+(?:\.\d+)?(?=[ -](?:million|billion|thousand|hundred))"
+    r"|\d{1,3}(?:,\d{3})+(?![.\d])|\d+(?![.,]?\d)|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve|twenty|thirty|forty|fifty)\b(?:[ -](?:million|billion|thousand|"
+    r"hundred))?", re.IGNORECASE)
 _AMOUNT = re.compile(
     r"[$€£¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|[mbk]n?)\b)?"
     r"|\b\d[\d,.]*\s?(?:%|percent\b|per cent\b|euros?\b|dollars?\b|pounds?\b|yen\b|yuan\b|"
