@@ -1,7 +1,7 @@
 """A year of news at scale (issue 23 item 3): what grows with the archive, as ratios to the base.
 
     .venv/bin/python bench/scale.py [--sizes 50000 250000] [--questions 50] [--probes 3]
-        [--engines memory database]
+        [--engines memory database database-exact] [--postings N]
 
 Builds archives of SIZE passages on SQLite + embedded Chroma under bench/.cache/scale-SIZE (kept
 and reused; a larger one starts from a copy of the next smaller) from the RealTime QA eval index
@@ -18,8 +18,12 @@ gets a stored time (``fetched_at``, what retention counts from) uniform over the
 
 At each size, in this order: warm ``answerer.answer`` p50 / p95 over --questions RealTime QA
 questions (two alternating rounds with one query embedding, whose median is reported too), per
-lexical engine; a fresh worker (a new process: settings, container, one answer; wall time from
-spawn to exit, the time inside it, its RSS after the answer and its peak), per engine; ingest of
+lexical engine (``database``: each query term's --postings best postings, the shipped search;
+``database-exact``: the exact MaxScore search it replaced, in the same process); for the
+database engine, its lexical search alone against the exact one over the same questions (top
+40, as search asks: overlap@10 / @40 and p50 / p95 of each); a fresh worker (a new process:
+settings, container, one answer; wall time from spawn to exit, the time inside it, its RSS after
+the answer and its peak), per engine (``database-exact`` has none: no setting chooses it); ingest of
 one BBC News text (--probes of them, median) into the store of that size and into an empty one;
 and a prune of the oldest day's articles (RetentionService.prune(365) with the clock 366 days
 after the oldest stored time). The prune removes them for good: a build that tops the archive
@@ -40,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -55,8 +60,11 @@ from bench.latency import one_article_ingests, percentile, probe_articles, timed
 from bot.container import Container
 from bot.settings import Settings
 from core.models import Article, Chunk
+from core.terms import tokenize
 from ingest.chunking import chunk_metadata
 from ingest.identity import article_id
+from retrieval.engine_lexical import POSTINGS_PER_TERM, EngineLexicalSearch
+from storage.lexical_search import LexicalSearchRepository
 from storage.schema import articles as articles_table
 
 HERE = Path(__file__).resolve().parent
@@ -69,7 +77,42 @@ NOISE = 0.02
 def settings(folder: Path, engine: str = "memory") -> Settings:
     return Settings(data_dir=folder, database_url="", embedding_backend=EMBEDDING,
                     model_cache_dir=MODEL_CACHE,
-                    lexical_engine="database" if engine == "database" else "memory")
+                    lexical_engine="database" if engine.startswith("database") else "memory")
+
+
+def engine_search(container: Container, engine: str, postings: int) -> EngineLexicalSearch:
+    """The database engine's search as ``engine`` names it (exact: postings_per_term None)."""
+    return EngineLexicalSearch(LexicalSearchRepository(container.database),
+                               None if engine == "database-exact" else postings)
+
+
+def lexical_agreement(folder: Path, questions: list[str], postings: int,
+                      k: int = 40) -> dict[str, float]:
+    """The shipped database search against the exact one: overlap of their top k, and the
+    time of each alone (second of two passes)."""
+    container = Container(settings(folder, "database"), embedder=None)
+    ranked: dict[str, list[list[str]]] = {}
+    times: dict[str, list[float]] = {}
+    for engine in ("database", "database-exact"):
+        search = engine_search(container, engine, postings)
+        for _ in range(2):
+            ranked[engine], times[engine] = [], []
+            for question in questions:
+                started = time.perf_counter()
+                hits = search.search(Counter(tokenize(question)), k)
+                times[engine].append(1000 * (time.perf_counter() - started))
+                ranked[engine].append([h.chunk_id for h in hits])
+    container.close()
+    pairs = list(zip(ranked["database"], ranked["database-exact"], strict=True))
+
+    def overlap(depth: int) -> float:
+        return round(statistics.mean(len(set(a[:depth]) & set(b[:depth])) / max(1, len(b[:depth]))
+                                     for a, b in pairs), 3)
+
+    return {"lexical_overlap@10": overlap(10), f"lexical_overlap@{k}": overlap(k),
+            "lexical_top1_same": round(statistics.mean(a[:1] == b[:1] for a, b in pairs), 3),
+            **{f"lexical_{e.replace('-', '_')}_{q}_ms": round(percentile(times[e], f), 1)
+               for e in ("database", "database-exact") for q, f in (("p50", 0.5), ("p95", 0.95))}}
 
 
 def source_copy() -> Path:
@@ -191,9 +234,12 @@ def archive(source: Container, size: int, smaller: Path | None) -> tuple[Path, f
 
 
 def warm_asks(folder: Path, engine: str, questions: list[str], embedder: Any,
-              rounds: int = 2) -> dict[str, float]:
+              postings: int = POSTINGS_PER_TERM, *, rounds: int = 2) -> dict[str, float]:
     """Warm ask percentiles and the median query embedding, timed in alternating loops."""
     container = Container(settings(folder, engine), embedder=embedder)
+    if engine.startswith("database"):
+        # no setting chooses the exact search or another postings bound: set here
+        container.lexical._engine = engine_search(container, engine, postings)
     answerer = container.answerer
     for question in questions[:5]:
         answerer.answer(question)
@@ -330,8 +376,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[50_000, 250_000])
     parser.add_argument("--questions", type=int, default=50)
     parser.add_argument("--probes", type=int, default=3)
-    parser.add_argument("--engines", nargs="+", choices=("memory", "database"),
-                        default=["memory", "database"])
+    parser.add_argument("--engines", nargs="+", choices=("memory", "database", "database-exact"),
+                        default=["memory", "database", "database-exact"])
+    parser.add_argument("--postings", type=int, default=POSTINGS_PER_TERM,
+                        help="postings read per query term by the database engine")
     parser.add_argument("--alerts", type=int, default=1000,
                         help="subscriptions for the alert round (0: no round)")
     parser.add_argument("--build-only", action="store_true")
@@ -354,10 +402,13 @@ def main() -> None:
                                   "build_s": round(build_s)}
         probe.close()
         for engine in args.engines:
-            warm = warm_asks(folder, engine, questions, embedder)
+            warm = warm_asks(folder, engine, questions, embedder, args.postings)
             result.update({f"{engine}_{k}": v for k, v in warm.items()})
             print(json.dumps(result), file=sys.stderr)
-        for engine in args.engines:
+        if "database" in args.engines:
+            result.update(lexical_agreement(folder, questions, args.postings))
+            print(json.dumps(result), file=sys.stderr)
+        for engine in (e for e in args.engines if e != "database-exact"):
             fresh = fresh_worker(folder, engine, questions[0])
             result.update({f"{engine}_{k}": v for k, v in fresh.items()})
             print(json.dumps(result), file=sys.stderr)
@@ -373,7 +424,8 @@ def main() -> None:
         results.append(result)
     ratios(results)
     source.close()
-    print(json.dumps({"machine": machine(), "questions": len(questions), "results": results},
+    print(json.dumps({"machine": machine(), "questions": len(questions), "postings": args.postings,
+                      "results": results},
                      indent=2))
 
 

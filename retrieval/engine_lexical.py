@@ -1,15 +1,20 @@
 """BM25 asked of the database engine (NEWSDESK_LEXICAL_ENGINE=database): no copy of the archive
-in the process, and the same ranking as the in-memory index.
+in the process, and a cost per question bounded however large the archive grows.
 
-The engine's inverted index (SQLite FTS5, PostgreSQL GIN) finds the chunks holding a term; the
-engine also keeps each term's document frequency and the collection's totals. Scores are the
-in-memory index's exact formula, computed here over candidates fetched rarest term first
-(MaxScore): a chunk holding none of the terms fetched so far scores at most the sum of the
-other terms' bounds (idf × (k1 + 1) each), so once that sum is below the k-th best score found,
-no chunk left unfetched can enter the top k. A question's common words ("show", "president")
-are then never fetched at all. FTS5's own ``bm25()`` and PostgreSQL's ``ts_rank_cd`` score
-every chunk holding any term and rank differently (docs/benchmarks.md, "Lexical search in the
-database engine").
+The engine keeps each term's postings ordered by impact (storage/lexical_search.py: the term's
+count in the chunk and the chunk's length, ordered by BM25's term part with a fixed reference
+length), each term's document frequency and the collection's totals. A question reads, per
+term, at most ``postings_per_term`` postings of highest impact (all of them for a term in fewer
+chunks, so rare terms are exact) and sums the in-memory index's exact per-term scores, with the
+collection's current mean length. A chunk may hold a common term outside that term's best
+postings: the ``rescored`` best sums are scored again exactly from their stored terms, and those
+scores give the order. Ranking is exact whenever no query term is cut off; otherwise a chunk
+ranks only if its sum over the postings read puts it among the rescored
+(docs/benchmarks.md, "Scale (issue 23 item 3)": agreement with exact BM25, measured).
+
+``postings_per_term=None`` keeps the exact search this replaced (benchmarks compare the two):
+candidates fetched rarest term first with their stored terms (MaxScore), which reads every chunk
+holding a term until the bound stops it, a number that grows with the archive.
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ import heapq
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from retrieval.inverted_index import K1, B, LexicalHit
 
 MAX_CACHED_TERMS = 50_000  # document frequencies kept between two writes
+POSTINGS_PER_TERM = 1_000  # read per query term (docs/benchmarks.md: measured)
+RESCORED = 200  # best partial sums scored again exactly (at least k)
 
 
 class EngineTerms(Protocol):
@@ -46,6 +53,16 @@ class EngineTerms(Protocol):
         """How many chunks hold each term."""
         ...
 
+    def best_sums(self, weights: Mapping[str, float], norm: tuple[float, float], limit: int,
+                  top: int) -> list[tuple[int, float]]:
+        """The ``top`` chunks (number, sum) by the sum over the query terms' ``limit``
+        postings of highest impact of weight × tf / (tf + norm[0] + norm[1] × length)."""
+        ...
+
+    def stored_terms(self, chunks: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """Chunk number -> (chunk id, stored terms)."""
+        ...
+
 
 def idf(chunks: int, df: int) -> float:
     """Lucene's idf, as retrieval.inverted_index computes it."""
@@ -55,8 +72,11 @@ def idf(chunks: int, df: int) -> float:
 class EngineLexicalSearch:
     """Search, term weights and the chunk count, read from the engine's index."""
 
-    def __init__(self, engine: EngineTerms) -> None:
+    def __init__(self, engine: EngineTerms, postings_per_term: int | None = POSTINGS_PER_TERM,
+                 rescored: int = RESCORED) -> None:
         self._engine = engine
+        self._postings_per_term = postings_per_term
+        self._rescored = rescored
         self._lock = threading.Lock()
         self._seen = -1
         self._chunks = 0
@@ -86,6 +106,22 @@ class EngineLexicalSearch:
         weights = {t: idf(chunks, d) for t, d in df.items() if d}
         if not weights or k <= 0:
             return []
+        if self._postings_per_term is None:
+            return self._exact(counts, k, weights)
+        # the sums are exact when no term was cut off; rescoring more than k then only
+        # settles ties at the k-th place as the in-memory index does (by chunk id)
+        best = self._engine.best_sums(
+            {t: w * counts[t] * (K1 + 1) for t, w in weights.items()},
+            (K1 * (1 - B), K1 * B / self._mean_length), self._postings_per_term,
+            max(k, self._rescored))
+        stored = self._engine.stored_terms(chunk for chunk, _ in best)
+        scored = [(chunk, self._score(terms, counts, weights)) for chunk, terms in stored.values()]
+        ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0]))[:k]
+        return [LexicalHit(chunk, score) for chunk, score in ranked if score > 0]
+
+    def _exact(self, counts: Counter[str], k: int, weights: dict[str, float]
+               ) -> list[LexicalHit]:
+        """Exact BM25 by MaxScore over candidates fetched rarest term first."""
         # least valuable first: the terms still unfetched are always a prefix of this order
         bound = {t: weights[t] * counts[t] * (K1 + 1) for t in weights}
         unfetched = sorted(weights, key=lambda t: (bound[t], t))

@@ -11,7 +11,15 @@ writes or removes the chunk, whoever writes it:
   on PostgreSQL ``chunks.search_vector``, a tsvector of the terms as they are (the ``simple``
   configuration's parser would make "3" and "518" of "3,518"), with a GIN index;
 - BM25's collection statistics, so that no query counts: ``chunk_search_terms`` (how many
-  chunks hold each term) and ``chunk_search_totals`` (chunks, and terms in all of them).
+  chunks hold each term) and ``chunk_search_totals`` (chunks, and terms in all of them);
+- the postings, impact first (migration 0021): ``chunk_search_postings`` holds one row per
+  term of each chunk (the term's count in it, the chunk's length, and an integer ``impact``,
+  BM25's term-frequency part with the length taken against a fixed ``REFERENCE_LENGTH``),
+  keyed (term, impact, chunk), so that a term's best chunks are read off the key directly,
+  however many chunks hold it. The chunk is a number of ``chunk_search_ids`` (on PostgreSQL
+  too, from 0021). The impact only chooses which postings a query reads; scores are computed
+  from the count and length with the collection's current mean length, so nothing is
+  recomputed as that mean drifts.
 
 Scoring is done by retrieval/engine_lexical.py. These objects are not in storage/schema.py
 (SQLAlchemy cannot describe them): ``engine_side`` names them for schema comparisons.
@@ -30,6 +38,17 @@ from storage.meta import read_revision
 
 TSVECTOR_MAX_LEXEME_BYTES = 2047  # PostgreSQL refuses a longer word: such terms are skipped
 _PG_COUNTERS_LOCK = 7_346_020_123  # chunk writers take turns at the shared counters
+# The impact's constants: a posting is deleted by its key, recomputed from the chunk's old
+# terms, so changing any of them needs a migration that rebuilds chunk_search_postings.
+IMPACT_K1, IMPACT_B = 1.2, 0.75  # retrieval.inverted_index's (storage may not import it)
+REFERENCE_LENGTH = 80.0  # terms in a chunk, about the chunker's mean (80.2 on RealTime QA)
+IMPACT_SCALE = 10_000
+
+
+def _impact(tf: str, length: str) -> str:
+    """The SQL of a posting's impact (the same text on both engines: deletes find the key)."""
+    return (f"CAST(round({IMPACT_SCALE} * {IMPACT_K1 + 1} * {tf} / ({tf} + {IMPACT_K1}"
+            f" * ({1 - IMPACT_B} + {IMPACT_B} * {length} / {REFERENCE_LENGTH}))) AS INTEGER)")
 
 
 def _sqlite_length(terms: str) -> str:
@@ -95,7 +114,53 @@ _SQLITE_FILL = [
     "INSERT INTO chunk_search_totals (id, chunks, terms) SELECT 1, count(*),"
     f" coalesce(sum({_sqlite_length('terms')}), 0) FROM chunks",
 ]
+
+
+def _sqlite_postings(row: str) -> str:
+    """The postings of the chunk ``row`` (new or old): term, impact, chunk, tf, length."""
+    length = _sqlite_length(f"{row}.terms")
+    return (
+        f"SELECT j.value AS term, {_impact('count(*)', length)} AS impact, i.rowid AS chunk,"
+        f" count(*) AS tf, {length} AS length FROM chunk_search_ids i,"
+        f" json_each({_sqlite_json(f'{row}.terms')}) j WHERE i.article_id = {row}.article_id"
+        f" AND i.idx = {row}.idx AND j.value <> '' GROUP BY j.value"
+    )
+
+
+_SQLITE_POST = ("INSERT INTO chunk_search_postings (term, impact, chunk, tf, length) "
+                f"{_sqlite_postings('new')};")
+# Before _SQLITE_FORGET, while the chunk's number is still there. Three plain conditions,
+# not a row value IN (SQLite would seek on the term alone and scan its postings): a chunk has
+# one posting per term, so the product of the terms and impacts matches only its own keys.
+_SQLITE_UNPOST = (
+    "DELETE FROM chunk_search_postings WHERE chunk = (SELECT rowid FROM chunk_search_ids"
+    " WHERE article_id = old.article_id AND idx = old.idx)"
+    f" AND term IN (SELECT term FROM ({_sqlite_postings('old')}))"
+    f" AND impact IN (SELECT impact FROM ({_sqlite_postings('old')}));"
+)
+_SQLITE_POSTINGS = [
+    "CREATE TABLE chunk_search_postings (term TEXT NOT NULL, impact INTEGER NOT NULL,"
+    " chunk INTEGER NOT NULL, tf INTEGER NOT NULL, length INTEGER NOT NULL,"
+    " PRIMARY KEY (term, impact, chunk)) WITHOUT ROWID",
+    "DROP TRIGGER chunk_search_insert", "DROP TRIGGER chunk_search_delete",
+    "DROP TRIGGER chunk_search_update",
+    f"CREATE TRIGGER chunk_search_insert AFTER INSERT ON chunks BEGIN {_SQLITE_ADD}"
+    f" {_sqlite_count('new', '+')} {_SQLITE_POST} END",
+    f"CREATE TRIGGER chunk_search_delete AFTER DELETE ON chunks BEGIN {_SQLITE_UNPOST}"
+    f" {_SQLITE_FORGET} {_sqlite_count('old', '-')} END",
+    "CREATE TRIGGER chunk_search_update AFTER UPDATE OF terms, article_id, idx ON chunks BEGIN"
+    f" {_SQLITE_UNPOST} {_SQLITE_FORGET} {_sqlite_count('old', '-')} {_SQLITE_ADD}"
+    f" {_sqlite_count('new', '+')} {_SQLITE_POST} END",
+    # in key order: one pass along the table's B-tree, not a random insert per posting
+    "INSERT INTO chunk_search_postings (term, impact, chunk, tf, length) SELECT term,"
+    f" {_impact('tf', 'length')} AS impact, chunk, tf, length FROM (SELECT j.value AS term,"
+    f" i.rowid AS chunk, count(*) AS tf, {_sqlite_length('c.terms')} AS length"
+    " FROM chunk_search_ids i JOIN chunks c ON c.article_id = i.article_id AND c.idx = i.idx,"
+    f" json_each({_sqlite_json('c.terms')}) j WHERE j.value <> '' GROUP BY i.rowid, j.value)"
+    " ORDER BY term, impact, chunk",
+]
 _SQLITE_DROP = [
+    "DROP TABLE IF EXISTS chunk_search_postings",
     "DROP TRIGGER IF EXISTS chunk_search_insert", "DROP TRIGGER IF EXISTS chunk_search_delete",
     "DROP TRIGGER IF EXISTS chunk_search_update", "DROP TABLE IF EXISTS chunk_search",
     "DROP TABLE IF EXISTS chunk_search_ids", "DROP TABLE IF EXISTS chunk_search_terms",
@@ -144,7 +209,49 @@ _POSTGRES_CREATE = [
     "INSERT INTO chunk_search_totals (id, chunks, terms) SELECT 1, count(*),"
     " coalesce(sum(" + _PG_LENGTH.format("terms") + "), 0) FROM chunks",
 ]
+
+def _pg_postings(row: str, chunk: str) -> str:
+    """The postings of the chunk ``row`` numbered ``chunk``: term, impact, chunk, tf, length."""
+    length = _PG_LENGTH.format(f"{row}.terms")
+    return (
+        f"SELECT t AS term, {_impact('count(*)', length)} AS impact, {chunk} AS chunk,"
+        f" count(*) AS tf, {length} AS length FROM unnest(string_to_array({row}.terms, ' '))"
+        f" AS t WHERE t <> '' AND octet_length(t) <= {TSVECTOR_MAX_LEXEME_BYTES} GROUP BY t"
+    )
+
+
+_POSTGRES_POSTINGS = [
+    "CREATE TABLE chunk_search_ids (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
+    " article_id text NOT NULL, idx integer NOT NULL, UNIQUE (article_id, idx))",
+    # tf and length in the key's index: a term's best postings are read from the index alone
+    "CREATE TABLE chunk_search_postings (term text NOT NULL, impact integer NOT NULL,"
+    " chunk bigint NOT NULL, tf integer NOT NULL, length integer NOT NULL,"
+    " CONSTRAINT chunk_search_postings_key PRIMARY KEY (term, impact, chunk) INCLUDE (tf, length))",
+    "CREATE FUNCTION newsdesk_chunk_postings() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " DECLARE number bigint; BEGIN IF TG_OP IN ('DELETE', 'UPDATE') THEN"
+    " DELETE FROM chunk_search_ids WHERE article_id = OLD.article_id AND idx = OLD.idx"
+    " RETURNING id INTO number;"
+    " DELETE FROM chunk_search_postings p USING (" + _pg_postings("OLD", "number") + ") d"
+    " WHERE p.term = d.term AND p.impact = d.impact AND p.chunk = d.chunk;"
+    " END IF; IF TG_OP IN ('INSERT', 'UPDATE') THEN"
+    " INSERT INTO chunk_search_ids (article_id, idx) VALUES (NEW.article_id, NEW.idx)"
+    " RETURNING id INTO number;"
+    " INSERT INTO chunk_search_postings (term, impact, chunk, tf, length) "
+    + _pg_postings("NEW", "number") + ";"
+    " END IF; RETURN NULL; END $$",
+    "CREATE TRIGGER chunk_search_postings AFTER INSERT OR DELETE OR UPDATE OF terms,"
+    " article_id, idx ON chunks FOR EACH ROW EXECUTE FUNCTION newsdesk_chunk_postings()",
+    "INSERT INTO chunk_search_ids (article_id, idx) SELECT article_id, idx FROM chunks"
+    " ORDER BY article_id, idx",
+    "INSERT INTO chunk_search_postings (term, impact, chunk, tf, length) SELECT d.* FROM"
+    " chunk_search_ids i JOIN chunks c ON c.article_id = i.article_id AND c.idx = i.idx,"
+    " LATERAL (" + _pg_postings("c", "i.id") + ") d",
+    "ANALYZE chunk_search_postings",
+]
 _POSTGRES_DROP = [
+    "DROP TRIGGER IF EXISTS chunk_search_postings ON chunks",
+    "DROP FUNCTION IF EXISTS newsdesk_chunk_postings()",
+    "DROP TABLE IF EXISTS chunk_search_postings", "DROP TABLE IF EXISTS chunk_search_ids",
     "DROP TRIGGER IF EXISTS chunk_search_count ON chunks",
     "DROP FUNCTION IF EXISTS newsdesk_count_chunk_terms()",
     "DROP TABLE IF EXISTS chunk_search_terms", "DROP TABLE IF EXISTS chunk_search_totals",
@@ -162,10 +269,20 @@ def engine_side(name: str | None) -> bool:
         "search_vector", "chunks_search_vector"))
 
 
-def create_engine_index(conn: Connection) -> None:
-    """Build the engine's lexical index over every stored chunk, and keep it from now on."""
+def create_engine_index(conn: Connection, postings: bool = True) -> None:
+    """Build the engine's lexical index over every stored chunk, and keep it from now on
+    (``postings=False``: as migration 0018 did, without the postings of 0021)."""
     postgres = conn.dialect.name == "postgresql"
     for statement in _POSTGRES_CREATE if postgres else [*_SQLITE_CREATE, *_SQLITE_FILL]:
+        conn.exec_driver_sql(statement)
+    if postings:
+        create_postings(conn)
+
+
+def create_postings(conn: Connection) -> None:
+    """Add the impact-ordered postings to an index made without them, filled and kept."""
+    postgres = conn.dialect.name == "postgresql"
+    for statement in _POSTGRES_POSTINGS if postgres else _SQLITE_POSTINGS:
         conn.exec_driver_sql(statement)
 
 
@@ -187,7 +304,8 @@ def tsquery(terms: Iterable[str]) -> str:
 
 
 class LexicalSearchRepository:
-    """What BM25 needs from the engine: chunks holding given terms, and the statistics."""
+    """What BM25 needs from the engine: chunks holding given terms, each term's best
+    postings, and the statistics."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
@@ -219,6 +337,42 @@ class LexicalSearchRepository:
                     " ON c.article_id = i.article_id AND c.idx = i.idx"
                     " WHERE chunk_search MATCH :q"), {"q": text}).all()
         return [(chunk_id(str(a), int(i)), str(t)) for a, i, t in rows]
+
+    def best_sums(self, weights: Mapping[str, float], norm: tuple[float, float], limit: int,
+                  top: int) -> list[tuple[int, float]]:
+        """The ``top`` chunks (number, sum) by the sum over the query terms' ``limit``
+        postings of highest impact of weight × tf / (tf + norm[0] + norm[1] × length)."""
+        terms = sorted(weights)
+        if not terms or top <= 0:
+            return []
+        real = "double precision" if self._db.dialect == "postgresql" else "REAL"
+        parts = " UNION ALL ".join(
+            f"SELECT chunk, CAST(:w{i} AS {real}) * tf / (tf + CAST(:a AS {real})"
+            f" + CAST(:c AS {real}) * length) AS part FROM (SELECT chunk, tf, length"
+            f" FROM chunk_search_postings WHERE term = :t{i} ORDER BY impact DESC, chunk DESC"
+            " LIMIT :n) AS p" for i in range(len(terms)))
+        values: dict[str, object] = {"a": norm[0], "c": norm[1], "n": limit, "top": top}
+        for i, term in enumerate(terms):
+            values |= {f"t{i}": term, f"w{i}": weights[term]}
+        with self._db.read() as conn:
+            rows = conn.execute(sa.text(
+                f"SELECT chunk, sum(part) AS score FROM ({parts}) AS u GROUP BY chunk"
+                " ORDER BY score DESC, chunk LIMIT :top"), values).all()
+        return [(int(c), float(v)) for c, v in rows]
+
+    def stored_terms(self, chunks: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """Chunk number (as in the postings) -> (chunk id, stored terms)."""
+        number = "i.id" if self._db.dialect == "postgresql" else "i.rowid"
+        query = sa.text(
+            f"SELECT {number}, c.article_id, c.idx, c.terms FROM chunk_search_ids i JOIN chunks c"
+            f" ON c.article_id = i.article_id AND c.idx = i.idx WHERE {number} IN :n"
+        ).bindparams(sa.bindparam("n", expanding=True))
+        found: dict[int, tuple[str, str]] = {}
+        with self._db.read() as conn:
+            for part in in_batches(sorted(set(chunks))):
+                found.update((int(n), (chunk_id(str(a), int(i)), str(t)))
+                             for n, a, i, t in conn.execute(query, {"n": part}))
+        return found
 
     def totals(self) -> tuple[int, int]:
         """How many chunks there are, and how many terms they hold together."""

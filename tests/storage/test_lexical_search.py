@@ -1,5 +1,5 @@
 """Lexical search in the database engine: in step with every write, the same terms as stored,
-and the same answers as the in-memory index (exactly on PostgreSQL, FTS5's BM25 on SQLite)."""
+and the same answers as the in-memory index; a term's postings read best impact first."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from core.models import Article
 from core.terms import tokenize
 from ingest.chunking import Chunker
+from retrieval.engine_lexical import EngineLexicalSearch
 from retrieval.lexical import LexicalIndex
 from storage import migrate
 from storage.articles import ArticleRepository
@@ -57,6 +58,24 @@ def _counted(database: Database) -> tuple[Counter[str], int, int]:
     return Counter(t for terms in rows for t in set(terms)), len(rows), sum(map(len, rows))
 
 
+def _postings(database: Database) -> set[tuple[str, str, int, int]]:
+    """(chunk id, term, tf, length) of every posting the engine holds."""
+    number = "i.id" if database.dialect == "postgresql" else "i.rowid"
+    with database.read() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT i.article_id, i.idx, p.term, p.tf, p.length FROM chunk_search_postings p"
+            f" LEFT JOIN chunk_search_ids i ON {number} = p.chunk")).all()
+    return {(f"{a}-{i}", str(t), int(f), int(n)) for a, i, t, f, n in rows}
+
+
+def _recounted(database: Database) -> set[tuple[str, str, int, int]]:
+    """The postings recomputed from the stored terms."""
+    with database.read() as conn:
+        rows = conn.execute(sa.text("SELECT article_id, idx, terms FROM chunks")).all()
+    return {(f"{a}-{i}", term, tf, len(str(terms).split()))
+            for a, i, terms in rows for term, tf in Counter(str(terms).split()).items()}
+
+
 def test_every_stored_term_is_one_term_of_the_engine(database: Database) -> None:
     _store(database, _corpus())
     df, chunks, terms = _counted(database)
@@ -66,6 +85,7 @@ def test_every_stored_term_is_one_term_of_the_engine(database: Database) -> None
     assert engine.totals() == (chunks, terms)
     for term in ("3,518", "東京", "दिल्ली"):
         assert len(engine.candidates([term])) == df[term]
+    assert _postings(database) == _recounted(database)
 
 
 def test_engine_search_ranks_as_the_memory_index(database: Database) -> None:
@@ -88,6 +108,33 @@ def test_engine_search_ranks_as_the_memory_index(database: Database) -> None:
     assert engine.search("nothing stored here", 5) == []
 
 
+def test_a_term_s_postings_are_read_best_impact_first(database: Database) -> None:
+    _store(database, _corpus())
+    memory = LexicalIndex(ChunkTermsRepository(database))
+    exact = {h.chunk_id: h.score for h in memory.search("Takaichi Lee barrier exports", 99)}
+    # one posting per term: the best chunk of each term, then the rescored sums in exact order
+    engine = EngineLexicalSearch(LexicalSearchRepository(database), postings_per_term=1,
+                                 rescored=2)
+    got = engine.search(Counter(tokenize("Takaichi Lee barrier exports")), 3)
+    assert 0 < len(got) <= 3
+    assert [h.score for h in got] == sorted((h.score for h in got), reverse=True)
+    for hit in got:
+        assert hit.score == pytest.approx(exact[hit.chunk_id])
+    best = max(exact.items(), key=lambda pair: pair[1])[0]
+    assert got[0].chunk_id == best
+    # the best sum of one term's postings is its chunk of highest tf for the length
+    sums = LexicalSearchRepository(database).best_sums({"barrier": 1.0}, (0.3, 0.0), 1, 5)
+    assert len(sums) == 1
+    tf = {c: Counter(t.split())["barrier"] for c, t in LexicalSearchRepository(
+        database).stored_terms(n for n, _ in sums).values()}
+    assert list(tf.values()) == [max(f for (_, term, f, _) in _postings(database)
+                                     if term == "barrier")]
+    # without a cut, as many postings as the term has: the exact ranking
+    whole = EngineLexicalSearch(LexicalSearchRepository(database), postings_per_term=10_000)
+    assert [h.chunk_id for h in whole.search(Counter(tokenize("barrier exports")), 40)] == [
+        h.chunk_id for h in memory.search("barrier exports", 40)]
+
+
 def test_replaced_forgotten_and_pruned_chunks_leave_the_engine(database: Database) -> None:
     nara, flood, markets, talks = _corpus()
     store = _store(database, [nara, flood, markets, talks])
@@ -104,6 +151,7 @@ def test_replaced_forgotten_and_pruned_chunks_leave_the_engine(database: Databas
     assert engine.current_idf_weights(["halden", "lee"]) == pytest.approx(LexicalIndex(
         ChunkTermsRepository(database)).idf_weights(["halden", "lee"]))
     assert engine.size == len(CHUNKER.split(markets)) + len(CHUNKER.split(talks))
+    assert _postings(database) == _recounted(database)
     df, chunks, terms = _counted(database)
     search = LexicalSearchRepository(database)
     assert search.document_frequencies(df) == dict(df)
@@ -114,6 +162,7 @@ def test_replaced_forgotten_and_pruned_chunks_leave_the_engine(database: Databas
     assert search.document_frequencies([*df, "takaichi"]) == dict(df)
     assert search.totals() == (chunks, terms)
     assert len(search.candidates(["stale"])) == chunks
+    assert _postings(database) == _recounted(database)
 
 
 def test_the_migration_builds_the_index_for_stored_chunks(
@@ -129,3 +178,37 @@ def test_the_migration_builds_the_index_for_stored_chunks(
     assert engine.search("Port Halden barrier", 3)[0].chunk_id == memory.search(
         "Port Halden barrier", 3)[0].chunk_id
     database.dispose()
+
+
+def test_the_postings_migration_fills_as_the_triggers_write(
+    database: Database, database_url: str, tmp_path: Path
+) -> None:
+    older = Database(database_url or f"sqlite:///{tmp_path / 'older.sqlite3'}")
+    if database.dialect == "postgresql":  # a schema of its own beside the fixture's
+        older.dispose()
+        admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS postings_0020 CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA postings_0020"))
+        admin.dispose()
+        older = Database(sa.make_url(database_url).update_query_dict(
+            {"options": "-csearch_path=postings_0020"}))
+    migrate.upgrade(older, to="0020")
+    corpus = _corpus()
+    _store(older, corpus)
+    migrate.upgrade(older)
+    _store(database, corpus)
+
+    def impacts(db: Database) -> set[tuple[str, str, int]]:
+        number = "i.id" if db.dialect == "postgresql" else "i.rowid"
+        with db.read() as conn:
+            return {(f"{a}-{i}", str(t), int(m)) for a, i, t, m in conn.execute(sa.text(
+                "SELECT i.article_id, i.idx, p.term, p.impact FROM chunk_search_postings p"
+                f" JOIN chunk_search_ids i ON {number} = p.chunk"))}
+
+    assert _postings(older) == _recounted(older) == _postings(database)
+    assert impacts(older) == impacts(database)
+    store = ArticleRepository(older)
+    assert store.forget(corpus[0].id, NOW)  # deleted by keys the fill computed
+    assert _postings(older) == _recounted(older)
+    older.dispose()

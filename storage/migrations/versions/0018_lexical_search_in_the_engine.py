@@ -35,7 +35,7 @@ def upgrade() -> None:
     chunks = int(bind.execute(sa.text("SELECT count(*) FROM chunks")).scalar() or 0)
     if chunks:
         log.info("building the database's lexical index over %d chunks", chunks)
-    create_engine_index(bind)
+    create_engine_index(bind, postings=False)
 
 
 def downgrade() -> None:
