@@ -111,6 +111,9 @@ class Thresholds:
     similarity_weight: float = 3.0
     overlap_weight: float = 2.0
     top_chunks: int = 5
+    # An article the story judge is this sure of (log-odds) answers even below the bar: the
+    # judge reads the whole article, the bar only the best passage (0: never)
+    judge_sure: float = 11.2
 
     def bar(self, chunks: int) -> float:
         """The relevance needed to answer, for an index of ``chunks`` chunks."""
@@ -202,7 +205,9 @@ class ExtractiveAnswerer:
         relevance = (t.similarity_weight * similarity + t.overlap_weight * overlap) / (
             t.similarity_weight + t.overlap_weight
         )
-        return relevance >= t.bar(self._lexical.size)
+        judged = max((h.story for h in hits if h.story is not None), default=None)
+        return relevance >= t.bar(self._lexical.size) or (
+            t.judge_sure > 0 and judged is not None and judged >= t.judge_sure)
 
     def _scored_sentences(
         self, question: str, context_terms: frozenset[str], hits: Sequence[SearchHit],

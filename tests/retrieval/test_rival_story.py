@@ -65,3 +65,29 @@ def test_the_story_is_the_judge_s_first_article_not_the_best_sentence_s() -> Non
 
     assert lead(Selection()) == "judged"
     assert lead(Selection(judged_story=False)) == "loud"  # the best sentence's article
+
+
+class _Lexical:
+    size = 15_000
+
+    def idf_weights(self, terms: set[str]) -> dict[str, float]:
+        return dict.fromkeys(terms, 1.0)
+
+
+def test_an_article_the_judge_is_sure_of_answers_below_the_relevance_bar() -> None:
+    from retrieval.answer.extractive import Thresholds
+
+    def relevant(story: float | None, thresholds: Thresholds) -> bool:
+        answerer = ExtractiveAnswerer.__new__(ExtractiveAnswerer)
+        answerer._thresholds = thresholds
+        answerer._lexical = _Lexical()  # type: ignore[assignment]
+        # a passage that shares one word in three with the question, at a middling cosine
+        hit = sentence("weak", "Retailers cut the air conditioning in stores.", 1.0, story).hit
+        hit = SearchHit(hit.chunk_id, hit.ref, hit.start, hit.end, hit.text, 0.03, 0.3,
+                        story=story)
+        return answerer._relevant("which company switched off the AC?", [hit])
+
+    assert not relevant(None, Thresholds())  # the bar alone says no
+    assert not relevant(10.0, Thresholds())
+    assert relevant(Thresholds().judge_sure, Thresholds())
+    assert not relevant(12.0, Thresholds(judge_sure=0))
