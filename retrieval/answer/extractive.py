@@ -111,9 +111,12 @@ class Thresholds:
     similarity_weight: float = 3.0
     overlap_weight: float = 2.0
     top_chunks: int = 5
-    # An article the story judge is this sure of (log-odds) answers even below the bar: the
-    # judge reads the whole article, the bar only the best passage (0: never)
+    # An article the story judge is this sure of (log-odds) answers even a little below the
+    # bar (by at most ``near_bar``): the judge reads the whole article, the bar only the best
+    # passage. Not far below: the judge ranks a pool against itself, so in a small archive its
+    # first article can look sure of a question nothing covers (0: never)
     judge_sure: float = 11.2
+    near_bar: float = 0.05
 
     def bar(self, chunks: int) -> float:
         """The relevance needed to answer, for an index of ``chunks`` chunks."""
@@ -205,9 +208,10 @@ class ExtractiveAnswerer:
         relevance = (t.similarity_weight * similarity + t.overlap_weight * overlap) / (
             t.similarity_weight + t.overlap_weight
         )
+        bar = t.bar(self._lexical.size)
         judged = max((h.story for h in hits if h.story is not None), default=None)
-        return relevance >= t.bar(self._lexical.size) or (
-            t.judge_sure > 0 and judged is not None and judged >= t.judge_sure)
+        return relevance >= bar or (t.judge_sure > 0 and judged is not None
+                                    and judged >= t.judge_sure and relevance >= bar - t.near_bar)
 
     def _scored_sentences(
         self, question: str, context_terms: frozenset[str], hits: Sequence[SearchHit],

@@ -81,13 +81,17 @@ def test_an_article_the_judge_is_sure_of_answers_below_the_relevance_bar() -> No
         answerer = ExtractiveAnswerer.__new__(ExtractiveAnswerer)
         answerer._thresholds = thresholds
         answerer._lexical = _Lexical()  # type: ignore[assignment]
-        # a passage that shares one word in three with the question, at a middling cosine
+        # no word of the question, at a cosine just under the bar (0.355 + 0.013 ln 15,000
+        # = 0.480; relevance 3/5 of the cosine)
         hit = sentence("weak", "Retailers cut the air conditioning in stores.", 1.0, story).hit
-        hit = SearchHit(hit.chunk_id, hit.ref, hit.start, hit.end, hit.text, 0.03, 0.3,
+        hit = SearchHit(hit.chunk_id, hit.ref, hit.start, hit.end, hit.text, 0.03, similarity,
                         story=story)
         return answerer._relevant("which company switched off the AC?", [hit])
 
+    similarity = 0.74  # relevance 0.444: a near miss
     assert not relevant(None, Thresholds())  # the bar alone says no
     assert not relevant(10.0, Thresholds())
     assert relevant(Thresholds().judge_sure, Thresholds())
     assert not relevant(12.0, Thresholds(judge_sure=0))
+    similarity = 0.5  # relevance 0.3: far below, however sure the judge
+    assert not relevant(20.0, Thresholds())
