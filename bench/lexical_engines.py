@@ -1,6 +1,6 @@
 """Lexical search in the database engine against today's exact in-memory BM25 (issue 23 item 1).
 
-    .venv/bin/python bench/lexical_engines.py [--copies N] [--limit Q]
+    .venv/bin/python bench/lexical_engines.py [--copies N] [--limit Q] [--postings N]
 
 Stores the RealTime QA corpus (../shared/newsdata/realtimeqa_corpus.jsonl) as an ingest does
 (loader, cleaning, chunker, ``chunks.terms``; no embeddings) into SQLite under
@@ -8,6 +8,11 @@ bench/.cache/lexical-engines and into the schema ``lexical_bench_N`` of the Post
 ``test`` on 127.0.0.1 (NEWSDESK_BENCH_PG_URL overrides), both migrated, so both carry the
 engine's index. ``--copies N`` adds N-1 varied copies of every article (each chunk's terms
 shuffled and a fifth of them swapped for other corpus terms) to see the growth.
+
+Systems: exact BM25 in memory (the reference), each engine's own ranking, exact BM25 by MaxScore
+over the engine's inverted index (shipped until migration 0021) and BM25 over each query term's
+best postings by impact (retrieval/engine_lexical.py, shipped from 0021; ``--postings N`` per
+term). The RealTime QA index of bench/eval.py is not read here.
 
 For each question of realtimeqa_eval.jsonl, every system's top 40 chunks (the pool search asks
 for): overlap@10 / @20
@@ -42,6 +47,7 @@ from core.models import Chunk, chunk_id
 from core.terms import tokenize
 from ingest.identity import canonical_url
 from ingest.pipeline import IngestPipeline, SourceSpec
+from retrieval.engine_lexical import POSTINGS_PER_TERM, EngineLexicalSearch
 from retrieval.inverted_index import K1, B
 from retrieval.lexical import LexicalIndex
 from storage.chunk_terms import ChunkTermsRepository
@@ -196,6 +202,16 @@ def unpruned(repository: LexicalSearchRepository, question: str) -> Ranked:
     return sorted(scored, key=lambda pair: (-pair[1], pair[0]))[:K]
 
 
+def engine_search(repository: LexicalSearchRepository, postings: int | None
+                  ) -> Callable[[], Callable[[str], Ranked]]:
+    """The database engine's search (``postings`` None: the exact MaxScore search)."""
+    def ready() -> Callable[[str], Ranked]:
+        search = EngineLexicalSearch(repository, postings)
+        return lambda question: [(h.chunk_id, h.score) for h in search.search(
+            Counter(tokenize(question)), K)]
+    return ready
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """The q-th percentile (nearest rank)."""
     ordered = sorted(values)
@@ -334,6 +350,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--copies", type=int, default=1, help="the corpus this many times")
     parser.add_argument("--limit", type=int, default=None, help="only the first Q questions")
+    parser.add_argument("--postings", type=int, default=POSTINGS_PER_TERM,
+                        help="postings read per query term by the shipped engine search")
     parser.add_argument("--write-cost", type=int, default=0, metavar="ARTICLES",
                         help="only measure what storing this many articles costs")
     args = parser.parse_args()
@@ -365,15 +383,17 @@ def main() -> None:
          index(lambda: LexicalIndex(ChunkTermsRepository(sqlite)))),
         ("SQLite: FTS5 bm25()", lambda: (
             lambda question: ranked_by_fts5(sqlite, Counter(tokenize(question)), K))),
-        ("SQLite: exact BM25, MaxScore over FTS5 (shipped)",
-         lambda: sqlite_counting.per_question(index(
-             lambda: LexicalIndex.in_database(sqlite_counting))())),
+        ("SQLite: exact BM25, MaxScore over FTS5 (until 0021)",
+         lambda: sqlite_counting.per_question(engine_search(sqlite_counting, None)())),
+        (f"SQLite: BM25 over each term's {args.postings} best postings (shipped)",
+         engine_search(LexicalSearchRepository(sqlite), args.postings)),
         ("PostgreSQL: ts_rank_cd", lambda: (lambda question: ts_rank_cd(pg, question))),
         ("PostgreSQL: exact BM25 over every GIN match", lambda: (
             lambda question: unpruned(LexicalSearchRepository(pg), question))),
-        ("PostgreSQL: exact BM25, MaxScore over GIN (shipped)",
-         lambda: pg_counting.per_question(index(
-             lambda: LexicalIndex.in_database(pg_counting))())),
+        ("PostgreSQL: exact BM25, MaxScore over GIN (until 0021)",
+         lambda: pg_counting.per_question(engine_search(pg_counting, None)())),
+        (f"PostgreSQL: BM25 over each term's {args.postings} best postings (shipped)",
+         engine_search(LexicalSearchRepository(pg), args.postings)),
     ]
     exact: dict[str, Ranked] | None = None
     rows = []

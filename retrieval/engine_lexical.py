@@ -29,8 +29,8 @@ from typing import Protocol
 from retrieval.inverted_index import K1, B, LexicalHit
 
 MAX_CACHED_TERMS = 50_000  # document frequencies kept between two writes
-POSTINGS_PER_TERM = 1_000  # read per query term (docs/benchmarks.md: measured)
-RESCORED = 200  # best partial sums scored again exactly (at least k)
+POSTINGS_PER_TERM = 2_000  # read per query term (docs/benchmarks.md, "Scale": measured)
+RESCORED = 500  # best partial sums scored again exactly (at least k)
 
 
 class EngineTerms(Protocol):
