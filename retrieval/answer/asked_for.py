@@ -7,6 +7,7 @@ or a name the question does not already say; it should lead the answer.
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import Enum
 from functools import cache
 from itertools import pairwise
@@ -133,6 +134,13 @@ _MONTH = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\b")
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+_MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)")
+# "When…?" is answered by a date: "October 18", "Oct. 18", "next month" (not a weekday: "on
+# Saturday" is as often last week's attempt as the next one)
+_DAY = re.compile(
+    rf"\b{_MONTHS}\.? \d{{1,2}}\b|\b{_MONTHS} (?:19|20)\d\d\b"
+    r"|\b(?:next|this) (?:week|month|year)\b")
 _FULL_NAME = re.compile(r"\b[A-Z][\w’'-]+(?: (?:[A-Z]\.|[A-Z][\w’'-]+))+")
 _ASKS = (
     (re.compile(r"\bhow much\b", re.IGNORECASE), _AMOUNT),
@@ -140,18 +148,22 @@ _ASKS = (
     (re.compile(r"\bhow old\b|\bwhat age\b", re.IGNORECASE), _AGE),
     (re.compile(r"\b(?:what|which) month\b", re.IGNORECASE), _MONTH),
     (re.compile(r"\b(?:what|which) year\b|\bin what year\b", re.IGNORECASE), _YEAR),
+    (re.compile(r"^\W*when\b|\bhow soon\b|\b(?:what|which) (?:date|day)\b", re.IGNORECASE),
+     _DAY),
     (re.compile(r"^\W*who\b|\bwhat is (?:his|her|their) name\b", re.IGNORECASE), _FULL_NAME),
 )
 _PLACE_ASKED = re.compile(r"\b(?:which|what) (?:(?:\w+ )?(country|nation|state)s?)\b",
                           re.IGNORECASE)
 
 
-def answers_precisely(sentence: str, question: str, focus: str | None = None) -> bool:
+def answers_precisely(sentence: str, question: str, focus: str | None = None,
+                      published: date | None = None) -> bool:
     """True when ``sentence`` holds the very kind of thing asked for, and the question lacks it.
 
     "How many swings were recalled?" is answered by "2 million … swings", "Which country…?"
     by a country's name; a question that asks for none of these kinds is answered by nothing.
-    ``focus`` is the question's asking sentence, when context comes before it.
+    ``focus`` is the question's asking sentence, when context comes before it; a question
+    about what is ahead is not answered by a date before ``published`` (the article's day).
     """
     focus = focus or question
     said = fold(question)
@@ -173,11 +185,31 @@ def answers_precisely(sentence: str, question: str, focus: str | None = None) ->
         kind = place.group(1).lower()
         names = places() | (us_states() if kind == "state" else frozenset())
         return any(t in names and new(t) for t in _place_terms(sentence))
+    ahead = bool(_AHEAD.search(focus))
     for asks, holds in _ASKS:
         if asks.search(focus):
             return any(new(m.group(0)) for m in holds.finditer(sentence)
-                       if holds is not _FULL_NAME or _is_full_name(m.group(0)))
+                       if (holds is not _FULL_NAME or _is_full_name(m.group(0)))
+                       and not (holds is _DAY and ahead and _before(m.group(0), published)))
     return False
+
+
+_MONTH_NUMBER = {name: n for n, names in enumerate(
+    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+     ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
+
+
+def _before(found: str, published: date | None) -> bool:
+    """True when ``found`` ("September 3") is a day of ``published``'s year before it."""
+    match = re.fullmatch(r"([A-Za-z]+)\.? (\d{1,2})", found)
+    if published is None or match is None:
+        return False
+    month, day = _MONTH_NUMBER.get(match.group(1).lower()), int(match.group(2))
+    try:
+        return month is not None and date(published.year, month, day) < published
+    except ValueError:
+        return False  # "February 30": not a day
 
 
 def _is_full_name(found: str) -> bool:

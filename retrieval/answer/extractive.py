@@ -257,8 +257,9 @@ class ExtractiveAnswerer:
                     # once quoted, the section has answered: a follow-up moves past it
                     float(start in under_heading and not quoted),
                     # in a follow-up the conversation's words say what it is about
-                    float((overlap > 0 or bool(context_terms & words))
-                          and answers_precisely(sentence, question, focus)),
+                    float((overlap > 0 or bool(context_terms & words)) and answers_precisely(
+                        sentence, question, focus,
+                        hit.ref.published.date() if hit.ref.published else None)),
                 )
                 score = sum(w * f for w, f in zip(sentence_weights, features, strict=True))
                 scored.append(_Sentence(hit, start, end, score, features))

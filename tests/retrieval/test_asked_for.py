@@ -94,3 +94,19 @@ def test_the_asking_words_may_come_after_a_clause(question: str, kind: Asked) ->
 def test_a_sentence_answers_precisely_only_with_the_kind_asked_for(
         sentence: str, question: str, answers: bool) -> None:
     assert answers_precisely(sentence, question) is answers
+
+
+def test_when_is_answered_by_a_date_and_what_is_ahead_not_by_one_already_past() -> None:
+    from datetime import date
+
+    question = "When will NASA next attempt the launch?"
+    published = date(2022, 9, 8)
+    assert answers_precisely("The next attempt is planned for September 27.", question,
+                             published=published)
+    assert answers_precisely("It could come next month.", question, published=published)
+    assert not answers_precisely("To recap what went down on September 3: it was scrubbed.",
+                                 question, published=published)
+    assert not answers_precisely("It was scrubbed on Saturday.", question, published=published)
+    # asked about the past, the past date answers
+    assert answers_precisely("It was scrubbed on September 3.", "When was it scrubbed?",
+                             published=published)
