@@ -52,6 +52,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a question glued to a related headline: "What is NATO?:Military alliance in spotlight…"
     ("teaser", re.compile(r"^►? ?[A-Z\"“'‘][^?\n]{0,100}\?:(?=[A-Z0-9\"“'‘])")),
     ("read more", re.compile(r"^(?:Read More|READ MORE|Read more|Advertisement|ADVERTISEMENT)$")),
+    # an embedded video's player text: "JUST WATCHED <title> Replay More Videos ... MUST WATCH
+    # <title> 02:33", "Video Ad Feedback 01:15 - Source: CNN <title>"
+    ("video teaser", re.compile(r"^(?:JUST WATCHED|MUST WATCH|Video Ad Feedback) ")),
     ("fact-check note", re.compile(r"^Our fact[ -]check work is supported\b.{0,80}$")),
     # "• Location: Washington D.C.": a listicle's data row, not a sentence
     # (a short sentence after the label is a tip: "• Book early: Fares rise.")

@@ -33,6 +33,10 @@ LINES = [
     ("teaser", "More Harbour news: https://example.org/hub and https://example.org/more",
      "The plan, at https://example.org/plan, explains the new timetable."),
     ("read more", "Read More", "Read more broadly, the ruling covers every port."),
+    ("video teaser", "JUST WATCHED Harbour gates close Replay More Videos ... MUST WATCH Harbour "
+     "gates close 02:33", "Crowds watched the gates close, and the mayor said: must watch."),
+    ("video teaser", "Video Ad Feedback 01:15 - Source: CNN See the gates close at dawn",
+     "Video of the gates closing was shared widely, officials said."),
     ("fact-check note", "Our fact check work is supported in part by a grant from a foundation.",
      "The fact check was supported by three sources, the editor said."),
     ("list metadata", "• Population: 21,312", "• Book early: Fares rise as the date nears."),

@@ -29,6 +29,8 @@ FURNITURE_PATTERNS: dict[str, re.Pattern[str]] = {
     "subscription": re.compile(r"\bbecome a (?:digital )?subscriber\b|^Subscribe to\b"
                                r"|\bsupport (?:\w+ )?(?:local )?journalism\b", re.IGNORECASE),
     "fact-check note": re.compile(r"\bfact[- ]check work is supported\b", re.IGNORECASE),
+    "video teaser": re.compile(r"\b(?:JUST WATCHED|MUST WATCH|Video Ad Feedback)\b"
+                               r"|\b\d{1,2}:\d{2} - Source: [A-Z]"),
 }
 # furniture that is a whole line: a quote's "— Richard Bach" is no byline, and a listicle's
 # "• Be polite: Sometimes, you won't have any leverage…" is a tip, not a data row
