@@ -21,7 +21,8 @@ questions (two alternating rounds with one query embedding, whose median is repo
 lexical engine (``database``: each query term's --postings best postings, the shipped search;
 ``database-exact``: the exact MaxScore search it replaced, in the same process); for the
 database engine, its lexical search alone against the exact one over the same questions (top
-40, as search asks: overlap@10 / @40 and p50 / p95 of each); a fresh worker (a new process:
+40, as search asks: overlap@10 / @40 and p50 / p95 of each; --sweep adds other settings of it);
+a fresh worker (a new process:
 settings, container, one answer; wall time from spawn to exit, the time inside it, its RSS after
 the answer and its peak), per engine (``database-exact`` has none: no setting chooses it); ingest of
 one BBC News text (--probes of them, median) into the store of that size and into an empty one;
@@ -63,7 +64,7 @@ from core.models import Article, Chunk
 from core.terms import tokenize
 from ingest.chunking import chunk_metadata
 from ingest.identity import article_id
-from retrieval.engine_lexical import POSTINGS_PER_TERM, EngineLexicalSearch
+from retrieval.engine_lexical import POSTINGS_PER_TERM, RESCORED, EngineLexicalSearch
 from storage.lexical_search import LexicalSearchRepository
 from storage.schema import articles as articles_table
 
@@ -80,39 +81,49 @@ def settings(folder: Path, engine: str = "memory") -> Settings:
                     lexical_engine="database" if engine.startswith("database") else "memory")
 
 
-def engine_search(container: Container, engine: str, postings: int) -> EngineLexicalSearch:
+def engine_search(container: Container, engine: str, postings: int,
+                  rescored: int = RESCORED) -> EngineLexicalSearch:
     """The database engine's search as ``engine`` names it (exact: postings_per_term None)."""
     return EngineLexicalSearch(LexicalSearchRepository(container.database),
-                               None if engine == "database-exact" else postings)
+                               None if engine == "database-exact" else postings, rescored)
 
 
-def lexical_agreement(folder: Path, questions: list[str], postings: int,
-                      k: int = 40) -> dict[str, float]:
-    """The shipped database search against the exact one: overlap of their top k, and the
-    time of each alone (second of two passes)."""
+def lexical_agreement(folder: Path, questions: list[str], variants: list[tuple[int, int]],
+                      k: int = 40) -> list[dict[str, float]]:
+    """The database search with each (postings per term, rescored) against the exact one: the
+    overlap of their top k, and the time of each alone (second of two passes)."""
     container = Container(settings(folder, "database"), embedder=None)
-    ranked: dict[str, list[list[str]]] = {}
-    times: dict[str, list[float]] = {}
-    for engine in ("database", "database-exact"):
-        search = engine_search(container, engine, postings)
+
+    def run(search: EngineLexicalSearch) -> tuple[list[list[str]], list[float]]:
         for _ in range(2):
-            ranked[engine], times[engine] = [], []
+            ranked, times = [], []
             for question in questions:
                 started = time.perf_counter()
                 hits = search.search(Counter(tokenize(question)), k)
-                times[engine].append(1000 * (time.perf_counter() - started))
-                ranked[engine].append([h.chunk_id for h in hits])
+                times.append(1000 * (time.perf_counter() - started))
+                ranked.append([h.chunk_id for h in hits])
+        return ranked, times
+
+    exact, exact_ms = run(engine_search(container, "database-exact", 0))
+    rows = []
+    for postings, rescored in variants:
+        ranked, ms = run(engine_search(container, "database", postings, rescored))
+        pairs = list(zip(ranked, exact, strict=True))
+
+        def overlap(depth: int, pairs: list[tuple[list[str], list[str]]] = pairs) -> float:
+            return round(statistics.mean(len(set(a[:depth]) & set(b[:depth]))
+                                         / max(1, len(b[:depth])) for a, b in pairs), 3)
+
+        rows.append({"postings": postings, "rescored": rescored,
+                     "lexical_overlap@10": overlap(10), f"lexical_overlap@{k}": overlap(k),
+                     "lexical_top1_same": round(statistics.mean(
+                         float(a[:1] == b[:1]) for a, b in pairs), 3),
+                     "lexical_database_p50_ms": round(percentile(ms, 0.5), 1),
+                     "lexical_database_p95_ms": round(percentile(ms, 0.95), 1),
+                     "lexical_database_exact_p50_ms": round(percentile(exact_ms, 0.5), 1),
+                     "lexical_database_exact_p95_ms": round(percentile(exact_ms, 0.95), 1)})
     container.close()
-    pairs = list(zip(ranked["database"], ranked["database-exact"], strict=True))
-
-    def overlap(depth: int) -> float:
-        return round(statistics.mean(len(set(a[:depth]) & set(b[:depth])) / max(1, len(b[:depth]))
-                                     for a, b in pairs), 3)
-
-    return {"lexical_overlap@10": overlap(10), f"lexical_overlap@{k}": overlap(k),
-            "lexical_top1_same": round(statistics.mean(a[:1] == b[:1] for a, b in pairs), 3),
-            **{f"lexical_{e.replace('-', '_')}_{q}_ms": round(percentile(times[e], f), 1)
-               for e in ("database", "database-exact") for q, f in (("p50", 0.5), ("p95", 0.95))}}
+    return rows
 
 
 def source_copy() -> Path:
@@ -380,6 +391,8 @@ def main() -> None:
                         default=["memory", "database", "database-exact"])
     parser.add_argument("--postings", type=int, default=POSTINGS_PER_TERM,
                         help="postings read per query term by the database engine")
+    parser.add_argument("--sweep", nargs="*", default=[], metavar="POSTINGS,RESCORED",
+                        help="other settings of the database search, against the exact one")
     parser.add_argument("--alerts", type=int, default=1000,
                         help="subscriptions for the alert round (0: no round)")
     parser.add_argument("--build-only", action="store_true")
@@ -406,7 +419,12 @@ def main() -> None:
             result.update({f"{engine}_{k}": v for k, v in warm.items()})
             print(json.dumps(result), file=sys.stderr)
         if "database" in args.engines:
-            result.update(lexical_agreement(folder, questions, args.postings))
+            variants = [(args.postings, RESCORED)] + [
+                (int(v.split(",")[0]), int(v.split(",")[1])) for v in args.sweep]
+            shipped, *sweep = lexical_agreement(folder, questions, variants)
+            result.update({key: v for key, v in shipped.items() if key.startswith("lexical")})
+            if sweep:
+                result["sweep"] = sweep
             print(json.dumps(result), file=sys.stderr)
         for engine in (e for e in args.engines if e != "database-exact"):
             fresh = fresh_worker(folder, engine, questions[0])
