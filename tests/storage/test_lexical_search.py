@@ -212,3 +212,8 @@ def test_the_postings_migration_fills_as_the_triggers_write(
     assert store.forget(corpus[0].id, NOW)  # deleted by keys the fill computed
     assert _postings(older) == _recounted(older)
     older.dispose()
+    if database.dialect == "postgresql":
+        admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text("DROP SCHEMA postings_0020 CASCADE"))
+        admin.dispose()
