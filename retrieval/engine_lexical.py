@@ -31,6 +31,9 @@ from retrieval.inverted_index import K1, B, LexicalHit
 MAX_CACHED_TERMS = 50_000  # document frequencies kept between two writes
 POSTINGS_PER_TERM = 2_000  # read per query term (docs/benchmarks.md, "Scale": measured)
 RESCORED = 500  # best partial sums scored again exactly (at least k)
+# terms whose postings are read, the weightiest (SQLite takes at most 500 SELECTs in a
+# UNION); the rescoring counts every term
+MAX_READ_TERMS = 250
 
 
 class EngineTerms(Protocol):
@@ -110,8 +113,9 @@ class EngineLexicalSearch:
             return self._exact(counts, k, weights)
         # the sums are exact when no term was cut off; rescoring more than k then only
         # settles ties at the k-th place as the in-memory index does (by chunk id)
+        read = heapq.nlargest(MAX_READ_TERMS, weights, key=lambda t: (weights[t] * counts[t], t))
         best = self._engine.best_sums(
-            {t: w * counts[t] * (K1 + 1) for t, w in weights.items()},
+            {t: weights[t] * counts[t] * (K1 + 1) for t in read},
             (K1 * (1 - B), K1 * B / self._mean_length), self._postings_per_term,
             max(k, self._rescored))
         stored = self._engine.stored_terms(chunk for chunk, _ in best)

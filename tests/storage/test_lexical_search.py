@@ -133,6 +133,13 @@ def test_a_term_s_postings_are_read_best_impact_first(database: Database) -> Non
     whole = EngineLexicalSearch(LexicalSearchRepository(database), postings_per_term=10_000)
     assert [h.chunk_id for h in whole.search(Counter(tokenize("barrier exports")), 40)] == [
         h.chunk_id for h in memory.search("barrier exports", 40)]
+    # a question of more terms than one statement reads: the weightiest are read
+    words = " ".join(f"word{i}x" for i in range(600))
+    long = make_article(f"{words}. " * 2, title="Words", url="https://w.example/w")
+    _store(database, [long])
+    many = Counter(tokenize(words))
+    assert len(many) > 500  # more SELECTs than SQLite takes in one UNION
+    assert engine.search(many, 3)[0].chunk_id.startswith(long.id)
 
 
 def test_replaced_forgotten_and_pruned_chunks_leave_the_engine(database: Database) -> None:
