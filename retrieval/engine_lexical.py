@@ -5,12 +5,12 @@ The engine keeps each term's postings ordered by impact (storage/lexical_search.
 count in the chunk and the chunk's length, ordered by BM25's term part with a fixed reference
 length), each term's document frequency and the collection's totals. A question reads, per
 term, at most ``postings_per_term`` postings of highest impact (all of them for a term in fewer
-chunks, so rare terms are exact) and sums the in-memory index's exact per-term scores, with the
-collection's current mean length. A chunk may hold a common term outside that term's best
-postings: the ``rescored`` best sums are scored again exactly from their stored terms, and those
-scores give the order. Ranking is exact whenever no query term is cut off; otherwise a chunk
-ranks only if its sum over the postings read puts it among the rescored
-(docs/benchmarks.md, "Scale (issue 23 item 3)": agreement with exact BM25, measured).
+chunks, so rare terms are exact), and the engine sums, in one statement, the in-memory index's
+exact per-term scores, with the collection's current mean length. A chunk may hold a common
+term outside that term's best postings: the ``rescored`` best sums are scored again exactly
+from their stored terms, and those scores give the order. Ranking is exact whenever no query
+term is cut off; otherwise a chunk ranks only if its sum over the postings read puts it among
+the rescored (docs/benchmarks.md, "Scale (issue 23 item 3)": agreement with exact BM25).
 
 ``postings_per_term=None`` keeps the exact search this replaced (benchmarks compare the two):
 candidates fetched rarest term first with their stored terms (MaxScore), which reads every chunk
