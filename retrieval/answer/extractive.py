@@ -515,7 +515,7 @@ def _span(sentence: _Sentence, limit: int = ANSWER_QUOTES.max_chars, *,
     """
     text, start, end = sentence.hit.text, sentence.start, sentence.end
     before = [span for span in sentence_spans(text, 0, start) if span[1] <= start][-1:]
-    if previous and before and end - before[0][0] <= limit * 2 // 3 and not _is_heading(
+    if previous and before and end - before[0][0] <= limit * 3 // 4 and not _is_heading(
             text, *before[0]):
         start = before[0][0]
     for following in sentence_spans(text, end):

@@ -95,3 +95,19 @@ def test_an_article_the_judge_is_sure_of_answers_below_the_relevance_bar() -> No
     assert not relevant(12.0, Thresholds(judge_sure=0))
     similarity = 0.5  # relevance 0.3: far below, however sure the judge
     assert not relevant(20.0, Thresholds())
+
+
+def test_the_lead_takes_its_previous_sentence_while_both_stay_within_three_quarters() -> None:
+    from retrieval.answer.extractive import _span
+
+    before = "Hearing aids have long cost $2,000 an ear, and most people need two of them. "
+    lead = ("The rule change means people with mild hearing loss can buy the devices in stores "
+            "without a prescription, and for less, from Monday, so that a visit to a specialist "
+            "is no longer the first step, the agency said on Tuesday in Washington, in a "
+            "statement that named no brand.")
+    text = before + lead
+    quoted = sentence("aids", text, 1.0, None)
+    quoted = _Sentence(quoted.hit, len(before), len(text), 1.0)
+    assert 320 < len(text) <= 360  # over two thirds of 480, within three quarters
+    assert _span(quoted, 480) == (0, len(text))
+    assert _span(quoted, 400) == (len(before), len(text))  # 300 < its length: alone
