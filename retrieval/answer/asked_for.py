@@ -189,7 +189,7 @@ def answers_precisely(sentence: str, question: str, focus: str | None = None,
     for asks, holds in _ASKS:
         if asks.search(focus):
             return any(new(m.group(0)) for m in holds.finditer(sentence)
-                       if (holds is not _FULL_NAME or _is_full_name(m.group(0)))
+                       if (holds is not _FULL_NAME or _is_new_name(m.group(0), said))
                        and not (holds is _DAY and ahead and _before(m.group(0), published)))
     return False
 
@@ -210,6 +210,14 @@ def _before(found: str, published: date | None) -> bool:
         return month is not None and date(published.year, month, day) < published
     except ValueError:
         return False  # "February 30": not a day
+
+
+def _is_new_name(found: str, said: str) -> bool:
+    """A full name with a word the question lacks: "Chancellor Rishi Sunak" is no answer to
+    "Who became chancellor after Rishi Sunak resigned?"."""
+    return _is_full_name(found) and any(
+        not re.search(rf"(?<!\w){re.escape(fold(word))}(?!\w)", said)
+        for word in re.findall(r"[\w’'-]+", found) if fold(word) not in STOPWORDS)
 
 
 def _is_full_name(found: str) -> bool:
