@@ -39,14 +39,23 @@ _RULES: tuple[tuple[Asked, re.Pattern[str]], ...] = (
         r"^\W*(who|whom|whose|which|what|where)\b|\b(which|whom|whose)\b"
         r"|\b(of|in|to|from|at|for|by|on|with|into) what\b", re.IGNORECASE)),
 )
+# Each month's names, the full one last: one list for every pattern and for reading a day.
+_MONTH_NAMES = (
+    ("Jan", "January"), ("Feb", "February"), ("Mar", "March"), ("Apr", "April"), ("May",),
+    ("Jun", "June"), ("Jul", "July"), ("Aug", "August"), ("Sep", "Sept", "September"),
+    ("Oct", "October"), ("Nov", "November"), ("Dec", "December"))
+_MONTH_NUMBER = {name.lower(): n for n, names in enumerate(_MONTH_NAMES, start=1)
+                 for name in names}
+_MONTHS = "(?:" + "|".join(name for names in _MONTH_NAMES for name in names) + ")"
+_FULL_MONTHS = "(?:" + "|".join(names[-1] for names in _MONTH_NAMES) + ")"
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|thousand|million|billion|trillion|dozen|half|third|quarter)\b",
     re.IGNORECASE,
 )
 _DATE = re.compile(
-    r"\b(1[89]\d\d|20\d\d)\b|\b(January|February|March|April|May|June|July|August|September|"
-    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?"
+    rf"{_YEAR.pattern}|\b{_MONTHS}\b\.?"
     r"|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
     r"tomorrow)\b",
 )
@@ -64,7 +73,7 @@ def asked_for(question: str) -> Asked | None:
 
 # What the other patterns also match but is no answer of that kind: a year is no count ("the
 # 2020 teacher of the year" does not say how many were arrested), a weekday or month no name.
-_NOT_A = {Asked.NUMBER: re.compile(r"(1[89]|20)\d\d"), Asked.NAME: _DATE}
+_NOT_A = {Asked.NUMBER: _YEAR, Asked.NAME: _DATE}
 
 
 def holds_answer(sentence: str, asked: Asked | None, question: str) -> bool:
@@ -130,12 +139,7 @@ _AGE = re.compile(
     r"\b\d{1,3}-year-old\b|\baged? \d{1,3}\b|\b\d{1,3} years old\b|\bage of \d{1,3}\b"
     r"|\b(?:was|is) \d{1,3}(?=[.,;]| when\b)"  # "She was 96."
     r"|\b[A-Z][\w’'-]+, \d{1,3},")  # "Inhofe, 87, said"
-_MONTH = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\b")
-_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
-_MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)")
+_MONTH = re.compile(rf"\b{_FULL_MONTHS}\b")
 # "When…?" is answered by a date: "October 18", "Oct. 18", "next month" (not a weekday: "on
 # Saturday" is as often last week's attempt as the next one)
 _DAY = re.compile(
@@ -169,7 +173,7 @@ def answers_precisely(sentence: str, question: str, focus: str | None = None,
     said = fold(question)
 
     def new(found: str) -> bool:
-        return not re.search(rf"(?<!\w){re.escape(fold(found.strip()))}(?!\w)", said)
+        return not _says(said, found)
 
     counted = _COUNTED.search(focus)
     if counted:
@@ -183,7 +187,7 @@ def answers_precisely(sentence: str, question: str, focus: str | None = None,
     place = _PLACE_ASKED.search(focus)
     if place:
         kind = place.group(1).lower()
-        names = places() | (us_states() if kind == "state" else frozenset())
+        names = places() | (US_STATES if kind == "state" else frozenset())
         return any(t in names and new(t) for t in _place_terms(sentence))
     ahead = bool(_AHEAD.search(focus))
     for asks, holds in _ASKS:
@@ -192,12 +196,6 @@ def answers_precisely(sentence: str, question: str, focus: str | None = None,
                        if (holds is not _FULL_NAME or _is_new_name(m.group(0), said))
                        and not (holds is _DAY and ahead and _before(m.group(0), published)))
     return False
-
-
-_MONTH_NUMBER = {name: n for n, names in enumerate(
-    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-     ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
 
 
 def _before(found: str, published: date | None) -> bool:
@@ -216,8 +214,13 @@ def _is_new_name(found: str, said: str) -> bool:
     """A full name with a word the question lacks: "Chancellor Rishi Sunak" is no answer to
     "Who became chancellor after Rishi Sunak resigned?"."""
     return _is_full_name(found) and any(
-        not re.search(rf"(?<!\w){re.escape(fold(word))}(?!\w)", said)
-        for word in re.findall(r"[\w’'-]+", found) if fold(word) not in STOPWORDS)
+        not _says(said, word) for word in re.findall(r"[\w’'-]+", found)
+        if fold(word) not in STOPWORDS)
+
+
+def _says(said: str, found: str) -> bool:
+    """True when the folded question ``said`` holds ``found`` as whole words."""
+    return re.search(rf"(?<!\w){re.escape(fold(found.strip()))}(?!\w)", said) is not None
 
 
 def _is_full_name(found: str) -> bool:
@@ -255,8 +258,3 @@ def places() -> frozenset[str]:
     forms = {form for forms in PLACE_FORMS.values() for form in forms}
     named = frozenset(PLACE_FORMS) | forms | set(PLACE_NAMES) | set(PLACE_NAMES.values())
     return (named | _MORE_COUNTRIES) - _NOT_COUNTRIES
-
-
-def us_states() -> frozenset[str]:
-    """The fifty US states, lowercased."""
-    return US_STATES

@@ -77,9 +77,7 @@ class Selection:
     def relevance(self, score: float, features: Sequence[float]) -> float:
         """A sentence's score without the precise-answer bonus: what the story's floors
         compare, so that the bonus picks the lead without raising the bar for the rest."""
-        if not features:
-            return score
-        return score - self.precise_bonus * features[SENTENCE_FEATURES.index("precise_answer")]
+        return score - self.precise_bonus * float(_answers_precisely(features))
 
     def sentence_weights(self) -> tuple[float, ...]:
         """The weight of each of ``SENTENCE_FEATURES`` in a sentence's score."""
@@ -92,6 +90,7 @@ SENTENCE_FEATURES = (
     "overlap", "asked_overlap", "context", "similarity", "article_rank", "news", "holds_answer",
     "already_quoted", "conversation", "position", "length", "heading", "precise_answer",
 )
+_PRECISE = SENTENCE_FEATURES.index("precise_answer")
 SECTION_OPENING = 2  # sentences of a section that its heading speaks for
 
 
@@ -332,7 +331,7 @@ class ExtractiveAnswerer:
         rival = self._rival(sentences, on_story)
         # a sentence that answers precisely opens its quote: the answer first, context after
         shown: list[_Quote] = [(*_span(lead, rules.lead_chars,
-                                       previous=not _answers_precisely(lead)), lead)]
+                                       previous=not _answers_precisely(lead.features)), lead)]
         other: list[_Quote] = []  # the rival story's best sentence, shown after the story
         more: list[_Quote] = []
         for sentence in sentences:
@@ -384,11 +383,11 @@ class ExtractiveAnswerer:
 
 
 _Quote = tuple[int, int, _Sentence]  # offsets in the hit text, and the sentence quoted
-_PRECISE = SENTENCE_FEATURES.index("precise_answer")
 
 
-def _answers_precisely(sentence: _Sentence) -> bool:
-    return bool(sentence.features) and bool(sentence.features[_PRECISE])
+def _answers_precisely(features: Sequence[float]) -> bool:
+    """A sentence's features say it holds the very kind asked for (none: unscored)."""
+    return bool(features) and bool(features[_PRECISE])
 
 
 def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int,
