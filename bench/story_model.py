@@ -19,7 +19,7 @@ from dataclasses import astuple, dataclass
 from functools import lru_cache
 
 from alerts.matching import Weights
-from alerts.stories import StoryLead
+from alerts.stories import StoryLead, shared_particulars
 from core.terms import with_places
 
 MAX_DAYS = 7.0  # a week apart or more reads as a week: the model says no long before
@@ -61,17 +61,10 @@ def event_features(a: StoryLead, b: StoryLead, weights: Weights) -> EventFeature
     weight = weights(a.terms | b.terms | headline_a | headline_b)
     return EventFeatures(
         similarity=float(a.vector @ b.vector),
-        particulars=_particulars(a.terms, b.terms, weight),
+        particulars=shared_particulars(a, b, weights),
         headline_in_lead=(_found(headline_a, b.terms, weight)
                           + _found(headline_b, a.terms, weight)) / 2,
         days=min(MAX_DAYS, abs(a.when - b.when).total_seconds() / 86400))
-
-
-def _particulars(a: frozenset[str], b: frozenset[str], weight: dict[str, float]) -> float:
-    smaller = min(sum(weight.get(t, 0.0) for t in a), sum(weight.get(t, 0.0) for t in b))
-    if smaller <= 0:
-        return 0.0
-    return sum(weight.get(t, 0.0) for t in a & b) / smaller
 
 
 def _found(terms: frozenset[str], lead: frozenset[str], weight: dict[str, float]) -> float:
