@@ -7,6 +7,7 @@ or a name the question does not already say; it should lead the answer.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import cache
@@ -160,42 +161,66 @@ _PLACE_ASKED = re.compile(r"\b(?:which|what) (?:(?:\w+ )?(country|nation|state)s
                           re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class PreciseAsk:
+    """What a question asks for precisely, read once and checked against each sentence."""
+
+    said: str  # the question, folded
+    counted: frozenset[str] = frozenset()  # "how many baby swings": the things counted
+    places: frozenset[str] = frozenset()  # "which country / state": the names that answer
+    holds: re.Pattern[str] | None = None  # otherwise: the pattern of what answers
+    ahead: bool = False  # "when will…": a day already past answers nothing
+
+    def answered_by(self, sentence: str, published: date | None = None) -> bool:
+        """True when ``sentence`` holds what is asked and the question lacks it; a question
+        about what is ahead is not answered by a date before ``published`` (the article's)."""
+        if self.counted:
+            for match in _COUNT.finditer(sentence):
+                after = tokenize(sentence[match.end():match.end() + 60])[:4]
+                if self.counted & {t.rstrip("s") for t in after} and self._new(
+                        match.group(0)) and not _YEAR.fullmatch(match.group(0)):
+                    return True
+            return False
+        if self.places:
+            return any(t in self.places and self._new(t) for t in _place_terms(sentence))
+        holds = self.holds
+        return holds is not None and any(
+            self._new(m.group(0)) for m in holds.finditer(sentence)
+            if (holds is not _FULL_NAME or _is_new_name(m.group(0), self.said))
+            and not (holds is _DAY and self.ahead and _before(m.group(0), published)))
+
+    def _new(self, found: str) -> bool:
+        return not _says(self.said, found)
+
+
+def precise_ask(question: str, focus: str | None = None) -> PreciseAsk | None:
+    """What ``question`` asks for precisely ("how many swings", "which country", "who"), or
+    None. ``focus`` is its asking sentence, when context comes before it."""
+    focus = focus or question
+    said = fold(question)
+    counted = _COUNTED.search(focus)
+    if counted:
+        return PreciseAsk(said, counted=frozenset(
+            t.rstrip("s") for t in tokenize(counted.group(1))))
+    place = _PLACE_ASKED.search(focus)
+    if place:
+        state = place.group(1).lower() == "state"
+        return PreciseAsk(said, places=places() | (US_STATES if state else frozenset()))
+    for asks, holds in _ASKS:
+        if asks.search(focus):
+            return PreciseAsk(said, holds=holds, ahead=bool(_AHEAD.search(focus)))
+    return None
+
+
 def answers_precisely(sentence: str, question: str, focus: str | None = None,
                       published: date | None = None) -> bool:
     """True when ``sentence`` holds the very kind of thing asked for, and the question lacks it.
 
     "How many swings were recalled?" is answered by "2 million … swings", "Which country…?"
     by a country's name; a question that asks for none of these kinds is answered by nothing.
-    ``focus`` is the question's asking sentence, when context comes before it; a question
-    about what is ahead is not answered by a date before ``published`` (the article's day).
     """
-    focus = focus or question
-    said = fold(question)
-
-    def new(found: str) -> bool:
-        return not _says(said, found)
-
-    counted = _COUNTED.search(focus)
-    if counted:
-        things = {t.rstrip("s") for t in tokenize(counted.group(1))}
-        for match in _COUNT.finditer(sentence):
-            after = [t.rstrip("s") for t in tokenize(sentence[match.end():match.end() + 60])][:4]
-            if things & set(after) and new(match.group(0)) and not _YEAR.fullmatch(
-                    match.group(0)):
-                return True
-        return False
-    place = _PLACE_ASKED.search(focus)
-    if place:
-        kind = place.group(1).lower()
-        names = places() | (US_STATES if kind == "state" else frozenset())
-        return any(t in names and new(t) for t in _place_terms(sentence))
-    ahead = bool(_AHEAD.search(focus))
-    for asks, holds in _ASKS:
-        if asks.search(focus):
-            return any(new(m.group(0)) for m in holds.finditer(sentence)
-                       if (holds is not _FULL_NAME or _is_new_name(m.group(0), said))
-                       and not (holds is _DAY and ahead and _before(m.group(0), published)))
-    return False
+    ask = precise_ask(question, focus)
+    return ask is not None and ask.answered_by(sentence, published)
 
 
 def _before(found: str, published: date | None) -> bool:

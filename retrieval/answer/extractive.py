@@ -11,7 +11,7 @@ from unicodedata import east_asian_width
 
 from core.models import ArticleRef, QuotedSpan
 from core.terms import tokenize
-from retrieval.answer.asked_for import answers_precisely, asked_for, holds_answer
+from retrieval.answer.asked_for import asked_for, holds_answer, precise_ask
 from retrieval.answer.followup import QueryContext, query_context
 from retrieval.answer.models import CLOSEST, NOT_FOUND, OTHER_STORY, Answer, Citation, Turn
 from retrieval.answer.verify import verified
@@ -67,7 +67,7 @@ class Selection:
     rival_margin: float = 2.0
     rival_floor: float = 0.6
     # the sentence holds the very kind asked for: a count of the things counted, an amount,
-    # a share, a country or state, a full name (asked_for.answers_precisely)
+    # a share, a country or state, a full name (asked_for.PreciseAsk)
     precise_bonus: float = 0.6
     # The story is the judge's first article (and what reads as the same story), not the best
     # sentence's: the judge weighs whole articles (MRR 0.855 -> 0.878 on RealTime QA)
@@ -227,6 +227,7 @@ class ExtractiveAnswerer:
         focus_total = sum(weights[t] for t in focus_terms) or 1.0
         context_total = sum(weights[t] for t in context_terms) or 1.0
         asked = asked_for(focus)
+        precise = precise_ask(question, focus)
         sentence_weights = self._selection.sentence_weights()
         scored = []
         article_rank: dict[str, int] = {}
@@ -259,9 +260,9 @@ class ExtractiveAnswerer:
                     # once quoted, the section has answered: a follow-up moves past it
                     float(start in under_heading and not quoted),
                     # in a follow-up the conversation's words say what it is about
-                    float((overlap > 0 or bool(context_terms & words)) and answers_precisely(
-                        sentence, question, focus,
-                        hit.ref.published.date() if hit.ref.published else None)),
+                    float(precise is not None and (overlap > 0 or bool(context_terms & words))
+                          and precise.answered_by(sentence, hit.ref.published.date()
+                                                  if hit.ref.published else None)),
                 )
                 score = sum(w * f for w, f in zip(sentence_weights, features, strict=True))
                 scored.append(_Sentence(hit, start, end, score, features))
