@@ -1,7 +1,7 @@
 """A year of news at scale (issue 23 item 3): what grows with the archive, as ratios to the base.
 
     .venv/bin/python bench/scale.py [--sizes 50000 250000] [--questions 50] [--probes 3]
-        [--engines memory database database-exact] [--postings N]
+        [--engines memory database database-exact] [--postings N] [--batch N] [--build-only]
 
 Builds archives of SIZE passages on SQLite + embedded Chroma under bench/.cache/scale-SIZE (kept
 and reused; a larger one starts from a copy of the next smaller) from the RealTime QA eval index
@@ -9,7 +9,12 @@ that bench/eval.py builds with the onnx backend (bench/.cache/eval-data-onnx, co
 bench/.cache/scale-source and only read there). As bench/latency.py: articles are copied under new
 URLs, written straight to the database (their terms computed as an ingest does) and to Chroma,
 with the real chunk vectors for the originals and real + N(0, 0.02) noise, re-normalised, for
-the copies: embedding 250k passages would take the model most of a day here. Varied so that no
+the copies: embedding 250k passages would take the model most of a day here. The build writes
+--batch articles (default 1,000) a database transaction, each saved as an ingest saves it, so
+the chunks' triggers keep the FTS5 table, the postings and the term counters as in production
+(checked: identical rows to one transaction per article), and the same articles a Chroma write
+(in a thread, while the next batch goes to the database; marked indexed once in Chroma); its
+own connections have a 3 GB page cache and no fsync. Varied so that no
 two passages are identical: copy N's title ends with " (N)" (part of every chunk's terms), and
 a marker " [N.I]" is inserted into the part of chunk I that no neighbouring chunk overlaps (the
 offsets of every chunk moved to match). Re-dated across a year: every article (originals too)
@@ -46,6 +51,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -73,6 +79,7 @@ CACHE = HERE / ".cache"
 EMBEDDING: Literal["onnx"] = "onnx"
 YEAR_END = datetime(2026, 12, 6, tzinfo=UTC)
 NOISE = 0.02
+BUILD_CACHE_KIB = 3_000_000  # the build's SQLite page cache: 3 GB
 
 
 def settings(folder: Path, engine: str = "memory") -> Settings:
@@ -167,9 +174,9 @@ def marked(article: Article, spans: list[Chunk], copy: int) -> tuple[str, list[C
     return new_text, chunks
 
 
-def build(source: Container, target: Container, wanted: int, batch: int = 200) -> None:
+def build(source: Container, target: Container, wanted: int, batch: int = 1000) -> None:
     """Add originals, then varied copies, each article absent from ``target``, up to ``wanted``
-    passages."""
+    passages: ``batch`` articles a database transaction and a Chroma write."""
     originals = list(source.articles.iter_articles())
     spans = {a.id: source.articles.chunks_of(a.id) for a in originals}
     ids = [c.id for a in originals for c in spans[a.id]]
@@ -179,13 +186,36 @@ def build(source: Container, target: Container, wanted: int, batch: int = 200) -
     dimension = len(next(iter(vectors.values())))
     have = set(_article_ids(target))
     count = target.articles.chunk_count()
-    pending: list[tuple[str, list[Chunk], np.ndarray]] = []
+    pending: list[tuple[Article, list[Chunk], np.ndarray]] = []
+    spent = {"database": 0.0, "chroma": 0.0}
+    # the build's own connections: a page cache that holds the postings' B-tree while a
+    # batch writes into it, and no fsync (production's connections keep their settings)
+    sa.event.listen(target.database.engine, "connect", _build_cache)
+    target.database.dispose()
+
+    chroma = ThreadPoolExecutor(1)  # Chroma adds one batch while the database takes the next
+    indexing: list[tuple[Future[None], list[str]]] = []
+
+    def add_vectors(batch: list[tuple[Article, list[Chunk], np.ndarray]]) -> None:
+        started = time.perf_counter()
+        target.vectors.replace([p[0].id for p in batch], [c for p in batch for c in p[1]],
+                               np.concatenate([p[2] for p in batch]))
+        spent["chroma"] += time.perf_counter() - started
+
+    def indexed() -> None:  # marked from this thread: one SQLite writer at a time
+        for future, article_ids in indexing:
+            future.result()
+            target.articles.mark_indexed(article_ids)
+        indexing.clear()
 
     def flush() -> None:
         if pending:
-            target.vectors.replace([p[0] for p in pending], [c for p in pending for c in p[1]],
-                                   np.concatenate([p[2] for p in pending]))
-            target.articles.mark_indexed([p[0] for p in pending])
+            started = time.perf_counter()
+            target.articles.save_many((p[0], p[1]) for p in pending)
+            spent["database"] += time.perf_counter() - started
+            indexed()
+            indexing.append((chroma.submit(add_vectors, list(pending)),
+                             [p[0].id for p in pending]))
             pending.clear()
 
     copy = 0
@@ -213,16 +243,27 @@ def build(source: Container, target: Container, wanted: int, batch: int = 200) -
             if copy:
                 matrix = matrix + noise
                 matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
-            target.articles.save(clone, chunks)
-            pending.append((new_id, chunks, matrix))
+            pending.append((clone, chunks, matrix))
             have.add(new_id)
             count += len(chunks)
             if len(pending) >= batch:
                 flush()
         flush()
-        print(f"  copy {copy}: {count} passages, {time.perf_counter() - started:.0f} s",
+        indexed()
+        print(f"  copy {copy}: {count} passages, {time.perf_counter() - started:.0f} s"
+              f" (database {spent['database']:.0f} s, Chroma {spent['chroma']:.0f} s)",
               file=sys.stderr)
         copy += 1
+    chroma.shutdown()
+    sa.event.remove(target.database.engine, "connect", _build_cache)
+    target.database.dispose()
+
+
+def _build_cache(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA cache_size=-{BUILD_CACHE_KIB}")
+    cursor.execute("PRAGMA synchronous=OFF")  # a build that dies is started again anyway
+    cursor.close()
 
 
 def _article_ids(container: Container) -> list[str]:
@@ -230,7 +271,8 @@ def _article_ids(container: Container) -> list[str]:
         return [str(v) for v in conn.execute(sa.select(articles_table.c.id)).scalars()]
 
 
-def archive(source: Container, size: int, smaller: Path | None) -> tuple[Path, float]:
+def archive(source: Container, size: int, smaller: Path | None,
+            batch: int = 1000) -> tuple[Path, float]:
     """The archive of ``size`` passages (built, or completed, now: seconds spent)."""
     folder = CACHE / f"scale-{size}"
     started = time.perf_counter()
@@ -239,7 +281,7 @@ def archive(source: Container, size: int, smaller: Path | None) -> tuple[Path, f
     target = Container(settings(folder), embedder=source.embedder)
     if target.articles.chunk_count() < size * 0.995:
         print(f"building {size} passages in {folder}...", file=sys.stderr)
-        build(source, target, size)
+        build(source, target, size, batch)
     target.close()
     return folder, time.perf_counter() - started
 
@@ -396,6 +438,8 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=1000,
                         help="subscriptions for the alert round (0: no round)")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--batch", type=int, default=1000,
+                        help="articles a database transaction and a Chroma write in the build")
     args = parser.parse_args()
     source = Container(settings(source_copy()), embedder=None)
     embedder = source.embedder
@@ -405,7 +449,7 @@ def main() -> None:
     results: list[dict[str, Any]] = []
     smaller: Path | None = None
     for step, size in enumerate(sorted(args.sizes)):
-        folder, build_s = archive(source, size, smaller)
+        folder, build_s = archive(source, size, smaller, args.batch)
         smaller = folder
         if args.build_only:
             continue

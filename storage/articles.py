@@ -119,22 +119,13 @@ class ArticleRepository:
         """Insert or replace an article and its chunk spans in one transaction (pending),
         linked to the registered source that brought it (``source_id``)."""
         with self._db.write() as conn:
-            upsert(conn, articles, {**_article_row(article), "indexed_hash": None}, ["id"])
-            if source_id is not None:
-                insert_ignoring_conflicts(conn, article_sources, {
-                    "article_id": article.id, "source_id": source_id},
-                    ["article_id", "source_id"])
-            conn.execute(sa.delete(chunks).where(chunks.c.article_id == article.id))
-            if article_chunks:
-                conn.execute(sa.insert(chunks), [
-                    {"article_id": c.article_id, "idx": c.index, "start": c.start, "end": c.end,
-                     "text": c.text, "terms": chunk_terms(article.title, c.text)}
-                    for c in article_chunks
-                ])
-            revision = bump_revision(conn)  # late: the meta row stays locked only briefly
-            conn.execute(
-                sa.update(articles).where(articles.c.id == article.id).values(revision=revision)
-            )
+            _write(conn, article, article_chunks, source_id)
+
+    def save_many(self, items: Iterable[tuple[Article, Sequence[Chunk]]]) -> None:
+        """``save`` each (article, chunks) in turn, all in one transaction (bulk loads)."""
+        with self._db.write() as conn:
+            for article, article_chunks in items:
+                _write(conn, article, article_chunks, None)
 
     def forget(self, article_id: str, now: datetime) -> bool:
         """Remove an article and its chunks for good; False when it was not stored.
@@ -178,6 +169,23 @@ class ArticleRepository:
     def _scalar_count(self, query: sa.Select[Any]) -> int:
         with self._db.read() as conn:
             return int(conn.execute(query).scalar() or 0)
+
+
+def _write(conn: sa.Connection, article: Article, article_chunks: Sequence[Chunk],
+           source_id: int | None) -> None:
+    upsert(conn, articles, {**_article_row(article), "indexed_hash": None}, ["id"])
+    if source_id is not None:
+        insert_ignoring_conflicts(conn, article_sources, {
+            "article_id": article.id, "source_id": source_id}, ["article_id", "source_id"])
+    conn.execute(sa.delete(chunks).where(chunks.c.article_id == article.id))
+    if article_chunks:
+        conn.execute(sa.insert(chunks), [
+            {"article_id": c.article_id, "idx": c.index, "start": c.start, "end": c.end,
+             "text": c.text, "terms": chunk_terms(article.title, c.text)}
+            for c in article_chunks
+        ])
+    revision = bump_revision(conn)  # late: the meta row stays locked only briefly
+    conn.execute(sa.update(articles).where(articles.c.id == article.id).values(revision=revision))
 
 
 def chunk_terms(title: str, chunk_text: str) -> str:

@@ -125,3 +125,21 @@ def test_passages_and_span_texts_count_characters_like_python(database: Database
         assert passage.ref.title == "Zürich rail 🚆" and passage.ref.published == article.published
     spans = [(article.id, 7, 8), (article.id, len(text) - 6, len(text)), ("missing", 0, 3)]
     assert reader.span_texts(spans) == ["🚆", "終わり 🎉.", None]
+
+
+def test_save_many_is_each_save_in_one_transaction(database: Database) -> None:
+    store = ArticleRepository(database)
+    first = make_article("First text. " * 60, url="https://example.org/first")
+    second = make_article("Second text. " * 60, url="https://example.org/second")
+    items = [(a, Chunker(300, 30).split(a)) for a in (first, second)]
+    store.save_many(items)
+    assert ChunkTermsRepository(database).revision() == 2  # one write each, as save counts
+    for article, chunks in items:
+        assert store.get(article.id) == article
+        assert [c.text for c in store.chunks_of(article.id)] == [c.text for c in chunks]
+    assert sorted(store.pending_ids()) == sorted([first.id, second.id])
+    broken = [(replace(first, title="Changed"), items[0][1] * 2)]  # duplicate (article, idx)
+    with pytest.raises(StoreError, match=r"(?i)unique|duplicate"):
+        store.save_many([items[1], *broken])
+    assert store.get(first.id) == first
+    assert ChunkTermsRepository(database).revision() == 2
