@@ -171,6 +171,13 @@ class PreciseAsk:
     holds: re.Pattern[str] | None = None  # otherwise: the pattern of what answers
     ahead: bool = False  # "when will…": a day already past answers nothing
 
+    @property
+    def detail(self) -> bool:
+        """Asks for a figure (a count, an amount, a share, an age): a detail that news gives
+        below the headline's subject, where names, places and dates are what leads are built
+        around."""
+        return bool(self.counted) or self.holds in (_AMOUNT, _SHARE, _AGE)
+
     def answered_by(self, sentence: str, published: date | None = None) -> bool:
         """True when ``sentence`` holds what is asked and the question lacks it; a question
         about what is ahead is not answered by a date before ``published`` (the article's)."""

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from bot.container import Container
 from core.models import QuotedSpan
 from ingest.pipeline import SourceSpec
+from ingest.sample_articles import SAMPLES_DIR
 from retrieval.answer import Answer, Turn
 from retrieval.answer.extractive import ExtractiveAnswerer, Selection
 from retrieval.embeddings import Embedder
@@ -255,6 +256,32 @@ def test_the_sentence_holding_the_very_count_asked_for_leads(
 
     assert "48,000" in opening(Selection().precise_bonus)
     assert opening(0.0).startswith("Kelbury Toys")  # without it, the story's opening leads
+
+
+def test_the_figure_asked_for_leads_though_the_headline_holds_the_subject(
+    embedder: Embedder, tmp_path: Path, database_url: str,
+) -> None:
+    from bot.settings import Settings
+
+    # the default chunk size, as `make demo` ingests the samples: one passage for the story
+    container = Container(Settings(data_dir=tmp_path / "data", database_url=database_url),
+                          embedder=embedder)
+    container.pipeline.run([SourceSpec(str(SAMPLES_DIR))])
+    question = "How much did the Port Halden flood barrier cost?"
+
+    def opening(title_weight: float) -> str:
+        """The first words of the lead quote."""
+        answerer = ExtractiveAnswerer(container.searcher, container.lexical, container.passages,
+                                      selection=Selection(title_weight=title_weight))
+        answer = answerer.answer(question, k=3)
+        assert answer.found
+        return answer.citations[0].snippet[:100]
+
+    # "The barrier cost 84 million euros" is read under its headline, which names Port Halden's
+    # flood barrier; without that, the story's opening (more of the question's words) leads
+    assert opening(Selection().title_weight).startswith("The barrier cost 84 million euros")
+    assert opening(0.0).startswith("The coastal town of Port Halden")
+    container.close()
 
 
 def test_a_small_archive_does_not_answer_what_it_does_not_cover(
