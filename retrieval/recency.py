@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 
 from ingest.dates import parse_published
 
+# "the new prime minister" is the latest one; "the New York Times" is not (lowercase only)
 _LATEST = re.compile(
-    r"\b(latest|newest|most recent|recent(ly)?|current(ly)?|now|breaking)\b", re.I
+    r"\b(latest|newest|most recent|recent(ly)?|current(ly)?|now|breaking|(?-i:the new))\b", re.I
 )
 _WINDOWS = (
     (re.compile(r"\btoday\b|\bthis morning\b|\btonight\b", re.I), timedelta(days=1)),
