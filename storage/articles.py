@@ -20,12 +20,17 @@ from core.terms import tokenize
 from storage.database import Database, in_batches
 from storage.meta import bump_revision
 from storage.removal import remove_articles
-from storage.schema import article_sources, articles, chunks, forgotten_articles
+from storage.schema import (
+    PENDING_ARTICLES,
+    article_sources,
+    articles,
+    chunks,
+    forgotten_articles,
+)
 from storage.upsert import insert_ignoring_conflicts, upsert
 
-# an article whose current version the search indexes do not hold yet
-PENDING = sa.or_(articles.c.indexed_hash.is_(None),
-                 articles.c.indexed_hash != articles.c.content_hash)
+# an article whose current version the search indexes do not hold yet (indexed: 0022)
+PENDING = PENDING_ARTICLES
 
 
 class ArticleRepository:

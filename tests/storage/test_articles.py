@@ -4,14 +4,16 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 
 from core.errors import StoreError
 from ingest.chunking import Chunker
-from storage.articles import ArticleRepository
+from storage.articles import PENDING, ArticleRepository
 from storage.browse import BrowseRepository
 from storage.chunk_terms import ChunkTermsRepository
 from storage.database import Database
 from storage.passages import PassageRepository
+from storage.schema import articles
 from tests.ingest.factories import make_article
 
 
@@ -143,3 +145,23 @@ def test_save_many_is_each_save_in_one_transaction(database: Database) -> None:
         store.save_many([items[1], *broken])
     assert store.get(first.id) == first
     assert ChunkTermsRepository(database).revision() == 2
+
+
+def test_pending_articles_are_listed_from_their_own_index(database: Database) -> None:
+    store = ArticleRepository(database)
+    for n in range(3):
+        article = make_article(f"Text {n}. " * 40, url=f"https://example.org/{n}")
+        store.save(article, Chunker(300, 30).split(article))
+        if n:
+            store.mark_indexed([article.id])
+    assert len(store.pending_ids()) == 1
+    query = str(sa.select(articles.c.id).where(PENDING).order_by(articles.c.id).compile(
+        dialect=database.engine.dialect))
+    with database.write() as conn:  # not every article read: the partial index of 0022
+        if database.dialect == "postgresql":
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # 3 rows: it would scan
+            plan = " ".join(str(r[0]) for r in conn.exec_driver_sql(f"EXPLAIN {query}"))
+        else:
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {query}"))
+    assert "articles_pending" in plan, plan
