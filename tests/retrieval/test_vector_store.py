@@ -2,15 +2,17 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.container import Container
 from bot.settings import Settings
 from core.errors import ConfigError, SearchIndexError
+from core.models import Chunk
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
 from retrieval.embeddings import Embedder
-from retrieval.vector_store import connect_chroma
+from retrieval.vector_store import VectorStore, connect_chroma
 from tests.support.chroma import free_port
 
 
@@ -46,3 +48,35 @@ def test_bad_chroma_urls_are_clear_errors(tmp_path: Path) -> None:
         connect_chroma("localhost:8000", tmp_path)
     with pytest.raises(SearchIndexError, match="cannot reach the Chroma server"):
         connect_chroma(f"http://127.0.0.1:{free_port()}", tmp_path)
+
+
+def test_replace_deletes_only_what_an_article_holds(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    store = VectorStore(connect_chroma("", tmp_path / "chroma"))
+
+    def chunks(article: str, count: int) -> list[Chunk]:
+        return [Chunk(article, i, 10 * i, 10 * i + 5, f"text {article} {i}",
+                      {"article_id": article}) for i in range(count)]
+
+    def vectors(count: int) -> np.ndarray:
+        matrix = np.random.default_rng(count).normal(size=(count, 8)).astype(np.float32)
+        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+        return matrix
+
+    store.replace(["a", "b"], chunks("a", 3) + chunks("b", 2), vectors(5))
+    store.replace(["a"], chunks("a", 1), vectors(1))  # fewer chunks: the old ones go
+    assert sorted(store.embeddings([f"{x}-{i}" for x in "ab" for i in range(3)])) == [
+        "a-0", "b-0", "b-1"]
+    deletes: list[object] = []
+    collection = store._collection
+    real_delete = collection.delete
+
+    def delete(**filters: object) -> None:
+        deletes.append(filters)
+        real_delete(**filters)
+
+    monkeypatch.setattr(collection, "delete", delete)
+    store.replace(["c"], chunks("c", 2), vectors(2))  # new: nothing to find by a filter
+    assert deletes == [] and store.count() == 5
+    store.remove(["b", "c"])
+    assert len(deletes) == 1 and store.count() == 1
