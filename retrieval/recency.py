@@ -36,6 +36,7 @@ class TimeIntent:
     since: datetime | None = None
     window: datetime | None = None
     prefer_recent: bool = False
+    latest: bool = False  # asks for the latest in words ("latest", "current", "the new")
 
 
 def time_intent(question: str, now: datetime) -> TimeIntent:
@@ -51,5 +52,6 @@ def time_intent(question: str, now: datetime) -> TimeIntent:
         since = parse_published(match.group(1), allow_future=True)
         if since is not None and since.year < 1971:
             since = since.replace(year=now.year)
-    prefer_recent = bool(_LATEST.search(question)) or window is not None or since is not None
-    return TimeIntent(since=since, window=window, prefer_recent=prefer_recent)
+    latest = bool(_LATEST.search(question))
+    prefer_recent = latest or window is not None or since is not None
+    return TimeIntent(since=since, window=window, prefer_recent=prefer_recent, latest=latest)

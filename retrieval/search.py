@@ -124,11 +124,12 @@ class HybridSearcher:
         if not judge:
             return [_to_hit(c) for c in _diverse(candidates, k)]
         judged = self._judged([_to_hit(c) for c in _diverse(candidates, max(k, JUDGE_POOL))],
-                              query, now, prefer_recent=intent.prefer_recent)
+                              query, now, prefer_recent=intent.prefer_recent,
+                              latest=intent.latest)
         return judged[:k]
 
     def _judged(self, pool: list[SearchHit], query: str, now: datetime, *,
-                prefer_recent: bool) -> list[SearchHit]:
+                prefer_recent: bool, latest: bool = False) -> list[SearchHit]:
         """The pool with its articles in the story judge's order (hits of one article together)."""
         by_article: dict[str, list[SearchHit]] = {}
         for hit in pool:
@@ -141,6 +142,9 @@ class HybridSearcher:
         features = article_features(evidence, query, now, self._lexical.idf_weights,
                                     prefer_recent=prefer_recent)
         scores = {a: self._judge.score(features[a]) for a in by_article}
+        if latest:
+            scores = self._judge.newest_near_best(
+                scores, {a: hits[0].ref.published for a, hits in by_article.items()})
         order = sorted(by_article, key=lambda a: -scores[a])
         return [replace(hit, story=scores[article_id])
                 for article_id in order for hit in by_article[article_id]]

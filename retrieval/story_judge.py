@@ -24,6 +24,25 @@ FEATURES = (
 )
 # Words the question capitalises mid-sentence: the names a story is about.
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
+# A run of such words is one name ("World Cup", "Lake Vostok")
+_NAME_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*")
+# Capitalised, but when a thing happened, not what it is about
+_TIME_WORDS = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+})
+
+
+def question_names(query: str) -> list[tuple[str, ...]]:
+    """The names ``query`` capitalises mid-sentence, each as its terms ("World Cup" ->
+    ("world", "cup")), days and months left out."""
+    names = []
+    for run in _NAME_RUN.findall(query):
+        terms = tuple(t for t in tokenize(run) if t not in _TIME_WORDS)
+        if terms and terms not in names:
+            names.append(terms)
+    return names
 
 
 class JudgedHit(Protocol):
@@ -59,9 +78,27 @@ class StoryJudge:
         3.076, 0.675, 1.163, 1.478, 0.888, 0.669, 1.243, 2.44, -0.288, 1.517, 1.426,
     )
 
+    # Asked for the latest, the newest article scoring within this margin (log-odds) of the
+    # best leads: its recency features fade within a month, so in a year's archive they
+    # cannot tell last week's report from one six months old (0: the score alone)
+    latest_margin: float = 2.0
+
     def score(self, features: Sequence[float]) -> float:
         """The article's score (the log-odds that it is the one asked about)."""
         return sum(w * f for w, f in zip(self.weights, features, strict=True))
+
+    def newest_near_best(self, scores: Mapping[str, float],
+                         published: Mapping[str, datetime | None]) -> dict[str, float]:
+        """``scores`` with the newest article within ``latest_margin`` of the best raised to
+        just above it, for a question that asks for the latest."""
+        if self.latest_margin <= 0 or not scores:
+            return dict(scores)
+        best = max(scores.values())
+        near = [a for a in scores if scores[a] >= best - self.latest_margin and published.get(a)]
+        if not near:
+            return dict(scores)
+        newest = max(near, key=lambda a: published[a] or datetime.min)
+        return {**scores, newest: max(scores[newest], best + 1e-6)}
 
 
 def article_features(

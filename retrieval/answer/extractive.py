@@ -10,7 +10,7 @@ from datetime import datetime
 from unicodedata import east_asian_width
 
 from core.models import ArticleRef, QuotedSpan
-from core.terms import tokenize
+from core.terms import tokenize, with_places
 from retrieval.answer.asked_for import asked_for, holds_answer, precise_ask
 from retrieval.answer.followup import QueryContext, query_context
 from retrieval.answer.models import CLOSEST, NOT_FOUND, OTHER_STORY, Answer, Citation, Turn
@@ -19,6 +19,7 @@ from retrieval.lexical import LexicalIndex
 from retrieval.ports import ArticleSource
 from retrieval.quoting import ANSWER_QUOTES, Quote
 from retrieval.search import HybridSearcher, SearchHit
+from retrieval.story_judge import question_names
 from retrieval.text import sentence_spans
 
 MIN_SNIPPET = ANSWER_QUOTES.min_chars  # in display width (_width): CJK characters count twice
@@ -124,6 +125,11 @@ class Thresholds:
     # first article can look sure of a question nothing covers (0: never)
     judge_sure: float = 11.2
     near_bar: float = 0.05
+    # A question that names something ("the mayor of Reykjavik", "the Zorvex virus") is
+    # answered only when the story judge's first article holds at least this share of its
+    # names' terms (0: never asked): another city's mayor is not the answer, however close
+    # the rest of the question reads
+    names_held: float = 0.5
 
     def bar(self, chunks: int) -> float:
         """The relevance needed to answer, for an index of ``chunks`` chunks."""
@@ -180,7 +186,8 @@ class ExtractiveAnswerer:
             context = QueryContext(question)  # a short question on a new subject
             hits = self._searcher.search(question, k=max(2 * k, 8), since=since, until=until,
                                          now=until)
-        if not hits or not self._relevant(context.query, hits):
+        if not hits or not self._relevant(context.query, hits) or not _names_held(
+                question, hits, self._thresholds.names_held):  # the user's names, not the chat's
             return not_found(question, hits)
         sentences = self._scored_sentences(question, context.context_terms, hits, context.shown,
                                            context.prefer_articles)
@@ -437,6 +444,20 @@ def _article_words(hits: Sequence[SearchHit]) -> dict[str, set[str]]:
     for hit in hits:
         words.setdefault(hit.ref.article_id, set()).update(tokenize(hit.text))
     return words
+
+
+def _names_held(question: str, hits: Sequence[SearchHit], share: float) -> bool:
+    """The first article among ``hits`` (the story judge's) holds ``share`` of the terms of the
+    names ``question`` capitalises, in its headline or found passages (no names: True). A
+    place's adjective is held by the place: "Japanese" by "Japan's Sakurajima volcano"."""
+    terms = {term for name in question_names(question) for term in name}
+    if not terms or share <= 0 or not hits:
+        return True
+    story = hits[0].ref
+    found = set(tokenize(story.title)).union(
+        *(tokenize(h.text) for h in hits if h.ref.article_id == story.article_id))
+    held = sum(bool(found & {term, *with_places(term)}) for term in terms)
+    return held >= share * len(terms)
 
 
 def _story_holds(question: str, hits: Sequence[SearchHit], story: Collection[str]) -> bool:

@@ -10,7 +10,7 @@ from core.models import QuotedSpan
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
 from retrieval.answer import Answer, Turn
-from retrieval.answer.extractive import ExtractiveAnswerer, Selection
+from retrieval.answer.extractive import ExtractiveAnswerer, Selection, Thresholds
 from retrieval.embeddings import Embedder
 from tests.retrieval import corpus
 
@@ -282,6 +282,25 @@ def test_the_figure_asked_for_leads_though_the_headline_holds_the_subject(
     assert opening(Selection().title_weight).startswith("The barrier cost 84 million euros")
     assert opening(0.0).startswith("The coastal town of Port Halden")
     container.close()
+
+
+def test_a_question_naming_what_no_story_names_is_not_answered(
+    container: Container,
+) -> None:
+    container.pipeline.run([SourceSpec(str(SAMPLES_DIR))])
+
+    def found(question: str, names_held: float) -> bool:
+        answerer = ExtractiveAnswerer(container.searcher, container.lexical, container.passages,
+                                      thresholds=Thresholds(names_held=names_held))
+        return answerer.answer(question, k=3).found
+
+    # Nara's agenda is not Osaka's, nor Port Halden's barrier Rotterdam's
+    for question in ("What is on the Osaka summit agenda?",
+                     "How much did the Rotterdam flood barrier cost?"):
+        assert not found(question, Thresholds().names_held)
+        assert found(question, 0.0)  # the rest of the question reads close enough
+    assert found("What is on the Nara summit agenda?", Thresholds().names_held)
+    assert found("Why did the Halden barrier close?", Thresholds().names_held)
 
 
 def test_a_small_archive_does_not_answer_what_it_does_not_cover(

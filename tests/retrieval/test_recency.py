@@ -27,3 +27,9 @@ def test_this_week_is_a_soft_window_and_since_a_hard_bound() -> None:
     assert week.window is not None and week.since is None
     since = time_intent("What has changed since March 3?", NOW)
     assert since.since == datetime(2026, 3, 3, tzinfo=UTC)
+
+
+def test_latest_is_said_in_words_a_window_only_prefers_recent() -> None:
+    assert time_intent("What is the latest on the war?", NOW).latest
+    week = time_intent("Who won the final this week?", NOW)
+    assert week.prefer_recent and not week.latest

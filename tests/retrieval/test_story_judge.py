@@ -92,3 +92,24 @@ def test_the_judge_prefers_what_its_weights_favour() -> None:
     features = article_features(pool, "Nara summit agenda", NOW, idf)
     order = sorted(features, key=lambda a: -title_only.score(features[a]))
     assert order == ["story", "first"]
+
+
+def test_asked_for_the_latest_the_newest_article_near_the_best_leads() -> None:
+    judge = StoryJudge()
+    scores = {"march-recap": 9.4, "october-report": 8.2, "june-recap": 6.3}
+    published = {"march-recap": NOW - timedelta(days=230), "october-report": NOW,
+                 "june-recap": NOW - timedelta(days=130)}
+    raised = judge.newest_near_best(scores, published)
+    assert max(raised, key=lambda a: raised[a]) == "october-report"
+    assert raised["march-recap"] == 9.4  # the others keep their scores
+    # further than the margin below the best, the newest does not lead
+    far = judge.newest_near_best({**scores, "october-report": 9.4 - 2.5}, published)
+    assert max(far, key=lambda a: far[a]) == "march-recap"
+    assert StoryJudge(latest_margin=0).newest_near_best(scores, published) == scores
+
+
+def test_question_names_leave_out_days_and_months() -> None:
+    from retrieval.story_judge import question_names
+
+    assert question_names("Who won the World Cup on Sunday in December?") == [("world", "cup")]
+    assert question_names("what happened in the city?") == []
