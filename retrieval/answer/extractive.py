@@ -555,11 +555,27 @@ def _span(sentence: _Sentence, limit: int = ANSWER_QUOTES.max_chars, *,
     if previous and before and end - before[0][0] <= limit * 3 // 4 and not _is_heading(
             text, *before[0]):
         start = before[0][0]
+    opened = _quotation_opening(text, start, end)
+    if opened is not None and end - opened <= limit:
+        start = opened  # "…we will not let this happen.” Meanwhile…" reads from its “
     for following in sentence_spans(text, end):
         if following[1] - start > limit:
             break
         end = following[1]
     return start, min(end, start + max(limit, sentence.end - sentence.start))
+
+
+def _quotation_opening(text: str, start: int, end: int) -> int | None:
+    """Where the sentence opening the quotation that ``text[start:end]`` starts inside begins
+    (a closing ” before any opening “), or None: not inside one, or its “ not in ``text``."""
+    closing, opening = text.find("”", start, end), text.find("“", start, end)
+    if closing == -1 or (opening != -1 and opening < closing):
+        return None
+    quote = text.rfind("“", 0, start)
+    if quote == -1 or text.rfind("”", quote, start) != -1:
+        return None  # the quotation closed before ``start``: the ” is a stray one
+    spans = [span for span in sentence_spans(text, 0, start) if span[0] <= quote]
+    return spans[-1][0] if spans else None
 
 
 def _citation(n: int, sentence: _Sentence, start: int, end: int,

@@ -111,3 +111,20 @@ def test_the_lead_takes_its_previous_sentence_while_both_stay_within_three_quart
     assert 320 < len(text) <= 360  # over two thirds of 480, within three quarters
     assert _span(quoted, 480) == (0, len(text))
     assert _span(quoted, 400) == (len(before), len(text))  # 300 < its length: alone
+
+
+def test_a_quote_that_starts_inside_a_quotation_reads_from_its_opening() -> None:
+    from retrieval.answer.extractive import _span
+
+    text = ("Zelensky spoke on Tuesday night. He said: “We will rebuild every city. Russia tries "
+            "to paralyze Ukraine, but we will not let this happen.” Scholz called for aid.")
+    inside = text.index("Russia")
+    quoted = sentence("kyiv", text, 1.0, None)
+    quoted = _Sentence(quoted.hit, inside, text.index("”") + 1, 1.0)
+    start, _ = _span(quoted, 480, previous=False)
+    assert text[start:].startswith("He said: “We will rebuild")
+    # a stray closing mark, its quotation closed before the sentence, moves nothing
+    stray = "He said “no.” The end.” New song out on Friday, the band said."
+    quoted = _Sentence(sentence("band", stray, 1.0, None).hit, stray.index("The end"),
+                       len(stray), 1.0)
+    assert _span(quoted, 480, previous=False)[0] == stray.index("The end")
