@@ -49,6 +49,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"(?!(?:\S+ ){45})")),
     ("teaser", re.compile(rf"^►? ?[A-Z][^:.!?]{{1,60}}{_GLUED}(?!(?:\S+ ){{30}}).*[^.:]$")),
     ("teaser", re.compile(r"^► ?[^.!?\"”]{1,160}$")),
+    # a quoted label glued to a related headline: "'Red alert':Lake Mead falls to lowest level"
+    ("teaser", re.compile(r"^►? ?[\"“'‘][^\n]{1,80}?[\"”'’]:(?=[A-Z0-9\"'“‘])")),
     # a question glued to a related headline: "What is NATO?:Military alliance in spotlight…"
     ("teaser", re.compile(r"^►? ?[A-Z\"“'‘][^?\n]{0,100}\?:(?=[A-Z0-9\"“'‘])")),
     ("read more", re.compile(r"^(?:Read More|READ MORE|Read more|Advertisement|ADVERTISEMENT)$")),

@@ -30,6 +30,8 @@ LINES = [
      "Kickoff at 1:30 p.m. ET"),
     ("teaser", "Will the barrier hold?:Engineers test the new gates against a winter storm",
      "Will the barrier hold? Engineers said: Yes, for a century."),
+    ("teaser", "'Long overdue':Harbour council names its first woman harbourmaster",
+     "'Long overdue,' the harbourmaster said: the council agreed on Tuesday."),
     ("teaser", "More Harbour news: https://example.org/hub and https://example.org/more",
      "The plan, at https://example.org/plan, explains the new timetable."),
     ("read more", "Read More", "Read more broadly, the ruling covers every port."),

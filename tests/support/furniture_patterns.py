@@ -22,7 +22,8 @@ FURNITURE_PATTERNS: dict[str, re.Pattern[str]] = {
                            r"|(?:CNN|AP|Reuters)(?: Business)?(?: ?[—–]| -))"
                            r"|^[A-Z][A-Z.,' ]{2,40} [—–-]+ "),
     "teaser": re.compile(r"^► ?(?:More|MORE)\b|^(?:More|MORE|Related|RELATED) ?:"
-                         r"|^[A-Z][A-Z &'’-]{2,}:\S|^Fact check:\S|^[A-Z][^?]{0,100}\?:[A-Z\"“]"),
+                         r"|^[A-Z][A-Z &'’-]{2,}:\S|^Fact check:\S|^[A-Z][^?]{0,100}\?:[A-Z\"“]"
+                         r"|^['‘\"“][^'’\"”]{1,60}(?:[’'][a-z][^'’\"”]{0,60})*['’\"”]:[A-Z]"),
     "credit": re.compile(r"^Contributing: |\bcontributed to this report\b"),
     "newsletter": re.compile(r"\bsign up\b.{0,80}\b(?:newsletter|here)\b|\bnewsletter\b.{0,80}"
                              r"\bsign up\b|\bdelivered (?:right )?to your inbox\b", re.IGNORECASE),
