@@ -24,8 +24,6 @@ FEATURES = (
 )
 # Words the question capitalises mid-sentence: the names a story is about.
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
-# A run of such words is one name ("World Cup", "Lake Vostok")
-_NAME_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*")
 # Capitalised, but when a thing happened, not what it is about
 _TIME_WORDS = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -34,15 +32,10 @@ _TIME_WORDS = frozenset({
 })
 
 
-def question_names(query: str) -> list[tuple[str, ...]]:
-    """The names ``query`` capitalises mid-sentence, each as its terms ("World Cup" ->
-    ("world", "cup")), days and months left out."""
-    names = []
-    for run in _NAME_RUN.findall(query):
-        terms = tuple(t for t in tokenize(run) if t not in _TIME_WORDS)
-        if terms and terms not in names:
-            names.append(terms)
-    return names
+def question_names(query: str) -> set[str]:
+    """The terms of the names ``query`` capitalises mid-sentence ("World Cup": "world",
+    "cup"), days and months left out."""
+    return set(tokenize(" ".join(_NAME.findall(query)))) - _TIME_WORDS
 
 
 class JudgedHit(Protocol):

@@ -450,7 +450,7 @@ def _names_held(question: str, hits: Sequence[SearchHit], share: float) -> bool:
     """The first article among ``hits`` (the story judge's) holds ``share`` of the terms of the
     names ``question`` capitalises, in its headline or found passages (no names: True). A
     place's adjective is held by the place: "Japanese" by "Japan's Sakurajima volcano"."""
-    terms = {term for name in question_names(question) for term in name}
+    terms = question_names(question)
     if not terms or share <= 0 or not hits:
         return True
     story = hits[0].ref
