@@ -233,6 +233,15 @@ def test_another_report_is_on_the_story_only_within_days_of_the_lead(
     assert (len({c.ref.article_id for c in answer.citations}) == 2) is both_quoted
 
 
+def lead_opening(container: Container, question: str, selection: Selection) -> str:
+    """The first words of the lead quote (which takes its short neighbours along)."""
+    answerer = ExtractiveAnswerer(container.searcher, container.lexical, container.passages,
+                                  selection=selection)
+    answer = answerer.answer(question, k=3)
+    assert answer.found
+    return answer.citations[0].snippet[:100]
+
+
 def test_the_sentence_holding_the_very_count_asked_for_leads(
     container: Container, tmp_path: Path,
 ) -> None:
@@ -246,16 +255,10 @@ def test_the_sentence_holding_the_very_count_asked_for_leads(
     container.pipeline.run([SourceSpec(str(folder))])
     question = "Approximately how many Kelbury baby swings were recalled?"
 
-    def opening(precise_bonus: float) -> str:
-        """The first words of the lead quote (which takes its short neighbours along)."""
-        answerer = ExtractiveAnswerer(container.searcher, container.lexical, container.passages,
-                                      selection=Selection(precise_bonus=precise_bonus))
-        answer = answerer.answer(question, k=3)
-        assert answer.found
-        return answer.citations[0].snippet[:100]
-
-    assert "48,000" in opening(Selection().precise_bonus)
-    assert opening(0.0).startswith("Kelbury Toys")  # without it, the story's opening leads
+    assert "48,000" in lead_opening(container, question, Selection())
+    # without it, the story's opening leads
+    assert lead_opening(container, question, Selection(precise_bonus=0.0)).startswith(
+        "Kelbury Toys")
 
 
 def test_the_figure_asked_for_leads_though_the_headline_holds_the_subject(
@@ -269,18 +272,12 @@ def test_the_figure_asked_for_leads_though_the_headline_holds_the_subject(
     container.pipeline.run([SourceSpec(str(SAMPLES_DIR))])
     question = "How much did the Port Halden flood barrier cost?"
 
-    def opening(title_weight: float) -> str:
-        """The first words of the lead quote."""
-        answerer = ExtractiveAnswerer(container.searcher, container.lexical, container.passages,
-                                      selection=Selection(title_weight=title_weight))
-        answer = answerer.answer(question, k=3)
-        assert answer.found
-        return answer.citations[0].snippet[:100]
-
     # "The barrier cost 84 million euros" is read under its headline, which names Port Halden's
     # flood barrier; without that, the story's opening (more of the question's words) leads
-    assert opening(Selection().title_weight).startswith("The barrier cost 84 million euros")
-    assert opening(0.0).startswith("The coastal town of Port Halden")
+    assert lead_opening(container, question, Selection()).startswith(
+        "The barrier cost 84 million euros")
+    assert lead_opening(container, question, Selection(title_weight=0.0)).startswith(
+        "The coastal town of Port Halden")
     container.close()
 
 
