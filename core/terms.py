@@ -311,5 +311,12 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 return word
+            if suffix == "es" and not word.endswith(_SIBILANT_PLURALS):
+                continue  # "prices", "hurricanes": the singular ends in e; only the s goes
             return word[: len(word) - len(suffix)] + keep
     return word
+
+
+# Plurals that add "es" to a word ending in a hiss ("boxes", "churches", "wishes", "quizzes");
+# any other "-es" is a word ending in e plus "s" ("prices", "hurricanes", "cases")
+_SIBILANT_PLURALS = ("ches", "shes", "xes", "zzes")

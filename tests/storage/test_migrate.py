@@ -19,7 +19,7 @@ from storage.articles import ArticleRepository
 from storage.chunk_terms import ChunkTermsRepository
 from storage.conversations import ConversationRepository
 from storage.database import Database
-from storage.lexical_search import engine_side
+from storage.lexical_search import LexicalSearchRepository, engine_side
 from storage.passages import PassageRepository
 from storage.schema import metadata
 from tests.ingest.factories import make_article
@@ -163,7 +163,7 @@ def test_chunks_in_other_scripts_get_new_terms_and_a_new_revision(
     before = terms.revision()
     with database.write() as conn:  # as the first tokenizer left them
         conn.execute(sa.text("UPDATE chunks SET terms = 'stale'"))
-    migrate.upgrade(database)
+    migrate.upgrade(database, to="0022")  # 0023 rewrites English terms too
     changed = {a.article_id: a for a in terms.changed_since(before)}
     assert set(changed) == {japanese.id}
     assert all("東京" in chunk_terms.split() for _, chunk_terms in changed[japanese.id].chunks)
@@ -196,6 +196,47 @@ def test_word_forms_clear_stored_story_terms_and_leave_chunk_terms(
         assert conn.execute(sa.text("SELECT terms FROM stories")).scalar() is None
         assert conn.execute(sa.text("SELECT terms FROM chunks")).scalars().all() == chunk_terms
     assert terms.revision() == before  # search reads text as before: nothing to reload
+    database.dispose()
+
+
+def test_plurals_of_words_ending_in_e_get_new_terms_everywhere_search_reads_them(
+    database_url: str, tmp_path: Path
+) -> None:
+    database = Database(database_url or f"sqlite:///{tmp_path / 'newsdesk.sqlite3'}")
+    migrate.upgrade(database, to="0022")
+    store = ArticleRepository(database)
+    storm = make_article("Two hurricanes raised prices along the coast. " * 5,
+                         title="Hurricanes and prices", url="https://w.example/storm")
+    calm = make_article("The council met at noon. " * 5, title="Council meets",
+                        url="https://w.example/calm")
+    for article in (storm, calm):
+        store.save(article, Chunker(300, 30).split(article))
+    with database.write() as conn:  # as the stemmer before 0023 wrote them
+        conn.execute(sa.text("UPDATE chunks SET terms = replace(replace(terms, 'hurricane', "
+                             "'hurrican'), 'price', 'pric') WHERE article_id = :a"),
+                     {"a": storm.id})
+        conn.execute(sa.text("INSERT INTO stories (article_id, story_id, at, terms) "
+                             "VALUES (:a, :a, :t, 'hurrican pric')"),
+                     {"a": storm.id, "t": datetime(2026, 12, 6, tzinfo=UTC)})
+    search = LexicalSearchRepository(database)
+
+    def found(term: str) -> tuple[bool, bool]:
+        """Whether the engine's index and its postings hold ``term`` for the storm."""
+        indexed = any(chunk.startswith(storm.id) for chunk, _ in search.candidates([term]))
+        return indexed, bool(search.best_sums({term: 1.0}, (1.2, 0.0), 10, 10))
+
+    assert found("hurricane") == (False, False)  # the stale terms are what the engine holds
+    terms = ChunkTermsRepository(database)
+    before = terms.revision()
+    migrate.upgrade(database)
+    assert {a.article_id for a in terms.changed_since(before)} == {storm.id}
+    assert found("hurricane") == found("price") == (True, True)
+    assert found("hurrican") == (False, False)
+    with database.read() as conn:
+        assert conn.execute(sa.text("SELECT terms FROM stories")).scalar() is None
+        storm_terms = " ".join(conn.execute(sa.text(
+            "SELECT terms FROM chunks WHERE article_id = :a"), {"a": storm.id}).scalars())
+    assert "hurricane" in storm_terms.split() and "hurrican" not in storm_terms.split()
     database.dispose()
 
 
