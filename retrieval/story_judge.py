@@ -35,7 +35,13 @@ _TIME_WORDS = frozenset({
 def question_names(query: str) -> set[str]:
     """The terms of the names ``query`` capitalises mid-sentence ("World Cup": "world",
     "cup"), days and months left out."""
-    return set(tokenize(" ".join(_NAME.findall(query)))) - _TIME_WORDS
+    return _capitalised(query) - _TIME_WORDS
+
+
+def _capitalised(query: str) -> set[str]:
+    """The terms of the words ``query`` capitalises mid-sentence (the judge's "names" feature
+    keeps days and months: its weights were learned with them)."""
+    return set(tokenize(" ".join(_NAME.findall(query))))
 
 
 class JudgedHit(Protocol):
@@ -87,10 +93,11 @@ class StoryJudge:
         if self.latest_margin <= 0 or not scores:
             return dict(scores)
         best = max(scores.values())
-        near = [a for a in scores if scores[a] >= best - self.latest_margin and published.get(a)]
+        near = {a: day for a, day in published.items()
+                if day is not None and scores.get(a, -math.inf) >= best - self.latest_margin}
         if not near:
             return dict(scores)
-        newest = max(near, key=lambda a: published[a] or datetime.min)
+        newest = max(near, key=near.__getitem__)
         return {**scores, newest: max(scores[newest], best + 1e-6)}
 
 
@@ -110,7 +117,7 @@ def article_features(
     terms = set(tokenize(query))
     weights = idf(terms)
     total = sum(weights.values()) or 1.0
-    names = set(tokenize(" ".join(_NAME.findall(query))))
+    names = _capitalised(query)
     best_similarity = max((h.similarity for a in articles for h in a.hits), default=0.0)
     best_fused = max((h.score for a in articles for h in a.hits), default=0.0) or 1.0
     features: dict[str, list[float]] = {}

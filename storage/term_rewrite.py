@@ -1,8 +1,8 @@
 """Migrations that change how text becomes terms rewrite the stored chunk terms through here.
 
-The terms are written as ``storage.articles.chunk_terms`` writes them; the engine's lexical
-index follows by its triggers, in the same transaction, and the changed articles take a new
-revision so that every running process reloads them.
+The terms are written by ``storage.articles.chunk_terms``, as every save writes them; the
+engine's lexical index follows by its triggers, in the same transaction, and the changed
+articles take a new revision so that every running process reloads them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from core.terms import tokenize
+from storage.articles import chunk_terms
 from storage.meta import bump_revision
 
 _PAGE = 2000
@@ -37,7 +37,7 @@ def rewrite_chunk_terms(bind: Connection,
         for article_id, index, title, text, terms in rows:
             if not wanted(f"{title}{text}"):
                 continue
-            fresh = " ".join(tokenize(f"{title}\n{text}"))  # as storage.articles.chunk_terms
+            fresh = chunk_terms(title, text)
             if fresh != terms:
                 values.append({"a": article_id, "i": index, "terms": fresh})
                 changed.add(article_id)

@@ -186,14 +186,15 @@ class ExtractiveAnswerer:
             context = QueryContext(question)  # a short question on a new subject
             hits = self._searcher.search(question, k=max(2 * k, 8), since=since, until=until,
                                          now=until)
-        if not hits or not self._relevant(context.query, hits) or not _names_held(
-                question, hits, self._thresholds.names_held):  # the user's names, not the chat's
+        if not hits or not self._relevant(context.query, hits):
             return not_found(question, hits)
+        words = _article_words(hits)
+        if not _names_held(question, hits, words, self._thresholds.names_held):
+            return not_found(question, hits)  # the user's names, not the chat's
         sentences = self._scored_sentences(question, context.context_terms, hits, context.shown,
                                            context.prefer_articles)
         if not sentences:
             return not_found(question, hits)
-        words = _article_words(hits)
         coverage = self._coverage(question, context.context_terms, words)
         # kinship is read against the best sentence's article, even where the judge's first
         # article is the story: measured, that admits the story's other reports better
@@ -446,16 +447,17 @@ def _article_words(hits: Sequence[SearchHit]) -> dict[str, set[str]]:
     return words
 
 
-def _names_held(question: str, hits: Sequence[SearchHit], share: float) -> bool:
+def _names_held(question: str, hits: Sequence[SearchHit], words: dict[str, set[str]],
+                share: float) -> bool:
     """The first article among ``hits`` (the story judge's) holds ``share`` of the terms of the
-    names ``question`` capitalises, in its headline or found passages (no names: True). A
-    place's adjective is held by the place: "Japanese" by "Japan's Sakurajima volcano"."""
+    names ``question`` capitalises, in its headline or found passages (``words``: each
+    article's, from ``_article_words``; no names: True). A place's adjective is held by the
+    place: "Japanese" by "Japan's Sakurajima volcano"."""
     terms = question_names(question)
     if not terms or share <= 0 or not hits:
         return True
     story = hits[0].ref
-    found = set(tokenize(story.title)).union(
-        *(tokenize(h.text) for h in hits if h.ref.article_id == story.article_id))
+    found = words[story.article_id] | set(tokenize(story.title))
     held = sum(bool(found & {term, *with_places(term)}) for term in terms)
     return held >= share * len(terms)
 

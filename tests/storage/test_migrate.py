@@ -148,17 +148,24 @@ def test_legacy_conversation_timestamps_become_aware(tmp_path: Path) -> None:
     database.dispose()
 
 
+def _stored_at(revision: str, database_url: str, tmp_path: Path,
+               *stored: Article) -> Database:
+    """A database migrated up to ``revision`` holding ``stored``, saved as that release did."""
+    database = Database(database_url or f"sqlite:///{tmp_path / 'newsdesk.sqlite3'}")
+    migrate.upgrade(database, to=revision)
+    store = ArticleRepository(database)
+    for article in stored:
+        store.save(article, Chunker(300, 30).split(article))
+    return database
+
+
 def test_chunks_in_other_scripts_get_new_terms_and_a_new_revision(
     database_url: str, tmp_path: Path
 ) -> None:
-    database = Database(database_url or f"sqlite:///{tmp_path / 'newsdesk.sqlite3'}")
-    migrate.upgrade(database, to="0004")
-    store = ArticleRepository(database)
     japanese = make_article("東京株式市場で日経平均株価が反発した。" * 5, title="東京市場",
                             url="https://w.example/ja")
     english = make_article("The flood barrier closed at noon. " * 5, url="https://w.example/en")
-    for article in (japanese, english):
-        store.save(article, Chunker(300, 30).split(article))
+    database = _stored_at("0004", database_url, tmp_path, japanese, english)
     terms = ChunkTermsRepository(database)
     before = terms.revision()
     with database.write() as conn:  # as the first tokenizer left them
@@ -177,12 +184,10 @@ def test_chunks_in_other_scripts_get_new_terms_and_a_new_revision(
 def test_word_forms_clear_stored_story_terms_and_leave_chunk_terms(
     database_url: str, tmp_path: Path
 ) -> None:
-    database = Database(database_url or f"sqlite:///{tmp_path / 'newsdesk.sqlite3'}")
-    migrate.upgrade(database, to="0015")
     nara = make_article("South Korean President Lee met Japanese leaders. " * 5,
                         title="Lee heads to Nara for fifth summit with a Japanese leader",
                         url="https://w.example/nara")
-    ArticleRepository(database).save(nara, Chunker(300, 30).split(nara))
+    database = _stored_at("0015", database_url, tmp_path, nara)
     with database.write() as conn:  # a story matched before: its terms without the places
         conn.execute(sa.text("INSERT INTO stories (article_id, story_id, at, terms) "
                              "VALUES (:a, :a, :t, 'lee head nara japanese leader')"),
@@ -202,15 +207,11 @@ def test_word_forms_clear_stored_story_terms_and_leave_chunk_terms(
 def test_plurals_of_words_ending_in_e_get_new_terms_everywhere_search_reads_them(
     database_url: str, tmp_path: Path
 ) -> None:
-    database = Database(database_url or f"sqlite:///{tmp_path / 'newsdesk.sqlite3'}")
-    migrate.upgrade(database, to="0022")
-    store = ArticleRepository(database)
     storm = make_article("Two hurricanes raised prices along the coast. " * 5,
                          title="Hurricanes and prices", url="https://w.example/storm")
     calm = make_article("The council met at noon. " * 5, title="Council meets",
                         url="https://w.example/calm")
-    for article in (storm, calm):
-        store.save(article, Chunker(300, 30).split(article))
+    database = _stored_at("0022", database_url, tmp_path, storm, calm)
     with database.write() as conn:  # as the stemmer before 0023 wrote them
         conn.execute(sa.text("UPDATE chunks SET terms = replace(replace(terms, 'hurricane', "
                              "'hurrican'), 'price', 'pric') WHERE article_id = :a"),
