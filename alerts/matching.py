@@ -40,6 +40,22 @@ _BLOCK_CHUNKS = 2048  # chunks scored against every topic at once: bounds memory
 Weights = Callable[[Iterable[str]], dict[str, float]]
 
 
+class KeptWeights:
+    """Term rarity asked of the archive once per term, then kept: for one matching round,
+    where every alert's quotes and story check would otherwise each look at the archive."""
+
+    def __init__(self, weights: Weights) -> None:
+        self._weights = weights
+        self._kept: dict[str, float] = {}
+
+    def __call__(self, terms: Iterable[str]) -> dict[str, float]:
+        wanted = set(terms)
+        if missing := wanted - self._kept.keys():
+            found = self._weights(missing)
+            self._kept.update({t: found.get(t, 0.0) for t in missing})
+        return {t: self._kept[t] for t in wanted}
+
+
 @dataclass(frozen=True)
 class NewArticle:
     """A new or updated article as matching sees it."""
@@ -106,6 +122,13 @@ class TopicMatcher:
         self.threshold = threshold
         self.model = model
         self._topic_vectors: dict[str, np.ndarray] = {}
+
+    def for_round(self) -> TopicMatcher:
+        """This matcher with the archive's term rarity read once per term (KeptWeights), its
+        topic vectors shared: for one matching round."""
+        kept = TopicMatcher(self._embed, KeptWeights(self._weights), self.threshold, self.model)
+        kept._topic_vectors = self._topic_vectors
+        return kept
 
     def match(self, interests: Sequence[Interest], articles: Sequence[NewArticle]) -> list[Match]:
         """Every (subscription, article) pair that matches.

@@ -40,6 +40,7 @@ from alerts.topics import parse_topic
 from bench.common import NEWSDATA, machine, read_jsonl, stopwatch, warm_embedder
 from bot.container import Container
 from bot.settings import Settings
+from core.errors import SubscriptionError
 from core.terms import STOPWORDS
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
@@ -97,6 +98,10 @@ def headline_topics(count: int, skip_titles: set[str], seed: int = 7) -> list[st
             topic = f'"{words[start]}" {" ".join(words[start + 1:start + size])}'.strip()
         elif roll < 0.15:
             topic += f" -{rng.choice(('sport', 'football', 'opinion', 'video'))}"
+        try:
+            parse_topic(topic)
+        except SubscriptionError:  # e.g. words the parser reads as exclusions only
+            continue
         topics.append(topic)
     return topics
 

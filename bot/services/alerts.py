@@ -198,7 +198,7 @@ class AlertService:
         if not fresh or not audience:
             self._alerts.record(cursor, new_cursor, [], [], now)
             return run
-        matcher = self._matcher()
+        matcher = self._matcher().for_round()
         candidates = self._with_vectors(fresh)
         if any(i.topic.meaning for _, i in audience):  # phrases alone need no headline vector
             candidates = matcher.with_headlines(candidates)  # embedded once, kept
@@ -232,7 +232,8 @@ class AlertService:
             key = (m.article_id, topic.text)
             if key not in reasons:  # computed once, here, with the text at hand
                 reasons[key] = tuple((q.snippet, q.start, q.end)
-                                     for q in self._why(text_of[m.article_id], topic))
+                                     for q in self._why(text_of[m.article_id], topic,
+                                                        matcher))
             alerts.append(NewAlert(chat_of[m.subscription_id], m.subscription_id, m.article_id,
                                    story_of[m.article_id], reasons[key]))
         run.queued = self._alerts.record(cursor, new_cursor, new_stories, alerts, now)
@@ -415,9 +416,9 @@ class AlertService:
             return []
         return self._why(article.text, parse_topic(topic_text))
 
-    def _why(self, text: str, topic: Topic) -> list[Quote]:
+    def _why(self, text: str, topic: Topic, matcher: TopicMatcher | None = None) -> list[Quote]:
         """Up to two verified sentences of ``text`` showing why it matched ``topic``."""
-        weights = self._matcher().weights(tokenize(topic.query))
+        weights = (matcher or self._matcher()).weights(tokenize(topic.query))
         return [q for q in why_quotes(text, topic, weights) if is_verbatim(q, text)]
 
     def sent(self, message: Outgoing, message_id: int | None) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from alerts.matching import Interest, NewArticle, TopicMatcher, UpFront
+from alerts.matching import Interest, KeptWeights, NewArticle, TopicMatcher, UpFront
 from alerts.stories import StoryLead, assign_stories
 from alerts.topics import parse_topic
 from core.terms import tokenize
@@ -197,3 +197,17 @@ def test_each_subscription_matches_at_the_bar_its_reader_taught_it() -> None:
     low = Interest(4, parse_topic("summit"), NOW - timedelta(days=1), threshold=weak_score)
     assert pairs(matcher, [shipped, lowered, raised, low], [story, weak]) == {
         (1, "on"), (2, "on"), (4, "on"), (4, "weak")}
+
+
+def test_kept_weights_ask_the_archive_once_per_term() -> None:
+    asked: list[set[str]] = []
+
+    def archive(terms: Iterable[str]) -> dict[str, float]:
+        asked.append(set(terms))
+        return {t: 2.0 for t in asked[-1] if t != "unknown"}
+
+    kept = KeptWeights(archive)
+    assert kept(["nara", "summit"]) == {"nara": 2.0, "summit": 2.0}
+    assert kept(["summit", "unknown"]) == {"summit": 2.0, "unknown": 0.0}
+    assert kept(["nara", "unknown"]) == {"nara": 2.0, "unknown": 0.0}
+    assert asked == [{"nara", "summit"}, {"unknown"}]

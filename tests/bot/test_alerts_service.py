@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -184,3 +184,33 @@ def test_a_name_typed_in_lower_case_is_followed_as_the_news_spells_it(
     assert name.quotable_name == "Sanae Takaichi"  # so the quoted form is offered too
     words = app.subscriptions.subscribe(CHAT, "private", None, "shuttle diplomacy")
     assert words.subscription.topic == "shuttle diplomacy"  # written as words: as typed
+
+
+def test_a_matching_round_asks_the_archive_for_term_rarity_once_not_per_alert(
+    app: Container, tmp_path: Path,
+) -> None:
+    asked: list[set[str]] = []
+
+    def rarity(terms: Iterable[str]) -> dict[str, float]:
+        asked.append(set(terms))
+        return app.lexical.current_idf_weights(asked[-1])
+
+    matcher = TopicMatcher(app.embedder.encode, rarity, app.matcher.threshold,
+                           model=app.embedder.identity)
+    alerts = AlertService(AlertRepository(app.database), SubscriptionRepository(app.database),
+                          app.articles, matcher=lambda: matcher, vectors=lambda: app.vectors,
+                          searcher=lambda: app.searcher, max_age=timedelta(hours=48))
+    for chat, topic in enumerate(("Nara summit", "shuttle diplomacy", "Takaichi", "Lee Jae-myung"),
+                                 CHAT):
+        app.subscriptions.subscribe(chat, "private", None, topic)
+    now = datetime.now(UTC)
+    ingest(app, write(tmp_path / "in", "deal", "Lee and Takaichi agree to keep talking at Nara "
+                      "summit", NARA_DEAL, now))
+    asked.clear()
+    assert alerts.match_new().queued >= 3
+    assert len(asked) == 1  # the topics' terms, for the scores and every alert's quotes
+    ingest(app, write(tmp_path / "in2", "deal-elsewhere", "Lee, Takaichi agree to continue "
+                      "shuttle diplomacy in Nara", NARA_DEAL_ELSEWHERE, now, source="Second Wire"))
+    asked.clear()
+    assert alerts.match_new().matches >= 3
+    assert len(asked) == 1  # each round reads the archive again, once
