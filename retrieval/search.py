@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from core.models import ArticleRef, Passage
+from core.models import chunk_id as chunk_id_of
 from retrieval.embeddings import Embedder
 from retrieval.lexical import LexicalHit, LexicalIndex
 from retrieval.ports import ArticleSource
@@ -92,10 +93,13 @@ class HybridSearcher:
         now: datetime | None = None,
         until: datetime | None = None,
         judge: bool = True,
+        story_lead: bool = False,
     ) -> list[SearchHit]:
         """The ``k`` best chunks for ``query`` published between ``since`` and ``until``.
 
-        ``judge`` lets the story judge reorder the pool's articles (off: fused rank alone).
+        ``judge`` lets the story judge reorder the pool's articles (off: fused rank alone);
+        ``story_lead`` adds the judge's first article's opening passage when the pool lacks it
+        (an answer's first sentences are often there, where the question's words are not).
         """
         now = now or datetime.now(UTC)
         intent = time_intent(query, now)
@@ -125,8 +129,27 @@ class HybridSearcher:
             return [_to_hit(c) for c in _diverse(candidates, k)]
         judged = self._judged([_to_hit(c) for c in _diverse(candidates, max(k, JUDGE_POOL))],
                               query, now, prefer_recent=intent.prefer_recent,
-                              latest=intent.latest)
-        return judged[:k]
+                              latest=intent.latest)[:k]
+        return self._with_story_lead(judged, query_vector) if story_lead else judged
+
+    def _with_story_lead(self, hits: list[SearchHit], query_vector: np.ndarray
+                         ) -> list[SearchHit]:
+        """``hits`` with the first article's opening passage after its other hits."""
+        if not hits:
+            return hits
+        story = hits[0]
+        lead_id = chunk_id_of(story.ref.article_id, 0)
+        if any(hit.chunk_id == lead_id for hit in hits):
+            return hits
+        passage = self._store.passages([lead_id]).get(lead_id)
+        vector = self._vectors.embeddings([lead_id]).get(lead_id)
+        if passage is None or vector is None:
+            return hits  # the store moved on since the search
+        lead = replace(_to_hit(_Candidate(passage, 0.0, float(vector @ query_vector))),
+                       also=story.also, story=story.story)
+        after = next((i for i, hit in enumerate(hits)
+                      if hit.ref.article_id != story.ref.article_id), len(hits))
+        return [*hits[:after], lead, *hits[after:]]
 
     def _judged(self, pool: list[SearchHit], query: str, now: datetime, *,
                 prefer_recent: bool, latest: bool = False) -> list[SearchHit]:

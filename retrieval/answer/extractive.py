@@ -78,7 +78,9 @@ class Selection:
     # Port Halden's flood barrier. Credit for the question's weight the sentence lacks and
     # the headline holds
     title_weight: float = 1.0
-
+    # The story's opening passage joins the pool when search did not bring it: news says what
+    # happened up top, in words the question may not share (HybridSearcher story_lead)
+    story_lead: bool = True
     def relevance(self, score: float, features: Sequence[float]) -> float:
         """A sentence's score without the precise answer's credit: what the story's floors
         compare, so that the credit picks the lead without raising the bar for the rest."""
@@ -178,14 +180,15 @@ class ExtractiveAnswerer:
         context = query_context(question, history)  # "tell me more" leans on the last turn
         if not any(ch.isalpha() for token in tokenize(context.query) for ch in token):
             return not_found(question, [])  # no content word ("OR 1=1 --"): nothing to match
+        lead = self._selection.story_lead
         hits = self._searcher.search(
             context.query, k=max(2 * k, 8), since=since, prefer_articles=context.prefer_articles,
-            until=until, now=until,
+            until=until, now=until, story_lead=lead,
         )
         if context.short_only and not _story_holds(question, hits, context.prefer_articles):
             context = QueryContext(question)  # a short question on a new subject
             hits = self._searcher.search(question, k=max(2 * k, 8), since=since, until=until,
-                                         now=until)
+                                         now=until, story_lead=lead)
         if not hits or not self._relevant(context.query, hits):
             return not_found(question, hits)
         words = _article_words(hits)

@@ -320,3 +320,31 @@ def test_a_small_archive_does_not_answer_what_it_does_not_cover(
     sure_of_all = Thresholds(judge_sure=1.0)
     assert not found(sure_of_all)
     assert found(Thresholds(judge_sure=1.0, near_bar=1.0))
+
+
+def test_search_brings_the_story_s_opening_passage_when_the_pool_lacks_it(
+    container: Container, tmp_path: Path,
+) -> None:
+    folder = tmp_path / "election"
+    folder.mkdir()
+    races = " ".join(f"In district {n}, Democrats and the GOP fought for the Senate seat past "
+                     "midnight." for n in range(1, 9))
+    corpus.write(folder, "senate", "Election night as it happened",
+                 "Voters in Montana handed the party a win it had waited for since 2012, a huge "
+                 f"boost to its hopes of holding the chamber, the network projects.\n\n{races}"
+                 "\n\nThe key race had drawn record spending: Democrats had long hoped to flip a "
+                 "Senate seat the Republicans held for more than a decade.", day=8)
+    container.pipeline.run([SourceSpec(str(folder)), SourceSpec(str(SAMPLES_DIR))])
+    question = "In which key state did Democrats flip a Senate seat the GOP had held?"
+
+    found = container.searcher.search(question, k=8)
+    story = found[0].ref.article_id
+    assert found[0].ref.title == "Election night as it happened"
+    assert all(hit.start > 0 for hit in found if hit.ref.article_id == story)
+    with_lead = container.searcher.search(question, k=8, story_lead=True)
+    ours = [hit for hit in with_lead if hit.ref.article_id == story]
+    assert with_lead[:len(ours)] == ours  # the story's hits stay together, first
+    lead = ours[-1]
+    assert lead.start == 0 and lead.text.startswith("Voters in Montana")
+    assert lead.story == ours[0].story and 0 < lead.similarity < ours[0].similarity
+    assert [h for h in with_lead if h is not lead] == found
