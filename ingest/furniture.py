@@ -101,7 +101,7 @@ def _cut_sentences(line: str, cuts: list[Cut]) -> str:
     sentences = _SENTENCE_END.split(line)
     if not any(map(_removable, sentences)):
         return line
-    if len(sentences) <= 3 and rules.is_promotion(sentences[0]):
+    if len(sentences) <= 3 and _opens_with_pitch(sentences):
         # a short paragraph opened by a sign-up prompt is all pitch ("Explore the universe…")
         cuts.append(Cut("call to action", line))
         return ""
@@ -113,6 +113,17 @@ def _cut_sentences(line: str, cuts: list[Cut]) -> str:
         else:
             kept.append(sentence)
     return " ".join(kept)
+
+
+def _opens_with_pitch(sentences: list[str]) -> bool:
+    """True when the first sentence is a promotion, or the first after questions that only
+    lead up to it ("Enjoying the Tide? Sign up and…"): a question states no news."""
+    for sentence in sentences:
+        if rules.is_promotion(sentence):
+            return True
+        if not sentence.rstrip(" \"'”’)").endswith("?"):
+            return False
+    return False
 
 
 def _removable(sentence: str) -> str | None:

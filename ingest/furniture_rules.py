@@ -84,16 +84,51 @@ _CREDITS = (
 )
 
 _DASH_BYLINE = re.compile(rf"^[—–-] ?{_NAMES}(?:, {_NAMES})?$")  # "– Ryan Ford, Free Press"
-# a promotion pitches the outlet (its paragraph goes with it); a link only points elsewhere
+# a promotion pitches the outlet (its paragraph goes with it); a link only points elsewhere.
+# A pitch speaks to the reader ("your inbox", "our newsletter", "would you like"); news about
+# newsletters and subscriptions speaks of others ("its subscribers", "her newsletter")
 _PROMOTION = re.compile(
     r"\b(?:sign up (?:\w+,? ){0,3}here|sign up (?:for|to get) [^.]{0,60}newsletter"
     r"|newsletter[^.]{0,60}sign up"
-    r"|delivered (?:right )?(?:to|in) your inbox|updates in your inbox"
+    r"|delivered (?:right |straight )?(?:to|in) your inbox|updates in your inbox"
+    r"|(?:news|stories|updates|headlines) straight to your inbox"
+    r"|never miss our (?:top |latest |best )?(?:stories|news|updates|headlines)"
+    r"|we['’]ll be in your inbox|(?-i:Get) (?:the |our )?(?-i:[A-Z])[\w'’ ]{0,40} in your inbox"
     r"|subscribe to [\w.]+ today|please consider a subscription"
-    r"|get our free [^.]{0,30}newsletter)\b"
+    r"|subscribe to our [^.]{0,40}?(?:newsletter|edition|podcast)"
+    r"|(?:get|follow) (?:my|our) (?:free )?[^.]{0,30}newsletter"
+    # the outlet's newsletter describing itself: "The Daily Tide newsletter provides you with…",
+    # "…to manage your newsletter subscription", "Tide Notes is our snappy news roundup";
+    # "Your subscription makes work like this possible"
+    r"|newsletter (?:provides|gives|brings|sends) you|manage your newsletter subscription"
+    r"|is (?:an? (?:[\w-]+ )?(?:USA TODAY|CNN)|our(?: [\w-]+)?) news roundup"
+    r"|stories we link to [^.]{0,20}subscriber|activate your digital account"
+    r"|subscription (?:makes|helps support|helps make) (?:work|stories|journalism) like th"
+    r")\b"
     r"|^(?:(?:Please )?support (?:\w+ )?(?:local )?journalism|Become a (?:digital )?subscriber"
-    r"|Consider supporting (?:our|local|quality) journalism|Subscribe to"
-    r"|A version of this story (?:first )?appeared in)\b"
+    # "Support his work … by purchasing a digital subscription today", told to the reader; "the
+    # paper urged readers to support…" is news, "users avoid ads by subscribing" names no work
+    r"|(?:Help )?support (?:[\w'’]+ ){0,8}?(?:journalists?|journalism|reporters?|work)"
+    r" (?:[\w'’]+ ){0,4}?by (?:subscribing|becoming a (?:digital )?subscriber"
+    r"|purchasing a (?:digital )?subscription)"
+    r"|Consider supporting (?:our|local|quality) journalism|Subscribe to|Consider subscribing"
+    r"|Thank you for supporting (?:our|local|quality) journalism"
+    r"|A version of this story (?:first )?appeared in"
+    # "Want this roundup in your inbox every night?", "Would you like to receive the Daily
+    # Tide newsletter?"; "Want fewer scam emails in your inbox?" is advice
+    r"|Want (?:this|these|the|our|more [\w ]{0,20}like this)\b[^.?]{0,50} in your inbox"
+    r"|Would you like to (?:receive|get|sign up for) [^.?]{0,60}newsletter"
+    r"|Sign up and you['’]ll get"
+    # "NEVER MISS A MOMENT: Subscribe to…", "Don't miss an update with the Tide Watch newsletter"
+    r"|(?:Don['’]t|Never) miss (?:a|an|another) [^.]{0,60}(?:newsletter|subscribe|sign up|inbox)"
+    r")\b"
+    # a newsletter's own heading over its text ("This is the weekly edition of the Tide
+    # newsletter."), its name over its pitch ("Tides Together: A newsletter about coping with
+    # floods"), a teaser for a subscriber-only story, "Opinions in your inbox: Get the best…"
+    r"|^(?:This (?:story |article )?is (?:the [\w-]+ edition of|part of) [^.]{0,50}newsletter\.?$"
+    r"|[^.:]{1,40}: (?-i:A)n? (?:[\w-]+ )?newsletter (?:about|for|on) [^.!?]{1,100}$"
+    r"|(?:For subscribers|Subscriber exclusive):|Not (?:yet )?a subscriber\?"
+    r"|(?:[\w ]{1,30} )?in your inbox: (?:Get|Stay|Sign)\b)"
     r"|^(?:Follow|Join) (?:us|him|her|them|(?-i:[A-Z])[^.]{0,60}) on (?:Twitter|Facebook"
     r"|Instagram)\b",
     re.IGNORECASE,
@@ -136,7 +171,7 @@ def context_rule(line: str, before: str, after: str) -> str | None:
 
 # every call to action holds one of these: the regexes run only where one is (4x faster)
 _CUES = ("sign up", "inbox", "newsletter", "subscri", "journalism", "follow", "join", "version of",
-         "click", "tap here", "read more", "form below")
+         "click", "tap here", "read more", "form below", "roundup", "never miss")
 
 
 def is_promotion(sentence: str) -> bool:

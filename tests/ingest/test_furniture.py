@@ -62,6 +62,42 @@ LINES = [
      "Follow the money, investigators told the council."),
     ("call to action", "Support local journalism. Subscribe to the Harbour Herald today.",
      "The fund will support local journalism in rural areas."),
+    # newsletter and subscription pitches speak to the reader; news about them does not
+    ("call to action", "This is the weekly edition of the Herald's flood newsletter. Look out "
+     "for it every Monday.", "The council's weekly flood newsletter reached 9,000 homes."),
+    ("call to action", "Tide Notes is our snappy news roundup.",
+     "Tide Notes, a nightly news roundup, was sold to a rival publisher on Tuesday."),
+    ("call to action", "Tide Notes is free, but some stories we link to are subscriber-only.",
+     "Some of the council's flood maps are subscriber-only, the clerk said."),
+    ("call to action", "Want the Tide Notes newsletter in your inbox every night?",
+     "Residents said flood warnings landed in their inboxes every night."),
+    ("call to action", "Would you like to receive the Daily Tide newsletter ?",
+     "Readers would like to receive the newsletter on paper, a survey found."),
+    ("call to action", "The Daily Tide newsletter provides you with a digest of harbour news.",
+     "The Daily Tide newsletter provided sailors with tide tables until 2019."),
+    ("call to action", "We will use the details you have shared to manage your newsletter "
+     "subscription. You agree to our privacy policy.",
+     "The harbour authority said it would manage subscriptions to its alert service."),
+    ("call to action", "Thank you for supporting our journalism. You can subscribe to our print "
+     "edition or app here.", "Members can also subscribe to Harbour TV as a standalone service."),
+    ("call to action", "Why are the gates closing? Don't miss an update with the Tide Watch "
+     "newsletter", "Through Harbour TV, subscribers get access to the council's meetings."),
+    ("call to action", "You can follow Herald reporter Jane Roe on Twitter @janeroe and subscribe "
+     "to our free Harbour Money newsletter here.",
+     "The operator began moving its subscribers to its newer network in March."),
+    ("call to action", "NEVER MISS A TIDE: Subscribe to our Harbour newsletter to stay informed!",
+     "The prize money has attracted a mix of sailors to sign up for the opening regatta."),
+    ("call to action", "To get unlimited access to harbour news, please subscribe or activate "
+     "your digital account today.",
+     "Writers have moved to newsletter platforms, where readers pay $5 a month to subscribe."),
+    ("call to action", "Tides Together: A newsletter about how to cope with the floods",
+     "Tides Together, a newsletter started by two sailors, now funds a flood charity."),
+    ("call to action", "What you need to know today: Get Harbour Today in your inbox.",
+     "Spam filters get most scam emails out of your inbox, the agency said."),
+    ("call to action", "Get the Herald's Daily Edition by email and never miss our top stories "
+     "Free Sign Up", "Sailors never miss the tide tables, the harbourmaster said."),
+    ("call to action", "For subscribers: Is the barrier worth what it cost?",
+     "For subscribers, the Herald's price rises to $9 a month in January."),
 ]
 
 
@@ -154,6 +190,27 @@ def test_call_to_action_sentences_go_and_the_news_around_them_stays() -> None:
     # a pitch in the last sentence takes only itself: the news before it stays
     line = f"{NEWS} Sign up here to hear when the application opens."
     assert strip_furniture(line) == NEWS
+    # questions leading up to a pitch are part of it; a question before news is not
+    line = "Enjoying the Tide? Sign up and you'll get it in your inbox. (Most nights, anyway.)"
+    assert strip_furniture(f"{line}\n\n{NEWS}") == NEWS
+    line = "Will the barrier hold? Engineers said it would. Sign up here for alerts."
+    assert strip_furniture(line) == "Will the barrier hold? Engineers said it would."
+
+
+@pytest.mark.parametrize("line", [
+    "The Herald urged readers to support local journalism by subscribing.",
+    "Users can avoid the ads by subscribing to the premium tier.",
+    "\"Like and subscribe to our channel,\" the streamer told his fans before the ban.",
+    "This is part of why the newsletter business is booming, analysts said.",
+    "Her new venture: a newsletter about harbour politics that has 10,000 readers.",
+    "Want fewer scam emails in your inbox? Turn on the filter in Settings.",
+    "Phishing emails that go straight to your inbox are the biggest risk, the agency said.",
+    "For subscribers, the price rises to $9 a month from January.",
+    "Tide Notes is a daily business news roundup that was sold for $75 million.",
+    "Never miss a payment, the bank told its customers in a letter.",
+])
+def test_news_about_newsletters_and_subscriptions_stays(line: str) -> None:
+    assert strip_furniture(f"{line} {NEWS}") == f"{line} {NEWS}"
 
 
 def test_cleaning_twice_changes_nothing() -> None:

@@ -29,6 +29,14 @@ FURNITURE_PATTERNS: dict[str, re.Pattern[str]] = {
                              r"\bsign up\b|\bdelivered (?:right )?to your inbox\b", re.IGNORECASE),
     "subscription": re.compile(r"\bbecome a (?:digital )?subscriber\b|^Subscribe to\b"
                                r"|\bsupport (?:\w+ )?(?:local )?journalism\b", re.IGNORECASE),
+    # a newsletter or subscription pitch speaks to the reader: "…straight to your inbox",
+    # "subscribe to our…", "Would you like to receive the … newsletter?"
+    "newsletter pitch": re.compile(
+        r"\b(?:in|to) your inbox\b|\b(?:subscribe to|follow|get) (?:our|my)\b[^.]{0,40}"
+        r"\bnewsletter\b|\bnewsletter (?:provides you|subscription)\b|\bedition of [^.]{0,40}"
+        r"\bnewsletter\b|: An? [\w ]{0,20}newsletter about\b|\b(?:receive|miss an update with) "
+        r"[^.?]{0,40}\bnewsletter\b|\bsubscriber-only\b|\bnews roundup\b|\bdigital account\b"
+        r"|\bsupporting our journalism\b|^For subscribers:|^Not a subscriber\?", re.IGNORECASE),
     "fact-check note": re.compile(r"\bfact[- ]check work is supported\b", re.IGNORECASE),
     "video teaser": re.compile(r"\b(?:JUST WATCHED|MUST WATCH|Video Ad Feedback)\b"
                                r"|\b\d{1,2}:\d{2} - Source: [A-Z]"),
