@@ -101,6 +101,7 @@ _PROMOTION = re.compile(
     # "…to manage your newsletter subscription", "Tide Notes is our snappy news roundup";
     # "Your subscription makes work like this possible"
     r"|newsletter (?:provides|gives|brings|sends) you|manage your newsletter subscription"
+    r"|listen to an audio version of (?:the|this|our) newsletter"
     r"|is (?:an? (?:[\w-]+ )?(?:USA TODAY|CNN)|our(?: [\w-]+)?) news roundup"
     r"|stories we link to [^.]{0,20}subscriber|activate your digital account"
     r"|subscription (?:makes|helps support|helps make) (?:work|stories|journalism) like th"

@@ -96,6 +96,8 @@ LINES = [
      "Spam filters get most scam emails out of your inbox, the agency said."),
     ("call to action", "Get the Herald's Daily Edition by email and never miss our top stories "
      "Free Sign Up", "Sailors never miss the tide tables, the harbourmaster said."),
+    ("call to action", "You can listen to an audio version of the newsletter by clicking the "
+     "same link.", "Jane Roe read an audio version of her newsletter on the Herald's podcast."),
     ("call to action", "For subscribers: Is the barrier worth what it cost?",
      "For subscribers, the Herald's price rises to $9 a month in January."),
 ]
