@@ -144,6 +144,14 @@ class VectorStore:
             for chunk_id, vector in zip(result["ids"][0], result["embeddings"][0], strict=True)
         }
 
+    def nearest_ids(self, embedding: np.ndarray, k: int) -> list[str]:
+        """Ids of the ``k`` nearest chunks, nearest first (nothing else is read: the cheapest
+        query Chroma answers)."""
+        with _chroma_errors("vector search failed"):
+            result = self._collection.query(query_embeddings=[embedding], n_results=k,
+                                            include=[])
+        return list(result["ids"][0])
+
     def embeddings(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors of the given chunks (missing ids are left out)."""
         if not chunk_ids:

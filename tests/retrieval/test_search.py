@@ -70,3 +70,24 @@ def test_results_are_diverse_and_one_story_is_cited_once(searched: Container) ->
     assert len(fire_hits) == 1
     assert {a.source for a in fire_hits[0].also} == {"Mountain Times", "Valley Post"} - {
         fire_hits[0].ref.source}
+
+
+@pytest.mark.parametrize("pool", [5, 40])
+def test_a_time_bounded_search_finds_what_chroma_s_own_filter_finds(
+    searched: Container, pool: int,
+) -> None:
+    # pool 5 reads 20 nearest ids of ~60 chunks: bounds that keep few of them fall back to
+    # Chroma's filter; pool 40 reads them all
+    vector = searched.embedder.encode(["council budget and the flood barrier"])[0]
+    for since, until in ((None, datetime(2026, 1, 4, tzinfo=UTC)),
+                         (datetime(2026, 1, 3, tzinfo=UTC), datetime(2026, 1, 6, tzinfo=UTC)),
+                         (datetime(2026, 1, 8, tzinfo=UTC), None)):
+        bounds = ([{"published_ts": {"$gte": since.timestamp()}}] if since else []) + (
+            [{"published_ts": {"$lte": until.timestamp()}}] if until else [])
+        where = bounds[0] if len(bounds) == 1 else {"$and": bounds}
+        expected = searched.vectors.nearest(vector, pool, where)
+        found, passages = searched.searcher._dense(vector, pool, since, until)
+        assert list(found) == list(expected) and found
+        assert all((since is None or p.ref.published >= since)  # type: ignore[operator]
+                   and (until is None or p.ref.published <= until)  # type: ignore[operator]
+                   for c, p in passages.items() if c in found)
