@@ -10,6 +10,7 @@ before these columns existed have none: they are computed on first use and store
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -39,10 +40,14 @@ def dumped_topic(topic: Topic) -> str:
 
 def kept_topic(row: TopicRow) -> Topic | None:
     """The parse kept for the subscription's spelling (None: none kept, or of another one)."""
-    if row.parsed is None:
-        return None
-    data = json.loads(row.parsed)
-    if data.get("text") != row.topic:
+    return None if row.parsed is None else _loaded(row.parsed, row.topic)
+
+
+@lru_cache(maxsize=65_536)
+def _loaded(parsed: str, spelling: str) -> Topic | None:
+    """A stored parse read back (every round reads every subscription's, several times)."""
+    data = json.loads(parsed)
+    if data.get("text") != spelling:
         return None
     return Topic(str(data["text"]), str(data["meaning"]), tuple(map(str, data["phrases"])),
                  tuple(map(str, data["excluded"])))
