@@ -228,14 +228,11 @@ class AlertRepository:
                 _keep_story(conn, story, now)
             queued = 0
             source_of = _sources(conn, {a.article_id for a in alerts})
-            sent: dict[tuple[int, str], Sent | None] = {}
-            waiting: set[tuple[int, str]] = set()
+            # read for every (chat, story) at once: the loop below writes neither the ledger
+            # nor, for a pair it has not reached, the outbox
+            sent, waiting = _ledger(conn, {(a.chat_id, a.story_id) for a in alerts})
             for alert in alerts:
                 key = (alert.chat_id, alert.story_id)
-                if key not in sent:
-                    sent[key] = _sent(conn, *key)
-                    if _queued(conn, *key):
-                        waiting.add(key)
                 source = source_of.get(alert.article_id, "")
                 decision = on_match(sent[key], key in waiting, source)
                 if decision is Decision.QUEUE:
@@ -405,27 +402,34 @@ def _keep_story(conn: Connection, story: StoryRow, now: datetime) -> None:
            update=dict.fromkeys(headline, "excluded"))
 
 
-def _sent(conn: Connection, chat_id: int, story_id: str) -> Sent | None:
-    """The chat's ledger row for the story, with its article's outlet and how many stories
-    its message carried (None: never alerted)."""
-    row = conn.execute(
-        sa.select(sent_alerts.c.message_id, articles.c.source)
-        .join(articles, articles.c.id == sent_alerts.c.article_id, isouter=True)
-        .where(sent_alerts.c.chat_id == chat_id, sent_alerts.c.story_id == story_id)).first()
-    if row is None:
-        return None
-    sharing = 0 if row.message_id is None else int(conn.execute(
-        sa.select(sa.func.count()).select_from(sent_alerts).where(
-            sent_alerts.c.chat_id == chat_id,
-            sent_alerts.c.message_id == row.message_id)).scalar_one())
-    return Sent(row.message_id, row.source, sharing)
-
-
-def _queued(conn: Connection, chat_id: int, story_id: str) -> bool:
-    """Whether the chat has an alert about the story in the outbox."""
-    return conn.execute(sa.select(alert_outbox.c.id).where(
-        alert_outbox.c.chat_id == chat_id, alert_outbox.c.story_id == story_id)).first() \
-        is not None
+def _ledger(conn: Connection, keys: set[tuple[int, str]],
+            ) -> tuple[dict[tuple[int, str], Sent | None], set[tuple[int, str]]]:
+    """Each (chat, story) pair's ledger row, with its article's outlet and how many stories
+    its message carried (None: never alerted), and the pairs with an alert in the outbox:
+    read in a few queries, not a few per alert."""
+    sent: dict[tuple[int, str], Sent | None] = dict.fromkeys(keys)
+    waiting: set[tuple[int, str]] = set()
+    rows: list[Any] = []
+    for part in in_batches(sorted({story for _, story in keys})):
+        rows += conn.execute(
+            sa.select(sent_alerts.c.chat_id, sent_alerts.c.story_id, sent_alerts.c.message_id,
+                      articles.c.source)
+            .join(articles, articles.c.id == sent_alerts.c.article_id, isouter=True)
+            .where(sent_alerts.c.story_id.in_(part))).all()
+        waiting.update(key for key in conn.execute(
+            sa.select(alert_outbox.c.chat_id, alert_outbox.c.story_id)
+            .where(alert_outbox.c.story_id.in_(part))).tuples() if key in keys)
+    rows = [row for row in rows if (row.chat_id, row.story_id) in keys]
+    sharing: dict[tuple[int, int], int] = {}
+    for part in in_batches(sorted({r.message_id for r in rows if r.message_id is not None})):
+        sharing.update(((chat, message), count) for chat, message, count in conn.execute(
+            sa.select(sent_alerts.c.chat_id, sent_alerts.c.message_id, sa.func.count())
+            .where(sent_alerts.c.message_id.in_(part))
+            .group_by(sent_alerts.c.chat_id, sent_alerts.c.message_id)).tuples())
+    for row in rows:
+        shared = 0 if row.message_id is None else sharing.get((row.chat_id, row.message_id), 0)
+        sent[(row.chat_id, row.story_id)] = Sent(row.message_id, row.source, shared)
+    return sent, waiting
 
 
 def _pending_edit(conn: Connection, chat_id: int, story_id: str) -> PendingEdit | None:
