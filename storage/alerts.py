@@ -410,21 +410,22 @@ def _ledger(conn: Connection, keys: set[tuple[int, str]],
     sent: dict[tuple[int, str], Sent | None] = dict.fromkeys(keys)
     waiting: set[tuple[int, str]] = set()
     rows: list[Any] = []
-    for part in in_batches(sorted({story for _, story in keys})):
+    for part in in_batches(sorted(keys)):
+        pairs = sa.tuple_(sent_alerts.c.chat_id, sent_alerts.c.story_id).in_(part)
         rows += conn.execute(
             sa.select(sent_alerts.c.chat_id, sent_alerts.c.story_id, sent_alerts.c.message_id,
                       articles.c.source)
             .join(articles, articles.c.id == sent_alerts.c.article_id, isouter=True)
-            .where(sent_alerts.c.story_id.in_(part))).all()
-        waiting.update(key for key in conn.execute(
-            sa.select(alert_outbox.c.chat_id, alert_outbox.c.story_id)
-            .where(alert_outbox.c.story_id.in_(part))).tuples() if key in keys)
-    rows = [row for row in rows if (row.chat_id, row.story_id) in keys]
+            .where(pairs)).all()
+        waiting.update((chat, story) for chat, story in conn.execute(
+            sa.select(alert_outbox.c.chat_id, alert_outbox.c.story_id).where(
+                sa.tuple_(alert_outbox.c.chat_id, alert_outbox.c.story_id).in_(part))).tuples())
     sharing: dict[tuple[int, int], int] = {}
-    for part in in_batches(sorted({r.message_id for r in rows if r.message_id is not None})):
+    messages = sorted({(r.chat_id, r.message_id) for r in rows if r.message_id is not None})
+    for part in in_batches(messages):
         sharing.update(((chat, message), count) for chat, message, count in conn.execute(
             sa.select(sent_alerts.c.chat_id, sent_alerts.c.message_id, sa.func.count())
-            .where(sent_alerts.c.message_id.in_(part))
+            .where(sa.tuple_(sent_alerts.c.chat_id, sent_alerts.c.message_id).in_(part))
             .group_by(sent_alerts.c.chat_id, sent_alerts.c.message_id)).tuples())
     for row in rows:
         shared = 0 if row.message_id is None else sharing.get((row.chat_id, row.message_id), 0)

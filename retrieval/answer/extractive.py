@@ -81,6 +81,7 @@ class Selection:
     # The story's opening passage joins the pool when search did not bring it: news says what
     # happened up top, in words the question may not share (HybridSearcher story_lead)
     story_lead: bool = True
+
     def relevance(self, score: float, features: Sequence[float]) -> float:
         """A sentence's score without the precise answer's credit: what the story's floors
         compare, so that the credit picks the lead without raising the bar for the rest."""
