@@ -226,13 +226,18 @@ class SubscriptionRepository:
         """Store what was computed of these subscriptions' topics, by id: (the spelling it
         was computed for, what to keep); a topic respelled meanwhile is left alone. How many
         were stored."""
-        stored = 0
+        if not kept:
+            return 0
+        # one statement, executed for many rows: compiling an UPDATE per row cost ~0.5 ms
+        rows = [{"b_id": subscription_id, "b_topic": topic,
+                 **{f"b_{k}": v for k, v in _kept_values(what).items()}}
+                for subscription_id, (topic, what) in kept.items()]
+        statement = sa.update(subscriptions).where(
+            subscriptions.c.id == sa.bindparam("b_id"),
+            subscriptions.c.topic == sa.bindparam("b_topic"),
+        ).values({name: sa.bindparam(f"b_{name}") for name in _kept_values(None)})
         with self._db.write() as conn:
-            for subscription_id, (topic, what) in kept.items():
-                stored += conn.execute(sa.update(subscriptions).where(
-                    subscriptions.c.id == subscription_id, subscriptions.c.topic == topic,
-                ).values(**_kept_values(what))).rowcount
-        return stored
+            return conn.execute(statement, rows).rowcount
 
     def remove(self, subscription_id: int) -> Subscription | None:
         """Delete a subscription (and its pending alerts); the removed one, or None."""
