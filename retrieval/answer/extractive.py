@@ -437,6 +437,10 @@ def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int
     start, end = _span(sentence, limit)
     if overlapping(start, end):
         start, end = _span(sentence, limit, previous=False)
+    if overlapping(start, end):
+        # its neighbours are quoted, the sentence is not: an article's opening ("…to sit
+        # Cleveland Browns quarterback Deshaun Watson…") is not lost to the lead's context
+        start, end = sentence.start, sentence.end
         if overlapping(start, end):
             return False
     quotes.append((start, end, sentence))

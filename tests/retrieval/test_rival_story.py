@@ -128,3 +128,22 @@ def test_a_quote_that_starts_inside_a_quotation_reads_from_its_opening() -> None
     quoted = _Sentence(sentence("band", stray, 1.0, None).hit, stray.index("The end"),
                        len(stray), 1.0)
     assert _span(quoted, 480, previous=False)[0] == stray.index("The end")
+
+
+def test_a_sentence_whose_neighbours_the_lead_quotes_is_still_quoted_alone() -> None:
+    answerer = ExtractiveAnswerer.__new__(ExtractiveAnswerer)
+    answerer._selection = Selection(lead_chars=480, context_chars=300)
+    opening = ("The league said Wednesday it is appealing a decision to sit Cleveland Browns "
+               "quarterback Deshaun Watson for six games, a ruling it called far too lenient "
+               "for what the judge herself found. ")
+    pushing = "The league is pushing for a full-season ban instead. "
+    lead = ("On Monday, Watson was suspended for six games this season for violating the "
+            "league's personal conduct policy in private meetings with massage therapists.")
+    text = opening + pushing + lead
+    hit = sentence("nfl", text, 1.0, 5.0).hit
+    best = _Sentence(hit, len(opening) + len(pushing), len(text), 2.5)
+    first = _Sentence(hit, 0, len(opening) - 1, 2.2)
+    shown, _ = answerer._pick([best, first], {"nfl": 1.0}, {"nfl": 1.0}, k=5)
+    # the lead takes "pushing" as context; the opening's own context would overlap it, so the
+    # opening is quoted by itself rather than lost
+    assert [text[c.start:c.end] for c in shown] == [pushing + lead, opening.strip()]
