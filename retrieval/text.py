@@ -72,6 +72,13 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
     yield from _trimmed(text, cursor, end)
 
 
+@lru_cache(maxsize=64)
+def spans_of(text: str) -> tuple[tuple[int, int], ...]:
+    """``sentence_spans`` of a whole text, kept for the few texts an answer reads again and
+    again (each passage is split to score it, to find its headings and to quote it)."""
+    return tuple(sentence_spans(text))
+
+
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     while start < end and text[start].isspace():
         start += 1

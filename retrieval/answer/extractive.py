@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Sequence
+from bisect import bisect_left
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from unicodedata import east_asian_width
@@ -20,7 +21,7 @@ from retrieval.ports import ArticleSource
 from retrieval.quoting import ANSWER_QUOTES, Quote
 from retrieval.search import HybridSearcher, SearchHit
 from retrieval.story_judge import question_names
-from retrieval.text import sentence_spans
+from retrieval.text import sentence_spans, spans_of
 
 MIN_SNIPPET = ANSWER_QUOTES.min_chars  # in display width (_width): CJK characters count twice
 # A story is offered as "closest" only this close to the question (cosine): below it, a list of
@@ -258,7 +259,7 @@ class ExtractiveAnswerer:
             rank = article_rank[hit.ref.article_id]
             under_heading = answered_by_heading(hit.text, hit.ref.title, question)
             titled = terms & set(tokenize(hit.ref.title))
-            for start, end in sentence_spans(hit.text):
+            for start, end in spans_of(hit.text):
                 if _width(hit.text[start:end]) < MIN_SNIPPET or hit.text[end - 1] in "?？؟":
                     continue  # fragments, and questions (quizzes quote the user's question)
                 sentence = hit.text[start:end]
@@ -479,7 +480,7 @@ def _story_holds(question: str, hits: Sequence[SearchHit], story: Collection[str
 
 def _headings(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` that are section headings: a short line of their own, unpunctuated."""
-    return [(start, end) for start, end in sentence_spans(text) if _is_heading(text, start, end)]
+    return [(start, end) for start, end in spans_of(text) if _is_heading(text, start, end)]
 
 
 def _is_heading(text: str, start: int, end: int) -> bool:
@@ -561,17 +562,24 @@ def _span(sentence: _Sentence, limit: int = ANSWER_QUOTES.max_chars, *,
     matches it. ``previous`` False leaves the sentence before out (it is quoted already).
     """
     text, start, end = sentence.hit.text, sentence.start, sentence.end
-    before = [span for span in sentence_spans(text, 0, start) if span[1] <= start][-1:]
+    spans = spans_of(text)
+    at = bisect_left(spans, (start, end))
+    following: Iterable[tuple[int, int]]
+    if at < len(spans) and spans[at] == (start, end):  # a sentence of the text, as scored
+        before, following = list(spans[max(at - 1, 0):at]), spans[at + 1:]
+    else:  # offsets of the caller's own
+        before = [span for span in sentence_spans(text, 0, start) if span[1] <= start][-1:]
+        following = sentence_spans(text, end)
     if previous and before and end - before[0][0] <= limit * 3 // 4 and not _is_heading(
             text, *before[0]):
         start = before[0][0]
     opened = _quotation_opening(text, start, end)
     if opened is not None and end - opened <= limit:
         start = opened  # "…we will not let this happen.” Meanwhile…" reads from its “
-    for following in sentence_spans(text, end):
-        if following[1] - start > limit:
+    for after in following:
+        if after[1] - start > limit:
             break
-        end = following[1]
+        end = after[1]
     return start, min(end, start + max(limit, sentence.end - sentence.start))
 
 
