@@ -47,7 +47,10 @@ def _sources(answer: Answer) -> list[str]:
     lines = ["Sources:"]
     for numbers, c in answer.sources():
         markers = "".join(f"[{n}]" for n in numbers)
-        lines.append(f"{markers} {c.ref.title} — {c.ref.source}, {c.ref.day}")
+        if answer.headline_quoted(c.ref.article_id):  # the quote reads it already
+            lines.append(f"{markers} {c.ref.source}, {c.ref.day}")
+        else:
+            lines.append(f"{markers} {c.ref.title} — {c.ref.source}, {c.ref.day}")
         if c.ref.url:
             lines.append(f"    {c.ref.url}")
         if c.also:

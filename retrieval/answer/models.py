@@ -13,6 +13,7 @@ NOT_FOUND = "I found nothing about that in the news I have."
 CLOSEST = "The closest stories I have:"
 # before a quote of another story than the lead's (the judge could barely tell them apart)
 OTHER_STORY = "Or, another story:"
+_QUOTED_HEADLINE_CHARS = 20  # a short headline ("Gun laws") in a quote is no repetition
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,14 @@ class Answer:
             if citation.n not in numbers:
                 numbers.append(citation.n)
         return list(grouped.values())
+
+    def headline_quoted(self, article_id: str) -> bool:
+        """A quote of the article already reads its headline: an article that came without one
+        is headed by its opening sentence, which a source line would only repeat."""
+        title = " ".join(next((c.ref.title for c in self.citations
+                               if c.ref.article_id == article_id), "").split()).rstrip("…")
+        return len(title) >= _QUOTED_HEADLINE_CHARS and any(
+            c.ref.article_id == article_id and title in c.folded for c in self.citations)
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape (see docs/answer-json.md)."""

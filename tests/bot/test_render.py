@@ -133,3 +133,30 @@ def test_another_story_is_set_apart_after_the_story_in_telegram_and_the_console(
         f"{OTHER_STORY} “Experts pick Tampa Bay.” [2]") < console.index("Sources:")
     assert Citation.from_dict(other.to_dict()).other_story
     assert "other_story" not in lead.to_dict()
+
+
+def test_a_headline_the_quote_already_reads_is_not_repeated_in_its_source_line() -> None:
+    from bot.render_text import render_answer
+
+    # an untitled record is headed by its opening sentence, cut with "…" when long
+    opening = "Blink-182 is coming to a city near you, with the original trio back together."
+    made = opening[:50].rsplit(" ", 1)[0] + "…"
+    quoted = replace(citation(1, made, opening + " The tour opens in March."), also=())
+    titled = replace(citation(2, "Tour dates announced for the band's reunion",
+                              "Tickets go on sale on Monday."),
+                     ref=ArticleRef("t", "Tour dates announced for the band's reunion", "Daily",
+                                    "https://x.example/t", None), also=())
+    answer = Answer("q", True, "", (quoted, titled))
+    assert answer.headline_quoted("a") and not answer.headline_quoted("t")
+    html = answer_html(answer)
+    check_html(html)
+    outlet = '<a href="https://x.example/?a=1&amp;b=2">Wire &lt;&amp;&gt; Co</a>'
+    assert f"[1] {outlet}, 2026-01-12" in html
+    assert html.count("Blink-182") == 1  # in the quote only
+    assert '[2] <a href="https://x.example/t">Tour dates announced' in html
+    console = render_answer(answer)
+    assert "[1] Wire <&> Co, 2026-01-12" in console and console.count("Blink-182") == 1
+    assert "[2] Tour dates announced for the band's reunion — Daily" in console
+    # a short headline met in a quote ("Gun laws") is still shown
+    short = replace(citation(1, "Gun laws", "Gun laws were tightened on Sunday."), also=())
+    assert not Answer("q", True, "", (short,)).headline_quoted("a")
