@@ -480,6 +480,8 @@ def _story_holds(question: str, hits: Sequence[SearchHit], story: Collection[str
 
 def _headings(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` that are section headings: a short line of their own, unpunctuated."""
+    if not any(0 < len(line.strip()) <= _HEADING_CHARS for line in text.split("\n")):
+        return []  # a heading is a short line of its own: most passages have none
     return [(start, end) for start, end in spans_of(text) if _is_heading(text, start, end)]
 
 
@@ -487,11 +489,12 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     """``text[start:end]`` is a heading: a short line of its own without a sentence's stop."""
     line = text[start:end]
     own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
-    return own_line and len(line) <= 80 and "\n" not in line and line[-1] not in _STOPS and any(
-        ch.isalpha() for ch in line)
+    return own_line and len(line) <= _HEADING_CHARS and "\n" not in line and (
+        line[-1] not in _STOPS) and any(ch.isalpha() for ch in line)
 
 
 _STOPS = ".!;:,\"”’)。！"
+_HEADING_CHARS = 80
 _WORD = re.compile(r"\w+")
 
 
@@ -545,7 +548,11 @@ def _width(text: str) -> int:
     a whole sentence, a 15-character English one is a fragment."""
     if text.isascii():
         return len(text)
-    return len(text) + sum(1 for ch in text if east_asian_width(ch) in "WF")
+    # only the characters past ASCII can be wide: curly quotes make most news non-ASCII
+    return len(text) + sum(1 for ch in _NON_ASCII.findall(text) if east_asian_width(ch) in "WF")
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _news_bonus(sentence: str, question_terms: set[str]) -> float:
