@@ -9,7 +9,7 @@ story judge (retrieval/story_judge.py) puts the pool's articles in order and the
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -251,47 +251,32 @@ def _within(article: ArticleRef, since: datetime | None, until: datetime | None)
 
 
 def _diverse(candidates: list[_Candidate], k: int) -> list[_Candidate]:
-    ordered = sorted(candidates, key=lambda c: c.fused, reverse=True)
-    same_story = _same_story_test(ordered)
-    chosen: list[int] = []
+    chosen: list[_Candidate] = []
     per_article: dict[str, int] = {}
-    for n, c in enumerate(ordered):
+    for c in sorted(candidates, key=lambda c: c.fused, reverse=True):
         if per_article.get(c.passage.ref.article_id, 0) >= MAX_CHUNKS_PER_ARTICLE:
             continue
-        twin = next((ordered[m] for m in chosen
-                     if ordered[m].passage.ref.article_id != c.passage.ref.article_id
-                     and same_story(m, n)), None)
+        twin = next((o for o in chosen
+                     if o.passage.ref.article_id != c.passage.ref.article_id and _same_story(o, c)),
+                    None)
         if twin is not None:
             ref = c.passage.ref
             if ref not in twin.also:
                 twin.also.append(ref)
             continue
-        chosen.append(n)
+        chosen.append(c)
         per_article[c.passage.ref.article_id] = per_article.get(c.passage.ref.article_id, 0) + 1
         if len(chosen) == k:
             break
-    return [ordered[n] for n in chosen]
+    return chosen
 
 
-def _same_story_test(ordered: Sequence[_Candidate]) -> Callable[[int, int], bool]:
-    """Whether candidates ``a`` and ``b`` (positions in ``ordered``) are near-identical
-    coverage: passages that say the same thing, or the same headline. The cosines of every
-    pair are one product: the pool is compared pair by pair, hundreds of times an answer."""
-    row = np.full(len(ordered), -1)
-    with_vectors = [n for n, c in enumerate(ordered) if c.vector is not None]
-    row[with_vectors] = np.arange(len(with_vectors))
-    cosines = np.zeros((0, 0), dtype=np.float32)
-    if with_vectors:
-        stacked = np.stack([ordered[n].vector for n in with_vectors])  # type: ignore[misc]
-        cosines = stacked @ stacked.T
-
-    def same_story(a: int, b: int) -> bool:
-        if row[a] >= 0 and row[b] >= 0 and float(cosines[row[a], row[b]]) >= (
-                SAME_STORY_SIMILARITY):
-            return True
-        return same_headline(ordered[a].passage.ref.title, ordered[b].passage.ref.title)
-
-    return same_story
+def _same_story(a: _Candidate, b: _Candidate) -> bool:
+    """Near-identical coverage: the same headline, or passages that say the same thing."""
+    if a.vector is not None and b.vector is not None and float(a.vector @ b.vector) >= (
+            SAME_STORY_SIMILARITY):
+        return True
+    return same_headline(a.passage.ref.title, b.passage.ref.title)
 
 
 def _to_hit(c: _Candidate) -> SearchHit:
