@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.errors import SubscriptionError
-from core.terms import fold, tokenize
+from core.terms import fold, holds_phrase, tokenize
 from ingest.clean import normalise_text
 
 MAX_TOPIC_CHARS = 120
@@ -142,8 +142,7 @@ def archive_spelling(meaning: str, texts: Iterable[str]) -> str | None:
 
 def _contains_words(folded_text: str, folded_phrase: str) -> bool:
     """The phrase as whole words: "Nara" is not found in "Naraya"."""
-    phrase = _SPACE.sub(" ", folded_phrase).strip()
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text) is not None
+    return holds_phrase(folded_text, _SPACE.sub(" ", folded_phrase).strip())
 
 
 def _excludes(word: str, folded_text: str, terms: set[str]) -> bool:

@@ -47,7 +47,7 @@ def _sources(answer: Answer) -> list[str]:
     lines = ["Sources:"]
     for numbers, c in answer.sources():
         markers = "".join(f"[{n}]" for n in numbers)
-        if answer.headline_quoted(c.ref.article_id):  # the quote reads it already
+        if answer.headline_quoted(c.ref):  # the quote reads it already
             lines.append(f"{markers} {c.ref.source}, {c.ref.day}")
         else:
             lines.append(f"{markers} {c.ref.title} — {c.ref.source}, {c.ref.day}")

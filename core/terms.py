@@ -222,6 +222,38 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", _foldable_marks().sub("", decomposed))
 
 
+def holds_word(text: str, word: str) -> bool:
+    """``word`` in ``text`` between word boundaries, as re's ``\\bword\\b`` finds it."""
+    if not word:
+        return re.search(r"\b", text) is not None
+    at = text.find(word)
+    while at != -1:
+        stop = at + len(word)
+        if (_is_word_char(text, at - 1) != _is_word_char(text, at)
+                and _is_word_char(text, stop - 1) != _is_word_char(text, stop)):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def holds_phrase(text: str, phrase: str) -> bool:
+    """``phrase`` in ``text`` as whole words, not inside a longer word ("Nara" is not in
+    "Naraya"): re's ``(?<!\\w)phrase(?!\\w)``."""
+    at = text.find(phrase)
+    while at != -1:
+        if not _is_word_char(text, at - 1) and not _is_word_char(text, at + len(phrase)):
+            return True
+        at = text.find(phrase, at + 1)
+    return False
+
+
+# Names, numbers and phrases are looked for in many texts, each a new string: a pattern
+# compiled for each would overflow the re module's cache (512) and compile again every time,
+# so the boundaries are read directly.
+def _is_word_char(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
+
+
 @lru_cache(maxsize=50_000)
 def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_tokenize(text))

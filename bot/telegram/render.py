@@ -43,7 +43,7 @@ def answer_html(answer: Answer) -> str:
     for numbers, c in answer.sources():
         markers = "".join(f"[{n}]" for n in numbers)
         line = f"{markers} " + (  # a quote that reads the headline needs only the outlet
-            f"{outlet_link(c.ref)}, {c.ref.day}" if answer.headline_quoted(c.ref.article_id)
+            f"{outlet_link(c.ref)}, {c.ref.day}" if answer.headline_quoted(c.ref)
             else ref_line(c.ref))
         if c.also:
             line += " (also: " + ", ".join(escape(a.source) for a in c.also) + ")"

@@ -13,7 +13,7 @@ from enum import Enum
 from functools import cache
 from itertools import pairwise
 
-from core.terms import STOPWORDS, fold, tokenize
+from core.terms import STOPWORDS, fold, holds_phrase, holds_word, tokenize
 from core.word_forms import PLACE_FORMS, PLACE_NAMES, US_STATES
 
 
@@ -97,7 +97,7 @@ def holds_answer(sentence: str, asked: Asked | None, question: str) -> bool:
         if asked is Asked.DATE and _PAST.search(sentence[:match.start()]) and _AHEAD.search(
                 question):
             continue  # "when is the summit?" is not answered by "since he took office last June"
-        if not _has_word(said, fold(found)):
+        if not holds_word(said, fold(found)):
             return True
     return False
 
@@ -252,36 +252,7 @@ def _is_new_name(found: str, said: str) -> bool:
 
 def _says(said: str, found: str) -> bool:
     """True when the folded question ``said`` holds ``found`` as whole words."""
-    return _has_phrase(said, fold(found.strip()))
-
-
-# Every name and number a sentence holds is looked for in the question: a pattern compiled for
-# each would overflow the re module's cache (512) and compile again every answer, so the
-# boundaries are read directly: ``_has_word`` is re's \bX\b, ``_has_phrase`` (?<!\w)X(?!\w)
-def _is_word_char(text: str, index: int) -> bool:
-    return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
-
-
-def _has_word(text: str, word: str) -> bool:
-    if not word:
-        return re.search(r"\b", text) is not None
-    at = text.find(word)
-    while at != -1:
-        stop = at + len(word)
-        if (_is_word_char(text, at - 1) != _is_word_char(text, at)
-                and _is_word_char(text, stop - 1) != _is_word_char(text, stop)):
-            return True
-        at = text.find(word, at + 1)
-    return False
-
-
-def _has_phrase(text: str, phrase: str) -> bool:
-    at = text.find(phrase)
-    while at != -1:
-        if not _is_word_char(text, at - 1) and not _is_word_char(text, at + len(phrase)):
-            return True
-        at = text.find(phrase, at + 1)
-    return False
+    return holds_phrase(said, fold(found.strip()))
 
 
 def _is_full_name(found: str) -> bool:

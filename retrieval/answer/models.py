@@ -74,13 +74,12 @@ class Answer:
                 numbers.append(citation.n)
         return list(grouped.values())
 
-    def headline_quoted(self, article_id: str) -> bool:
+    def headline_quoted(self, ref: ArticleRef) -> bool:
         """A quote of the article already reads its headline: an article that came without one
         is headed by its opening sentence, which a source line would only repeat."""
-        title = " ".join(next((c.ref.title for c in self.citations
-                               if c.ref.article_id == article_id), "").split()).rstrip("…")
+        title = " ".join(ref.title.split()).rstrip("…")
         return len(title) >= _QUOTED_HEADLINE_CHARS and any(
-            c.ref.article_id == article_id and title in c.folded for c in self.citations)
+            c.ref.article_id == ref.article_id and title in c.folded for c in self.citations)
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape (see docs/answer-json.md)."""

@@ -147,7 +147,7 @@ def test_a_headline_the_quote_already_reads_is_not_repeated_in_its_source_line()
                      ref=ArticleRef("t", "Tour dates announced for the band's reunion", "Daily",
                                     "https://x.example/t", None), also=())
     answer = Answer("q", True, "", (quoted, titled))
-    assert answer.headline_quoted("a") and not answer.headline_quoted("t")
+    assert answer.headline_quoted(quoted.ref) and not answer.headline_quoted(titled.ref)
     html = answer_html(answer)
     check_html(html)
     outlet = '<a href="https://x.example/?a=1&amp;b=2">Wire &lt;&amp;&gt; Co</a>'
@@ -159,4 +159,4 @@ def test_a_headline_the_quote_already_reads_is_not_repeated_in_its_source_line()
     assert "[2] Tour dates announced for the band's reunion — Daily" in console
     # a short headline met in a quote ("Gun laws") is still shown
     short = replace(citation(1, "Gun laws", "Gun laws were tightened on Sunday."), also=())
-    assert not Answer("q", True, "", (short,)).headline_quoted("a")
+    assert not Answer("q", True, "", (short,)).headline_quoted(short.ref)

@@ -1,12 +1,13 @@
 """How text becomes search terms, across scripts."""
 
+import re
 import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.terms import fold, tokenize, with_places
+from core.terms import fold, holds_phrase, holds_word, tokenize, with_places
 from core.word_forms import PLACE_FORMS, PLACE_NAMES
 
 
@@ -127,3 +128,13 @@ def test_fold_is_idempotent_and_normalised(text: str) -> None:
     once = fold(text)
     assert fold(once) == once
     assert unicodedata.is_normalized("NFC", once)
+
+
+_PIECES = st.text(alphabet="ab _-.’'1é ", max_size=12)
+
+
+@given(_PIECES, st.text(alphabet="ab _-.’'1é ", max_size=4))
+def test_whole_words_are_found_as_re_finds_them(text: str, word: str) -> None:
+    assert holds_word(text, word) == (re.search(rf"\b{re.escape(word)}\b", text) is not None)
+    assert holds_phrase(text, word) == (
+        re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None)
