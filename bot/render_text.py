@@ -13,13 +13,13 @@ def render_answer(answer: Answer) -> str:
     """Human-readable answer: the lead quote, further quotes indented, then the sources."""
     if answer.mode == "extractive" and answer.citations:
         lead, *rest = answer.citations
-        lines = [f"“{lead.folded}” [{lead.n}]"]
+        lines = [f"“{lead.shown}” [{lead.n}]"]
         story = [c for c in rest if not c.other_story]
         if story:
             lines += ["", *_further(story)]
         # another story the judge could barely tell from the lead's, after the story
         lines += [line for c in rest if c.other_story
-                  for line in ("", f"{OTHER_STORY} “{c.folded}” [{c.n}]")]
+                  for line in ("", f"{OTHER_STORY} “{c.shown}” [{c.n}]")]
     else:
         lines = [answer.answer]
         if not answer.found and not answer.related:
@@ -40,7 +40,7 @@ def render_more(answer: Answer) -> str:
 
 def _further(citations: Sequence[Citation]) -> list[str]:
     """Quotes after the lead, indented under it."""
-    return [f"    “{c.folded}” [{c.n}]" for c in citations]
+    return [f"    “{c.shown}” [{c.n}]" for c in citations]
 
 
 def _sources(answer: Answer) -> list[str]:

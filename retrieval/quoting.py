@@ -3,6 +3,7 @@ a word boundary, and the check that a quote still reads exactly as its text."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -56,3 +57,16 @@ def is_verbatim(quote: Quote, text: str) -> bool:
     """``quote`` is a non-empty span of ``text``, character for character."""
     return 0 <= quote.start <= quote.end <= len(text) and reads_as(
         quote.snippet, text[quote.start:quote.end])
+
+
+_STRAIGHT_OPENING = re.compile(r'(?:^|(?<=[\s(\[—–-]))"')
+_CURLY_AS_SINGLE = str.maketrans({"“": "‘", "”": "’"})
+
+
+def nested(text: str) -> str:
+    """``text`` as it reads inside double quotation marks: its own double marks become single,
+    as a quotation inside a quotation is written ("“Tickets on sale,” she said." reads
+    “‘Tickets on sale,’ she said.”, not with two marks side by side)."""
+    if '"' in text:
+        text = _STRAIGHT_OPENING.sub("‘", text).replace('"', "’")
+    return text.translate(_CURLY_AS_SINGLE)

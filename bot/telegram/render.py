@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.telegram.callbacks import FollowStory, ShowMore
 from core.models import ArticleRef
 from ingest.clean import unspoofed
-from retrieval.answer import CLOSEST, NOT_FOUND, OTHER_STORY, Answer
+from retrieval.answer import CLOSEST, NOT_FOUND, OTHER_STORY, Answer, Citation
 
 TELEGRAM_LIMIT = 4096
 SHOWN_TITLE_CHARS = 160  # a headline in a reply; stored ones are capped at 300 already
@@ -82,17 +82,26 @@ def _quotes_html(answer: Answer, quote_block: bool) -> str:
     if answer.mode != "extractive" or not answer.citations:
         return escape(answer.answer)
     lead, *rest = answer.citations
-    lines = [f"<b>“{escape(lead.folded)}”</b> [{lead.n}]"]
-    more = [f"“{escape(c.folded)}” [{c.n}]" for c in rest if not c.other_story]
+    lines = [f"{_lead_html(lead)} [{lead.n}]"]
+    more = [f"“{escape(c.shown)}” [{c.n}]" for c in rest if not c.other_story]
     if more and quote_block:
         tag = "blockquote expandable" if sum(map(len, more)) > EXPANDABLE_CHARS else "blockquote"
         lines += ["", f"<{tag}>" + "\n".join(more) + "</blockquote>"]
     elif more:
         lines += ["", *more]
     # another story the judge could barely tell from the lead's: set apart, after the story
-    lines += [f"\n<i>{OTHER_STORY}</i> “{escape(c.folded)}” [{c.n}]"
+    lines += [f"\n<i>{OTHER_STORY}</i> “{escape(c.shown)}” [{c.n}]"
               for c in rest if c.other_story]
     return "\n".join(lines)
+
+
+def _lead_html(lead: Citation) -> str:
+    """The lead quote with the sentence that answers in bold (all of it, when it is one)."""
+    before, focus, after = lead.parts()
+    if not before and not after:
+        return f"<b>“{escape(focus)}”</b>"
+    return "“" + " ".join(part for part in (
+        escape(before), f"<b>{escape(focus)}</b>", escape(after)) if part) + "”"
 
 
 def headlines_html(title: str, stories: Sequence[ArticleRef]) -> str:

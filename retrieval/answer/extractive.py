@@ -6,7 +6,7 @@ import math
 import re
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from unicodedata import east_asian_width
 
@@ -389,7 +389,8 @@ class ExtractiveAnswerer:
                     for start, end, s in quotes]
 
         by_article = sorted(shown[1:], key=lambda c: numbers[c[2].hit.ref.article_id])
-        return cited([shown[0], *by_article]) + cited(other, other_story=True), cited(
+        first, *rest = cited([shown[0], *by_article])
+        return [_focused(first, lead), *rest, *cited(other, other_story=True)], cited(
             sorted(more, key=lambda c: numbers[c[2].hit.ref.article_id]))
 
     def _rival(self, sentences: Sequence[_Sentence], story: set[str]) -> str | None:
@@ -584,8 +585,8 @@ def _span(sentence: _Sentence, limit: int = ANSWER_QUOTES.max_chars, *,
     if opened is not None and end - opened <= limit:
         start = opened  # "…we will not let this happen.” Meanwhile…" reads from its “
     for after in following:
-        if after[1] - start > limit:
-            break
+        if after[1] - start > limit or _is_heading(text, *after):
+            break  # a heading opens the next section: it is no part of this quote
         end = after[1]
     return start, min(end, start + max(limit, sentence.end - sentence.start))
 
@@ -611,12 +612,21 @@ def _citation(n: int, sentence: _Sentence, start: int, end: int,
                     also=hit.also, other_story=other_story)
 
 
+def _focused(citation: Citation, sentence: _Sentence) -> Citation:
+    """``citation`` with ``sentence`` as its focus, when the quote holds more than it."""
+    offset = sentence.hit.start
+    focus = (max(offset + sentence.start, citation.start), min(offset + sentence.end, citation.end))
+    if focus == (citation.start, citation.end) or focus[0] >= focus[1]:
+        return citation
+    return replace(citation, focus=focus)
+
+
 def quote_lines(citations: Sequence[Citation]) -> str:
     """The answer text: one quote per line with its marker, whitespace folded for reading.
 
     The citations keep the exact spans; only the display text folds line breaks.
     """
-    return "\n".join(f"{OTHER_STORY + ' ' if c.other_story else ''}“{c.folded}” [{c.n}]"
+    return "\n".join(f"{OTHER_STORY + ' ' if c.other_story else ''}“{c.shown}” [{c.n}]"
                      for c in citations)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.models import ArticleRef, Turn
+from retrieval.quoting import nested
 
 # What "found nothing" says, in every front end (the Telegram and console add where to go next).
 NOT_FOUND = "I found nothing about that in the news I have."
@@ -28,11 +29,31 @@ class Citation:
     also: tuple[ArticleRef, ...] = ()  # other outlets' copies of the same story
     # another story than the lead's, quoted because the judge could barely tell them apart
     other_story: bool = False
+    # the lead's sentence that answers, in article offsets inside [start, end] (None: the
+    # whole snippet, or not the lead): what a reader's eye should land on
+    focus: tuple[int, int] | None = None
 
     @property
     def folded(self) -> str:
         """The snippet as shown: its whitespace and line breaks folded into single spaces."""
         return " ".join(self.snippet.split())
+
+    @property
+    def shown(self) -> str:
+        """The snippet as it reads inside an answer's quotation marks: folded, its own
+        quotation marks made single."""
+        return nested(self.folded)
+
+    def parts(self) -> tuple[str, str, str]:
+        """``shown`` in three: before the focus, the focus, after it (the whole snippet is the
+        focus when there is none). Each part folded; joined with spaces they read ``shown``."""
+        if self.focus is None:
+            return "", self.shown, ""
+        cut = (self.focus[0] - self.start, self.focus[1] - self.start)
+        before, focus, after = (self.snippet[: cut[0]], self.snippet[cut[0]: cut[1]],
+                                self.snippet[cut[1]:])
+        return (nested(" ".join(before.split())), nested(" ".join(focus.split())),
+                nested(" ".join(after.split())))
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape (see docs/answer-json.md)."""
@@ -42,6 +63,8 @@ class Citation:
             data["also"] = [r.to_dict() for r in self.also]
         if self.other_story:
             data["other_story"] = True
+        if self.focus is not None:
+            data["focus_start"], data["focus_end"] = self.focus
         return data
 
     @classmethod
@@ -50,7 +73,9 @@ class Citation:
         return cls(int(data["n"]), ArticleRef.from_dict(data), str(data["snippet"]),
                    int(data["start"]), int(data["end"]),
                    tuple(ArticleRef.from_dict(a) for a in data.get("also", ())),
-                   bool(data.get("other_story", False)))
+                   bool(data.get("other_story", False)),
+                   (int(data["focus_start"]), int(data["focus_end"]))
+                   if "focus_start" in data else None)
 
 
 @dataclass(frozen=True)
@@ -95,6 +120,8 @@ class Answer:
             lead = self.citations[0]
             data["lead"] = {"n": lead.n, "article_id": lead.ref.article_id,
                             "snippet": lead.snippet, "start": lead.start, "end": lead.end}
+            if lead.focus is not None:
+                data["lead"]["focus_start"], data["lead"]["focus_end"] = lead.focus
         return data
 
 

@@ -86,10 +86,6 @@ def followed(container: Container, answer: Answer) -> str:
     return story_topic(article.title, article.text)
 
 
-def folded(snippet: str) -> str:
-    return " ".join(snippet.split())
-
-
 async def test_more_pressed_after_a_restart_adds_the_quotes_once(
     tmp_path: Path, database_url: str, api: FakeBotAPI, embedder: Embedder
 ) -> None:
@@ -99,7 +95,7 @@ async def test_more_pressed_after_a_restart_adds_the_quotes_once(
         sent = await ask(api, READER, private_message(READER, question))
     first.close()
     assert list(buttons(sent)) == ["More", "Follow this story"]
-    assert folded(answer.more[0].snippet) not in check_html(sent["text"])
+    assert answer.more[0].shown not in check_html(sent["text"])
 
     restarted = news(tmp_path, database_url, api, embedder)
     async with running_bot(restarted):
@@ -115,7 +111,7 @@ async def test_more_pressed_after_a_restart_adds_the_quotes_once(
     assert edit["message_id"] == sent["_message_id"]
     shown, sources = check_html(edit["text"]).split("Sources", 1)
     for quote in (*answer.citations, *answer.more):
-        assert f"“{folded(quote.snippet)}” [{quote.n}]" in shown
+        assert f"“{quote.shown}” [{quote.n}]" in shown
     before = check_html(sent["text"]).split("Sources", 1)[0].strip()
     assert shown.startswith(before)  # the new quotes come after those shown
     assert all(f"[{c.n}] " in sources for c in answer.more)  # a line for every article

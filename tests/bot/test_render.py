@@ -160,3 +160,15 @@ def test_a_headline_the_quote_already_reads_is_not_repeated_in_its_source_line()
     # a short headline met in a quote ("Gun laws") is still shown
     short = replace(citation(1, "Gun laws", "Gun laws were tightened on Sunday."), also=())
     assert not Answer("q", True, "", (short,)).headline_quoted(short.ref)
+
+
+def test_the_lead_s_answering_sentence_is_bold_and_its_context_is_not() -> None:
+    ref = ArticleRef("a1", "Lee heads to Nara", "Wire", "https://x.example/a1",
+                     datetime(2026, 1, 12, tzinfo=UTC))
+    text = "The leaders last met in October. The summit is on January 13-14 in “Nara”."
+    cut = text.index("The summit")
+    lead = Citation(1, ref, text, 0, len(text), focus=(cut, len(text)))
+    answer = Answer("When is the summit?", True, "", (lead,))
+    first_line = answer_html(answer).split("\n", 1)[0]
+    assert first_line == ("“The leaders last met in October. <b>The summit is on January 13-14 "
+                          "in ‘Nara’.</b>” [1]")

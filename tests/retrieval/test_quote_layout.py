@@ -1,0 +1,53 @@
+"""How a quote is laid out: where it stops, which sentence the reader's eye lands on, and
+how quotation marks inside it read."""
+
+from datetime import UTC, datetime
+
+from core.models import ArticleRef
+from retrieval.answer import Citation
+from retrieval.answer.extractive import ExtractiveAnswerer, Selection, _Sentence, _span
+from retrieval.quoting import nested
+from retrieval.search import SearchHit
+
+DAY = datetime(2026, 1, 12, tzinfo=UTC)
+REF = ArticleRef("nara", "Lee heads to Nara", "Wire", "https://x.example/nara", DAY)
+
+
+def sentence_of(text: str, start: int, end: int, score: float = 1.0) -> _Sentence:
+    hit = SearchHit("nara-0", REF, 0, len(text), text, 0.03, 0.6, story=5.0)
+    return _Sentence(hit, start, end, score)
+
+
+def test_a_quote_stops_before_the_heading_of_the_next_section() -> None:
+    first = "The summit opens on Tuesday in the old capital of Nara."
+    second = " Officials expect a short statement rather than a full communique."
+    text = f"{first}{second}\nWhat is on the agenda\nSecurity leads the talks."
+    quoted = sentence_of(text, 0, len(first))
+    start, end = _span(quoted, 480)
+    assert text[start:end] == first + second
+
+
+def test_the_lead_s_answering_sentence_is_its_focus_when_context_comes_with_it() -> None:
+    context = "The two leaders last met in Seoul in October. "
+    answer = "The summit is scheduled for January 13-14 in Nara."
+    text = context + answer
+    answerer = ExtractiveAnswerer.__new__(ExtractiveAnswerer)
+    answerer._selection = Selection()
+    lead = sentence_of(text, len(context), len(text), 2.0)
+    [citation], _ = answerer._pick([lead], {"nara": 1.0}, {"nara": 1.0}, k=5)
+    assert citation.snippet == text
+    assert citation.focus == (len(context), len(text))
+    assert citation.parts() == (context.strip(), answer, "")
+    assert Citation.from_dict(citation.to_dict()) == citation
+    # a quote that is its sentence alone has no focus of its own
+    alone = sentence_of(answer, 0, len(answer), 2.0)
+    [whole], _ = answerer._pick([alone], {"nara": 1.0}, {"nara": 1.0}, k=5)
+    assert whole.focus is None and whole.parts() == ("", answer, "")
+
+
+def test_quotation_marks_inside_a_quote_become_single() -> None:
+    assert nested("“Tickets on sale Monday,” the band wrote.") == (
+        "‘Tickets on sale Monday,’ the band wrote.")
+    assert nested('A way to keep "shuttle diplomacy" moving ("for now").') == (
+        "A way to keep ‘shuttle diplomacy’ moving (‘for now’).")
+    assert nested("Japan’s prime minister") == "Japan’s prime minister"  # apostrophes stay
