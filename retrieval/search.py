@@ -24,7 +24,7 @@ from retrieval.lexical import LexicalHit, LexicalIndex
 from retrieval.ports import ArticleSource
 from retrieval.recency import time_intent
 from retrieval.story_judge import ArticleEvidence, StoryJudge, article_features
-from retrieval.text import same_headline
+from retrieval.text import headline_words, same_headline_words
 from retrieval.vector_store import VectorStore
 
 RRF_K = 60
@@ -251,32 +251,48 @@ def _within(article: ArticleRef, since: datetime | None, until: datetime | None)
 
 
 def _diverse(candidates: list[_Candidate], k: int) -> list[_Candidate]:
+    """The best ``k`` candidates by fused score, at most MAX_CHUNKS_PER_ARTICLE of an article,
+    another outlet's passage that says the same thing (near-identical vectors, or the same
+    headline) noted on the first as ``also``."""
     chosen: list[_Candidate] = []
+    words: list[frozenset[str]] = []  # the chosen ones' headline words
     per_article: dict[str, int] = {}
+    vectors: np.ndarray | None = None  # the chosen ones' vectors, a row each
     for c in sorted(candidates, key=lambda c: c.fused, reverse=True):
-        if per_article.get(c.passage.ref.article_id, 0) >= MAX_CHUNKS_PER_ARTICLE:
+        article = c.passage.ref.article_id
+        if per_article.get(article, 0) >= MAX_CHUNKS_PER_ARTICLE:
             continue
-        twin = next((o for o in chosen
-                     if o.passage.ref.article_id != c.passage.ref.article_id and _same_story(o, c)),
-                    None)
+        own = headline_words(c.passage.ref.title)
+        # one product against every chosen passage, not one per pair
+        near = (vectors[: len(chosen)] @ c.vector >= SAME_STORY_SIMILARITY
+                if vectors is not None and c.vector is not None else None)
+        twin = next((o for i, o in enumerate(chosen)
+                     if o.passage.ref.article_id != article and (
+                         (bool(near[i]) if near is not None else _similar(o, c))
+                         or same_headline_words(words[i], own))), None)
         if twin is not None:
             ref = c.passage.ref
             if ref not in twin.also:
                 twin.also.append(ref)
             continue
+        if c.vector is not None and (vectors is not None or not chosen):
+            if vectors is None:
+                vectors = np.empty((len(candidates), len(c.vector)), dtype=c.vector.dtype)
+            vectors[len(chosen)] = c.vector
+        else:
+            vectors = None  # a passage without a vector: compare pair by pair from here
         chosen.append(c)
-        per_article[c.passage.ref.article_id] = per_article.get(c.passage.ref.article_id, 0) + 1
+        words.append(own)
+        per_article[article] = per_article.get(article, 0) + 1
         if len(chosen) == k:
             break
     return chosen
 
 
-def _same_story(a: _Candidate, b: _Candidate) -> bool:
-    """Near-identical coverage: the same headline, or passages that say the same thing."""
-    if a.vector is not None and b.vector is not None and float(a.vector @ b.vector) >= (
-            SAME_STORY_SIMILARITY):
-        return True
-    return same_headline(a.passage.ref.title, b.passage.ref.title)
+def _similar(a: _Candidate, b: _Candidate) -> bool:
+    """Passages that say the same thing (by their vectors; False without them)."""
+    return a.vector is not None and b.vector is not None and float(a.vector @ b.vector) >= (
+        SAME_STORY_SIMILARITY)
 
 
 def _to_hit(c: _Candidate) -> SearchHit:

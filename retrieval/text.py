@@ -94,13 +94,17 @@ _WORDS = re.compile(r"\w+")
 
 def same_headline(a: str, b: str) -> bool:
     """Headline ``a`` (of four words or more) shares almost all its words with ``b``."""
-    words_a = _headline_words(a)
-    words_b = _headline_words(b)
+    return same_headline_words(headline_words(a), headline_words(b))
+
+
+def same_headline_words(words_a: frozenset[str], words_b: frozenset[str]) -> bool:
+    """``same_headline`` of two headlines' ``headline_words``."""
     return len(words_a) >= 4 and len(words_a & words_b) / len(words_a | words_b) >= (
         SAME_HEADLINE_OVERLAP)
 
 
 @lru_cache(maxsize=4096)
-def _headline_words(title: str) -> frozenset[str]:
+def headline_words(title: str) -> frozenset[str]:
+    """The lower-cased words of a headline, as ``same_headline`` compares them."""
     # every pair of candidates compares them, and a headline recurs across pairs
     return frozenset(_WORDS.findall(title.lower()))

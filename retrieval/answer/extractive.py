@@ -207,11 +207,13 @@ class ExtractiveAnswerer:
         best = max(sentences, key=lambda s: self._selection.relevance(s.score, s.features))
         kinship = self._kinship(best.hit.ref.article_id, words)
         shown, more = self._pick(sentences, coverage, kinship, k)
-        citations = verified(shown, self._store)
+        kept = {id(c) for c in verified([*shown, *more], self._store)}  # one read for both
+        citations = [c for c in shown if id(c) in kept]
         if not citations:
             return not_found(question, hits)
         return Answer(question=question, found=True, answer=quote_lines(citations),
-                      citations=tuple(citations), more=tuple(verified(more, self._store)))
+                      citations=tuple(citations),
+                      more=tuple(c for c in more if id(c) in kept))
 
     def close(self) -> None:
         """Nothing of its own to release (the searcher is closed by its owner)."""
