@@ -22,7 +22,10 @@ class Cut:
 
 
 _EDGES = (("photo credit", rules.PHOTO_CREDIT_HEAD), ("dateline", rules.DATELINE),
-          ("photo credit", rules.PHOTO_CREDIT_TAIL))
+          ("photo credit", rules.PHOTO_CREDIT_TAIL), ("gallery caption", rules.GALLERY_TAIL))
+# the tails are searched for from every space: only in lines that hold their cue
+_TAIL_CUES = {rules.PHOTO_CREDIT_TAIL: ("/", "Getty"),
+              rules.GALLERY_TAIL: ("photos", "pictures", "images")}
 LEAD_IN_LINES = 20  # how far down a page's chrome can push the article's dateline line
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # sentence ends inside one paragraph: enough to find call-to-action sentences
@@ -84,10 +87,11 @@ def _cut_dateline(line: str, cuts: list[Cut]) -> str:
     for _ in range(3):  # "LONDON (Reuters) — CNN — ...", "(Photo by …) AFP via Getty Images"
         before = line
         for rule, pattern in _EDGES:
-            if pattern is not rules.PHOTO_CREDIT_TAIL:
+            if pattern not in _TAIL_CUES:
                 match = pattern.match(line)
-            else:  # a search from every space: only where a credit can be
-                match = pattern.search(line) if "/" in line or "Getty" in line else None
+            else:  # a search from every space: only where such a tail can be
+                match = pattern.search(line) if any(
+                    cue in line for cue in _TAIL_CUES[pattern]) else None
             if match:
                 cuts.append(Cut(rule, match.group().strip()))
                 line = (line[:match.start()] + line[match.end():]).strip()

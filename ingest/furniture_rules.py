@@ -34,6 +34,12 @@ PHOTO_CREDIT_TAIL = re.compile(
 PHOTO_CREDIT_HEAD = re.compile(
     rf"^(?:{_CREDITED}(?= [A-Z\"“])|(?:FILE|TOPSHOT) [-–—](?= )"
     rf"|{_CAPS_PLACE} - [A-Z]+ \d{{1,2}}:(?= )) *")
+# a link to a gallery closing a caption ("… on Wednesday. See photos from the flood The week
+# in 36 photos", "… has risen. In photos: Storm hits the harbour"), or a line of its own
+GALLERY_TAIL = re.compile(
+    r"(?:^|(?<= ))(?:(?:See|View) (?:more |the |all )?(?:photos|pictures|images) (?:from|of)"
+    r" [^.!?\n]{1,80}?(?: The week in \d+ photos)?|In (?:photos|pictures): [^.!?\n]{1,100}"
+    r"|The week in \d+ photos)$")
 # a label glued to a headline: "POLITICS:Headline", "COVID-19:Headline", never "at 1:30"
 _GLUED = r"(?:(?<=[A-Za-z?'’)]):(?=[A-Z0-9\"'“‘’])|(?<=\d):(?=[A-Z\"'“‘’]))"
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (

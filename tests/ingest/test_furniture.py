@@ -128,6 +128,26 @@ def test_a_photo_credit_is_cut_and_its_caption_stays(line: str, after: str) -> N
     assert strip_furniture(line) == after
 
 
+@pytest.mark.parametrize(("line", "after"), [
+    ("Residents wade through the harbour on Wednesday, June 22. See photos from the flood The "
+     "week in 36 photos", "Residents wade through the harbour on Wednesday, June 22."),
+    ("The toll has risen to over 100 people. In photos: Storm hits Port Halden",
+     "The toll has risen to over 100 people."),
+    ("See photos from the flood", ""),
+    ("Protesters gather outside the court on Friday, June 24. The week in 32 photos",
+     "Protesters gather outside the court on Friday, June 24."),
+    # news that speaks of photos stays
+    ("Residents were asked to see photos of the damage at the town hall.",
+     "Residents were asked to see photos of the damage at the town hall."),
+    ("See more photos of the harbour and the legacy it left behind. The gate opened in 1990.",
+     "See more photos of the harbour and the legacy it left behind. The gate opened in 1990."),
+    ("The museum shows images from the storm", "The museum shows images from the storm"),
+])
+def test_a_gallery_link_closing_a_caption_is_cut_and_the_caption_stays(
+        line: str, after: str) -> None:
+    assert strip_furniture(line) == after
+
+
 @pytest.mark.parametrize("line", [
     "The closure was first reported by Reuters.",
     "Reuters/Ipsos polling shows most residents back the barrier.",
