@@ -33,6 +33,7 @@ from storage.schema import (
     meta,
     sent_alerts,
     stories,
+    subscription_taps,
     subscriptions,
 )
 from storage.upsert import insert_ignoring_conflicts, upsert
@@ -128,6 +129,7 @@ class PendingEdit:
     attempts: int
     stopped_id: int | None = None  # the topic was stopped under this alert: Undo restores it
     quotes: tuple[QuoteSpan, ...] | None = None  # the alert's quotes as sent (None: older)
+    liked: bool | None = None  # the chat's 👍 (True) or 👎 on the story for the topic, if any
 
 
 class CursorMoved(Exception):
@@ -457,6 +459,11 @@ def _pending_edit(conn: Connection, chat_id: int, story_id: str) -> PendingEdit 
         subscriptions.c.chat_id == chat_id, which)).first()
     live, stopped = edit_buttons(None if subscription is None else subscription.id,
                                  subscription is not None and subscription.stopped_at is not None)
+    # the buttons an edit sends keep the reader's tap on the story ("👍 Noted · Undo")
+    liked = None if live is None else conn.execute(
+        sa.select(subscription_taps.c.liked).where(
+            subscription_taps.c.subscription_id == live,
+            subscription_taps.c.article_id == ledger.article_id)).scalar()
     return PendingEdit(
         chat_id=int(chat_id), story_id=story_id, message_id=int(ledger.message_id),
         topic=ledger.topic, subscription_id=live, stopped_id=stopped,
@@ -465,7 +472,7 @@ def _pending_edit(conn: Connection, chat_id: int, story_id: str) -> PendingEdit 
         also=tuple(ArticleRef(r.article_id, r.title, r.source, r.url, r.published)
                    for r in rows),
         edit_ids=tuple(r.id for r in pending), attempts=max(r.attempts for r in pending),
-        quotes=_loaded(ledger.quotes))
+        quotes=_loaded(ledger.quotes), liked=None if liked is None else bool(liked))
 
 
 def _pending(row: sa.Row[Any]) -> PendingAlert:

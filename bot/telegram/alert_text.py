@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from alerts.timing import local
 from alerts.topics import parse_topic
 from bot.services.alerts import Edit, Outgoing
 from bot.services.subscriptions import Subscribed
@@ -26,7 +28,7 @@ from bot.telegram.callbacks import (
     decode,
 )
 from bot.telegram.render import outlet_link, ref_line
-from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription, minute_of
+from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription
 from retrieval.quoting import Quote
 from storage.alerts import PendingAlert
 
@@ -79,6 +81,21 @@ def subscribed_buttons(done: Subscribed) -> InlineKeyboardMarkup:
         for start in range(0, len(pairs), STORIES_PER_ROW):
             rows.append([key for pair in pairs[start:start + STORIES_PER_ROW] for key in pair])
     return InlineKeyboardMarkup(rows)
+
+
+def mode_switched(current: InlineKeyboardMarkup | None,
+                  pressed: SetMode) -> InlineKeyboardMarkup:
+    """A /subscribe confirmation's keyboard once its mode button was pressed: that button
+    now offers the other mode, the rest stay as they were (read off ``current``)."""
+    other = INSTANT if pressed.mode == DIGEST else DIGEST
+    switch = InlineKeyboardButton(
+        "Instant alerts instead" if other == INSTANT else "Daily digest instead",
+        callback_data=SetMode(pressed.subscription_id, other).encode())
+    if current is None:
+        return InlineKeyboardMarkup([[switch]])
+    return InlineKeyboardMarkup(
+        [[switch if decode(key.callback_data) == pressed else key for key in row]
+         for row in current.inline_keyboard])
 
 
 def tap_pair(subscription_id: int, article_id: str,
@@ -151,12 +168,17 @@ def subscriptions_html(subscriptions: Sequence[Subscription], prefs: ChatPrefs) 
         learned = (f", learned from {s.taps} tap{'s' if s.taps != 1 else ''}" if s.taps
                    else "")
         lines.append(f"{n}. <b>{escape(s.topic)}</b> — {mode}, last alert "
-                     f"{minute_of(s.last_alert_at)}{learned}")
+                     f"{_chat_time(s.last_alert_at, prefs)}{learned}")
     lines += ["", when_html(prefs)]
     if not prefs.active:
         lines.append("⚠️ Alerts to this chat are paused: Telegram said I cannot post here. "
                      "They resume once I can.")
     return "\n".join(lines)
+
+
+def _chat_time(moment: datetime | None, prefs: ChatPrefs) -> str:
+    """A moment on the chat's own clock, "2026-01-12 10:30", or "never"."""
+    return local(prefs, moment).strftime("%Y-%m-%d %H:%M") if moment else "never"
 
 
 def when_html(prefs: ChatPrefs) -> str:

@@ -23,7 +23,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes
@@ -37,12 +37,14 @@ from bot.telegram.alert_text import (
     grouped_buttons,
     grouped_html,
     story_buttons,
+    tapped_buttons,
 )
+from bot.telegram.callbacks import TapStory
 from bot.telegram.delivery import RetryPolicy, preview_options, send_html, with_retries
 from bot.telegram.jobs import run_every
 from core.errors import NewsdeskError
 from core.models import ArticleRef
-from storage.alerts import PendingAlert
+from storage.alerts import PendingAlert, PendingEdit
 
 log = logging.getLogger(__name__)
 
@@ -219,8 +221,7 @@ class AlertDelivery:
                 edited_alert_html(edit), chat_id=pending.chat_id, message_id=pending.message_id,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=preview_options(_url_of(pending.ref)),
-                reply_markup=story_buttons(pending.ref.article_id, pending.subscription_id,
-                                           stopped_id=pending.stopped_id, topic=pending.topic),
+                reply_markup=edited_buttons(pending),
             ), f"editMessageText in {pending.chat_id}", retry=self._retry)
         except Forbidden as exc:
             await self._chat_gone(pending.chat_id, str(exc))
@@ -250,6 +251,16 @@ class AlertDelivery:
             return False
         await asyncio.to_thread(self._alerts.edited, edit)
         return True
+
+
+def edited_buttons(pending: PendingEdit) -> InlineKeyboardMarkup:
+    """An edited alert's buttons: as sent, with the reader's 👍 / 👎 on it still showing."""
+    buttons = story_buttons(pending.ref.article_id, pending.subscription_id,
+                            stopped_id=pending.stopped_id, topic=pending.topic)
+    if pending.liked is None or pending.subscription_id is None:
+        return buttons
+    tap = TapStory(pending.subscription_id, pending.ref.article_id, liked=pending.liked)
+    return tapped_buttons(buttons, tap, pending.liked) or buttons
 
 
 def _preview_of(alert: PendingAlert | None) -> str | None:

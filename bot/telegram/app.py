@@ -115,7 +115,8 @@ def build_application(
     subscriptions = SubscriptionHandlers(container.subscriptions, container.alerts,
                                          container.questions, delivery.digest_now, retry=retry)
     features: list[Feature] = [questions, admin, subscriptions,
-                               BrowsingHandlers(container.browsing, retry=retry)]
+                               BrowsingHandlers(container.browsing, retry=retry,
+                                                admin_ids=settings.admin_ids)]
     for feature in features:
         app.add_handlers(feature.handlers())
     # last: what no feature took

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -40,9 +41,11 @@ MAX_OUTLETS_SHOWN = 40
 class BrowsingHandlers:
     """What the bot has read, without a question."""
 
-    def __init__(self, browsing: BrowseService, *, retry: RetryPolicy) -> None:
+    def __init__(self, browsing: BrowseService, *, retry: RetryPolicy,
+                 admin_ids: Sequence[int] = ()) -> None:
         self._browsing = browsing
         self._retry = retry
+        self._admin_ids = frozenset(admin_ids)
 
     def handlers(self) -> Handlers:
         """This feature's PTB handlers."""
@@ -63,12 +66,15 @@ class BrowsingHandlers:
         text = ("<b>Hi! I'm newsdesk.</b> I read the news and answer your questions with "
                 "quotes from the articles, each linked to its source.\n\n")
         if examples:
-            text += "Ask me anything, or tap a question to try:"
+            text += "Ask me anything, or tap one of the questions below to try."
             markup: InlineKeyboardMarkup | None = InlineKeyboardMarkup(
                 [[InlineKeyboardButton(e.question, callback_data=AskExample(e.article_id).encode())]
                  for e in examples])
         else:
-            text += "I have not read any news yet: an admin can add sources with /addsource."
+            user = update.effective_user
+            text += ("I have not read any news yet: add a source with /addsource."
+                     if user is not None and user.id in self._admin_ids
+                     else "I have not read any news yet: please try again later.")
             markup = None
         text += "\n\nSend /help for more, or /latest for the newest headlines."
         await send_html(context.bot, message.chat_id, text, markup=markup, retry=self._retry)

@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 
 NOT_TEXT = ("I can only read text. Ask me a question about the news, for example: "
             "<i>{example}</i>")
+# a photo or file with a caption: the user did write, but not a message the bot reads
+CAPTIONED = ("I can't read pictures or files, or their captions: send your question as a text "
+             "message, for example: <i>{example}</i>")
 UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 
 
@@ -36,14 +39,18 @@ def fallback_handlers(browsing: BrowseService | None = None, *,
 
     async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice and the like in a private chat: guidance."""
-        if update.effective_message is not None:
+        message = update.effective_message
+        if message is not None:
             example = await asyncio.to_thread(hint_question, browsing)
-            await send_html(context.bot, update.effective_message.chat_id,
-                            NOT_TEXT.format(example=escape(example, quote=False)), retry=retry)
+            reply = CAPTIONED if message.caption else NOT_TEXT
+            await send_html(context.bot, message.chat_id,
+                            reply.format(example=escape(example, quote=False)), retry=retry)
 
     return [
         MessageHandler(new & filters.COMMAND, unknown_command),
-        MessageHandler(new & filters.ChatType.PRIVATE & ~filters.TEXT, not_text),
+        # a pinned message, a new chat photo and the like are no message to answer
+        MessageHandler(new & filters.ChatType.PRIVATE & ~filters.TEXT
+                       & ~filters.StatusUpdate.ALL, not_text),
     ]
 
 

@@ -38,6 +38,7 @@ from bot.services.questions import QuestionService
 from bot.services.subscriptions import Subscribed, SubscriptionService
 from bot.telegram import callbacks
 from bot.telegram.alert_text import (
+    mode_switched,
     pick_buttons,
     stopped_buttons,
     subscribed_buttons,
@@ -196,7 +197,8 @@ class SubscriptionHandlers:
         if not await self._may_manage(update, context):
             return
         await self._set(update, context, self._subscriptions.set_digest_time, text,
-                        "Your daily digest now arrives at {digest_time} ({timezone}).")
+                        lambda prefs: f"Your daily digest now arrives at {prefs.digest_time} "
+                                      f"({prefs.timezone}).")
 
     async def quiet(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/quiet HH:MM-HH:MM (or off): alerts are held, then delivered together."""
@@ -208,8 +210,11 @@ class SubscriptionHandlers:
             await self._reply(context, message, "Usage: /quiet 22:00-07:00 (or /quiet off)")
             return
         await self._set(update, context, self._subscriptions.set_quiet_hours, text,
-                        "Quiet hours: {quiet}. Alerts that arrive meanwhile wait and come "
-                        "together when they end.")
+                        lambda prefs: (
+                            f"Quiet hours {_quiet_hours(prefs)} ({prefs.timezone}): alerts "
+                            "that arrive meanwhile wait and come together when they end."
+                            if prefs.quiet_start else
+                            "Quiet hours off: alerts arrive as they come."))
 
     async def timezone(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/timezone Area/City."""
@@ -221,10 +226,15 @@ class SubscriptionHandlers:
             await self._reply(context, message, "Usage: /timezone Europe/Berlin (an IANA name)")
             return
         await self._set(update, context, self._subscriptions.set_timezone, text,
-                        "Time zone set to {timezone}: digest at {digest_time}, {quiet}.")
+                        lambda prefs: (
+                            f"Time zone set to {prefs.timezone}: daily digest at "
+                            f"{prefs.digest_time}, " + (
+                                f"quiet hours {_quiet_hours(prefs)}." if prefs.quiet_start
+                                else "no quiet hours.")))
 
     async def _set(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
-                   change: Callable[[int, str, str], ChatPrefs], text: str, done: str) -> None:
+                   change: Callable[[int, str, str], ChatPrefs], text: str,
+                   done: Callable[[ChatPrefs], str]) -> None:
         message = update.effective_message
         assert message is not None
         try:
@@ -232,10 +242,7 @@ class SubscriptionHandlers:
         except NewsdeskError as exc:
             await self._reply(context, message, escape(for_users(exc), quote=False))
             return
-        quiet = (f"{prefs.quiet_start}–{prefs.quiet_end}" if prefs.quiet_start
-                 else "no quiet hours")
-        await self._reply(context, message, escape(done.format(
-            digest_time=prefs.digest_time, timezone=prefs.timezone, quiet=quiet)))
+        await self._reply(context, message, escape(done(prefs)))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Digest / instant / remove / undo / quote buttons under confirmations and lists;
@@ -264,9 +271,15 @@ class SubscriptionHandlers:
                                           reply_markup=subscriptions_buttons(topics))
         elif isinstance(button, Undo | FollowQuoted):  # the offer is taken: it becomes the note
             await query.edit_message_text(escape(note), parse_mode=ParseMode.HTML)
-        else:
-            await send_html(context.bot, chat.id, escape(note),
-                            thread_id=_thread_of(query.message), retry=self._retry)
+        elif isinstance(button, SetMode):  # under the confirmation: the button offers the other
+            current = query.message.reply_markup if isinstance(query.message, Message) else None
+            try:
+                await query.edit_message_reply_markup(
+                    reply_markup=mode_switched(current, button))
+            except BadRequest as exc:
+                if "not modified" not in str(exc).lower():  # too old to edit: say it instead
+                    await send_html(context.bot, chat.id, escape(note),
+                                    thread_id=_thread_of(query.message), retry=self._retry)
 
     async def _under_alert(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
                            button: Unsubscribe | Resume) -> None:
@@ -457,3 +470,8 @@ def _thread_of(message: MaybeInaccessibleMessage) -> int | None:
     if isinstance(message, Message) and message.is_topic_message:
         return message.message_thread_id
     return None
+
+
+def _quiet_hours(prefs: ChatPrefs) -> str:
+    """The chat's quiet hours as "22:00–07:00"."""
+    return f"{prefs.quiet_start}–{prefs.quiet_end}"

@@ -93,3 +93,13 @@ def test_a_tap_turns_its_pair_into_undo_and_undo_brings_the_pair_back() -> None:
     assert tapped_buttons(InlineKeyboardMarkup([]), like, liked=True) is None
     assert [len(row) for row in story_buttons("a" * 20, 7, topic='"Lee Jae-myung"')
             .inline_keyboard] == [2]  # a quoted name learns nothing: no taps
+
+
+def test_subscriptions_show_the_last_alert_on_the_chat_s_own_clock() -> None:
+    from bot.telegram.alert_text import subscriptions_html
+    from core.models import ChatPrefs, Subscription
+
+    followed = Subscription(1, 7, None, "Nara summit", "instant", DAY,
+                            last_alert_at=datetime(2026, 1, 12, 9, 30, tzinfo=UTC))
+    html = subscriptions_html([followed], ChatPrefs(7, timezone="Europe/Berlin"))
+    assert "last alert 2026-01-12 10:30" in html and "UTC" not in html

@@ -185,10 +185,17 @@ async def test_quiet_hours_hold_alerts_and_the_digest_comes_at_the_local_time(
     assert "Asia/Tokyo" in to(api, USER)[0]["text"] and "Quiet hours" in to(api, USER)[1]["text"]
     fourth = to(api, USER)[3]
     coral_id = fourth["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[2]
-    api.push(button_press(USER, USER, 2, f"sub:digest:{coral_id}"))  # coral: daily digest
-    assert "daily digest" in (await said(api, USER, 5))["text"]
+    api.push(button_press(USER, USER, fourth["_message_id"], f"sub:digest:{coral_id}",
+                          reply_markup=fourth["reply_markup"]))  # coral: daily digest
+    # the confirmation's button now offers the other mode, its toast says what changed
+    assert await until(lambda: bool(api.sent("editMessageReplyMarkup")))
+    [edit] = api.sent("editMessageReplyMarkup")
+    assert edit["message_id"] == fourth["_message_id"]
+    assert [k["text"] for k in edit["reply_markup"]["inline_keyboard"][0]] == [
+        "Instant alerts instead", "Undo"]
+    assert "daily digest" in api.sent("answerCallbackQuery")[-1]["text"]
     api.push(private_message(USER, f"/digest {local + timedelta(hours=5):%H:%M}"))
-    assert "digest now arrives at" in (await said(api, USER, 6))["text"]
+    assert "digest now arrives at" in (await said(api, USER, 5))["text"]
 
     now = datetime.now(UTC)
     await ingest(container, write(tmp_path / "a", "deal", NARA_TITLE, NARA_DEAL, now))

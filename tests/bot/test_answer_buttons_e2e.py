@@ -14,6 +14,7 @@ from bot.container import Container
 from bot.services.story_topic import story_topic
 from bot.telegram.questions import MORE_EXPIRED, MORE_SHOWN
 from bot.telegram.subscriptions import ADMINS_ONLY
+from core.models import DIGEST, INSTANT
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
 from retrieval.answer import Answer
@@ -51,11 +52,16 @@ def sent_to(api: FakeBotAPI, chat_id: int, method: str = "sendMessage") -> list[
     return [p for p in api.sent(method) if p.get("chat_id") == chat_id]
 
 
+def keyboard(sent: dict[str, Any]) -> dict[str, Any]:
+    """The inline keyboard a message was sent or edited with, as Telegram sends it along."""
+    markup = sent.get("reply_markup") or {"inline_keyboard": []}
+    return json.loads(markup) if isinstance(markup, str) else markup
+
+
 def buttons(sent: dict[str, Any]) -> dict[str, str]:
     """Button text -> callback data."""
-    markup = sent.get("reply_markup") or {"inline_keyboard": []}
-    markup = json.loads(markup) if isinstance(markup, str) else markup
-    return {b["text"]: b["callback_data"] for row in markup["inline_keyboard"] for b in row}
+    return {b["text"]: b["callback_data"] for row in keyboard(sent)["inline_keyboard"]
+            for b in row}
 
 
 async def ask(api: FakeBotAPI, chat_id: int, update: dict[str, Any]) -> dict[str, Any]:
@@ -169,6 +175,22 @@ async def test_follow_this_story_confirms_like_subscribe(
         assert escape(answer.citations[0].ref.title) in confirmation["text"]  # would have matched
         assert list(buttons(confirmation))[:2] == ["Daily digest instead", "Undo"]
         assert [s.topic for s in bot.subscriptions.topics(READER)] == [topic]
+        # the mode button switches in place: no message of its own, it offers the other mode
+        api.push(button_press(READER, READER, confirmation["_message_id"],
+                              buttons(confirmation)["Daily digest instead"],
+                              reply_markup=keyboard(confirmation)))
+        assert await until(lambda: len(sent_to(api, READER, "editMessageReplyMarkup")) == 1)
+        [switched] = sent_to(api, READER, "editMessageReplyMarkup")
+        assert list(buttons(switched))[:2] == ["Instant alerts instead", "Undo"]
+        assert [s.mode for s in bot.subscriptions.topics(READER)] == [DIGEST]
+        api.push(button_press(READER, READER, confirmation["_message_id"],
+                              buttons(switched)["Instant alerts instead"],
+                              reply_markup=keyboard(switched)))
+        assert await until(lambda: len(sent_to(api, READER, "editMessageReplyMarkup")) == 2)
+        assert list(buttons(sent_to(api, READER, "editMessageReplyMarkup")[1]))[:2] == [
+            "Daily digest instead", "Undo"]
+        assert [s.mode for s in bot.subscriptions.topics(READER)] == [INSTANT]
+        assert len(sent_to(api, READER)) == 2  # no message besides the answer and confirmation
         # pressed again: /subscribe's own answer to a topic already followed
         api.push(button_press(READER, READER, sent["_message_id"], follow))
         assert await until(lambda: len(sent_to(api, READER)) == 3)

@@ -22,7 +22,7 @@ from bot.telegram.app import build_application
 from retrieval.embeddings import Embedder
 from storage.leases import LeaseRepository
 from tests.bot.test_sources_service import STORIES, feed, page
-from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.fake_bot_api import FakeBotAPI, private_message
 from tests.support.http_server import Canned, serve
 
 ADMIN = 90
@@ -116,3 +116,22 @@ def test_one_scheduler_per_database(database_url: str, tmp_path: Path,
     runners[0].resign()
     assert [r.is_scheduler() for r in runners[1:]] == [True, False]
     container.close()
+
+
+async def test_start_on_an_empty_archive_points_only_admins_to_addsource(
+    tmp_path: Path, database_url: str, api: FakeBotAPI, embedder: Embedder
+) -> None:
+    reader = 31
+    container = make(tmp_path, database_url, api, embedder)
+
+    def started(chat_id: int) -> list[str]:
+        return [str(m["text"]) for m in api.sent("sendMessage") if m.get("chat_id") == chat_id]
+
+    async with running_bot(container):
+        api.push(private_message(ADMIN, "/start"))
+        api.push(private_message(reader, "/start"))
+        assert await until(lambda: bool(started(ADMIN)) and bool(started(reader)))
+    container.close()
+    [admin_text], [reader_text] = started(ADMIN), started(reader)
+    assert "add a source with /addsource" in admin_text
+    assert "/addsource" not in reader_text and "try again later" in reader_text

@@ -6,6 +6,7 @@ Nothing is patched: the real bot, model, store and index, and no sample articles
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from tests.bot.test_alerts_e2e import (
 )
 from tests.bot.test_alerts_service import NARA_DEAL, write
 from tests.bot.test_scheduling_e2e import running_bot, until
-from tests.support.fake_bot_api import FakeBotAPI, private_message
+from tests.support.fake_bot_api import FakeBotAPI, button_press, private_message
 
 # Another outlet's report of the Nara story, worded its own way: its lead is close in meaning
 # (cosine 0.87) but no rewrite, and what it shares with the first lead is the event's names.
@@ -35,6 +36,17 @@ ELSEWHERE_TITLE = "Nara summit: Seoul and Tokyo leaders vow to keep visiting eac
 ELSEWHERE = ("Lee Jae-myung and Sanae Takaichi ended their summit in Nara with a promise of "
              "regular visits between the two capitals, and plans to work together on chips, "
              "energy and the missile threat from Pyongyang, aides said.")
+
+
+def markup(sent: dict[str, Any]) -> dict[str, Any]:
+    """A message's inline keyboard, as Telegram sends it along with a press."""
+    found = sent.get("reply_markup") or {"inline_keyboard": []}
+    return json.loads(found) if isinstance(found, str) else found
+
+
+def keys(sent: dict[str, Any]) -> dict[str, str]:
+    """A message's buttons: text -> callback data."""
+    return {b["text"]: b["callback_data"] for row in markup(sent)["inline_keyboard"] for b in row}
 
 
 def empty(tmp_path: Path, database_url: str, api: FakeBotAPI, embedder: Embedder) -> Container:
@@ -60,6 +72,13 @@ async def test_a_store_of_two_articles_edits_the_alert_for_another_outlets_repor
     first.close()
     [alert] = alerts_to(api, USER)
     assert NARA_TITLE in alert["text"]
+    # the reader taps 👍 on it: the edit below keeps the tap showing
+    async with running_bot(first):
+        api.push(button_press(USER, USER, alert["_message_id"],
+                              keys(alert)["👍 More like this"], reply_markup=markup(alert)))
+        assert await until(lambda: bool(api.sent("answerCallbackQuery")))
+        assert [s.taps for s in first.subscriptions.topics(USER)] == [1]
+    first.close()
 
     # restarted, the bot reads the rarity of words from an archive of two articles: the second
     # one and the first, whose shared names are the words the archive sees most
@@ -78,5 +97,6 @@ async def test_a_store_of_two_articles_edits_the_alert_for_another_outlets_repor
         assert edit["text"].startswith(alert["text"])
         assert edit["text"].endswith('Also reported by <a href="https://second.example/deal-2">'
                                      'Second Wire</a>')
+        assert "👍 Noted · Undo" in keys(edit) and "👎 Not this" not in keys(edit)
         assert len(again.browse.newest(10)) == 2  # the whole archive
     again.close()

@@ -283,6 +283,22 @@ async def test_sticker_long_message_empty_ask_and_unknown_command(
     assert "found nothing" in (await wait_replies(api, 46))[0]
 
 
+async def test_a_captioned_photo_is_told_to_write_and_a_service_message_is_left_alone(
+    bot: Container, api: FakeBotAPI
+) -> None:
+    photo = [{"file_id": "p", "file_unique_id": "q", "width": 1, "height": 1}]
+    api.push(private_message(47, photo=photo, caption="What about the Nara summit?"))
+    [captioned] = await wait_replies(api, 47)
+    assert "or their captions" in captioned and "What's the latest on " in captioned
+    pinned = {"message_id": 1, "date": 1, "chat": {"id": 48, "type": "private"}}
+    api.push(private_message(48, pinned_message=pinned))
+    api.push(private_message(48, "/help"))
+    await wait_replies(api, 48)
+    await asyncio.sleep(0.5)  # the pin came first: had it been answered, its reply is in
+    [only] = replies(api, 48)
+    assert "/latest" in only
+
+
 async def test_latest_and_sources(bot: Container, api: FakeBotAPI) -> None:
     api.push(private_message(51, "/latest"))
     [latest] = await wait_replies(api, 51)
