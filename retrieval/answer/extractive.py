@@ -432,6 +432,10 @@ def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int
     article = sentence.hit.ref.article_id
     if len([q for q in quotes if q[2].hit.ref.article_id == article]) >= per_article:
         return False
+    # a page that repeats a sentence (a gallery caption also in its text) is quoted once
+    said = " ".join(sentence.hit.text[sentence.start:sentence.end].split())
+    if any(said in " ".join(q[2].hit.text[q[0]:q[1]].split()) for q in taken):
+        return False
     same = [q for q in taken if q[2].hit.ref.article_id == article]
 
     def overlapping(start: int, end: int) -> bool:

@@ -51,3 +51,16 @@ def test_quotation_marks_inside_a_quote_become_single() -> None:
     assert nested('A way to keep "shuttle diplomacy" moving ("for now").') == (
         "A way to keep ‘shuttle diplomacy’ moving (‘for now’).")
     assert nested("Japan’s prime minister") == "Japan’s prime minister"  # apostrophes stay
+
+
+def test_a_sentence_the_page_repeats_is_quoted_once() -> None:
+    caption = "Rescuers search the rubble in Khost after the magnitude 5.9 quake on Wednesday."
+    between = " The agency counted more than 1,000 dead by Thursday night, officials said."
+    filler = " " + "Aid convoys wait at the border crossing for a second day. " * 8
+    text = caption + between + filler + "\n" + caption
+    answerer = ExtractiveAnswerer.__new__(ExtractiveAnswerer)
+    answerer._selection = Selection()
+    lead = sentence_of(text, 0, len(caption), 2.0)
+    repeat = sentence_of(text, len(text) - len(caption), len(text), 1.9)
+    shown, more = answerer._pick([lead, repeat], {"nara": 1.0}, {"nara": 1.0}, k=5)
+    assert len(shown) == 1 and not more
