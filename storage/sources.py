@@ -58,7 +58,8 @@ class SourceRepository:
         """Like ``find``, but a missing source is a SourceListError naming it."""
         found = self.find(name_or_location)
         if found is None:
-            raise SourceListError(f"no source named {name_or_location!r}")
+            raise SourceListError(f"No source named “{name_or_location}”: the list of sources "
+                                  "shows their names.")
         return found
 
     def add(

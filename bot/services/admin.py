@@ -88,6 +88,11 @@ class AdminService:
         self._preview = preview
         self._scheduling = scheduling
 
+    @property
+    def scheduling(self) -> bool:
+        """Sources are ingested on a schedule (NEWSDESK_INGEST_INTERVAL_MINUTES > 0)."""
+        return self._scheduling
+
     def status(self) -> Status:
         """Counts, sources, schedule, database and schema revision."""
         sources = self._sources.all()
@@ -142,7 +147,7 @@ class AdminService:
         """The stored article at ``url``; ArticleNotFound when there is none."""
         found = self._articles.get(article_id(url.strip(), ""))
         if found is None:
-            raise ArticleNotFound(f"no stored article at {url.strip()}")
+            raise ArticleNotFound(f"No stored article at {url.strip()}.")
         return found
 
     def forget(self, url: str) -> Article:

@@ -245,7 +245,7 @@ class AdminHandlers:
         except NewsdeskError as exc:
             await query.edit_message_text(f"That did not work: {exc}")
             return
-        await query.edit_message_text(_done(done))
+        await query.edit_message_text(_done(done, scheduling=self._admin.scheduling))
 
     async def remove_source(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/removesource NAME."""
@@ -329,12 +329,14 @@ def _confirm_buttons(kind: ConfirmKind, token: str, verb: str) -> InlineKeyboard
     ]])
 
 
-def _done(done: Source | Article) -> str:
+def _done(done: Source | Article, *, scheduling: bool) -> str:
     """What a confirmed /addsource or /forget did."""
     if isinstance(done, Article):
         return f"Forgot “{done.title}”: it is gone from the database and the indexes."
+    if not scheduling:  # NEWSDESK_INGEST_INTERVAL_MINUTES=0: nothing ingests it by itself
+        return f"Added {done.name}. Send /reingest {done.name} to ingest it now."
     return (f"Added {done.name}. It is due now: the scheduler ingests it within a minute, or "
-            f"send /reingest {done.name}")
+            f"send /reingest {done.name} to ingest it at once.")
 
 
 def _user_id(update: Update) -> int:

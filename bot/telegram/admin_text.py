@@ -9,6 +9,7 @@ from bot.services.admin import Status
 from bot.services.ingest_runner import RunProgress
 from bot.services.sources import IngestRun
 from core.models import Source, day_of, minute_of
+from core.wording import counted
 from ingest.preview import Preview
 
 MAX_SOURCES_SHOWN = 40
@@ -21,7 +22,8 @@ def status_html(status: Status) -> str:
     stats, sources = status.stats, status.sources
     lines = [
         "<b>newsdesk status</b>",
-        f"articles: {stats.articles} from {stats.sources} outlets, {stats.chunks} chunks"
+        f"articles: {stats.articles} from {counted(stats.sources, 'outlet')}, "
+        f"{counted(stats.chunks, 'chunk')}"
         + (f", stored {day_of(stats.oldest_stored)} to {day_of(stats.newest_stored)}"
            if stats.articles else ""),
         f"pending: {stats.pending}" + (" (the next ingest indexes them)" if stats.pending
@@ -31,7 +33,8 @@ def status_html(status: Status) -> str:
         f"last ingest: {minute_of(status.last_ingest)}",
         "next scheduled ingest: " + (minute_of(status.next_ingest) if status.scheduling
                                      else "off (NEWSDESK_INGEST_INTERVAL_MINUTES=0)"),
-        f"alerts: {status.subscriptions} subscriptions in {status.subscribed_chats} chats, "
+        f"alerts: {counted(status.subscriptions, 'subscription')} in "
+        f"{counted(status.subscribed_chats, 'chat')}, "
         f"{status.queued_alerts} queued",
         f"database: {escape(status.database)} (schema {escape(status.schema_revision or '?')})",
     ]
@@ -46,7 +49,9 @@ def health_html(source: Source) -> str:
     """ok / failing since … / paused, in a few words."""
     health = source.health
     if source.state == "paused":
-        return f"⏸ paused — {escape(source.paused_reason)}" if source.paused_reason else "⏸ paused"
+        # the reason says it was paused ("paused by an admin"): not "paused — paused …"
+        return (f"⏸ {escape(source.paused_reason[:MAX_ERROR_CHARS])}" if source.paused_reason
+                else "⏸ paused")
     if source.state == "failing":
         return (f"⚠️ failing since {minute_of(health.failing_since)} "
                 f"({health.consecutive_failures}×): {escape(health.last_error[:MAX_ERROR_CHARS])}")
@@ -57,7 +62,7 @@ def sources_html(sources: Sequence[Source], interval_of: dict[int, int]) -> str:
     """/sources for admins: every source with its health."""
     if not sources:
         return ("No sources yet. Add a feed with /addsource <i>URL</i> "
-                "(or NEWSDESK_SOURCES_FILE, or `newsdesk sources add`).")
+                "(or NEWSDESK_SOURCES_FILE, or <code>newsdesk sources add</code>).")
     blocks = []
     for source in sources[:MAX_SOURCES_SHOWN]:
         health = source.health
@@ -69,7 +74,8 @@ def sources_html(sources: Sequence[Source], interval_of: dict[int, int]) -> str:
         )
     more = len(sources) - MAX_SOURCES_SHOWN
     return (f"<b>Sources ({len(sources)})</b>\n\n" + "\n\n".join(blocks)
-            + (f"\n\n… and {more} more (`newsdesk sources list`)" if more > 0 else ""))
+            + (f"\n\n… and {more} more (<code>newsdesk sources list</code>)" if more > 0
+               else ""))
 
 
 def progress_line(progress: RunProgress) -> str:
@@ -101,7 +107,7 @@ def summary_html(run: IngestRun) -> str:
     """The final message of a /reingest: counts, then each failure's reason."""
     report = run.report
     lines = [
-        f"✅ Ingest done in {report.seconds:.0f} s: {len(run.sources)} sources, "
+        f"✅ Ingest done in {report.seconds:.0f} s: {counted(len(run.sources), 'source')}, "
         f"{report.added} added, {report.updated} updated, "
         f"{report.unchanged + report.duplicates} unchanged, {len(report.failed)} failed."
     ]
@@ -116,7 +122,7 @@ def summary_html(run: IngestRun) -> str:
                          f"{escape(failure.reason[:MAX_ERROR_CHARS])}")
     hidden = len(report.failed) - MAX_FAILURES_SHOWN
     if hidden > 0:
-        lines.append(f"… and {hidden} more failures")
+        lines.append(f"… and {counted(hidden, 'more failure')}")
     for source in run.paused:
         lines.append(f"⏸ {escape(source.name)} {escape(source.paused_reason)}")
     return "\n".join(lines)
@@ -124,7 +130,8 @@ def summary_html(run: IngestRun) -> str:
 
 def preview_html(preview: Preview, name: str) -> str:
     """The dry run of /addsource, before the admin confirms."""
-    what = f"a feed with {preview.items} items" if preview.kind == "feed" else "an article page"
+    what = (f"a feed with {counted(preview.items, 'item')}" if preview.kind == "feed"
+            else "an article page")
     lines = [f"<b>{escape(name or preview.title or preview.url)}</b> is {what}.",
              escape(preview.url)]
     if preview.headlines:

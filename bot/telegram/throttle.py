@@ -9,6 +9,7 @@ from bot.rate_limit import RateLimiter
 from bot.telegram.addressing import QUESTIONS
 from bot.telegram.delivery import RetryPolicy, send_html
 from bot.telegram.feature import Handlers
+from core.wording import counted
 
 THROTTLE_GROUP = -1  # runs before every feature's handlers
 
@@ -25,8 +26,8 @@ def throttle_handlers(limiter: RateLimiter, *, retry: RetryPolicy) -> Handlers:
         if wait > 0:
             if limiter.notice_due(str(user), wait):  # a flood gets one notice, not one each
                 await send_html(context.bot, message.chat_id, (
-                    f"You're asking faster than I can read — please wait {max(1, round(wait))} "
-                    "seconds and ask again."), retry=retry)
+                    "You're asking faster than I can read — please wait "
+                    f"{counted(max(1, round(wait)), 'second')} and ask again."), retry=retry)
             raise ApplicationHandlerStop
 
     return [MessageHandler(filters.UpdateType.MESSAGE & QUESTIONS, throttle)]

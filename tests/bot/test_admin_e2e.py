@@ -92,7 +92,7 @@ async def test_an_admin_adds_a_feed_reingests_it_and_it_is_answerable(
 
     assert await until(lambda: any("Ingest done" in t for t in edits()))
     summary = edits()[-1]
-    assert "1 sources, 3 added, 0 updated, 0 unchanged, 0 failed" in summary
+    assert "1 source, 3 added, 0 updated, 0 unchanged, 0 failed" in summary
     assert len(to(api, ADMIN)) == 3  # progress went into edits of one message
 
     api.push(private_message(ADMIN, "What happened to the harbour? Harbour reopens"))
@@ -118,7 +118,7 @@ async def test_pause_resume_and_remove_by_name(bot: Container, api: FakeBotAPI,
     api.push(private_message(ADMIN, "/resume Loopback Times"))
     assert "Resumed" in (await reply(api, ADMIN, 2))["text"]
     api.push(private_message(ADMIN, "/removesource Nope"))
-    assert "no source named 'Nope'" in (await reply(api, ADMIN, 3))["text"]
+    assert "No source named “Nope”" in (await reply(api, ADMIN, 3))["text"]
     api.push(private_message(ADMIN, "/removesource Loopback Times"))
     assert "Removed" in (await reply(api, ADMIN, 4))["text"]
     assert bot.sources.all() == []
@@ -154,7 +154,7 @@ async def test_forget_removes_an_article_everywhere_for_good(
     api.push(private_message(ADMIN, "Harbour reopens"))
     assert f'href="{url}"' in (await reply(api, ADMIN, 1))["text"]  # the bot's index knows it
     api.push(private_message(ADMIN, "/forget https://nowhere.example/x"))
-    assert "no stored article at" in (await reply(api, ADMIN, 2))["text"]
+    assert "No stored article at" in (await reply(api, ADMIN, 2))["text"]
     api.push(private_message(ADMIN, f"/forget {url}"))
     ask = await reply(api, ADMIN, 3)
     assert "Forget <b>Harbour reopens</b>" in ask["text"]
@@ -196,7 +196,7 @@ async def test_a_reingest_runs_to_its_end_when_its_announcement_cannot_be_sent(
     api.fail("sendMessage", 502, times=attempts)  # "Starting the ingest…" never arrives
     api.push(private_message(ADMIN, "/reingest"))
     summary = await reply(api, ADMIN, 1)  # the summary is sent as a message of its own
-    assert "1 sources, 3 added" in summary["text"]
+    assert "1 source, 3 added" in summary["text"]
     refused = [c for c in api.calls if c.method == "sendMessage" and not c.params["_ok"]]
     assert len(refused) == attempts  # the announcement was tried every time, then given up
     [source] = bot.sources.all()

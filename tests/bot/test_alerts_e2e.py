@@ -359,7 +359,7 @@ async def test_a_blocked_user_is_paused_others_are_served_and_a_return_resumes(
     assert await until(lambda: not container.subscriptions.prefs(deleted).active)
     assert container.subscriptions.counts() == (1, 1)
     api.push(private_message(ADMIN, "/status"))
-    assert "alerts: 1 subscriptions in 1 chats, 0 queued" in (await said(api, ADMIN, 1))["text"]
+    assert "alerts: 1 subscription in 1 chat, 0 queued" in (await said(api, ADMIN, 1))["text"]
     # the user unblocks the bot: Telegram sends my_chat_member, the subscription is back
     api.blocked.clear()
     api.push(bot_membership(blocked, blocked, "kicked", "member"))

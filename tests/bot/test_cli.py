@@ -135,7 +135,7 @@ def test_sources_commands_and_ingest_of_every_source(
     assert main(["sources", "resume", "Council notes"]) == 0
     assert main(["sources", "remove", "Council notes"]) == 0
     assert main(["sources", "remove", "Council notes"]) == 1
-    assert "no source named 'Council notes'" in capsys.readouterr().err
+    assert "No source named “Council notes”" in capsys.readouterr().err
 
 
 def test_listing_sources_loads_no_model(data_env: Path) -> None:

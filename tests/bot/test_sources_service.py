@@ -153,7 +153,7 @@ def test_sources_are_listed_added_and_removed_with_clear_errors(
         app.sources.add(str(folder), "Other name")
     with pytest.raises(SourceListError, match="no such file"):
         app.sources.add(str(tmp_path / "missing"))
-    with pytest.raises(SourceListError, match="no source named 'nope'"):
+    with pytest.raises(SourceListError, match="No source named “nope”"):
         app.sources.pause("nope")
     app.sources.remove("notes")
     assert app.sources.all() == []
