@@ -16,6 +16,7 @@ from bot.telegram.delivery import RetryPolicy, send_html
 from bot.telegram.feature import Handlers
 from bot.telegram.render import headlines_html
 from core.models import day_of
+from core.wording import counted
 
 HELP = (
     "<b>Ask me about the news.</b> I answer with short quotes from the articles I have read, "
@@ -107,8 +108,10 @@ class BrowsingHandlers:
             text = "I have not read any news yet."
         else:
             text = "<b>Outlets I follow</b>\n" + "\n".join(
-                f"• {escape(row.name)} — {row.articles} article{'s' if row.articles != 1 else ''}"
+                f"• {escape(row.name)} — {counted(row.articles, 'article')}"
                 + (f", newest {day_of(row.newest)}" if row.newest else "")
                 for row in rows[:MAX_OUTLETS_SHOWN]
             )
+            if len(rows) > MAX_OUTLETS_SHOWN:  # biggest first: say the list goes on
+                text += f"\n… and {counted(len(rows) - MAX_OUTLETS_SHOWN, 'more outlet')}"
         await send_html(context.bot, message.chat_id, text, retry=self._retry)

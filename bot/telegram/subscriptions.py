@@ -63,6 +63,7 @@ from bot.telegram.callbacks import (
 from bot.telegram.delivery import RetryPolicy, send_html
 from bot.telegram.failures import for_users
 from bot.telegram.feature import Handlers
+from bot.telegram.render import SHOWN_TITLE_CHARS
 from core.errors import NewsdeskError
 from core.models import DIGEST, ChatPrefs, Subscription
 
@@ -377,9 +378,11 @@ class SubscriptionHandlers:
         await query.answer()
         how = ("ask away" if query.message.chat.type == ChatType.PRIVATE
                else "reply to this message or use /ask")
+        title = _short(ref.title, SHOWN_TITLE_CHARS)
+        # an example any story answers: "what was agreed?" suits a summit, not a storm
         await send_html(context.bot, chat_id, (
-            f"Let's talk about <b>{escape(ref.title)}</b> — {how}, e.g. "
-            "<i>what was agreed?</i>"), thread_id=_thread_of(query.message), retry=self._retry)
+            f"Let's talk about <b>{escape(title)}</b> — {how}, e.g. "
+            "<i>what happens next?</i>"), thread_id=_thread_of(query.message), retry=self._retry)
 
     async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The bot was blocked or removed (alerts pause) or let back in (they resume)."""
