@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from core.errors import ConfigError
 from core.models import day_of
+from core.wording import counted
 from ingest.schedule import MAX_KEEP_DAYS
 
 if TYPE_CHECKING:
@@ -55,22 +56,18 @@ def run_prune(args: argparse.Namespace, container: Container) -> int:
         print(json.dumps(_as_dict(report), ensure_ascii=False))
         return 0
     verb = "would remove" if report.dry_run else "removed"
-    rules = [f"stored before {day_of(report.cutoff)} (older than {_many(days, 'day')})"
+    rules = [f"stored before {day_of(report.cutoff)} (older than {counted(days, 'day')})"
              if report.cutoff else ""]
     if report.sources_keeping:
-        rules.append(f"past their own retention ({_many(report.sources_keeping, 'source')})")
-    print(f"{verb} {_many(report.articles, 'article')} ({_many(report.passages, 'passage')}) "
+        rules.append(f"past their own retention ({counted(report.sources_keeping, 'source')})")
+    print(f"{verb} {counted(report.articles, 'article')} ({counted(report.passages, 'passage')}) "
           + " or ".join(r for r in rules if r))
     if report.held:
-        print(f"kept {_many(report.held, 'older article')} until their alerts can no longer be "
+        print(f"kept {counted(report.held, 'older article')} until their alerts can no longer be "
               "edited; a later prune removes them")
     print("oldest kept: " + (day_of(report.oldest_kept) if report.oldest_kept
                              else "none (the archive is empty)"))
     return 0
-
-
-def _many(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _as_dict(report: PruneReport) -> dict[str, object]:

@@ -94,7 +94,7 @@ def _items(progress: RunProgress) -> str:
     if progress.items_total:
         return f": {progress.items_done}/{progress.items_total} items done"
     if progress.items_done:
-        return f": {progress.items_done} item{'' if progress.items_done == 1 else 's'} read"
+        return f": {counted(progress.items_done, 'item')} read"
     return ""
 
 

@@ -29,6 +29,7 @@ from bot.telegram.callbacks import (
 )
 from bot.telegram.render import outlet_link, ref_line
 from core.models import DIGEST, INSTANT, ArticleRef, ChatPrefs, Subscription
+from core.wording import counted
 from retrieval.quoting import Quote
 from storage.alerts import PendingAlert
 
@@ -165,8 +166,7 @@ def subscriptions_html(subscriptions: Sequence[Subscription], prefs: ChatPrefs) 
     lines = ["<b>Topics this chat follows</b>"]
     for n, s in enumerate(subscriptions, 1):
         mode = "daily digest" if s.mode == DIGEST else "instant"
-        learned = (f", learned from {s.taps} tap{'s' if s.taps != 1 else ''}" if s.taps
-                   else "")
+        learned = f", learned from {counted(s.taps, 'tap')}" if s.taps else ""
         lines.append(f"{n}. <b>{escape(s.topic)}</b> — {mode}, last alert "
                      f"{_chat_time(s.last_alert_at, prefs)}{learned}")
     lines += ["", when_html(prefs)]
@@ -181,10 +181,14 @@ def _chat_time(moment: datetime | None, prefs: ChatPrefs) -> str:
     return local(prefs, moment).strftime("%Y-%m-%d %H:%M") if moment else "never"
 
 
+def quiet_hours(prefs: ChatPrefs) -> str:
+    """The chat's quiet hours as "22:00–07:00" (when it has them)."""
+    return f"{prefs.quiet_start}–{prefs.quiet_end}"
+
+
 def when_html(prefs: ChatPrefs) -> str:
     """The chat's time zone, digest time and quiet hours, with the commands that change them."""
-    quiet = (f"quiet {prefs.quiet_start}–{prefs.quiet_end}" if prefs.quiet_start
-             else "no quiet hours")
+    quiet = f"quiet {quiet_hours(prefs)}" if prefs.quiet_start else "no quiet hours"
     return (f"Digest at {prefs.digest_time}, {quiet}, time zone {escape(prefs.timezone)} "
             "(/digest HH:MM, /quiet HH:MM-HH:MM, /timezone Area/City)")
 

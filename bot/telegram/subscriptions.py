@@ -40,6 +40,7 @@ from bot.telegram import callbacks
 from bot.telegram.alert_text import (
     mode_switched,
     pick_buttons,
+    quiet_hours,
     stopped_buttons,
     subscribed_buttons,
     subscribed_html,
@@ -66,6 +67,7 @@ from bot.telegram.feature import Handlers
 from bot.telegram.render import SHOWN_TITLE_CHARS
 from core.errors import NewsdeskError
 from core.models import DIGEST, ChatPrefs, Subscription
+from core.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +214,7 @@ class SubscriptionHandlers:
             return
         await self._set(update, context, self._subscriptions.set_quiet_hours, text,
                         lambda prefs: (
-                            f"Quiet hours {_quiet_hours(prefs)} ({prefs.timezone}): alerts "
+                            f"Quiet hours {quiet_hours(prefs)} ({prefs.timezone}): alerts "
                             "that arrive meanwhile wait and come together when they end."
                             if prefs.quiet_start else
                             "Quiet hours off: alerts arrive as they come."))
@@ -230,7 +232,7 @@ class SubscriptionHandlers:
                         lambda prefs: (
                             f"Time zone set to {prefs.timezone}: daily digest at "
                             f"{prefs.digest_time}, " + (
-                                f"quiet hours {_quiet_hours(prefs)}." if prefs.quiet_start
+                                f"quiet hours {quiet_hours(prefs)}." if prefs.quiet_start
                                 else "no quiet hours.")))
 
     async def _set(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
@@ -454,8 +456,8 @@ def _short(topic: str, limit: int = 60) -> str:
 def _tap_note(subscription: Subscription, liked: bool | None) -> str:
     """What a 👍 / 👎 / Undo did, with how much the topic has learned."""
     topic = _short(subscription.topic)
-    taps = (f"learned from {subscription.taps} tap{'s' if subscription.taps != 1 else ''}"
-            if subscription.taps else "back to the usual bar")
+    taps = (f"learned from {counted(subscription.taps, 'tap')}" if subscription.taps
+            else "back to the usual bar")
     if liked is None:
         return f"Taken back: “{topic}” forgets that tap ({taps})."
     more = "more" if liked else "fewer"
@@ -473,8 +475,3 @@ def _thread_of(message: MaybeInaccessibleMessage) -> int | None:
     if isinstance(message, Message) and message.is_topic_message:
         return message.message_thread_id
     return None
-
-
-def _quiet_hours(prefs: ChatPrefs) -> str:
-    """The chat's quiet hours as "22:00–07:00"."""
-    return f"{prefs.quiet_start}–{prefs.quiet_end}"

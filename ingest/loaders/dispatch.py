@@ -10,6 +10,7 @@ from pathlib import Path
 
 from core.errors import SourceError
 from core.models import Validators
+from core.wording import counted
 from ingest.decoding import check_size, decode_text, maybe_gunzip
 from ingest.fetch import Fetcher
 from ingest.loaders.base import (
@@ -110,7 +111,7 @@ class SourceLoader:
         if files and not supported:
             # a folder waiting for its first notes is healthy; files we cannot read are worth
             # a word to the admin, not a failing source backed off for a day
-            others = f"{len(files)} file{'' if len(files) == 1 else 's'} of other kinds"
+            others = f"{counted(len(files), 'file')} of other kinds"
             yield LoadWarning(str(folder), f"{folder}: folder has no supported files ({others})")
         for path in supported:
             try:
