@@ -38,13 +38,14 @@ STORIES_PER_ROW = 2  # a /subscribe preview's 👍 / 👎 pairs
 MAX_STORY_BUTTONS = 12  # stories of a grouped message with buttons (3 each; Telegram takes 100)
 LIKE, DISLIKE = "👍", "👎"
 _NUMBER = re.compile(r"\d+")
+_PROMISES = {INSTANT: "I'll alert you here to each new story on it, once.",
+             DIGEST: "I'll gather each new story on it into your daily digest here."}
 
 
 def subscribed_html(done: Subscribed) -> str:
     """The confirmation of /subscribe, with the newest stories the topic would have matched."""
     topic = done.subscription.topic
-    lines = [f"✅ Following <b>{escape(topic)}</b>: I'll alert you here to each new story "
-             "on it, once."]
+    lines = [f"✅ Following <b>{escape(topic)}</b>: {_PROMISES[done.subscription.mode]}"]
     if done.recent:
         lines += ["", _numbered("Recent stories it would have matched", done.recent, 1)]
     else:
@@ -97,6 +98,19 @@ def mode_switched(current: InlineKeyboardMarkup | None,
     return InlineKeyboardMarkup(
         [[switch if decode(key.callback_data) == pressed else key for key in row]
          for row in current.inline_keyboard])
+
+
+def confirmation_in_mode(html: str, mode: str) -> str | None:
+    """A /subscribe confirmation's HTML (as Telegram gives it back) with its first line
+    promising ``mode``; None when ``html`` is no such confirmation."""
+    first, newline, rest = html.partition("\n")
+    if not first.startswith("✅ Following "):
+        return None
+    for promise in _PROMISES.values():
+        for written in (promise, escape(promise)):  # Telegram's entities escape the apostrophe
+            if first.endswith(written):
+                return first[: -len(written)] + _PROMISES[mode] + newline + rest
+    return None
 
 
 def tap_pair(subscription_id: int, article_id: str,

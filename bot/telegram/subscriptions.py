@@ -38,6 +38,7 @@ from bot.services.questions import QuestionService
 from bot.services.subscriptions import Subscribed, SubscriptionService
 from bot.telegram import callbacks
 from bot.telegram.alert_text import (
+    confirmation_in_mode,
     mode_switched,
     pick_buttons,
     quiet_hours,
@@ -61,7 +62,7 @@ from bot.telegram.callbacks import (
     Undo,
     Unsubscribe,
 )
-from bot.telegram.delivery import RetryPolicy, send_html
+from bot.telegram.delivery import RetryPolicy, preview_options, send_html
 from bot.telegram.failures import for_users
 from bot.telegram.feature import Handlers
 from bot.telegram.render import SHOWN_TITLE_CHARS
@@ -275,10 +276,19 @@ class SubscriptionHandlers:
         elif isinstance(button, Undo | FollowQuoted):  # the offer is taken: it becomes the note
             await query.edit_message_text(escape(note), parse_mode=ParseMode.HTML)
         elif isinstance(button, SetMode):  # under the confirmation: the button offers the other
-            current = query.message.reply_markup if isinstance(query.message, Message) else None
+            message = query.message if isinstance(query.message, Message) else None
+            current = message.reply_markup if message else None
+            # and its first line promises the new mode
+            text = confirmation_in_mode(message.text_html, button.mode) if (
+                message and message.text) else None
             try:
-                await query.edit_message_reply_markup(
-                    reply_markup=mode_switched(current, button))
+                if text is None:
+                    await query.edit_message_reply_markup(
+                        reply_markup=mode_switched(current, button))
+                else:
+                    await query.edit_message_text(
+                        text, parse_mode=ParseMode.HTML, link_preview_options=preview_options(None),
+                        reply_markup=mode_switched(current, button))
             except BadRequest as exc:
                 if "not modified" not in str(exc).lower():  # too old to edit: say it instead
                     await send_html(context.bot, chat.id, escape(note),

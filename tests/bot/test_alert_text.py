@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup
 from bot.services.alerts import Outgoing
 from bot.telegram.alert_text import (
     MAX_STORY_BUTTONS,
+    confirmation_in_mode,
     grouped_buttons,
     grouped_html,
     story_buttons,
@@ -17,7 +18,7 @@ from bot.telegram.alert_text import (
 )
 from bot.telegram.callbacks import MAX_BYTES, AskAbout, TapStory, decode
 from bot.telegram.render import TELEGRAM_LIMIT, split_message, visible_length
-from core.models import ArticleRef
+from core.models import DIGEST, INSTANT, ArticleRef
 from retrieval.quoting import Quote
 from storage.alerts import PendingAlert
 from tests.support.fake_bot_api import check_html
@@ -103,3 +104,17 @@ def test_subscriptions_show_the_last_alert_on_the_chat_s_own_clock() -> None:
                             last_alert_at=datetime(2026, 1, 12, 9, 30, tzinfo=UTC))
     html = subscriptions_html([followed], ChatPrefs(7, timezone="Europe/Berlin"))
     assert "last alert 2026-01-12 10:30" in html and "UTC" not in html
+
+
+def test_a_confirmation_switched_to_the_digest_says_so_in_its_first_line() -> None:
+    sent = ("✅ Following <b>Nara</b>: I'll alert you here to each new story on it, once.\n\n"
+            "<b>Recent stories it would have matched</b>\n1. <a href=\"https://x.example/a\">A</a>")
+    digest = confirmation_in_mode(sent, DIGEST)
+    assert digest is not None
+    assert digest.partition("\n")[0] == ("✅ Following <b>Nara</b>: I'll gather each new story "
+                                         "on it into your daily digest here.")
+    assert digest.partition("\n")[2] == sent.partition("\n")[2]
+    assert confirmation_in_mode(digest, INSTANT) == sent
+    # as Telegram hands the text back (its entities escape the apostrophe)
+    assert confirmation_in_mode(sent.replace("'", "&#x27;"), DIGEST) == digest
+    assert confirmation_in_mode("Stopped Nara.", DIGEST) is None

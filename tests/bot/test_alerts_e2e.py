@@ -34,6 +34,7 @@ from tests.support.fake_bot_api import (
     FakeBotAPI,
     bot_membership,
     button_press,
+    check_html,
     group_message,
     private_message,
 )
@@ -185,12 +186,18 @@ async def test_quiet_hours_hold_alerts_and_the_digest_comes_at_the_local_time(
     assert "Asia/Tokyo" in to(api, USER)[0]["text"] and "Quiet hours" in to(api, USER)[1]["text"]
     fourth = to(api, USER)[3]
     coral_id = fourth["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[2]
+    assert "I'll alert you here to each new story" in fourth["text"]
     api.push(button_press(USER, USER, fourth["_message_id"], f"sub:digest:{coral_id}",
-                          reply_markup=fourth["reply_markup"]))  # coral: daily digest
-    # the confirmation's button now offers the other mode, its toast says what changed
-    assert await until(lambda: bool(api.sent("editMessageReplyMarkup")))
-    [edit] = api.sent("editMessageReplyMarkup")
+                          reply_markup=fourth["reply_markup"],
+                          text=check_html(fourth["text"])))  # coral: daily digest
+    # the confirmation now promises the digest, its button offers the other mode, its toast
+    # says what changed
+    assert await until(lambda: bool(api.sent("editMessageText")))
+    [edit] = api.sent("editMessageText")
     assert edit["message_id"] == fourth["_message_id"]
+    first, _, rest = edit["text"].partition("\n")
+    assert first.endswith("daily digest here.") and "coral reef" in first
+    assert check_html(rest) == check_html(fourth["text"]).partition("\n")[2]  # stories stay
     assert [k["text"] for k in edit["reply_markup"]["inline_keyboard"][0]] == [
         "Instant alerts instead", "Undo"]
     assert "daily digest" in api.sent("answerCallbackQuery")[-1]["text"]

@@ -349,12 +349,14 @@ def group_message(chat_id: int, user_id: int, text: str, mention: bool = False,
 
 def button_press(user_id: int, chat_id: int, message_id: int, data: str,
                  chat_type: str = "private",
-                 reply_markup: dict[str, Any] | None = None) -> dict[str, Any]:
+                 reply_markup: dict[str, Any] | None = None,
+                 text: str = "…") -> dict[str, Any]:
     """An update: ``user_id`` pressed an inline button carrying ``data`` under a bot message
-    (whose keyboard, as Telegram sends it along, is ``reply_markup``)."""
+    (whose keyboard and plain text, as Telegram sends them along, are ``reply_markup`` and
+    ``text``)."""
     message: dict[str, Any] = {
         "message_id": message_id, "date": int(time.time()),
-        "chat": {"id": chat_id, "type": chat_type}, "text": "…",
+        "chat": {"id": chat_id, "type": chat_type}, "text": text,
         "from": {"id": BOT_ID, "is_bot": True, "first_name": "Newsdesk"}}
     if reply_markup is not None:
         message["reply_markup"] = reply_markup
