@@ -61,6 +61,8 @@ class Selection:
     # A section whose heading restates the question ("What is on the agenda" for "What is on
     # the Nara summit agenda?") answers it: its opening sentences lead, as a featured snippet
     heading_weight: float = 1.5
+    # a sentence whose terms are this share of a quote's already says it again: not quoted
+    repeat_share: float = 0.75
     lead_chars: int = 480  # the lead takes its neighbours while it stays this short
     context_chars: int = 300  # so does each further quote
     # When the story judge can barely tell two stories apart (scores within this margin, in
@@ -372,16 +374,19 @@ class ExtractiveAnswerer:
             article = sentence.hit.ref.article_id
             if article == rival and not other and len(shown) < k and relevance[id(sentence)] >= (
                     rules.rival_floor * lead_relevance):
-                _add(other, sentence, rules.context_chars, 1, other)
+                _add(other, sentence, rules.context_chars, 1, other,
+                     repeat_share=rules.repeat_share)
                 continue
             if article not in on_story:
                 continue
             if len(shown) + len(other) < k and relevance[id(sentence)] >= (
                     rules.quote_floor * lead_relevance) and _add(
-                        shown, sentence, rules.context_chars, rules.per_article, shown):
+                        shown, sentence, rules.context_chars, rules.per_article, shown,
+                        repeat_share=rules.repeat_share):
                 continue
             if len(more) < k and relevance[id(sentence)] >= rules.more_floor * lead_relevance:
-                _add(more, sentence, rules.context_chars, rules.per_article + 2, shown + more)
+                _add(more, sentence, rules.context_chars, rules.per_article + 2, shown + more,
+                     repeat_share=rules.repeat_share)
         numbers: dict[str, int] = {}
         for _, _, sentence in shown + other + more:
             numbers.setdefault(sentence.hit.ref.article_id, len(numbers) + 1)
@@ -424,17 +429,16 @@ def _answers_precisely(features: Sequence[float]) -> bool:
 
 
 def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int,
-         taken: Sequence[_Quote]) -> bool:
-    """Add ``sentence`` (with neighbours) unless its article has enough or it overlaps one.
+         taken: Sequence[_Quote], *, repeat_share: float = 1.0) -> bool:
+    """Add ``sentence`` (with neighbours) unless its article has enough, it overlaps one, or
+    a quote ``taken`` says it already (``_said_already``).
 
     A sentence whose previous neighbour is already quoted is added without it.
     """
     article = sentence.hit.ref.article_id
     if len([q for q in quotes if q[2].hit.ref.article_id == article]) >= per_article:
         return False
-    # a page that repeats a sentence (a gallery caption also in its text) is quoted once
-    said = " ".join(sentence.hit.text[sentence.start:sentence.end].split())
-    if any(said in " ".join(q[2].hit.text[q[0]:q[1]].split()) for q in taken):
+    if _said_already(sentence, taken, repeat_share):
         return False
     same = [q for q in taken if q[2].hit.ref.article_id == article]
 
@@ -453,6 +457,19 @@ def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int
             return False
     quotes.append((start, end, sentence))
     return True
+
+
+def _said_already(sentence: _Sentence, taken: Sequence[_Quote], share: float) -> bool:
+    """A quote in ``taken`` holds ``share`` of ``sentence``'s terms: a page that repeats a
+    sentence (a gallery caption also in its text), or another outlet's copy of a sentence
+    already quoted ("The magnitude 5.9 quake struck during the early hours of Wednesday near
+    the city of Khost…" in four reports), reads as the same sentence again."""
+    words = set(tokenize(sentence.hit.text[sentence.start:sentence.end]))
+    if not words or not taken:
+        return False
+    need = share * len(words)
+    return any(len(words.intersection(tokenize(q[2].hit.text[q[0]:q[1]]))) >= need
+               for q in taken)
 
 
 def _article_words(hits: Sequence[SearchHit]) -> dict[str, set[str]]:

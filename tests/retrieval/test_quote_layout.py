@@ -64,3 +64,26 @@ def test_a_sentence_the_page_repeats_is_quoted_once() -> None:
     repeat = sentence_of(text, len(text) - len(caption), len(text), 1.9)
     shown, more = answerer._pick([lead, repeat], {"nara": 1.0}, {"nara": 1.0}, k=5)
     assert len(shown) == 1 and not more
+
+
+def test_another_outlet_s_copy_of_a_quoted_sentence_is_not_quoted_again() -> None:
+    lead_text = ("The magnitude 5.9 quake struck during the early hours of Wednesday near the city "
+                 "of Khost by the Pakistan border. At least 1,500 people were reported injured.")
+    copy_text = ("The magnitude 5.9 quake struck during the early hours of Wednesday near the city "
+                 "of Khost, officials said. Aid convoys reached the valley on Thursday morning.")
+    other = ArticleRef("khost", "Quake in Khost", "Other Wire", "https://y.example/khost", DAY)
+    answerer = ExtractiveAnswerer.__new__(ExtractiveAnswerer)
+    answerer._selection = Selection(lead_chars=100, context_chars=100)
+    lead = sentence_of(lead_text, 0, lead_text.index(" At least"), 2.0)
+    copy_hit = SearchHit("khost-0", other, 0, len(copy_text), copy_text, 0.03, 0.6, story=4.0)
+    copied = _Sentence(copy_hit, 0, copy_text.index(" Aid"), 1.9)
+    news = _Sentence(copy_hit, copy_text.index("Aid"), len(copy_text), 1.8)
+    scope = {"nara": 1.0, "khost": 1.0}
+    shown, _ = answerer._pick([lead, copied, news], scope, scope, k=5)
+    assert [c.snippet for c in shown] == [lead_text[:lead_text.index(" At least")],
+                                          "Aid convoys reached the valley on Thursday morning."]
+    # told apart only by what they add, both are quoted
+    apart = Selection(lead_chars=100, context_chars=100, repeat_share=1.0)
+    answerer._selection = apart
+    shown, _ = answerer._pick([lead, copied, news], scope, scope, k=5)
+    assert len(shown) == 3
