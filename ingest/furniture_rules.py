@@ -64,6 +64,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # <title> 02:33", "Video Ad Feedback 01:15 - Source: CNN <title>"
     ("video teaser", re.compile(r"^(?:JUST WATCHED|MUST WATCH|Video Ad Feedback) ")),
     ("fact-check note", re.compile(r"^Our fact[ -]check work is supported\b.{0,80}$")),
+    # a note about the page, not news: "Editor's note: This page recaps the news from…", "…
+    # This story has been updated to correct…", "… Sign up for…", an opinion writer's bio
+    ("editor's note", re.compile(r"^Editor['’]s [Nn]ote: ")),
     # "• Location: Washington D.C.": a listicle's data row, not a sentence
     # (a short sentence after the label is a tip: "• Book early: Fares rise.")
     ("list metadata", re.compile(r"^[•·▪] ?[A-Z0-9][\w'’.,()/&%-]*(?: [\w'’.,()/&%+-]+){0,11}: "

@@ -41,6 +41,9 @@ LINES = [
      "Video of the gates closing was shared widely, officials said."),
     ("fact-check note", "Our fact check work is supported in part by a grant from a foundation.",
      "The fact check was supported by three sources, the editor said."),
+    ("editor's note", "Editor’s note: This page recaps the news from Port Halden on Tuesday, "
+     "June 23. Follow here for the latest updates.",
+     "The editor's note, published on Tuesday, apologised for the error."),
     ("list metadata", "• Population: 21,312", "• Book early: Fares rise as the date nears."),
     ("list metadata", "• Location: Port Halden",
      "• Why it matters: the barrier protects 40,000 homes from winter floods in the region."),

@@ -17,6 +17,7 @@ FURNITURE_PATTERNS: dict[str, re.Pattern[str]] = {
     "read more": re.compile(r"^(?:Read more|READ MORE)\b(?! (?:than|of|about the)\b)"),
     "gallery caption": re.compile(r"\bHide Caption \d+ of \d+|^Photos?: "),
     # a link to a gallery left at a caption's end: "… June 22. See photos from the quake"
+    "editor's note": re.compile(r"^Editor['’]s [Nn]ote: "),
     "gallery link": re.compile(r"\bSee photos (?:from|of)\b[^.!?]*$|\bThe week in \d+ photos$"
                                r"|\bIn photos: "),
     "photo credit": re.compile(r"\w/(?:[^/]{1,40}/)*(?:Getty Images|Reuters|AFP|AP)\b"
