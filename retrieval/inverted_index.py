@@ -19,6 +19,7 @@ from core.models import ArticleTerms, chunk_id
 
 K1 = 1.5
 B = 0.75
+MAX_CACHED_IDF = 100_000
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,13 @@ class InvertedIndex:
         self.postings: list[list[tuple[np.ndarray, np.ndarray]]] = []  # term -> (slots, tfs)
         self.alive = 0
         self.total_length = 0.0
+        # idf per term until the next change: an answer weighs a few hundred terms, many of
+        # them again in its next steps
+        self._idf: dict[str, float] = {}
 
     def replace(self, changed: Iterable[ArticleTerms]) -> None:
         """Make each article's ``chunks`` its only chunks."""
+        self._idf = {}
         batch = _Batch()
         for article in changed:
             for slot in self.slots_of.pop(article.article_id, []):
@@ -63,9 +68,15 @@ class InvertedIndex:
 
     def idf(self, term: str) -> float:
         """Lucene's idf of ``term`` over the live chunks."""
+        known = self._idf.get(term)
+        if known is not None:
+            return known
         term_id = self.vocabulary.get(term)
         df = self.df[term_id] if term_id is not None else 0
-        return math.log(1 + (self.alive - df + 0.5) / (df + 0.5))
+        if len(self._idf) >= MAX_CACHED_IDF:
+            self._idf = {}
+        value = self._idf[term] = math.log(1 + (self.alive - df + 0.5) / (df + 0.5))
+        return value
 
     def best(self, counts: Counter[str], k: int) -> list[LexicalHit]:
         """Top ``k`` live slots by BM25 for the query term counts."""
