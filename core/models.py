@@ -142,6 +142,8 @@ class Passage:
     start: int
     end: int
     text: str  # == article text[start:end]
+    # the chunk's stored terms (its headline's, then its text's), space-separated; "" unread
+    terms: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 from core.word_forms import PLACE_FORMS, PLACE_NAMES
@@ -262,6 +263,19 @@ def _tokens(text: str) -> tuple[str, ...]:
 def tokenize(text: str) -> list[str]:
     """Content tokens for BM25 and overlap scoring: folded, stopwords out, light stemming."""
     return list(_tokens(text))
+
+
+def text_terms(title: str, text: str, stored: str = "") -> Sequence[str]:
+    """``tokenize(text)``, read off a chunk's ``stored`` terms where they can be: they are the
+    terms of its headline, then of its text (storage.articles.chunk_terms), so a question
+    tokenizes only its own words, not every passage it reads. Stored terms written under
+    another headline, or none, fall back to tokenizing."""
+    if stored:
+        head = _tokens(title)
+        words = stored.split()
+        if tuple(words[: len(head)]) == head:
+            return words[len(head):]
+    return _tokens(text)
 
 
 @lru_cache(maxsize=10_000)

@@ -9,7 +9,7 @@ story judge (retrieval/story_judge.py) puts the pool's articles in order and the
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -19,6 +19,7 @@ import numpy as np
 
 from core.models import ArticleRef, Passage
 from core.models import chunk_id as chunk_id_of
+from core.terms import text_terms
 from retrieval.embeddings import Embedder
 from retrieval.lexical import LexicalHit, LexicalIndex
 from retrieval.ports import ArticleSource
@@ -49,6 +50,11 @@ class SearchHit:
     similarity: float  # cosine similarity of the chunk to the query
     also: tuple[ArticleRef, ...] = field(default=())  # other outlets' copies, cited once
     story: float | None = None  # the story judge's score for its article (None: not judged)
+    terms: str = field(default="", repr=False)  # the chunk's stored terms (Passage.terms)
+
+    def text_terms(self) -> Sequence[str]:
+        """``tokenize(self.text)``, from the stored terms where they serve."""
+        return text_terms(self.ref.title, self.text, self.terms)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -122,15 +128,17 @@ class HybridSearcher:
         for rank, lex in enumerate(lexical):
             ranks[lex.chunk_id] = ranks.get(lex.chunk_id, 0.0) + 1.0 / (RRF_K + rank)
         passages |= self._store.passages([c for c in dense if c not in passages])
-        candidates = self._candidates(ranks, {**lexical_vectors, **dense}, passages,
-                                      query_vector, since=since, until=until)
+        vectors = {**lexical_vectors, **dense}
+        candidates = self._candidates(ranks, vectors, passages, query_vector, since=since,
+                                      until=until)
         self._weigh(candidates, intent.prefer_recent, intent.window, prefer_articles)
         if not judge:
             return [_to_hit(c) for c in _diverse(candidates, k)]
         judged = self._judged([_to_hit(c) for c in _diverse(candidates, max(k, JUDGE_POOL))],
                               query, now, prefer_recent=intent.prefer_recent,
                               latest=intent.latest)[:k]
-        return self._with_story_lead(judged, query_vector) if story_lead else judged
+        return self._with_story_lead(judged, query_vector, passages, vectors) if (
+            story_lead) else judged
 
     def _dense(self, query_vector: np.ndarray, pool: int, since: datetime | None,
                until: datetime | None) -> tuple[dict[str, np.ndarray], dict[str, Passage]]:
@@ -153,17 +161,21 @@ class HybridSearcher:
         where = bounds[0] if len(bounds) == 1 else {"$and": bounds}
         return self._vectors.nearest(query_vector, pool, where), passages
 
-    def _with_story_lead(self, hits: list[SearchHit], query_vector: np.ndarray
+    def _with_story_lead(self, hits: list[SearchHit], query_vector: np.ndarray,
+                         read: dict[str, Passage], vectors: dict[str, np.ndarray]
                          ) -> list[SearchHit]:
-        """``hits`` with the first article's opening passage after its other hits."""
+        """``hits`` with the first article's opening passage after its other hits (taken from
+        the passages and vectors the search ``read`` when it is among them)."""
         if not hits:
             return hits
         story = hits[0]
         lead_id = chunk_id_of(story.ref.article_id, 0)
         if any(hit.chunk_id == lead_id for hit in hits):
             return hits
-        passage = self._store.passages([lead_id]).get(lead_id)
-        vector = self._vectors.embeddings([lead_id]).get(lead_id)
+        passage = read.get(lead_id) or self._store.passages([lead_id]).get(lead_id)
+        vector = vectors.get(lead_id)
+        if vector is None:
+            vector = self._vectors.embeddings([lead_id]).get(lead_id)
         if passage is None or vector is None:
             return hits  # the store moved on since the search
         lead = replace(_to_hit(_Candidate(passage, 0.0, float(vector @ query_vector))),
@@ -300,5 +312,5 @@ def _to_hit(c: _Candidate) -> SearchHit:
     return SearchHit(
         chunk_id=p.chunk_id, ref=p.ref, start=p.start, end=p.end, text=p.text,
         score=round(c.fused, 6),
-        similarity=round(c.similarity, 4), also=tuple(c.also),
+        similarity=round(c.similarity, 4), also=tuple(c.also), terms=p.terms,
     )

@@ -56,6 +56,10 @@ class JudgedHit(Protocol):
     @property
     def similarity(self) -> float: ...
 
+    def text_terms(self) -> Sequence[str]:
+        """``tokenize(text)``."""
+        ...
+
 
 @dataclass(frozen=True)
 class ArticleEvidence:
@@ -123,7 +127,7 @@ def article_features(
     features: dict[str, list[float]] = {}
     for article in articles:
         title_words = set(tokenize(article.title))
-        words = title_words.union(*(tokenize(h.text) for h in article.hits))
+        words = title_words.union(*(h.text_terms() for h in article.hits))
         similarity = max(h.similarity for h in article.hits)
         age_days = max((now - article.published).total_seconds() / 86400, 0.0) if (
             article.published) else math.inf

@@ -28,7 +28,8 @@ class PassageRepository:
         self._db = database
 
     def passages(self, chunk_ids: Sequence[str]) -> dict[str, Passage]:
-        """Chunks given as "<article id>-<index>" with their articles' references and texts.
+        """Chunks given as "<article id>-<index>" with their articles' references, texts and
+        stored terms.
 
         Only the chunks' own rows and the articles' short fields are read, never whole texts.
         """
@@ -66,7 +67,7 @@ class PassageRepository:
 
 # PostgreSQL: the pairs as two arrays, joined by primary key (one plan, whatever the count)
 _PG_PASSAGES = sa.text(
-    'SELECT c.article_id, c.idx, c.start, c."end", c.text, a.title, a.source, a.url,'
+    'SELECT c.article_id, c.idx, c.start, c."end", c.text, c.terms, a.title, a.source, a.url,'
     " a.published FROM unnest(CAST(:ids AS text[]), CAST(:idxs AS integer[])) AS w(id, idx)"
     " JOIN chunks c ON c.article_id = w.id AND c.idx = w.idx"
     " JOIN articles a ON a.id = c.article_id"
@@ -77,7 +78,8 @@ def _passage(row: sa.Row[Any]) -> tuple[str, Passage]:
     ref = ArticleRef(str(row.article_id), str(row.title), str(row.source), str(row.url),
                      row.published)
     key = chunk_id(str(row.article_id), int(row.idx))
-    return key, Passage(key, ref, int(row.start), int(row.end), str(row.text))
+    return key, Passage(key, ref, int(row.start), int(row.end), str(row.text),
+                        str(row.terms or ""))
 
 
 @lru_cache(maxsize=16)
@@ -90,7 +92,8 @@ def _passages_query(pairs: int) -> sa.Select[Any]:
     ])
     return (
         sa.select(chunks.c.article_id, chunks.c.idx, chunks.c.start, chunks.c.end, chunks.c.text,
-                  articles.c.title, articles.c.source, articles.c.url, articles.c.published)
+                  chunks.c.terms, articles.c.title, articles.c.source, articles.c.url,
+                  articles.c.published)
         .join(articles, articles.c.id == chunks.c.article_id)
         .where(wanted)
     )

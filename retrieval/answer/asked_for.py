@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from core.terms import STOPWORDS, fold, holds_phrase, holds_word, tokenize
@@ -82,7 +82,7 @@ def holds_answer(sentence: str, asked: Asked | None, question: str) -> bool:
     if asked is None:
         return False
     pattern = {Asked.NUMBER: _NUMBER, Asked.DATE: _DATE, Asked.NAME: _NAME}[asked]
-    said = fold(question)
+    said = _folded(question)
     read_to = 0
     for match in pattern.finditer(sentence):
         if match.start() < read_to:
@@ -100,6 +100,12 @@ def holds_answer(sentence: str, asked: Asked | None, question: str) -> bool:
         if not holds_word(said, fold(found)):
             return True
     return False
+
+
+@lru_cache(maxsize=64)
+def _folded(question: str) -> str:
+    """``fold(question)``, once per question: every sentence of an answer's pool asks for it."""
+    return fold(question)
 
 
 # A question about what is ahead, and a date the sentence puts in the past.

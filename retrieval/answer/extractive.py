@@ -8,6 +8,7 @@ from bisect import bisect_left
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from operator import mul
 from unicodedata import east_asian_width
 
 from core.models import ArticleRef, QuotedSpan
@@ -226,7 +227,7 @@ class ExtractiveAnswerer:
         weights = self._lexical.idf_weights(terms)
         total = sum(weights.values()) or 1.0
         overlap = max(
-            (sum(weights[w] for w in terms & set(tokenize(h.text))) / total
+            (sum(weights[w] for w in terms.intersection(h.text_terms())) / total
              # by fused rank, as the bar was anchored (the story judge's order differs)
              for h in sorted(hits, key=lambda h: h.score, reverse=True)[: t.top_chunks]),
             default=0.0,
@@ -269,7 +270,7 @@ class ExtractiveAnswerer:
                 sentence = hit.text[start:end]
                 words = set(tokenize(sentence))
                 overlap = sum(weights[t] for t in terms & words) / total
-                quoted = _already_quoted(hit, start, end, shown)
+                quoted = bool(shown) and _already_quoted(hit, start, end, shown)
                 # in a follow-up the conversation's words say what it is about
                 answers = float(
                     precise is not None and (overlap > 0 or bool(context_terms & words))
@@ -297,7 +298,7 @@ class ExtractiveAnswerer:
                     # Halden closes its new flood barrier")
                     answers * detail * sum(weights[t] for t in titled - words) / total,
                 )
-                score = sum(w * f for w, f in zip(sentence_weights, features, strict=True))
+                score = sum(map(mul, sentence_weights, features))
                 scored.append(_Sentence(hit, start, end, score, features))
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
@@ -476,7 +477,7 @@ def _article_words(hits: Sequence[SearchHit]) -> dict[str, set[str]]:
     """Per article: the words of its passages among ``hits`` (tokenized once per answer)."""
     words: dict[str, set[str]] = {}
     for hit in hits:
-        words.setdefault(hit.ref.article_id, set()).update(tokenize(hit.text))
+        words.setdefault(hit.ref.article_id, set()).update(hit.text_terms())
     return words
 
 
@@ -511,10 +512,11 @@ def _headings(text: str) -> list[tuple[int, int]]:
 
 def _is_heading(text: str, start: int, end: int) -> bool:
     """``text[start:end]`` is a heading: a short line of its own without a sentence's stop."""
+    if end - start > _HEADING_CHARS or text[end - 1] in _STOPS or not (
+            (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")):
+        return False  # most sentences, told apart without copying them
     line = text[start:end]
-    own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
-    return own_line and len(line) <= _HEADING_CHARS and "\n" not in line and (
-        line[-1] not in _STOPS) and any(ch.isalpha() for ch in line)
+    return "\n" not in line and any(ch.isalpha() for ch in line)
 
 
 _STOPS = ".!;:,\"”’)。！"
@@ -529,10 +531,12 @@ def answered_by_heading(text: str, title: str, question: str) -> set[int]:
     not a roundup's "Texas"), and one of its terms is not in the article's headline: a heading
     that repeats what the whole story is about does not say which part of it answers.
     """
+    headings = _headings(text)
+    if not headings:
+        return set()  # most passages: nothing to read the question against
     asked = set(_WORD.findall(question.lower()))
     title_terms = set(tokenize(title))
     openings: set[int] = set()
-    headings = _headings(text)
     for index, (start, end) in enumerate(headings):
         heading = text[start:end]
         words = _WORD.findall(heading.lower())
@@ -579,10 +583,19 @@ def _width(text: str) -> int:
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
+_NEWS_CREDIT, _NEWS_COUNTED = 0.04, 4  # per name or number the question lacks, up to four
+
+
 def _news_bonus(sentence: str, question_terms: set[str]) -> float:
     """A little credit for names and numbers the question lacks: answers are made of them."""
-    new = {m for m in _NAME_OR_NUMBER.findall(sentence) if not set(tokenize(m)) <= question_terms}
-    return min(0.04 * len(new), 0.16)
+    new: set[str] = set()
+    for match in _NAME_OR_NUMBER.finditer(sentence):
+        found = match.group()
+        if found not in new and not question_terms.issuperset(tokenize(found)):
+            new.add(found)
+            if len(new) == _NEWS_COUNTED:
+                break  # the credit is full
+    return _NEWS_CREDIT * len(new)
 
 
 def _span(sentence: _Sentence, limit: int = ANSWER_QUOTES.max_chars, *,

@@ -1,11 +1,20 @@
 """How a quote is laid out: where it stops, which sentence the reader's eye lands on, and
 how quotation marks inside it read."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+
+import pytest
 
 from core.models import ArticleRef
 from retrieval.answer import Citation
-from retrieval.answer.extractive import ExtractiveAnswerer, Selection, _Sentence, _span
+from retrieval.answer.extractive import (
+    SENTENCE_FEATURES,
+    ExtractiveAnswerer,
+    Selection,
+    _Sentence,
+    _span,
+)
 from retrieval.quoting import nested
 from retrieval.search import SearchHit
 
@@ -87,3 +96,24 @@ def test_another_outlet_s_copy_of_a_quoted_sentence_is_not_quoted_again() -> Non
     answerer._selection = apart
     shown, _ = answerer._pick([lead, copied, news], scope, scope, k=5)
     assert len(shown) == 3
+
+
+class _EvenWeights:
+    def idf_weights(self, tokens: Iterable[str]) -> dict[str, float]:
+        return dict.fromkeys(tokens, 1.0)
+
+
+def test_every_sentence_feature_has_its_weight() -> None:
+    text = ("The summit opens on Tuesday in the old capital of Nara. Officials expect a short "
+            "statement rather than a full communique on Wednesday.")
+    answerer = ExtractiveAnswerer.__new__(ExtractiveAnswerer)
+    answerer._selection = Selection()
+    answerer._lexical = _EvenWeights()  # type: ignore[assignment]
+    hit = SearchHit("nara-0", REF, 0, len(text), text, 0.03, 0.6, story=5.0)
+    scored = answerer._scored_sentences("When does the Nara summit open?", frozenset(), [hit])
+    weights = Selection().sentence_weights()
+    assert len(scored) == 2 and len(weights) == len(SENTENCE_FEATURES)
+    for sentence in scored:
+        assert len(sentence.features) == len(SENTENCE_FEATURES)
+        assert sentence.score == pytest.approx(sum(w * f for w, f in zip(
+            weights, sentence.features, strict=True)))

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.terms import tokenize
 from retrieval.story_judge import FEATURES, ArticleEvidence, StoryJudge, article_features
 
 NOW = datetime(2026, 5, 20, 12, tzinfo=UTC)
@@ -18,6 +19,9 @@ class Hit:
     text: str
     score: float
     similarity: float
+
+    def text_terms(self) -> list[str]:
+        return tokenize(self.text)
 
 
 def idf(terms: Iterable[str]) -> dict[str, float]:  # stop words never reach it
