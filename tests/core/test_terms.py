@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.terms import fold, holds_phrase, holds_word, tokenize, with_places
+from core.terms import fold, holds_phrase, holds_word, text_terms, tokenize, with_places
 from core.word_forms import PLACE_FORMS, PLACE_NAMES
 
 
@@ -138,3 +138,14 @@ def test_whole_words_are_found_as_re_finds_them(text: str, word: str) -> None:
     assert holds_word(text, word) == (re.search(rf"\b{re.escape(word)}\b", text) is not None)
     assert holds_phrase(text, word) == (
         re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None)
+
+
+def test_a_passage_s_terms_are_read_off_its_stored_terms_under_its_headline() -> None:
+    title, text = "Lee heads to Nara", "Takaichi’s government welcomed Lee on Tuesday in Nara."
+    stored = " ".join(tokenize(f"{title}\n{text}"))  # as storage.articles.chunk_terms
+    assert list(text_terms(title, text, stored)) == tokenize(text)
+    read = text_terms(title, "Nothing of this text is read.", stored)
+    assert list(read) == tokenize(text)  # read off the stored terms, not tokenized
+    # written under another headline, or not read at all: tokenized
+    assert list(text_terms("Lee visits Japan", text, stored)) == tokenize(text)
+    assert list(text_terms(title, text)) == tokenize(text)
