@@ -369,6 +369,7 @@ class ExtractiveAnswerer:
                                        previous=not _answers_precisely(lead.features)), lead)]
         other: list[_Quote] = []  # the rival story's best sentence, shown after the story
         more: list[_Quote] = []
+        echoes: dict[int, list[ArticleRef]] = {}  # by quote: other reports saying it too
         for sentence in sentences:
             if sentence is lead:
                 continue
@@ -383,18 +384,20 @@ class ExtractiveAnswerer:
             if len(shown) + len(other) < k and relevance[id(sentence)] >= (
                     rules.quote_floor * lead_relevance) and _add(
                         shown, sentence, rules.context_chars, rules.per_article, shown,
-                        repeat_share=rules.repeat_share):
+                        repeat_share=rules.repeat_share, echoes=echoes):
                 continue
             if len(more) < k and relevance[id(sentence)] >= rules.more_floor * lead_relevance:
                 _add(more, sentence, rules.context_chars, rules.per_article + 2, shown + more,
-                     repeat_share=rules.repeat_share)
+                     repeat_share=rules.repeat_share, echoes=echoes)
         numbers: dict[str, int] = {}
         for _, _, sentence in shown + other + more:
             numbers.setdefault(sentence.hit.ref.article_id, len(numbers) + 1)
 
         def cited(quotes: Sequence[_Quote], other_story: bool = False) -> list[Citation]:
-            return [_citation(numbers[s.hit.ref.article_id], s, start, end, other_story)
-                    for start, end, s in quotes]
+            # an article with a number of its own is not named again as saying it too
+            return [_citation(numbers[q[2].hit.ref.article_id], q, other_story=other_story,
+                              echoed=[r for r in echoes.get(id(q), ())
+                                      if r.article_id not in numbers]) for q in quotes]
 
         by_article = sorted(shown[1:], key=lambda c: numbers[c[2].hit.ref.article_id])
         first, *rest = cited([shown[0], *by_article])
@@ -430,16 +433,24 @@ def _answers_precisely(features: Sequence[float]) -> bool:
 
 
 def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int,
-         taken: Sequence[_Quote], *, repeat_share: float = 1.0) -> bool:
+         taken: Sequence[_Quote], *, repeat_share: float = 1.0,
+         echoes: dict[int, list[ArticleRef]] | None = None) -> bool:
     """Add ``sentence`` (with neighbours) unless its article has enough, it overlaps one, or
-    a quote ``taken`` says it already (``_said_already``).
+    a quote ``taken`` says it already (``_saying``: then another article's sentence is noted
+    in ``echoes`` under that quote, as another outlet saying it).
 
     A sentence whose previous neighbour is already quoted is added without it.
     """
     article = sentence.hit.ref.article_id
     if len([q for q in quotes if q[2].hit.ref.article_id == article]) >= per_article:
         return False
-    if _said_already(sentence, taken, repeat_share):
+    said = _saying(sentence, taken, repeat_share)
+    if said is not None:
+        ref = sentence.hit.ref
+        if echoes is not None and ref.article_id != said[2].hit.ref.article_id:
+            noted = echoes.setdefault(id(said), [])
+            if ref not in noted:
+                noted.append(ref)
         return False
     same = [q for q in taken if q[2].hit.ref.article_id == article]
 
@@ -460,17 +471,17 @@ def _add(quotes: list[_Quote], sentence: _Sentence, limit: int, per_article: int
     return True
 
 
-def _said_already(sentence: _Sentence, taken: Sequence[_Quote], share: float) -> bool:
-    """A quote in ``taken`` holds ``share`` of ``sentence``'s terms: a page that repeats a
-    sentence (a gallery caption also in its text), or another outlet's copy of a sentence
-    already quoted ("The magnitude 5.9 quake struck during the early hours of Wednesday near
-    the city of Khost…" in four reports), reads as the same sentence again."""
+def _saying(sentence: _Sentence, taken: Sequence[_Quote], share: float) -> _Quote | None:
+    """The first quote in ``taken`` holding ``share`` of ``sentence``'s terms: a page that
+    repeats a sentence (a gallery caption also in its text), or another outlet's copy of a
+    sentence already quoted ("The magnitude 5.9 quake struck during the early hours of
+    Wednesday near the city of Khost…" in four reports), reads as the same sentence again."""
     words = set(tokenize(sentence.hit.text[sentence.start:sentence.end]))
     if not words or not taken:
-        return False
+        return None
     need = share * len(words)
-    return any(len(words.intersection(tokenize(q[2].hit.text[q[0]:q[1]]))) >= need
-               for q in taken)
+    return next((q for q in taken
+                 if len(words.intersection(tokenize(q[2].hit.text[q[0]:q[1]]))) >= need), None)
 
 
 def _article_words(hits: Sequence[SearchHit]) -> dict[str, set[str]]:
@@ -640,12 +651,16 @@ def _quotation_opening(text: str, start: int, end: int) -> int | None:
     return spans[-1][0] if spans else None
 
 
-def _citation(n: int, sentence: _Sentence, start: int, end: int,
-              other_story: bool = False) -> Citation:
+def _citation(n: int, quoted: _Quote, *, other_story: bool = False,
+              echoed: Sequence[ArticleRef] = ()) -> Citation:
+    """The ``quoted`` span of its sentence's hit, with the other outlets that tell its story
+    (the hit's) or say it too (``echoed``) as ``also``."""
+    start, end, sentence = quoted
     hit = sentence.hit
     quote = Quote.of(hit.text, start, end, offset=hit.start)  # offsets in the article
+    also = (*hit.also, *(ref for ref in echoed if ref not in hit.also))
     return Citation(n=n, ref=hit.ref, snippet=quote.snippet, start=quote.start, end=quote.end,
-                    also=hit.also, other_story=other_story)
+                    also=also, other_story=other_story)
 
 
 def _focused(citation: Citation, sentence: _Sentence) -> Citation:

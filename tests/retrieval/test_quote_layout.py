@@ -91,6 +91,10 @@ def test_another_outlet_s_copy_of_a_quoted_sentence_is_not_quoted_again() -> Non
     shown, _ = answerer._pick([lead, copied, news], scope, scope, k=5)
     assert [c.snippet for c in shown] == [lead_text[:lead_text.index(" At least")],
                                           "Aid convoys reached the valley on Thursday morning."]
+    assert shown[0].also == ()  # the other outlet has its own number: [2]
+    # quoted for nothing else, the outlet that said it too is named with the quote
+    shown, _ = answerer._pick([lead, copied], scope, scope, k=5)
+    assert len(shown) == 1 and shown[0].also == (other,)
     # told apart only by what they add, both are quoted
     apart = Selection(lead_chars=100, context_chars=100, repeat_share=1.0)
     answerer._selection = apart
