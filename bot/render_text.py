@@ -53,6 +53,6 @@ def _sources(answer: Answer) -> list[str]:
             lines.append(f"{markers} {c.ref.title} — {c.ref.source}, {c.ref.day}")
         if c.ref.url:
             lines.append(f"    {c.ref.url}")
-        if c.also:
-            lines.append("    also reported by: " + ", ".join(a.source for a in c.also))
+        if c.other_outlets:
+            lines.append("    also reported by: " + ", ".join(c.other_outlets))
     return lines

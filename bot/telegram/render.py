@@ -45,8 +45,8 @@ def answer_html(answer: Answer) -> str:
         line = f"{markers} " + (  # a quote that reads the headline needs only the outlet
             f"{outlet_link(c.ref)}, {c.ref.day}" if answer.headline_quoted(c.ref)
             else ref_line(c.ref))
-        if c.also:
-            line += " (also: " + ", ".join(escape(a.source) for a in c.also) + ")"
+        if c.other_outlets:
+            line += " (also: " + ", ".join(escape(outlet) for outlet in c.other_outlets) + ")"
         sources.append(line)
     for body in (_quotes_html(answer, quote_block=True), _quotes_html(answer, quote_block=False)):
         html = f"{body}\n\n" + "\n".join(sources)

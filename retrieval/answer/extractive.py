@@ -654,13 +654,19 @@ def _quotation_opening(text: str, start: int, end: int) -> int | None:
 def _citation(n: int, quoted: _Quote, *, other_story: bool = False,
               echoed: Sequence[ArticleRef] = ()) -> Citation:
     """The ``quoted`` span of its sentence's hit, with the other outlets that tell its story
-    (the hit's) or say it too (``echoed``) as ``also``."""
+    (the hit's) or say it too (``echoed``: one report per outlet, none of the quote's own, which
+    would read "cnn.com, also reported by: cnn.com") as ``also``."""
     start, end, sentence = quoted
     hit = sentence.hit
     quote = Quote.of(hit.text, start, end, offset=hit.start)  # offsets in the article
-    also = (*hit.also, *(ref for ref in echoed if ref not in hit.also))
+    outlets = {hit.ref.source, *(ref.source for ref in hit.also)}
+    also = list(hit.also)
+    for ref in echoed:
+        if ref.source not in outlets:
+            outlets.add(ref.source)
+            also.append(ref)
     return Citation(n=n, ref=hit.ref, snippet=quote.snippet, start=quote.start, end=quote.end,
-                    also=also, other_story=other_story)
+                    also=tuple(also), other_story=other_story)
 
 
 def _focused(citation: Citation, sentence: _Sentence) -> Citation:

@@ -44,6 +44,13 @@ class Citation:
         quotation marks made single."""
         return nested(self.folded)
 
+    @property
+    def other_outlets(self) -> tuple[str, ...]:
+        """The outlets in ``also`` besides the citation's own, each once: what "also reported
+        by" names (another report by the same outlet tells a reader nothing new)."""
+        return tuple(dict.fromkeys(ref.source for ref in self.also
+                                   if ref.source != self.ref.source))
+
     def parts(self) -> tuple[str, str, str]:
         """``shown`` in three: before the focus, the focus, after it (the whole snippet is the
         focus when there is none). Each part folded; joined with spaces they read ``shown``."""

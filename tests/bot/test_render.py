@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.render_text import render_answer
 from bot.telegram.render import (
     TELEGRAM_LIMIT,
     answer_buttons,
@@ -172,3 +173,19 @@ def test_the_lead_s_answering_sentence_is_bold_and_its_context_is_not() -> None:
     first_line = answer_html(answer).split("\n", 1)[0]
     assert first_line == ("“The leaders last met in October. <b>The summit is on January 13-14 "
                           "in ‘Nara’.</b>” [1]")
+
+
+def test_also_names_each_other_outlet_once_and_never_the_citation_s_own() -> None:
+    snippet = "The summit opened in Nara on Tuesday."
+    ref = ArticleRef("a", "Lee heads to Nara", "cnn.com", "https://cnn.example/a", None)
+    also = (ArticleRef("b", "Nara summit", "cnn.com", "https://cnn.example/b", None),
+            ArticleRef("c", "Summit opens", "usatoday.com", "https://usa.example/c", None),
+            ArticleRef("d", "Summit, day one", "usatoday.com", "https://usa.example/d", None))
+    cited = Citation(n=1, ref=ref, snippet=snippet, start=0, end=len(snippet), also=also)
+    answer = Answer("q", True, f"“{snippet}” [1]", (cited,))
+    assert cited.other_outlets == ("usatoday.com",)
+    assert "(also: usatoday.com)" in answer_html(answer)
+    assert "also reported by: usatoday.com\n" in render_answer(answer) + "\n"
+    alone = replace(cited, also=also[:1])  # only its own outlet again: nothing to add
+    assert "also" not in answer_html(replace(answer, citations=(alone,)))
+    assert "also reported by" not in render_answer(replace(answer, citations=(alone,)))

@@ -95,6 +95,13 @@ def test_another_outlet_s_copy_of_a_quoted_sentence_is_not_quoted_again() -> Non
     # quoted for nothing else, the outlet that said it too is named with the quote
     shown, _ = answerer._pick([lead, copied], scope, scope, k=5)
     assert len(shown) == 1 and shown[0].also == (other,)
+    # the lead's own outlet saying it again elsewhere is no other outlet
+    own = ArticleRef("khost-2", "Quake update", "Wire", "https://x.example/khost-2", DAY)
+    own_hit = SearchHit("khost-2-0", own, 0, len(copy_text), copy_text, 0.03, 0.6, story=3.0)
+    again = _Sentence(own_hit, 0, copy_text.index(" Aid"), 1.85)
+    shown, _ = answerer._pick([lead, copied, again], {**scope, "khost-2": 1.0},
+                              {**scope, "khost-2": 1.0}, k=5)
+    assert len(shown) == 1 and shown[0].also == (other,)
     # told apart only by what they add, both are quoted
     apart = Selection(lead_chars=100, context_chars=100, repeat_share=1.0)
     answerer._selection = apart
