@@ -523,14 +523,18 @@ def _headings(text: str) -> list[tuple[int, int]]:
 
 def _is_heading(text: str, start: int, end: int) -> bool:
     """``text[start:end]`` is a heading: a short line of its own without a sentence's stop."""
-    if end - start > _HEADING_CHARS or text[end - 1] in _STOPS or not (
-            (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")):
+    if end - start > _HEADING_CHARS or not (start == 0 or text[start - 1] == "\n"):
         return False  # most sentences, told apart without copying them
+    if _LIST_NUMBER.fullmatch(text, start, end):
+        return True  # the "5." of "5. Travel chaos" (split off it): a numbered section opens
+    if text[end - 1] in _STOPS or not (end == len(text) or text[end] == "\n"):
+        return False
     line = text[start:end]
     return "\n" not in line and any(ch.isalpha() for ch in line)
 
 
 _STOPS = ".!;:,\"”’)。！"
+_LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
 _HEADING_CHARS = 80
 _WORD = re.compile(r"\w+")
 

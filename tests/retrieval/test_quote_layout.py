@@ -36,6 +36,14 @@ def test_a_quote_stops_before_the_heading_of_the_next_section() -> None:
     assert text[start:end] == first + second
 
 
+def test_a_quote_stops_before_the_number_of_the_next_numbered_section() -> None:
+    first = "The council extended the barrier's trial for six months."
+    second = " Residents urged the mayor to publish the tide tables."
+    text = f"{first}{second}\n\n5. Travel chaos\n\nFlights were cancelled across the region."
+    start, end = _span(sentence_of(text, 0, len(first)), 480)
+    assert text[start:end] == first + second  # not "… tide tables. 5."
+
+
 def test_the_lead_s_answering_sentence_is_its_focus_when_context_comes_with_it() -> None:
     context = "The two leaders last met in Seoul in October. "
     answer = "The summit is scheduled for January 13-14 in Nara."
