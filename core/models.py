@@ -142,7 +142,7 @@ class Passage:
     start: int
     end: int
     text: str  # == article text[start:end]
-    # the chunk's stored terms (its headline's, then its text's), space-separated; "" unread
+    # the chunk's stored terms (core.terms.chunk_terms); "" when not read
     terms: str = field(default="", repr=False)
 
 

@@ -265,11 +265,16 @@ def tokenize(text: str) -> list[str]:
     return list(_tokens(text))
 
 
+def chunk_terms(title: str, text: str) -> str:
+    """What lexical search indexes for a chunk, stored with it: the terms of its headline, then
+    those of its text (``text_terms`` reads the text's back), space-separated."""
+    return " ".join(tokenize(f"{title}\n{text}"))
+
+
 def text_terms(title: str, text: str, stored: str = "") -> Sequence[str]:
-    """``tokenize(text)``, read off a chunk's ``stored`` terms where they can be: they are the
-    terms of its headline, then of its text (storage.articles.chunk_terms), so a question
-    tokenizes only its own words, not every passage it reads. Stored terms written under
-    another headline, or none, fall back to tokenizing."""
+    """``tokenize(text)``, read off a chunk's ``stored`` terms (``chunk_terms``) where they can
+    be, so a question tokenizes only its own words, not every passage it reads. Stored terms
+    written under another headline, or none, fall back to tokenizing."""
     if stored:
         head = _tokens(title)
         words = stored.split()

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.models import Article, Chunk
-from core.terms import tokenize
+from core.terms import chunk_terms
 from storage.database import Database, in_batches
 from storage.meta import bump_revision
 from storage.removal import remove_articles
@@ -191,11 +191,6 @@ def _write(conn: sa.Connection, article: Article, article_chunks: Sequence[Chunk
         ])
     revision = bump_revision(conn)  # late: the meta row stays locked only briefly
     conn.execute(sa.update(articles).where(articles.c.id == article.id).values(revision=revision))
-
-
-def chunk_terms(title: str, chunk_text: str) -> str:
-    """What lexical search indexes for a chunk: the terms of its headline and its text."""
-    return " ".join(tokenize(f"{title}\n{chunk_text}"))
 
 
 def _article_row(article: Article) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Migrations that change how text becomes terms rewrite the stored chunk terms through here.
 
-The terms are written by ``storage.articles.chunk_terms``, as every save writes them; the
+The terms are written by ``core.terms.chunk_terms``, as every save writes them; the
 engine's lexical index follows by its triggers, in the same transaction, and the changed
 articles take a new revision so that every running process reloads them.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storage.articles import chunk_terms
+from core.terms import chunk_terms
 from storage.meta import bump_revision
 
 _PAGE = 2000

@@ -510,7 +510,8 @@ def _names_held(question: str, hits: Sequence[SearchHit], words: dict[str, set[s
 def _story_holds(question: str, hits: Sequence[SearchHit], story: Collection[str]) -> bool:
     """Some passage of the conversation's story holds a word of ``question``."""
     words = set(tokenize(question))
-    return any(hit.ref.article_id in story and words & set(tokenize(f"{hit.ref.title} {hit.text}"))
+    return any(hit.ref.article_id in story and (words.intersection(tokenize(hit.ref.title))
+                                                or words.intersection(hit.text_terms()))
                for hit in hits)
 
 

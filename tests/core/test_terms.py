@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.terms import fold, holds_phrase, holds_word, text_terms, tokenize, with_places
+from core.terms import (
+    chunk_terms,
+    fold,
+    holds_phrase,
+    holds_word,
+    text_terms,
+    tokenize,
+    with_places,
+)
 from core.word_forms import PLACE_FORMS, PLACE_NAMES
 
 
@@ -142,7 +150,7 @@ def test_whole_words_are_found_as_re_finds_them(text: str, word: str) -> None:
 
 def test_a_passage_s_terms_are_read_off_its_stored_terms_under_its_headline() -> None:
     title, text = "Lee heads to Nara", "Takaichi’s government welcomed Lee on Tuesday in Nara."
-    stored = " ".join(tokenize(f"{title}\n{text}"))  # as storage.articles.chunk_terms
+    stored = chunk_terms(title, text)
     assert list(text_terms(title, text, stored)) == tokenize(text)
     read = text_terms(title, "Nothing of this text is read.", stored)
     assert list(read) == tokenize(text)  # read off the stored terms, not tokenized

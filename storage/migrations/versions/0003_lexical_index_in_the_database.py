@@ -57,7 +57,7 @@ def _fill_terms(bind: sa.Connection) -> None:
                      " WHERE article_id = :a AND idx = :i")
     for start in range(0, len(rows), _BATCH):
         values: list[dict[str, Any]] = [
-            # as storage.articles.chunk_terms writes them
+            # as core.terms.chunk_terms (then storage.articles) writes them
             {"a": article_id, "i": index, "text": text,
              "terms": " ".join(tokenize(f"{title}\n{text}"))}
             for article_id, index, title, text in rows[start : start + _BATCH]
