@@ -8,7 +8,7 @@ from typing import Protocol
 
 from core.errors import ArticleNotFound
 from core.models import ArticleRef, QuotedSpan, Turn
-from retrieval.answer import Answer, Citation
+from retrieval.answer import Answer, Citation, in_reading_order
 from retrieval.search import HybridSearcher, SearchHit
 from storage.articles import ArticleRepository
 from storage.confirmations import ConfirmationRepository, Refusal
@@ -86,15 +86,16 @@ class QuestionService:
                                           self._more_within).token
 
     def take_more(self, chat_id: int, token: str) -> Answer | Refusal:
-        """The answer with its further quotes added after the others, once per "More" (on any
-        worker, after a restart); or why not: "used" already, or "expired"."""
+        """The answer with its further quotes added after the story's others (before another
+        story's, numbered as they read), once per "More" (on any worker, after a restart); or
+        why not: "used" already, or "expired"."""
         if self._confirmations is None:
             return "expired"
         taken = self._confirmations.take(token, MORE, chat_id)
         if isinstance(taken, str):
             return taken
         citations = _citations(taken.payload["citations"]) + _citations(taken.payload["more"])
-        return Answer(question="", found=True, answer="", citations=citations)
+        return Answer(question="", found=True, answer="", citations=in_reading_order(citations))
 
     def forget(self, chat_id: str) -> None:
         """Start the chat's conversation afresh."""

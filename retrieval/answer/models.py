@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.models import ArticleRef, Turn
@@ -133,3 +133,16 @@ class Answer:
 
 
 __all__ = ["CLOSEST", "NOT_FOUND", "Answer", "Citation", "Turn"]
+
+
+def in_reading_order(citations: Sequence[Citation]) -> tuple[Citation, ...]:
+    """``citations`` as a reader meets them, the story's quotes before another story's, each
+    article numbered where it first appears: an answer whose "More" adds the story's next
+    articles after another story's quote would otherwise read [1] [2] [4] … "Or, another
+    story" [3]."""
+    ordered = [c for c in citations if not c.other_story] + [
+        c for c in citations if c.other_story]
+    numbers: dict[str, int] = {}
+    for citation in ordered:
+        numbers.setdefault(citation.ref.article_id, len(numbers) + 1)
+    return tuple(replace(c, n=numbers[c.ref.article_id]) for c in ordered)

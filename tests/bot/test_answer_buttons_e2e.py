@@ -5,6 +5,7 @@ confirmation, in groups with /subscribe's rules. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
@@ -138,6 +139,26 @@ def test_two_workers_on_one_database_show_more_once(
     assert one.questions.take_more(READER, token) == "used"
     one.close()
     other.close()
+
+
+def test_more_numbers_the_storys_further_articles_before_another_storys(
+    tmp_path: Path, database_url: str, api: FakeBotAPI, embedder: Embedder
+) -> None:
+    bot = news(tmp_path, database_url, api, embedder)
+    _, answer = with_more(bot)
+    lead, *_ = answer.citations
+    rival = replace(lead, n=2, ref=replace(lead.ref, article_id="rival"), other_story=True)
+    further = replace(answer.more[0], n=3, ref=replace(answer.more[0].ref, article_id="next"))
+    shown = replace(answer, citations=(replace(lead, n=1), rival), more=(further,))
+    token = bot.questions.offer_more(READER, READER, shown)
+    assert token is not None
+    taken = bot.questions.take_more(READER, token)
+    assert isinstance(taken, Answer)
+    # read top to bottom: [1], the story's next article [2], then "Or, another story" [3]
+    assert [(c.ref.article_id, c.n) for c in taken.citations] == [
+        (lead.ref.article_id, 1), ("next", 2), ("rival", 3)]
+    assert taken.citations[-1].other_story
+    bot.close()
 
 
 async def test_an_expired_more_says_so_and_goes(
