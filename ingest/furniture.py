@@ -49,6 +49,11 @@ def furniture_cuts(text: str) -> tuple[str, list[Cut]]:
     for position, i in enumerate(filled[start:], start=start):
         before = lines[filled[position - 1]].strip() if position else ""
         after = lines[filled[position + 1]].strip() if position + 1 < len(filled) else ""
+        if lines[i].strip() == before:
+            # a gallery prints each caption twice in a row: the second copy says nothing new
+            cuts.append(Cut("repeated paragraph", before))
+            kept.append("")
+            continue
         kept.append(_clean_line(lines[i].strip(), before, after, cuts))
     # blank lines stay where they were, so paragraphs keep their breaks
     out = list(lines)

@@ -72,6 +72,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("list metadata", re.compile(r"^[•·▪] ?[A-Z0-9][\w'’.,()/&%-]*(?: [\w'’.,()/&%+-]+){0,11}: "
                                  r"(?:\S+(?: \S+){0,2}|\S+(?: \S+){0,11}(?<![.!?]))$")),
     ("separator", re.compile(r"^[_—–\-=*•·~#]+$")),
+    # a newsletter's host says hello: "👋 It's Julius here with Monday's news."
+    ("newsletter greeting", re.compile(r"^👋")),
 )
 
 _NAME = r"[A-Z][\w.'’-]+"
@@ -169,13 +171,18 @@ def credit_rule(line: str) -> str | None:
 
 
 def context_rule(line: str, before: str, after: str) -> str | None:
-    """Furniture by its neighbours: a "Name" line over "USA TODAY", a "– Name" byline."""
+    """Furniture by its neighbours: a "Name" line over "USA TODAY", a "– Name" byline, a
+    newsletter's aside after its hello."""
     if _CREDITS[0].match(after) and re.fullmatch(rf"{_NAMES}(?:, {_NAMES})?", line) and (
             len(line.split()) <= 6 and not _CREDITS[0].match(line)):
         return "credit"
     # "– Name" between paragraphs; beside another dash line it is a list item ("- Paris")
     if _DASH_BYLINE.match(line) and not any(n[:1] in "—–-" for n in (before, after) if n):
         return "credit"
+    # the host's aside after the hello ("But first, get a free Slurpee today!"): a curiosity
+    # before the roundup's news, which a quote of its first item would otherwise run into
+    if before.startswith("👋") and line.startswith("But first"):
+        return "newsletter greeting"
     return None
 
 

@@ -48,6 +48,8 @@ LINES = [
     ("list metadata", "• Location: Port Halden",
      "• Why it matters: the barrier protects 40,000 homes from winter floods in the region."),
     ("separator", "___", "— and then the gate closed."),
+    ("newsletter greeting", "👋 Hi! Jo here with Tuesday's news.",
+     "Hi! Jo here, the harbourmaster told the crowd with a wave 👋."),
     ("credit", "USA TODAY", "The Associated Press reported the closure on Tuesday."),
     ("credit", "By Jane Roe", "By Christmas Day"),
     ("credit", "Contributing: Jane Roe, Harbour Herald; The Associated Press",
@@ -253,3 +255,21 @@ def test_cleaning_twice_changes_nothing() -> None:
 def test_a_title_is_furniture_only_when_it_is_a_dateline_or_a_credit(
         title: str, furniture: bool) -> None:
     assert is_furniture_title(title) is furniture
+
+
+def test_a_newsletters_hello_and_its_aside_go_and_its_news_stays() -> None:
+    text = ("The gates closed on Tuesday, the harbour news opens.\n\n👋 Hi! Jo here with "
+            "Tuesday's news.\n\nBut first, a giant pretzel! 🥨 A bakery set a record.\n\n"
+            f"{NEWS}\n\nBut first, the council must vote, the mayor said.")
+    cleaned, cuts = furniture_cuts(text)
+    assert cleaned == ("The gates closed on Tuesday, the harbour news opens.\n\n"
+                       f"{NEWS}\n\nBut first, the council must vote, the mayor said.")
+    assert [cut.rule for cut in cuts] == ["newsletter greeting"] * 2
+
+
+def test_a_paragraph_printed_twice_in_a_row_is_kept_once() -> None:
+    caption = "A crane lifts the gate in Port Halden on Tuesday, June 22."
+    cleaned, cuts = furniture_cuts(f"{caption}\n\n{caption}\n\n{NEWS}\n\n{caption}")
+    assert cleaned == f"{caption}\n\n{NEWS}\n\n{caption}"  # not back to back: both stay
+    assert [cut.rule for cut in cuts] == ["repeated paragraph"]
+

@@ -18,6 +18,8 @@ FURNITURE_PATTERNS: dict[str, re.Pattern[str]] = {
     "gallery caption": re.compile(r"\bHide Caption \d+ of \d+|^Photos?: "),
     # a link to a gallery left at a caption's end: "… June 22. See photos from the quake"
     "editor's note": re.compile(r"^Editor['’]s [Nn]ote: "),
+    # a newsletter's host waving hello: "👋 Hey! Jo here, and it's Tuesday."
+    "newsletter greeting": re.compile(r"👋"),
     "gallery link": re.compile(r"\bSee photos (?:from|of)\b[^.!?]*$|\bThe week in \d+ photos$"
                                r"|\bIn photos: "),
     "photo credit": re.compile(r"\w/(?:[^/]{1,40}/)*(?:Getty Images|Reuters|AFP|AP)\b"
