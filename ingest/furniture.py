@@ -46,15 +46,18 @@ def furniture_cuts(text: str) -> tuple[str, list[Cut]]:
     for i in filled[:start]:
         cuts.append(Cut("lead-in", lines[i].strip()))
     kept = [""] * start
+    previous = ""  # the paragraph before, cleaned
     for position, i in enumerate(filled[start:], start=start):
         before = lines[filled[position - 1]].strip() if position else ""
         after = lines[filled[position + 1]].strip() if position + 1 < len(filled) else ""
-        if lines[i].strip() == before:
+        line = _clean_line(lines[i].strip(), before, after, cuts)
+        if line and line == previous:
             # a gallery prints each caption twice in a row: the second copy says nothing new
-            cuts.append(Cut("repeated paragraph", before))
-            kept.append("")
-            continue
-        kept.append(_clean_line(lines[i].strip(), before, after, cuts))
+            cuts.append(Cut("repeated paragraph", line))
+            previous, line = line, ""
+        else:
+            previous = line
+        kept.append(line)
     # blank lines stay where they were, so paragraphs keep their breaks
     out = list(lines)
     for i, line in zip(filled, kept, strict=True):
