@@ -11,13 +11,17 @@ is answered as of its date with k=5, and the answer is read as a user reads it:
 - on the story: the share of quotes whose article is labelled as about the question's story in
   bench/story_labels.json (gold articles count as on the story; unlabelled citations are
   counted and listed so they can be labelled);
-- furniture: quotes matching the page-furniture pattern list of tests/support (when present).
+- furniture: quotes matching the page-furniture pattern list of tests/support (when present);
+- answered in substance: the answers holding the gold string, plus those without it that
+  bench/substance_labels.json labels as answering all the same ("six months" for 6), where the
+  label was made for that very answer (a digest of its quotes); the others are listed, to label.
 ``--dump`` writes one JSON line per question (question, gold, quotes) for labelling and reading.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib
 import json
 import statistics
@@ -39,6 +43,7 @@ from retrieval.embeddings import BACKENDS, default_backend
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "story_labels.json"
+SUBSTANCE = HERE / "substance_labels.json"
 
 
 def furniture_in(text: str) -> list[str]:
@@ -54,6 +59,34 @@ def load_labels() -> dict[str, dict[str, list[str]]]:
     raw: dict[str, dict[str, list[str]]] = json.loads(LABELS.read_text())
     return {qid: {side: [canonical_url(u) for u in urls] for side, urls in sides.items()}
             for qid, sides in raw.items()}
+
+
+def quotes_digest(row: dict[str, Any]) -> str:
+    """What a substance label was made for: a digest of the answer's snippets."""
+    text = "\n".join(q["snippet"] for q in row["quotes"])
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def in_substance(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Answers holding the gold string or labelled as answering in substance; the misses whose
+    answer has no label (new, or changed since it was labelled)."""
+    labels = json.loads(SUBSTANCE.read_text())["labels"] if SUBSTANCE.exists() else {}
+    answered = 0
+    unlabelled = []
+    counts = {"yes": 0, "partial": 0, "no": 0}
+    for r in rows:
+        wanted = norm(r["answer"])
+        if any(wanted in norm(q["snippet"]) for q in r["quotes"]):
+            answered += 1
+            continue
+        label = labels.get(r["id"])
+        if label is None or label["quotes"] != quotes_digest(r):
+            unlabelled.append(r["id"])
+            continue
+        counts[label["label"]] += 1
+        answered += label["label"] == "yes"
+    return {"answered_in_substance": round(answered / (len(rows) or 1), 3),
+            "misses_labelled": counts, "misses_unlabelled": unlabelled}
 
 
 def read_answer(question: dict[str, Any], answer: Answer) -> dict[str, Any]:
@@ -139,6 +172,7 @@ def summarise(rows: list[dict[str, Any]], labels: dict[str, dict[str, list[str]]
         "on_story_share": round(on / (on + off), 3) if on + off else None,
         "quotes_on_story": on, "quotes_off_story": off, "quotes_unlabelled": unlabelled,
         "unlabelled": missing,
+        **in_substance(rows),
     }
 
 
