@@ -28,6 +28,9 @@ _CREDITED = (rf"(?:{_CREDIT_NAME}|-)(?: (?:{_CREDIT_NAME}|of|the|de|van|von|da|d
 # the caption stays: it can hold the only mention of a fact
 PHOTO_CREDIT_TAIL = re.compile(
     rf"(?:^|(?<= )){_CREDITED}$"
+    # "… to heat his home this winter. Courtesy Martin Silva": a reader's photo, credited
+    r"|(?:^|(?<=[.!?”\"’)] ))Courtesy(?: of)? [A-Z][\w'’.-]*(?: (?:[A-Z][\w'’.-]*|of|the|and|&))"
+    r"{0,5}$"
     r"|(?:^| )\((?:AP |AFP )?Photo(?: by |/)[^()]{1,100}\)$|(?:^| )(?:[\w-]+ )?via Getty Images$")
 # the credit leading a caption ("Name/AFP/Getty Images Firefighters try to…") and agency
 # caption heads ("FILE - In this photo…", "WASHINGTON, DC - APRIL 26: A worker…")

@@ -123,6 +123,8 @@ def test_each_rule_removes_its_furniture_and_keeps_the_near_miss(
      "A crane lifts the gate on Tuesday."),
     ("Crowds watch the closing gate Jane Roe/AP", "Crowds watch the closing gate"),
     ("Harbour workers check the gate. (AP Photo/Jane Roe)", "Harbour workers check the gate."),
+    ("Sam Poe checks his flooded cellar on Tuesday. Courtesy Sam Poe",
+     "Sam Poe checks his flooded cellar on Tuesday."),
     ("The gate. (Photo by Jane Roe/AFP via Getty Images) AFP via Getty Images", "The gate."),
     ("Jane Roe/AFP/Getty Images Firefighters douse the warehouse.",
      "Firefighters douse the warehouse."),
@@ -159,6 +161,8 @@ def test_a_gallery_link_closing_a_caption_is_cut_and_the_caption_stays(
     "FILE sharing slowed the council's network, officials said.",
     "The storm hit PORT HALDEN - MARCH 03: a date the town remembers.",
     "The photo agency Getty Images",
+    "The gate was repaired at no cost, courtesy of Harbour Works",
+    "Free tickets were handed out. Courtesy of the council, every child rode the ferry free.",
 ])
 def test_a_name_like_a_credit_in_news_stays(line: str) -> None:
     assert strip_furniture(line) == line
