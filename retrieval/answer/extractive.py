@@ -524,7 +524,8 @@ def _headings(text: str) -> list[tuple[int, int]]:
 
 def _is_heading(text: str, start: int, end: int) -> bool:
     """``text[start:end]`` is a heading: a short line of its own without a sentence's stop."""
-    if end - start > _HEADING_CHARS or not (start == 0 or text[start - 1] == "\n"):
+    if end - start > _HEADING_CHARS or not (start == 0 or text[start - 1] == "\n" or (
+            text[start - 1] == " " and _numbered(text, start))):
         return False  # most sentences, told apart without copying them
     if _LIST_NUMBER.fullmatch(text, start, end):
         return True  # the "5." of "5. Travel chaos" (split off it): a numbered section opens
@@ -534,8 +535,15 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     return "\n" not in line and any(ch.isalpha() for ch in line)
 
 
+def _numbered(text: str, start: int) -> bool:
+    """``start`` follows only a section's number on its line ("1. Gun laws")."""
+    line = text.rfind("\n", 0, start) + 1
+    return bool(_LIST_NUMBER_BEFORE.fullmatch(text, line, start))
+
+
 _STOPS = ".!;:,\"”’)。！"
 _LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
+_LIST_NUMBER_BEFORE = re.compile(r"\d{1,2}[.)] +")
 _HEADING_CHARS = 80
 _WORD = re.compile(r"\w+")
 

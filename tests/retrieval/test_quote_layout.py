@@ -44,6 +44,13 @@ def test_a_quote_stops_before_the_number_of_the_next_numbered_section() -> None:
     assert text[start:end] == first + second  # not "… tide tables. 5."
 
 
+def test_a_quote_leaves_out_the_heading_of_its_numbered_section() -> None:
+    sentence = "The council extended the barrier's trial for six months."
+    text = f"Here is what you need to know.\n\n1. Barrier trial\n\n{sentence} Tides rose."
+    start, end = _span(sentence_of(text, text.index(sentence), text.index(" Tides")), 480)
+    assert text[start:end] == f"{sentence} Tides rose."  # not "Barrier trial The council…"
+
+
 def test_the_lead_s_answering_sentence_is_its_focus_when_context_comes_with_it() -> None:
     context = "The two leaders last met in Seoul in October. "
     answer = "The summit is scheduled for January 13-14 in Nara."
