@@ -20,7 +20,7 @@ DATELINE = re.compile(
 
 _AGENCIES = ("Getty Images|Reuters|AFP|AP|EPA(?:-EFE)?|Shutterstock|Bloomberg|Pool|Handout"
              "|Sipa USA|Imagn|NurPhoto|SOPA Images|LightRocket|ZUMA Press|Anadolu Agency"
-             "|USA TODAY(?: Sports| NETWORK| Network)?|Redux|Alamy|picture alliance")
+             "|USA TODAY(?: Sports| NETWORK| Network)?|Redux|Alamy|picture alliance|CNN")
 _CREDIT_NAME = r"(?:[A-Z][\w'’-]*|[A-Z]\.)"  # "Santiago", "M." but not "Seattle."
 _CREDITED = (rf"(?:{_CREDIT_NAME}|-)(?: (?:{_CREDIT_NAME}|of|the|de|van|von|da|del|la)){{0,5}}"
              rf" ?/ ?(?:[\w .'’&-]{{1,40}} ?/ ?){{0,4}}(?:{_AGENCIES})")

@@ -123,6 +123,8 @@ def test_each_rule_removes_its_furniture_and_keeps_the_near_miss(
      "A crane lifts the gate on Tuesday."),
     ("Crowds watch the closing gate Jane Roe/AP", "Crowds watch the closing gate"),
     ("Harbour workers check the gate. (AP Photo/Jane Roe)", "Harbour workers check the gate."),
+    ("Water spews from a drain in Port Halden on Thursday. Jane Roe/CNN",
+     "Water spews from a drain in Port Halden on Thursday."),
     ("Sam Poe checks his flooded cellar on Tuesday. Courtesy Sam Poe",
      "Sam Poe checks his flooded cellar on Tuesday."),
     ("The gate. (Photo by Jane Roe/AFP via Getty Images) AFP via Getty Images", "The gate."),
@@ -161,6 +163,7 @@ def test_a_gallery_link_closing_a_caption_is_cut_and_the_caption_stays(
     "FILE sharing slowed the council's network, officials said.",
     "The storm hit PORT HALDEN - MARCH 03: a date the town remembers.",
     "The photo agency Getty Images",
+    "Most residents back the barrier, a poll by SSRS/CNN found.",
     "The gate was repaired at no cost, courtesy of Harbour Works",
     "Free tickets were handed out. Courtesy of the council, every child rode the ferry free.",
 ])

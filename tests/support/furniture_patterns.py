@@ -23,7 +23,7 @@ FURNITURE_PATTERNS: dict[str, re.Pattern[str]] = {
     "gallery link": re.compile(r"\bSee photos (?:from|of)\b[^.!?]*$|\bThe week in \d+ photos$"
                                r"|\bIn photos: "),
     "photo credit": re.compile(r"\w/(?:[^/]{1,40}/)*(?:Getty Images|Reuters|AFP|AP)\b"
-                               r"|\(AP Photo/|\bvia Getty Images\b"),
+                               r"|\(AP Photo/|\bvia Getty Images\b|\b[A-Z][\w'’-]+/CNN$"),
     "dateline": re.compile(r"^(?:[A-Z][\w.'’-]*,? ){0,4}(?:\((?:CNN|AP|Reuters)(?: \w+)?\)"
                            r"|(?:CNN|AP|Reuters)(?: Business)?(?: ?[—–]| -))"
                            r"|^[A-Z][A-Z.,' ]{2,40} [—–-]+ "),
