@@ -541,6 +541,10 @@ def _numbered(text: str, start: int) -> bool:
     return bool(_LIST_NUMBER_BEFORE.fullmatch(text, line, start))
 
 
+# A sentence opening on "the", "this" or "that" and a common noun ("The band announced…",
+# "That marks…") speaks of what an earlier sentence named. Not "he" or "they": the one they
+# stand for is as often in the headline, and the sentence before then says something else
+_POINTS_BACK = re.compile(r"(?:The|This|That|These|Those) (?![A-Z0-9“\"‘'])")
 _STOPS = ".!;:,\"”’)。！"
 _LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
 _LIST_NUMBER_BEFORE = re.compile(r"\d{1,2}[.)] +")
@@ -634,13 +638,19 @@ def _span(sentence: _Sentence, limit: int = ANSWER_QUOTES.max_chars, *,
     at = bisect_left(spans, (start, end))
     following: Iterable[tuple[int, int]]
     if at < len(spans) and spans[at] == (start, end):  # a sentence of the text, as scored
-        before, following = list(spans[max(at - 1, 0):at]), spans[at + 1:]
+        before, following = list(spans[max(at - 2, 0):at]), spans[at + 1:]
     else:  # offsets of the caller's own
-        before = [span for span in sentence_spans(text, 0, start) if span[1] <= start][-1:]
+        before = [span for span in sentence_spans(text, 0, start) if span[1] <= start][-2:]
         following = sentence_spans(text, end)
-    if previous and before and end - before[0][0] <= limit * 3 // 4 and not _is_heading(
-            text, *before[0]):
-        start = before[0][0]
+    if previous:
+        # the sentence before, and the one before that when the quote would open on words
+        # that point back to it ("The band announced…" after "Blink-182 is coming…")
+        for earlier in reversed(before):
+            if end - earlier[0] > limit * 3 // 4 or _is_heading(text, *earlier):
+                break
+            start = earlier[0]
+            if not _POINTS_BACK.match(text, start):
+                break
     opened = _quotation_opening(text, start, end)
     if opened is not None and end - opened <= limit:
         start = opened  # "…we will not let this happen.” Meanwhile…" reads from its “

@@ -51,6 +51,24 @@ def test_a_quote_leaves_out_the_heading_of_its_numbered_section() -> None:
     assert text[start:end] == f"{sentence} Tides rose."  # not "Barrier trial The council…"
 
 
+def test_a_quote_opening_on_words_that_point_back_takes_what_they_point_to() -> None:
+    named = "Harbour Brass is coming to a town near you."
+    told = "The band announced a tour in a video on Tuesday."
+    lead = "Band members Jo Poe and Sam Roe will reunite for the tour."
+    text = f"The festival opened on Monday in Port Halden.\n\n{named}\n\n{told} {lead}"
+    start, end = _span(sentence_of(text, text.index(lead), len(text)), 480)
+    assert text[start:end] == f"{named}\n\n{told} {lead}"  # "The band" is Harbour Brass
+    # a sentence that names its subject takes the one before it only
+    plain = f"The festival opened on Monday in Port Halden.\n\n{named}\n\nHarbour Brass told " \
+            f"fans in a video on Tuesday. {lead}"
+    start, end = _span(sentence_of(plain, plain.index(lead), len(plain)), 480)
+    assert plain[start:end].startswith("Harbour Brass told")
+    # nor does a pronoun reach back: what "they" stand for is as often the headline
+    pronoun = f"{named}\n\nThey announced a tour in a video on Tuesday. {lead}"
+    start, end = _span(sentence_of(pronoun, pronoun.index(lead), len(pronoun)), 480)
+    assert pronoun[start:end].startswith("They announced")
+
+
 def test_the_lead_s_answering_sentence_is_its_focus_when_context_comes_with_it() -> None:
     context = "The two leaders last met in Seoul in October. "
     answer = "The summit is scheduled for January 13-14 in Nara."
