@@ -49,6 +49,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("gallery caption", re.compile(r"\bHide Caption \d+ of \d+$|\bPrev Next$")),
     # "Photos: <gallery name>" with nothing after it: a link to a gallery
     ("gallery caption", re.compile(r"^Photos?: .{1,80}(?<![.!?])$")),
+    # a link to a gallery: "The best photos from the 2022 Tony Awards", "PHOTOS OF EAGLES IN
+    # PHOENIX 2018:", "Photos of the week" (not a section's heading: "Photos of suffering")
+    ("gallery caption", re.compile(
+        r"^(?:The (?:best|top) (?:photos|pictures|images) (?:from|of) [^.!?]{1,80}"
+        r"|PHOTOS (?:OF|FROM) [^a-z.!?]{1,80}:?|Photos of the (?:day|week))$")),
     # a related story glued to a label: "More:Headline", "POLITICS:Headline", "►Headline"
     ("teaser", re.compile(r"^►? ?(?:More|MORE|Related|RELATED|READ MORE|SEE ALSO)"
                           r"(?: [A-Z][a-z]+)?:(?: ?\S|$)")),

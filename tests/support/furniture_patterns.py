@@ -21,7 +21,7 @@ FURNITURE_PATTERNS: dict[str, re.Pattern[str]] = {
     # a newsletter's host waving hello: "👋 Hey! Jo here, and it's Tuesday."
     "newsletter greeting": re.compile(r"👋"),
     "gallery link": re.compile(r"\bSee photos (?:from|of)\b[^.!?]*$|\bThe week in \d+ photos$"
-                               r"|\bIn photos: "),
+                               r"|\bIn photos: |^The best photos from "),
     "photo credit": re.compile(r"\w/(?:[^/]{1,40}/)*(?:Getty Images|Reuters|AFP|AP)\b"
                                r"|\(AP Photo/|\bvia Getty Images\b|\b[A-Z][\w'’-]+/CNN$"),
     "dateline": re.compile(r"^(?:[A-Z][\w.'’-]*,? ){0,4}(?:\((?:CNN|AP|Reuters)(?: \w+)?\)"
