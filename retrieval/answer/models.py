@@ -132,9 +132,6 @@ class Answer:
         return data
 
 
-__all__ = ["CLOSEST", "NOT_FOUND", "Answer", "Citation", "Turn"]
-
-
 def in_reading_order(citations: Sequence[Citation]) -> tuple[Citation, ...]:
     """``citations`` as a reader meets them, the story's quotes before another story's, each
     article numbered where it first appears: an answer whose "More" adds the story's next
@@ -146,3 +143,6 @@ def in_reading_order(citations: Sequence[Citation]) -> tuple[Citation, ...]:
     for citation in ordered:
         numbers.setdefault(citation.ref.article_id, len(numbers) + 1)
     return tuple(replace(c, n=numbers[c.ref.article_id]) for c in ordered)
+
+
+__all__ = ["CLOSEST", "NOT_FOUND", "Answer", "Citation", "Turn", "in_reading_order"]
