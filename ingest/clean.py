@@ -66,6 +66,28 @@ def _looks_like_headline(line: str) -> bool:
             and not is_boilerplate(line) and not is_furniture_title(line))
 
 
+# "… - CNN", "… | The Week UK", "… - CNNPolitics": a page title's site name after the headline
+_BRAND_SUFFIX = re.compile(r"\s+[-|–—]\s+([^-|–—]{2,40})$")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def unbranded(title: str, source: str) -> str:
+    """``title`` without its outlet's name tacked on ("Fed raises rates - CNN" from cnn.com,
+    "… | The Week UK" from theweek.co.uk): the source line names the outlet already."""
+    match = _BRAND_SUFFIX.search(title)
+    if match is None:
+        return title
+    brand = _NOT_ALNUM.sub("", match.group(1).lower())  # "CNN ...", "CNN Politics": "cnn…"
+    # the outlet's name: a feed's title, or a label of its host ("edition.cnn.com": "cnn")
+    names = {_NOT_ALNUM.sub("", label) for label in source.lower().split(".")} - _NOT_NAMES
+    if any(len(name) >= 3 and brand.startswith(name) for name in names):
+        return title[: match.start()].rstrip()
+    return title
+
+
+_NOT_NAMES = frozenset({"www", "com", "org", "net", "gov", "edu", "news", "co", "uk"})
+
+
 def headline_for(title: str, text: str) -> str:
     """``title``, or a headline from ``text`` when it is missing, a dateline or a credit."""
     title = " ".join(title.split())

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from core.models import Article, Chunk, Validators
 from ingest.chunking import chunk_metadata
-from ingest.clean import headline_for, normalise_text
+from ingest.clean import headline_for, normalise_text, unbranded
 from ingest.furniture import strip_furniture
 from ingest.identity import article_id, content_hash
 from ingest.loaders.base import (
@@ -266,7 +266,7 @@ class IngestPipeline:
     def _prepare(
         self, raw: RawArticle, batch: _Batch, report: IngestReport, seen: set[str]
     ) -> None:
-        title, text = _cleaned(raw.title, raw.text)
+        title, text = _cleaned(raw.title, raw.text, raw.source)
         where = raw.origin or raw.url or title
         if not text:
             report.failed.append(ItemFailure(where, "no article text"))
@@ -343,16 +343,17 @@ def _item_read(event: LoadEvent) -> str | None:
     return None
 
 
-def _cleaned(title: str, text: str) -> tuple[str, str]:
-    """(title, text) as stored: normalised, furniture out, a real headline for the title."""
+def _cleaned(title: str, text: str, source: str) -> tuple[str, str]:
+    """(title, text) as stored: normalised, furniture out, a real headline for the title, the
+    outlet's own name off its end."""
     text = strip_furniture(normalise_text(text))
-    title = _capped(normalise_text(title).replace("\n", " "), MAX_TITLE_CHARS)
-    return headline_for(title, text), text
+    title = unbranded(normalise_text(title).replace("\n", " "), source)
+    return headline_for(_capped(title, MAX_TITLE_CHARS), text), text
 
 
 def _recleaned(article: Article) -> Article:
     """``article`` cleaned as an ingest cleans today; itself when that changes nothing."""
-    title, text = _cleaned(article.title, article.text)
+    title, text = _cleaned(article.title, article.text, article.source)
     if not text or (title, text) == (article.title, article.text):
         return article  # an article is never emptied by a rule added after it was stored
     return replace(article, title=title, text=text, content_hash=content_hash(title, text))

@@ -1,4 +1,6 @@
-from ingest.clean import is_boilerplate, normalise_text, split_headline
+import pytest
+
+from ingest.clean import is_boilerplate, normalise_text, split_headline, unbranded
 
 # Shaped like a web page saved as text (nav bar, caption, labels, disclaimer), in our own words.
 PAGE_DUMP = """Daily Wire Home|World Desk
@@ -67,3 +69,26 @@ def test_spoofing_characters_go_and_what_scripts_need_stays() -> None:
     assert normalise_text("\u200dlead and trail\u200c and twice\u200d\u200d\u200dx") == (
         "lead and trail and twice\u200dx")
     assert normalise_text("\u200fRTL mark stays") == "\u200fRTL mark stays"
+
+
+@pytest.mark.parametrize(("title", "source", "shown"), [
+    ("Fed raises rates by half a point - CNN", "cnn.com", "Fed raises rates by half a point"),
+    ("Why the Senate stalled - CNNPolitics", "www.cnn.com", "Why the Senate stalled"),
+    ("Markets slide on rate fears - CNN Business", "cnn.com", "Markets slide on rate fears"),
+    ("Harbour tolls explained | The Week UK", "theweek.co.uk", "Harbour tolls explained"),
+    ("Harbour floods again - Tide Herald", "Tide Herald", "Harbour floods again"),
+    ("Gates hold overnight - CNN", "edition.cnn.com", "Gates hold overnight"),
+])
+def test_the_outlets_own_name_comes_off_the_end_of_a_headline(
+        title: str, source: str, shown: str) -> None:
+    assert unbranded(title, source) == shown
+
+
+@pytest.mark.parametrize(("title", "source"), [
+    ("Best cheap eats in America | 24/7 Wall St.", "usatoday.com"),  # another publisher's
+    ("Ukraine - Russia talks resume in Istanbul", "cnn.com"),
+    ("Inside the newsroom of CNN", "cnn.com"),
+    ("Port Halden votes - CNN", ""),
+])
+def test_a_headline_that_ends_otherwise_stays_whole(title: str, source: str) -> None:
+    assert unbranded(title, source) == title

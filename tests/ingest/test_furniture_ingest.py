@@ -90,3 +90,26 @@ def test_reindex_cleans_articles_stored_before_the_cleaner(
     rows = tmp_path / "rows.jsonl"
     rows.write_text(json.dumps({"url": url, "title": "CNN —", "text": FURNISHED}) + "\n")
     assert container.pipeline.run([SourceSpec(str(rows))]).unchanged == 1
+
+
+def test_the_outlets_name_comes_off_a_headline_at_ingest_and_at_reindex(
+        container: Container, tmp_path: Path) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"url": "https://edition.harbourherald.example/a",
+                                "title": "Port Halden shuts its barrier - Harbour Herald",
+                                "text": CLEAN}) + "\n")
+    assert container.pipeline.run([SourceSpec(str(rows))]).added == 1
+    [stored] = list(container.articles.iter_articles())
+    assert stored.title == "Port Halden shuts its barrier"
+    url = "https://harbour.example/old"
+    old = Article(id=article_id(url, ""), url=url, title="Barrier holds | Harbour Herald",
+                  source="Harbour Herald", published=None, authors=(), text=CLEAN,
+                  content_hash=content_hash("Barrier holds | Harbour Herald", CLEAN),
+                  fetched_at=datetime.now(UTC))
+    container.articles.save(old, container.chunker.split(old))  # as an old release stored it
+    container.pipeline.reindex()
+    renamed = container.articles.get(old.id)
+    assert renamed is not None and renamed.title == "Barrier holds"
+    assert renamed.content_hash == content_hash("Barrier holds", CLEAN)
+    assert_index_matches_store(container)
+
