@@ -304,6 +304,7 @@ def sample_chunks(size: int, seed: int = 0, gold_first: bool = True
     from ingest.chunking import Chunker
     from ingest.identity import canonical_url
     from ingest.pipeline import _cleaned
+    from ingest.urls import host_of
     from retrieval.index import embedding_text
 
     gold = {canonical_url(u) for q in read_jsonl(NEWSDATA / "realtimeqa_eval.jsonl")
@@ -324,7 +325,8 @@ def sample_chunks(size: int, seed: int = 0, gold_first: bool = True
         if url in seen:
             continue
         seen.add(url)
-        title, text = _cleaned(row.get("title") or "", row.get("text") or "")
+        source = row.get("source") or host_of(url).removeprefix("www.")  # as records.py does
+        title, text = _cleaned(row.get("title") or "", row.get("text") or "", source)
         if not text:
             continue
         try:
