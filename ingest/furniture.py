@@ -54,7 +54,7 @@ def furniture_cuts(text: str) -> tuple[str, list[Cut]]:
         if line and line == previous:
             # a gallery prints each caption twice in a row: the second copy says nothing new
             cuts.append(Cut("repeated paragraph", line))
-            previous, line = line, ""
+            line = ""
         else:
             previous = line
         kept.append(line)

@@ -547,7 +547,7 @@ def _numbered(text: str, start: int) -> bool:
 _POINTS_BACK = re.compile(r"(?:The|This|That|These|Those) (?![A-Z0-9“\"‘'])")
 _STOPS = ".!;:,\"”’)。！"
 _LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
-_LIST_NUMBER_BEFORE = re.compile(r"\d{1,2}[.)] +")
+_LIST_NUMBER_BEFORE = re.compile(_LIST_NUMBER.pattern + " +")  # "1. " before "Gun laws"
 _HEADING_CHARS = 80
 _WORD = re.compile(r"\w+")
 
