@@ -31,6 +31,11 @@ from retrieval.vector_store import VectorStore
 RRF_K = 60
 JUDGE_POOL = 20  # chunks whose articles the story judge reorders (it never reaches further down)
 MAX_CHUNKS_PER_ARTICLE = 2
+# The judge's first article, the story an answer quotes, is read in up to this many of the
+# passages the search found (its opening aside): the sentence that answers is often in a third
+# ("… remains the seat most likely to flip" under a ranking's "1. Pennsylvania")
+STORY_PASSAGES = 3
+STORY_REACH = 20
 # A time-bounded dense search reads this many times the pool's nearest ids, unbounded, and keeps
 # those in bounds (see HybridSearcher._dense)
 OVERFETCH = 4
@@ -137,8 +142,10 @@ class HybridSearcher:
         judged = self._judged([_to_hit(c) for c in _diverse(candidates, max(k, JUDGE_POOL))],
                               query, now, prefer_recent=intent.prefer_recent,
                               latest=intent.latest)[:k]
-        return self._with_story_lead(judged, query_vector, passages, vectors) if (
-            story_lead) else judged
+        if not story_lead:
+            return judged
+        return self._with_story_lead(_with_story_passages(judged, candidates), query_vector,
+                                     passages, vectors)
 
     def _dense(self, query_vector: np.ndarray, pool: int, since: datetime | None,
                until: datetime | None) -> tuple[dict[str, np.ndarray], dict[str, Passage]]:
@@ -260,6 +267,25 @@ def _within(article: ArticleRef, since: datetime | None, until: datetime | None)
     published = article.published
     return published is not None and not (since and published < since) and not (
         until and published > until)
+
+
+def _with_story_passages(hits: list[SearchHit], candidates: list[_Candidate]
+                         ) -> list[SearchHit]:
+    """``hits`` with the first article's next best candidates after its own hits, until it has
+    STORY_PASSAGES (diversity kept them out of the pool; the answer reads its story whole)."""
+    if not hits:
+        return hits
+    story = hits[0]
+    article = story.ref.article_id
+    have = {hit.chunk_id for hit in hits}
+    wanted = STORY_PASSAGES - sum(hit.ref.article_id == article for hit in hits)
+    if wanted <= 0:
+        return hits
+    best = sorted(candidates, key=lambda c: c.fused, reverse=True)[:STORY_REACH]
+    extra = [replace(_to_hit(c), story=story.story) for c in best
+             if c.passage.ref.article_id == article and c.passage.chunk_id not in have][:wanted]
+    after = next((i for i, hit in enumerate(hits) if hit.ref.article_id != article), len(hits))
+    return [*hits[:after], *extra, *hits[after:]]
 
 
 def _diverse(candidates: list[_Candidate], k: int) -> list[_Candidate]:

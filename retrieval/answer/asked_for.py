@@ -165,6 +165,11 @@ _ASKS = (
 )
 _PLACE_ASKED = re.compile(r"\b(?:which|what) (?:(?:\w+ )?(country|nation|state)s?)\b",
                           re.IGNORECASE)
+# "Where did the leak occur?", "In which city…?": a country or a US state named answers (a
+# city is no answer here: no list of cities is kept, and a city's country names it well enough)
+_WHERE_ASKED = re.compile(r"^\W*where\b|\bwhere (?:is|are|was|were|did|do|does|will|has|have|"
+                          r"had|can|could)\b|\bin (?:which|what) (?:city|town|region|place)\b",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,8 @@ def precise_ask(question: str, focus: str | None = None) -> PreciseAsk | None:
     if place:
         state = place.group(1).lower() == "state"
         return PreciseAsk(said, places=places() | (US_STATES if state else frozenset()))
+    if _WHERE_ASKED.search(focus):
+        return PreciseAsk(said, places=place_names() | US_STATES)
     for asks, holds in _ASKS:
         if asks.search(focus):
             return PreciseAsk(said, holds=holds, ahead=bool(_AHEAD.search(focus)))
@@ -288,6 +295,14 @@ _MORE_COUNTRIES = frozenset({
 # Continents, and "America", which is as often Latin or North America as the United States.
 _NOT_COUNTRIES = frozenset({"africa", "african", "asia", "asian", "europe", "european",
                             "america", "american"})
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Countries and regions by name, lowercased: where a thing happened is "in China", where
+    "Chinese" says whose it is."""
+    return (frozenset(PLACE_FORMS) | set(PLACE_NAMES) | set(PLACE_NAMES.values())
+            | _MORE_COUNTRIES) - _NOT_COUNTRIES
 
 
 @cache

@@ -347,4 +347,35 @@ def test_search_brings_the_story_s_opening_passage_when_the_pool_lacks_it(
     lead = ours[-1]
     assert lead.start == 0 and lead.text.startswith("Voters in Montana")
     assert lead.story == ours[0].story and 0 < lead.similarity < ours[0].similarity
-    assert [h for h in with_lead if h is not lead] == found
+    searched = {hit.chunk_id for hit in found}
+    assert [h for h in with_lead if h.chunk_id in searched] == found
+    assert all(h.ref.article_id == story for h in with_lead if h.chunk_id not in searched)
+
+
+def test_search_reads_the_story_in_a_third_passage_that_diversity_left_out(
+    container: Container, tmp_path: Path,
+) -> None:
+    folder = tmp_path / "ranking"
+    folder.mkdir()
+    sections = "\n\n".join(
+        f"{n}. Route {n}\n\nFerry route {n} is ranked number {n} of the harbour ferry routes most "
+        f"likely to close this winter, as fuel costs rise and riders drift to the new bridge. "
+        + " ".join(f"Crews on route {n} logged delay {d} while the harbour board met again."
+                   for d in range(1, 12))
+        for n in range(1, 5))
+    corpus.write(folder, "ferries", "A hard winter ahead on the water",
+                 f"The harbour board published its winter list on Monday.\n\n{sections}", day=8)
+    container.pipeline.run([SourceSpec(str(folder)), SourceSpec(str(SAMPLES_DIR))])
+    question = "Which harbour ferry route is most likely to close this winter?"
+
+    found = container.searcher.search(question, k=8)
+    story = found[0].ref.article_id
+    assert found[0].ref.title == "A hard winter ahead on the water"
+    assert sum(hit.ref.article_id == story for hit in found) == 2  # diversity's cap
+    read = container.searcher.search(question, k=8, story_lead=True)
+    ours = [hit for hit in read if hit.ref.article_id == story]
+    assert read[:len(ours)] == ours  # the story's hits stay together, first
+    passages = [hit for hit in ours if hit.start > 0]
+    assert len(passages) == 3 and passages[:2] == found[:2]
+    assert passages[2].chunk_id not in {hit.chunk_id for hit in found}
+    assert passages[2].story == ours[0].story
