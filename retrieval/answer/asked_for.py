@@ -165,11 +165,16 @@ _ASKS = (
 )
 _PLACE_ASKED = re.compile(r"\b(?:which|what) (?:(?:\w+ )?(country|nation|state)s?)\b",
                           re.IGNORECASE)
-# "Where did the leak occur?", "In which city…?": a country or a US state named answers (a
-# city is no answer here: no list of cities is kept, and a city's country names it well enough)
+# "Where did the leak occur?", "In which city…?" is answered by a place named after "in" or
+# "at": "the impact in China", "at Westminster Abbey in London" (not "Chinese citizens", nor
+# "Britain honored the Queen" for where her funeral was held)
 _WHERE_ASKED = re.compile(r"^\W*where\b|\bwhere (?:is|are|was|were|did|do|does|will|has|have|"
                           r"had|can|could)\b|\bin (?:which|what) (?:city|town|region|place)\b",
                           re.IGNORECASE)
+_LOCATED = re.compile(
+    rf"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Oo]utside)\s+(?:the\s+)?"
+    rf"(?!(?:{_MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+    r"([A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*)")
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,7 @@ class PreciseAsk:
     places: frozenset[str] = frozenset()  # "which country / state": the names that answer
     holds: re.Pattern[str] | None = None  # otherwise: the pattern of what answers
     ahead: bool = False  # "when will…": a day already past answers nothing
+    located: bool = False  # "where…?": a place named after "in" or "at"
 
     @property
     def detail(self) -> bool:
@@ -201,6 +207,8 @@ class PreciseAsk:
             return False
         if self.places:
             return any(t in self.places and self._new(t) for t in _place_terms(sentence))
+        if self.located:
+            return any(self._new(m.group(1)) for m in _LOCATED.finditer(sentence))
         holds = self.holds
         return holds is not None and any(
             self._new(m.group(0)) for m in holds.finditer(sentence)
@@ -225,7 +233,7 @@ def precise_ask(question: str, focus: str | None = None) -> PreciseAsk | None:
         state = place.group(1).lower() == "state"
         return PreciseAsk(said, places=places() | (US_STATES if state else frozenset()))
     if _WHERE_ASKED.search(focus):
-        return PreciseAsk(said, places=place_names() | US_STATES)
+        return PreciseAsk(said, located=True)
     for asks, holds in _ASKS:
         if asks.search(focus):
             return PreciseAsk(said, holds=holds, ahead=bool(_AHEAD.search(focus)))
@@ -295,14 +303,6 @@ _MORE_COUNTRIES = frozenset({
 # Continents, and "America", which is as often Latin or North America as the United States.
 _NOT_COUNTRIES = frozenset({"africa", "african", "asia", "asian", "europe", "european",
                             "america", "american"})
-
-
-@cache
-def place_names() -> frozenset[str]:
-    """Countries and regions by name, lowercased: where a thing happened is "in China", where
-    "Chinese" says whose it is."""
-    return (frozenset(PLACE_FORMS) | set(PLACE_NAMES) | set(PLACE_NAMES.values())
-            | _MORE_COUNTRIES) - _NOT_COUNTRIES
 
 
 @cache

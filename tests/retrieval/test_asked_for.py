@@ -78,13 +78,21 @@ def test_the_asking_words_may_come_after_a_clause(question: str, kind: Asked) ->
      "What country elected a leftist leader?", True),
     ("The highest average was in California, at $6.43.",
      "Which state has the highest average price for gas?", True),
-    # "where" is answered by a place's name; its adjective says whose, not where
+    # "where" is answered by a place named after "in" or "at"; an adjective says whose, and a
+    # country named as the subject says who, not where
     ("The impact is greatest in China, experts said.", "Where did the data leak occur?", True),
     ("The records of a billion Chinese citizens were exposed.",
      "Where did the data leak occur?", False),
     ("It sits at Kennedy Space Center in Florida.", "Where is the launchpad located?", True),
     ("The attack happened in a quiet neighbourhood.", "In which city did the attack occur?",
      False),
+    ("Britain honored the Queen with a state funeral on Monday.",
+     "Where was the Queen's funeral service held?", False),
+    ("The service took place at Westminster Abbey in London.",
+     "Where was the Queen's funeral service held?", True),
+    ("It was held in January, on a Monday.", "Where was the funeral held?", False),
+    ("In New Jersey, it's illegal to pump your own gas.", "Where is it illegal to pump gas?",
+     True),
     # an amount, a share, a full name, a month
     ("The regulator fined it 405 million euros.", "How much was Instagram fined?", True),
     ("The regulator fined it again.", "How much was Instagram fined?", False),
