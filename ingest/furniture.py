@@ -29,7 +29,9 @@ _TAIL_CUES = {rules.PHOTO_CREDIT_TAIL: ("/", "Getty", "Courtesy"),
 LEAD_IN_LINES = 20  # how far down a page's chrome can push the article's dateline line
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # sentence ends inside one paragraph: enough to find call-to-action sentences
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)])) (?=[\"'“‘(►]?[A-Z])")
+# a sentence ends before a capital, a quote or an emoji's box ("… won. 🌤 What's the weather…")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)])) "
+                           r"(?=(?:[\"'“‘(►]|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f? )?[A-Z])")
 
 
 def strip_furniture(text: str) -> str:
@@ -141,6 +143,8 @@ def _opens_with_pitch(sentences: list[str]) -> bool:
 def _removable(sentence: str) -> str | None:
     if rules.is_call_to_action(sentence):
         return "call to action"
+    if rules.is_update_note(sentence):
+        return "update note"
     return rules.credit_rule(sentence)
 
 

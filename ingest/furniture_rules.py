@@ -63,6 +63,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"(?!(?:\S+ ){45})")),
     ("teaser", re.compile(rf"^►? ?[A-Z][^:.!?]{{1,60}}{_GLUED}(?!(?:\S+ ){{30}}).*[^.:]$")),
     ("teaser", re.compile(r"^► ?[^.!?\"”]{1,160}$")),
+    # a label glued to a related story's headline and a blurb that promises it: "It's a
+    # bear:We're in a bear market – again. Here is what that means in seven charts." ("Salem:The
+    # county moved into Phase 2 on Friday, officials said." is a state roundup's news item)
+    ("teaser", re.compile(rf"^►? ?[A-Z][^:.!?]{{1,60}}{_GLUED}(?!(?:\S+ ){{25}})"
+                          r".*\bHere(?:['’]s| is| are)\b")),
     # a quoted label glued to a related headline: "'Red alert':Lake Mead falls to lowest level"
     ("teaser", re.compile(r"^►? ?[\"“'‘][^\n]{1,80}?[\"”'’]:(?=[A-Z0-9\"'“‘])")),
     # a question glued to a related headline: "What is NATO?:Military alliance in spotlight…"
@@ -150,14 +155,43 @@ _PROMOTION = re.compile(
     r"|(?:For subscribers|Subscriber exclusive):|Not (?:yet )?a subscriber\?"
     r"|(?:[\w ]{1,30} )?in your inbox: (?:Get|Stay|Sign)\b)"
     r"|^(?:Follow|Join) (?:us|him|her|them|(?-i:[A-Z])[^.]{0,60}) on (?:Twitter|Facebook"
-    r"|Instagram)\b",
+    r"|Instagram)\b"
+    # the outlet's podcast: "Prefer to listen? Check out the 5 Things podcast:", "LISTEN TO
+    # OUR PODCAST", "… wherever you get your podcasts"
+    r"|^Prefer to listen\?|^(?:Check out|Listen to) (?:the|our|my) [^.]{0,40}podcast\b"
+    r"|\bwherever you get your podcasts\b",
     re.IGNORECASE,
 )
 _LINK = re.compile(
     r"\b(?:click here|on the form below)\b|^(?:Click|Tap) here\b"
-    r"|^Read more(?:[.,:!]|$| \+| (?:here|about|on|at|from|of our|opinion|commentary)\b)",
+    r"|^Read more(?:[.,:!]|$| \+| (?:here|about|on|at|from|of our|opinion|commentary)\b)"
+    # the weather box: "🌤 What's the weather up to in your neck of the woods? Check your local
+    # forecast here."
+    r"|\bcheck your (?:local )?forecast here\b|^\W*what['’]s the weather (?:up to |like )?in "
+    r"your neck of the woods\b",
     re.IGNORECASE,
 )
+
+
+_NOTE_WHAT = (r"(?:reporting|details?|information|developments|reaction|context|comments?|updates"
+              r"|quotes)")
+# A note that the page changed, and nothing else: "This story has been updated with additional
+# reporting." A correction says what was wrong and what is right ("Correction: … It was 50
+# million barrels.", "… updated to correct the GDP of Ukraine, which was $155.5 billion"): it
+# holds news, and stays
+_UPDATE_NOTE = re.compile(
+    r"^\(?(?:This|The) (?:story|article|post|report|page) (?:has been|was|will be|is being)"
+    r" updated(?: with (?:additional|more|new|further|the latest)"
+    rf"(?: [\w-]+){{0,2}}? {_NOTE_WHAT}(?: and(?: [\w-]+){{0,2}}? {_NOTE_WHAT})?"
+    r"(?: (?:of|on|about|from) [^\d\n]{1,80}?)?)?"  # "… new details of a text message …"
+    r"(?: (?:on )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"| throughout the day)?[.!]?\)?$")
+
+
+def is_update_note(sentence: str) -> bool:
+    """True for a sentence that only says the page was revised, closing a paragraph of news
+    ("… in Michigan. This story has been updated with additional details.")."""
+    return sentence.startswith(("This ", "The ", "(This ")) and bool(_UPDATE_NOTE.match(sentence))
 
 
 def line_rule(line: str) -> str | None:
@@ -196,7 +230,8 @@ def context_rule(line: str, before: str, after: str) -> str | None:
 
 # every call to action holds one of these: the regexes run only where one is (4x faster)
 _CUES = ("sign up", "inbox", "newsletter", "subscri", "journalism", "follow", "join", "version of",
-         "click", "tap here", "read more", "form below", "roundup", "never miss")
+         "click", "tap here", "read more", "form below", "roundup", "never miss", "podcast",
+         "prefer to listen", "forecast here", "neck of the woods")
 
 
 def is_promotion(sentence: str) -> bool:

@@ -38,6 +38,20 @@ def question_names(query: str) -> set[str]:
     return _capitalised(query) - _TIME_WORDS
 
 
+def question_name_runs(query: str) -> list[set[str]]:
+    """The terms of each name of two or more words ``query`` capitalises mid-sentence ("Who won
+    the World Cup?": {"world", "cup"}), days and months left out."""
+    runs = []
+    for run in _NAME_RUN.findall(query):
+        terms = set(tokenize(run)) - _TIME_WORDS
+        if len(terms) >= 2:
+            runs.append(terms)
+    return runs
+
+
+_NAME_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)+")
+
+
 def _capitalised(query: str) -> set[str]:
     """The terms of the words ``query`` capitalises mid-sentence (the judge's "names" feature
     keeps days and months: its weights were learned with them)."""

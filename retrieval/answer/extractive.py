@@ -21,7 +21,7 @@ from retrieval.lexical import LexicalIndex
 from retrieval.ports import ArticleSource
 from retrieval.quoting import ANSWER_QUOTES, Quote
 from retrieval.search import HybridSearcher, SearchHit
-from retrieval.story_judge import question_names
+from retrieval.story_judge import question_name_runs, question_names
 from retrieval.text import sentence_spans, spans_of
 
 MIN_SNIPPET = ANSWER_QUOTES.min_chars  # in display width (_width): CJK characters count twice
@@ -137,6 +137,9 @@ class Thresholds:
     # names' terms (0: never asked): another city's mayor is not the answer, however close
     # the rest of the question reads
     names_held: float = 0.5
+    # ... and most of each name of several words: "Who won the World Cup?" is not answered by
+    # the Stanley Cup, which holds half its words
+    whole_names: bool = True
 
     def bar(self, chunks: int) -> float:
         """The relevance needed to answer, for an index of ``chunks`` chunks."""
@@ -197,7 +200,8 @@ class ExtractiveAnswerer:
         if not hits or not self._relevant(context.query, hits):
             return not_found(question, hits)
         words = _article_words(hits)
-        if not _names_held(question, hits, words, self._thresholds.names_held):
+        if not _names_held(question, hits, words, self._thresholds.names_held,
+                           whole=self._thresholds.whole_names):
             return not_found(question, hits)  # the user's names, not the chat's
         sentences = self._scored_sentences(question, context.context_terms, hits, context.shown,
                                            context.prefer_articles)
@@ -493,18 +497,25 @@ def _article_words(hits: Sequence[SearchHit]) -> dict[str, set[str]]:
 
 
 def _names_held(question: str, hits: Sequence[SearchHit], words: dict[str, set[str]],
-                share: float) -> bool:
+                share: float, *, whole: bool = False) -> bool:
     """The first article among ``hits`` (the story judge's) holds ``share`` of the terms of the
     names ``question`` capitalises, in its headline or found passages (``words``: each
-    article's, from ``_article_words``; no names: True). A place's adjective is held by the
-    place: "Japanese" by "Japan's Sakurajima volcano"."""
+    article's, from ``_article_words``; no names: True), and with ``whole`` more than half the
+    terms of each name of two or more words (both of "World Cup", two of "Major League
+    Baseball"). A place's adjective is held by the place: "Japanese" by
+    "Japan's Sakurajima volcano"."""
     terms = question_names(question)
     if not terms or share <= 0 or not hits:
         return True
     story = hits[0].ref
     found = words[story.article_id] | set(tokenize(story.title))
-    held = sum(bool(found & {term, *with_places(term)}) for term in terms)
-    return held >= share * len(terms)
+
+    def is_held(term: str) -> bool:
+        return bool(found & {term, *with_places(term)})
+
+    held = sum(map(is_held, terms))
+    return held >= share * len(terms) and (not whole or all(
+        2 * sum(map(is_held, run)) > len(run) for run in question_name_runs(question)))
 
 
 def _story_holds(question: str, hits: Sequence[SearchHit], story: Collection[str]) -> bool:

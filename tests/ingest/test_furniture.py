@@ -37,7 +37,17 @@ LINES = [
      "'Long overdue,' the harbourmaster said: the council agreed on Tuesday."),
     ("teaser", "More Harbour news: https://example.org/hub and https://example.org/more",
      "The plan, at https://example.org/plan, explains the new timetable."),
+    ("teaser", "Tide turns:Harbour stocks slide again. Here is what that means in six charts.",
+     "Crowded quays:A weaker pound is good news for visitors. For the crowds, not so much."),
     ("read more", "Read More", "Read more broadly, the ruling covers every port."),
+    ("update note", "This story has been updated with additional reporting.",
+     "The story was updated on the site, the editor said, after the error surfaced."),
+    ("update note", "This story has been updated with additional reaction and details.",
+     "This story has been updated to correct the toll, which is $4, not $40."),
+    ("call to action", "Prefer to listen? Check out the Harbour Daily podcast:",
+     "Listeners prefer the harbour podcast to the radio, a survey found."),
+    ("call to action", "🌤 What's the weather up to in your neck of the woods? Check your local "
+     "forecast here.", "Check the forecast before sailing, the harbourmaster said."),
     ("video teaser", "JUST WATCHED Harbour gates close Replay More Videos ... MUST WATCH Harbour "
      "gates close 02:33", "Crowds watched the gates close, and the mayor said: must watch."),
     ("video teaser", "Video Ad Feedback 01:15 - Source: CNN See the gates close at dawn",
@@ -232,6 +242,12 @@ def test_call_to_action_sentences_go_and_the_news_around_them_stays() -> None:
     assert strip_furniture(f"{line}\n\n{NEWS}") == NEWS
     line = "Will the barrier hold? Engineers said it would. Sign up here for alerts."
     assert strip_furniture(line) == "Will the barrier hold? Engineers said it would."
+    # a note on the page's revision, or the weather box, after the news in one paragraph
+    line = f"{NEWS} This story has been updated with additional details."
+    assert strip_furniture(line) == NEWS
+    line = (f"{NEWS} 🌤 What's the weather up to in your neck of the woods? Check your local "
+            "forecast here.")
+    assert strip_furniture(line) == NEWS
 
 
 @pytest.mark.parametrize("line", [

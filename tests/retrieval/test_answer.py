@@ -300,6 +300,20 @@ def test_a_question_naming_what_no_story_names_is_not_answered(
     assert found("Why did the Halden barrier close?", Thresholds().names_held)
 
 
+def test_a_name_of_several_words_is_held_whole(container: Container) -> None:
+    container.pipeline.run([SourceSpec(str(SAMPLES_DIR))])
+
+    def found(question: str, whole: bool) -> bool:
+        answerer = ExtractiveAnswerer(container.searcher, container.lexical, container.passages,
+                                      thresholds=Thresholds(whole_names=whole))
+        return answerer.answer(question, k=3).found
+
+    # Port Talbot's barrier is not Port Halden's, though "Port" is half the name
+    assert not found("Why did the Port Talbot flood barrier close?", whole=True)
+    assert found("Why did the Port Talbot flood barrier close?", whole=False)
+    assert found("Why did the Port Halden flood barrier close?", whole=True)
+
+
 def test_a_small_archive_does_not_answer_what_it_does_not_cover(
     container: Container,
 ) -> None:

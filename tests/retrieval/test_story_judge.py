@@ -117,3 +117,14 @@ def test_question_names_leave_out_days_and_months() -> None:
 
     assert question_names("Who won the World Cup on Sunday in December?") == {"world", "cup"}
     assert question_names("what happened in the city?") == set()
+
+
+def test_names_of_several_words_are_read_whole() -> None:
+    from retrieval.story_judge import question_name_runs
+
+    assert question_name_runs("Who won the World Cup on Sunday in December?") == [
+        {"world", "cup"}]
+    assert question_name_runs("What did Joe Biden say to Rishi Sunak?") == [
+        {"joe", "biden"}, {"rishi", "sunak"}]
+    # one word is no run, and days and months are no name
+    assert question_name_runs("What is on the Nara agenda for Monday July 4?") == []

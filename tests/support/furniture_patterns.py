@@ -44,12 +44,19 @@ FURNITURE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"[^.?]{0,40}\bnewsletter\b|\bsubscriber-only\b|\bnews roundup\b|\bdigital account\b"
         r"|\bsupporting our journalism\b|^For subscribers:|^Not a subscriber\?", re.IGNORECASE),
     "fact-check note": re.compile(r"\bfact[- ]check work is supported\b", re.IGNORECASE),
+    # the page's own revision: "This story has been updated with…", "CORRECTION: …"
+    "update note": re.compile(r"^\(?This (?:story|article) (?:has been|was) updated(?: with "
+                              r"(?:additional|new) (?:reporting|details|information)\b|\.)"),
+    "weather box": re.compile(r"\bneck of the woods\?|\bCheck your (?:local )?forecast here\b"),
+    "podcast pitch": re.compile(r"^Prefer to listen\?|\bCheck out the [^.]{0,30}podcast\b"),
     "video teaser": re.compile(r"\b(?:JUST WATCHED|MUST WATCH|Video Ad Feedback)\b"
                                r"|\b\d{1,2}:\d{2} - Source: [A-Z]"),
 }
 # furniture that is a whole line: a quote's "— Richard Bach" is no byline, and a listicle's
 # "• Be polite: Sometimes, you won't have any leverage…" is a tip, not a data row
 LINE_PATTERNS: dict[str, re.Pattern[str]] = {
+    # a label glued to a related story: "It's a bear:We're in a bear market. Here is what…"
+    "teaser line": re.compile(r"^[A-Z][^:.!?]{1,60}:[A-Z].*\bHere(?:'s| is| are)\b"),
     "list metadata": re.compile(r"^• ?[^:]{1,80}: (?:\S+ ){0,11}\S+$(?<![a-z]\.)"),
     "byline": re.compile(r"^By [A-Z]\w+ [A-Z]\w+$|^[–—-] ?[A-Z]\w+ [A-Z]\w+$"
                          r"|^(?:USA TODAY|Associated Press)$"),
