@@ -271,6 +271,8 @@ class ExtractiveAnswerer:
             for start, end in spans_of(hit.text):
                 if _width(hit.text[start:end]) < MIN_SNIPPET or hit.text[end - 1] in "?？؟":
                     continue  # fragments, and questions (quizzes quote the user's question)
+                if _is_heading(hit.text, start, end):
+                    continue  # a section's heading is no sentence: its opening is quoted
                 sentence = hit.text[start:end]
                 words = set(tokenize(sentence))
                 overlap = sum(weights[t] for t in terms & words) / total

@@ -393,3 +393,23 @@ def test_search_reads_the_story_in_a_third_passage_that_diversity_left_out(
     assert len(passages) == 3 and passages[:2] == found[:2]
     assert passages[2].chunk_id not in {hit.chunk_id for hit in found}
     assert passages[2].story == ours[0].story
+
+
+def test_a_section_heading_is_never_quoted_as_a_sentence(
+    container: Container, tmp_path: Path,
+) -> None:
+    folder = tmp_path / "roundup"
+    folder.mkdir()
+    corpus.write(folder, "roundup", "5 things to know for Tuesday",
+                 "Storms closed the ferry on Monday, officials said.\n\n"
+                 "Harbour council to raise the barrier toll\n\n"
+                 "Sailors may soon pay twice as much to pass the Port Halden flood gates, "
+                 "under a plan on the agenda for Thursday.\n\n"
+                 "Rail strike\n\nTrains stopped across the region for a second day.", day=8)
+    container.pipeline.run([SourceSpec(str(folder)), SourceSpec(str(SAMPLES_DIR))])
+
+    answer = container.answerer.answer("Will the harbour council raise the barrier toll?")
+    assert answer.found
+    snippets = [" ".join(c.snippet.split()) for c in answer.citations]
+    assert any(s.startswith("Sailors may soon pay twice as much") for s in snippets)
+    assert not any("to raise the barrier toll" in s for s in snippets)
