@@ -35,7 +35,7 @@ MAX_CHUNKS_PER_ARTICLE = 2
 # passages the search found (its opening aside): the sentence that answers is often in a third
 # ("… remains the seat most likely to flip" under a ranking's "1. Pennsylvania")
 STORY_PASSAGES = 3
-STORY_REACH = 20
+STORY_REACH = 20  # ... among the search's best candidates: further down, no part it asked about
 # A time-bounded dense search reads this many times the pool's nearest ids, unbounded, and keeps
 # those in bounds (see HybridSearcher._dense)
 OVERFETCH = 4

@@ -24,6 +24,7 @@ FEATURES = (
 )
 # Words the question capitalises mid-sentence: the names a story is about.
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
+_NAME_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)+")  # "World Cup"
 # Capitalised, but when a thing happened, not what it is about
 _TIME_WORDS = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -47,9 +48,6 @@ def question_name_runs(query: str) -> list[set[str]]:
         if len(terms) >= 2:
             runs.append(terms)
     return runs
-
-
-_NAME_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)+")
 
 
 def _capitalised(query: str) -> set[str]:
