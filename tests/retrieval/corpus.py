@@ -21,6 +21,15 @@ def write(folder: Path, name: str, title: str, body: str, day: int = 5,
     )
 
 
+def ingest_story(container: Container, folder: Path, title: str, body: str, day: int,
+                 samples: bool = False) -> None:
+    """Write one article to ``folder`` (made here) and ingest it, after the samples if asked."""
+    folder.mkdir(exist_ok=True)
+    write(folder, folder.name, title, body, day=day)
+    sources = [SourceSpec(str(folder))]
+    container.pipeline.run([*sources, SourceSpec(str(SAMPLES_DIR))] if samples else sources)
+
+
 def build(container: Container, folder: Path) -> None:
     """Samples plus filler stories, one rare number, and one story told by two outlets."""
     folder.mkdir(exist_ok=True)

@@ -245,14 +245,13 @@ def lead_opening(container: Container, question: str, selection: Selection) -> s
 def test_the_sentence_holding_the_very_count_asked_for_leads(
     container: Container, tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "recall"
-    folder.mkdir()
-    corpus.write(folder, "swings", "Kelbury recalls baby swings after infant injuries",
-                 "Kelbury Toys recalled baby swings and rockers on Monday after reports of "
-                 "injuries to infants, the Marlow safety office said. The Kelbury recall of baby "
-                 "swings covers every shop in Marlow.\n\nParents were told to stop using them at "
-                 "once. The recall affects 48,000 Kelbury swings sold since March.", day=2)
-    container.pipeline.run([SourceSpec(str(folder))])
+    corpus.ingest_story(container, tmp_path / "recall",
+                        "Kelbury recalls baby swings after infant injuries",
+                        "Kelbury Toys recalled baby swings and rockers on Monday after reports of "
+                        "injuries to infants, the Marlow safety office said. The Kelbury recall of "
+                        "baby swings covers every shop in Marlow.\n\nParents were told to stop "
+                        "using them at once. The recall affects 48,000 Kelbury swings sold since "
+                        "March.", day=2)
     question = "Approximately how many Kelbury baby swings were recalled?"
 
     assert "48,000" in lead_opening(container, question, Selection())
@@ -339,16 +338,14 @@ def test_a_small_archive_does_not_answer_what_it_does_not_cover(
 def test_search_brings_the_story_s_opening_passage_when_the_pool_lacks_it(
     container: Container, tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "election"
-    folder.mkdir()
     races = " ".join(f"In district {n}, Democrats and the GOP fought for the Senate seat past "
                      "midnight." for n in range(1, 9))
-    corpus.write(folder, "senate", "Election night as it happened",
-                 "Voters in Montana handed the party a win it had waited for since 2012, a huge "
-                 f"boost to its hopes of holding the chamber, the network projects.\n\n{races}"
-                 "\n\nThe key race had drawn record spending: Democrats had long hoped to flip a "
-                 "Senate seat the Republicans held for more than a decade.", day=8)
-    container.pipeline.run([SourceSpec(str(folder)), SourceSpec(str(SAMPLES_DIR))])
+    corpus.ingest_story(container, tmp_path / "election", "Election night as it happened",
+                        "Voters in Montana handed the party a win it had waited for since 2012, a "
+                        "huge boost to its hopes of holding the chamber, the network projects."
+                        f"\n\n{races}\n\nThe key race had drawn record spending: Democrats had "
+                        "long hoped to flip a Senate seat the Republicans held for more than a "
+                        "decade.", day=8, samples=True)
     question = "In which key state did Democrats flip a Senate seat the GOP had held?"
 
     found = container.searcher.search(question, k=8)
@@ -369,17 +366,15 @@ def test_search_brings_the_story_s_opening_passage_when_the_pool_lacks_it(
 def test_search_reads_the_story_in_a_third_passage_that_diversity_left_out(
     container: Container, tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "ranking"
-    folder.mkdir()
     sections = "\n\n".join(
         f"{n}. Route {n}\n\nFerry route {n} is ranked number {n} of the harbour ferry routes most "
         f"likely to close this winter, as fuel costs rise and riders drift to the new bridge. "
         + " ".join(f"Crews on route {n} logged delay {d} while the harbour board met again."
                    for d in range(1, 12))
         for n in range(1, 5))
-    corpus.write(folder, "ferries", "A hard winter ahead on the water",
-                 f"The harbour board published its winter list on Monday.\n\n{sections}", day=8)
-    container.pipeline.run([SourceSpec(str(folder)), SourceSpec(str(SAMPLES_DIR))])
+    corpus.ingest_story(container, tmp_path / "ranking", "A hard winter ahead on the water",
+                        f"The harbour board published its winter list on Monday.\n\n{sections}",
+                        day=8, samples=True)
     question = "Which harbour ferry route is most likely to close this winter?"
 
     found = container.searcher.search(question, k=8)
@@ -398,15 +393,13 @@ def test_search_reads_the_story_in_a_third_passage_that_diversity_left_out(
 def test_a_section_heading_is_never_quoted_as_a_sentence(
     container: Container, tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "roundup"
-    folder.mkdir()
-    corpus.write(folder, "roundup", "5 things to know for Tuesday",
-                 "Storms closed the ferry on Monday, officials said.\n\n"
-                 "Harbour council to raise the barrier toll\n\n"
-                 "Sailors may soon pay twice as much to pass the Port Halden flood gates, "
-                 "under a plan on the agenda for Thursday.\n\n"
-                 "Rail strike\n\nTrains stopped across the region for a second day.", day=8)
-    container.pipeline.run([SourceSpec(str(folder)), SourceSpec(str(SAMPLES_DIR))])
+    corpus.ingest_story(container, tmp_path / "roundup", "5 things to know for Tuesday",
+                        "Storms closed the ferry on Monday, officials said.\n\n"
+                        "Harbour council to raise the barrier toll\n\n"
+                        "Sailors may soon pay twice as much to pass the Port Halden flood gates, "
+                        "under a plan on the agenda for Thursday.\n\n"
+                        "Rail strike\n\nTrains stopped across the region for a second day.",
+                        day=8, samples=True)
 
     answer = container.answerer.answer("Will the harbour council raise the barrier toll?")
     assert answer.found
