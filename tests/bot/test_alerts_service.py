@@ -100,8 +100,10 @@ def test_one_alert_per_story_with_verified_quotes(app: Container, tmp_path: Path
     # the same story from another outlet, and an update of the first article: no new alert
     ingest(app, write(tmp_path / "in2", "deal-elsewhere", "Lee, Takaichi agree to continue "
                       "shuttle diplomacy in Nara", NARA_DEAL_ELSEWHERE, now, source="Second Wire"))
+    # (an update with news in it: a note that only says "updated" is cut at ingest)
+    update = NARA_DEAL + "\n\nOfficials said the next round of talks would follow in the spring."
     ingest(app, write(tmp_path / "in", "deal", "Lee and Takaichi agree to keep talking at Nara "
-                      "summit", NARA_DEAL + "\n\nThis story was updated.", now))
+                      "summit", update, now))
     again = app.alerts.match_new()
     assert again.matches == 2 and again.queued == 0
     assert app.alerts.plan() == []
