@@ -406,3 +406,20 @@ def test_a_section_heading_is_never_quoted_as_a_sentence(
     snippets = [" ".join(c.snippet.split()) for c in answer.citations]
     assert any(s.startswith("Sailors may soon pay twice as much") for s in snippets)
     assert not any("to raise the barrier toll" in s for s in snippets)
+
+
+def test_a_roundup_s_item_headline_is_never_quoted_as_a_sentence(
+    container: Container, tmp_path: Path,
+) -> None:
+    headline = ("Harbour council votes to double the Port Halden barrier toll for sailing boats "
+                "from spring")  # too long for a section heading, and no sentence
+    assert 80 < len(headline) <= 120
+    corpus.ingest_story(container, tmp_path / "roundup", "5 things to know for Wednesday",
+                        f"Storms closed the ferry on Monday, officials said.\n\n{headline}\n\n"
+                        "Skippers will pay more to pass the gates, under a plan agreed on "
+                        "Tuesday night.\n\nRail strike\n\nTrains stopped across the region "
+                        "for a second day.", day=8, samples=True)
+
+    answer = container.answerer.answer("Will the harbour council double the barrier toll?")
+    assert answer.found
+    assert not any("votes to double" in c.snippet for c in answer.citations)
