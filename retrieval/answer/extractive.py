@@ -271,7 +271,7 @@ class ExtractiveAnswerer:
             for start, end in spans_of(hit.text):
                 if _width(hit.text[start:end]) < MIN_SNIPPET or hit.text[end - 1] in "?？؟":
                     continue  # fragments, and questions (quizzes quote the user's question)
-                if _is_heading(hit.text, start, end) or _is_headline_line(hit.text, start, end):
+                if _is_title_line(hit.text, start, end):
                     continue  # a heading or an item's headline is no sentence: never quoted
                 sentence = hit.text[start:end]
                 words = set(tokenize(sentence))
@@ -548,13 +548,19 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     return "\n" not in line and any(ch.isalpha() for ch in line)
 
 
+def _is_title_line(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is a section's heading or a roundup item's headline: a title, no
+    sentence, so no quote starts at it or runs into it."""
+    return _is_heading(text, start, end) or _is_headline_line(text, start, end)
+
+
 def _is_headline_line(text: str, start: int, end: int) -> bool:
     """A line of its own up to 120 characters without a sentence's stop: a roundup's item
     headline ("Person of interest in custody after shooting in Chicago suburb leaves at least
     six dead"), too long for a section heading but no sentence either."""
     return (end - start <= 120 and (start == 0 or text[start - 1] == "\n")
             and (end == len(text) or text[end] == "\n") and text[end - 1] not in _STOPS
-            and text[end - 1] not in "?？!" and text.count(" ", start, end) >= 3)
+            and text[end - 1] not in "?？" and text.count(" ", start, end) >= 3)
 
 
 def _numbered(text: str, start: int) -> bool:
@@ -668,8 +674,7 @@ def _span(sentence: _Sentence, limit: int = ANSWER_QUOTES.max_chars, *,
         # the sentence before, and the one before that when the quote would open on words
         # that point back to it ("The band announced…" after "Blink-182 is coming…")
         for earlier in reversed(before):
-            if end - earlier[0] > limit * 3 // 4 or _is_heading(text, *earlier) or (
-                    _is_headline_line(text, *earlier)):
+            if end - earlier[0] > limit * 3 // 4 or _is_title_line(text, *earlier):
                 break
             start = earlier[0]
             if not _POINTS_BACK.match(text, start):
@@ -678,8 +683,7 @@ def _span(sentence: _Sentence, limit: int = ANSWER_QUOTES.max_chars, *,
     if opened is not None and end - opened <= limit:
         start = opened  # "…we will not let this happen.” Meanwhile…" reads from its “
     for after in following:
-        if after[1] - start > limit or _is_heading(text, *after) or _is_headline_line(
-                text, *after):
+        if after[1] - start > limit or _is_title_line(text, *after):
             break  # a heading opens the next section: it is no part of this quote
         end = after[1]
     return start, min(end, start + max(limit, sentence.end - sentence.start))
