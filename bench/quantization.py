@@ -304,7 +304,7 @@ def sample_chunks(size: int, seed: int = 0, gold_first: bool = True
     from ingest.chunking import Chunker
     from ingest.identity import canonical_url
     from ingest.pipeline import _cleaned
-    from ingest.urls import host_of
+    from ingest.urls import outlet_host
     from retrieval.index import embedding_text
 
     gold = {canonical_url(u) for q in read_jsonl(NEWSDATA / "realtimeqa_eval.jsonl")
@@ -325,7 +325,7 @@ def sample_chunks(size: int, seed: int = 0, gold_first: bool = True
         if url in seen:
             continue
         seen.add(url)
-        source = row.get("source") or host_of(url).removeprefix("www.")  # as records.py does
+        source = row.get("source") or outlet_host(url)  # as records.py does
         title, text = _cleaned(row.get("title") or "", row.get("text") or "", source)
         if not text:
             continue

@@ -21,7 +21,7 @@ from core.errors import ConfigError
 from core.models import DeclaredSource
 from ingest.pipeline import SourceSpec
 from ingest.schedule import interval_problem, keep_problem
-from ingest.urls import host_of, looks_fetchable, url_problem
+from ingest.urls import looks_fetchable, outlet_host, url_problem
 
 _SECTIONS = {"feeds": "url", "pages": "url", "folders": "path", "files": "path"}
 _KINDS = {"feeds": "url", "pages": "url", "folders": "folder", "files": "file"}
@@ -29,7 +29,7 @@ _KINDS = {"feeds": "url", "pages": "url", "folders": "folder", "files": "file"}
 
 def default_name(location: str) -> str:
     """A source name from its location: the host of a URL, the last part of a path."""
-    host = host_of(location).removeprefix("www.") if looks_fetchable(location) else ""
+    host = outlet_host(location) if looks_fetchable(location) else ""
     if host:
         path = urlsplit(location).path.strip("/")
         return f"{host}/{path}" if path else host

@@ -68,6 +68,11 @@ def host_of(url: str) -> str:
         return ""
 
 
+def outlet_host(url: str) -> str:
+    """The outlet a URL names when nothing else does: its host without "www." ("cnn.com")."""
+    return host_of(url).removeprefix("www.")
+
+
 def _host_problem(host: str) -> str | None:
     if not host:
         return "URL has no host"

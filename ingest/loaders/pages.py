@@ -7,7 +7,7 @@ import trafilatura
 from core.errors import ExtractionError
 from ingest.dates import parse_published
 from ingest.models import RawArticle
-from ingest.urls import host_of, url_problem
+from ingest.urls import outlet_host, url_problem
 
 MIN_ARTICLE_CHARS = 200
 
@@ -29,13 +29,12 @@ def extract_page(html: str, url: str = "", source: str = "", origin: str = "") -
     if len(text) < MIN_ARTICLE_CHARS:
         raise ExtractionError(f"{origin}: no article text found on the page")
     page_url = url or _declared_url(document.url or "")
-    host = host_of(page_url)
     authors = tuple(a.strip() for a in (document.author or "").split(";") if a.strip())
     return RawArticle(
         title=(document.title or "").strip(),
         text=text,
         url=page_url,
-        source=source or (document.sitename or "").strip() or host.removeprefix("www."),
+        source=source or (document.sitename or "").strip() or outlet_host(page_url),
         published=parse_published(document.date),
         authors=authors,
         origin=origin,

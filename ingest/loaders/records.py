@@ -10,7 +10,7 @@ from ingest.clean import headline_for
 from ingest.dates import read_date
 from ingest.loaders.base import ItemFailure, LoadEvent
 from ingest.models import RawArticle
-from ingest.urls import host_of, looks_fetchable, url_problem
+from ingest.urls import looks_fetchable, outlet_host, url_problem
 
 
 def record_to_article(row: Any, origin: str, default_source: str = "") -> RawArticle:
@@ -36,13 +36,12 @@ def record_to_article(row: Any, origin: str, default_source: str = "") -> RawArt
     problem = url_problem(url) if looks_fetchable(url) else None
     if problem:
         raise ValueError(f"bad 'url': {problem}")
-    host = host_of(url).removeprefix("www.")
     published, warnings = read_date(row.get("published") or row.get("date"), origin)
     return RawArticle(
         title=title.strip(),
         text=text,
         url=url,
-        source=str(row.get("source") or default_source or host),
+        source=str(row.get("source") or default_source or outlet_host(url)),
         published=published,
         warnings=warnings,
         authors=tuple(str(a).strip() for a in authors if str(a).strip()),
