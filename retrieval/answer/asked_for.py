@@ -153,6 +153,15 @@ _DAY = re.compile(
     rf"\b{_MONTHS}\.? \d{{1,2}}\b|\b{_MONTHS} (?:19|20)\d\d\b"
     r"|\b(?:next|this) (?:week|month|year)\b")
 _FULL_NAME = re.compile(r"\b[A-Z][\w’'-]+(?: (?:[A-Z]\.|[A-Z][\w’'-]+))+")
+# "Which holiday…?" is answered by a holiday's name: one of the calendar's ("Diwali"), a name
+# ending in Day or Eve ("India's Independence Day"), "the Day of the Dead", or a name that
+# "holiday" or "festival" follows ("the Día de los Muertos holiday")
+_NAMED_WORDS = r"[A-Z][\w’'-]+(?: (?:[A-Z][\w’'-]+|de|del|la|las|los|of|the))*"
+_HOLIDAY = re.compile(
+    r"\b(?:Christmas|Easter|Halloween|Thanksgiving|Hanukkah|Diwali|Holi|Ramadan|Eid|Passover|"
+    r"Juneteenth|Kwanzaa|Nowruz|Oktoberfest|Carnival|Mardi Gras)\b"
+    rf"|\b{_NAMED_WORDS} (?:Day|Eve)\b|\b(?:Day|Feast|Festival) of (?:the )?[A-Z][\w’'-]+"
+    rf"|\b{_NAMED_WORDS}(?= (?:holiday|festival|celebrations?)\b)")
 _ASKS = (
     (re.compile(r"\bhow much\b", re.IGNORECASE), _AMOUNT),
     (re.compile(r"\bwhat (?:percentage|percent|proportion|share)\b", re.IGNORECASE), _SHARE),
@@ -162,6 +171,8 @@ _ASKS = (
     (re.compile(r"^\W*when\b|\bhow soon\b|\b(?:what|which) (?:date|day)\b", re.IGNORECASE),
      _DAY),
     (re.compile(r"^\W*who\b|\bwhat is (?:his|her|their) name\b", re.IGNORECASE), _FULL_NAME),
+    (re.compile(r"\b(?:which|what) (?:\w+ )?(?:holiday|festival|feast)s?\b", re.IGNORECASE),
+     _HOLIDAY),
 )
 _PLACE_ASKED = re.compile(r"\b(?:which|what) (?:(?:\w+ )?(country|nation|state)s?)\b",
                           re.IGNORECASE)

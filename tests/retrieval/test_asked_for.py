@@ -108,6 +108,15 @@ def test_the_asking_words_may_come_after_a_clause(question: str, kind: Asked) ->
     ("She was 96.", "How old was she?", True),
     ("Inhofe, 87, said he would step down.", "How old is the senator?", True),
     ("It was 96 degrees in the shade.", "How old was she?", False),
+    # a holiday by its name, one the question does not already say
+    ("Crowds marked the 75th anniversary of India's Independence Day in Mumbai.",
+     "Which major holiday did India celebrate this week?", True),
+    ("Modi spoke in front of the Red Fort on Monday.",
+     "Which major holiday did India celebrate this week?", False),
+    ("Here are the ways people celebrate the Día de los Muertos holiday.",
+     "In addition to Halloween, which holiday was celebrated this week?", True),
+    ("Witches and pirates led the costumes this Halloween.",
+     "In addition to Halloween, which holiday was celebrated this week?", False),
     # what the question already says answers nothing
     ("Colombia held its runoff on Sunday.", "Did Colombia elect its first leftist?", False),
 ])
