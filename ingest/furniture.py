@@ -115,8 +115,9 @@ def _cut_sentences(line: str, cuts: list[Cut]) -> str:
     sentences = _SENTENCE_END.split(line)
     if not any(map(_removable, sentences)):
         return line
-    if len(sentences) <= 3 and _opens_with_pitch(sentences):
-        # a short paragraph opened by a sign-up prompt is all pitch ("Explore the universe…")
+    if len(sentences) <= 3 and (_opens_with_pitch(sentences) or _pitch_to_reader(sentences)):
+        # a short paragraph opened by a sign-up prompt is all pitch ("Explore the universe…"),
+        # and so is one whose other sentences only talk to the reader
         cuts.append(Cut("call to action", line))
         return ""
     kept = []
@@ -138,6 +139,12 @@ def _opens_with_pitch(sentences: list[str]) -> bool:
         if not sentence.rstrip(" \"'”’)").endswith("?"):
             return False
     return False
+
+
+def _pitch_to_reader(sentences: list[str]) -> bool:
+    """True when a promotion is among ``sentences`` and the others address the reader."""
+    return any(map(rules.is_promotion, sentences)) and all(
+        rules.is_promotion(s) or rules.speaks_to_reader(s) for s in sentences)
 
 
 def _removable(sentence: str) -> str | None:

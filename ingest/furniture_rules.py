@@ -87,6 +87,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("separator", re.compile(r"^[_—–\-=*•·~#]+$")),
     # a newsletter's host says hello: "👋 It's Julius here with Monday's news."
     ("newsletter greeting", re.compile(r"^👋")),
+    # a roundup's line between its intro and its items: "Here's what you need to know to Get Up
+    # to Speed and On with Your Day."
+    ("newsletter greeting", re.compile(r"^Here['’]s what you need to know to (?:Get Up to Speed"
+                                       r"|start your day)\b", re.IGNORECASE)),
 )
 
 _NAME = r"[A-Z][\w.'’-]+"
@@ -237,6 +241,17 @@ _CUES = ("sign up", "inbox", "newsletter", "subscri", "journalism", "follow", "j
 def is_promotion(sentence: str) -> bool:
     """True for a sign-up, subscribe or follow-us sentence."""
     return _cued(sentence) and bool(_PROMOTION.search(sentence))
+
+
+# the reader addressed ("If your day doesn't start until you're up to speed…, let us introduce
+# you to your new favorite morning fix."), nobody quoted
+_TO_READER = re.compile(r"\b(?:you|your|you['’](?:re|ll|ve|d))\b", re.IGNORECASE)
+
+
+def speaks_to_reader(sentence: str) -> bool:
+    """True for a sentence that addresses the reader and quotes nobody: beside a sign-up
+    prompt in a short paragraph, it is the pitch's opening, not news."""
+    return bool(_TO_READER.search(sentence)) and not any(q in sentence for q in "\"“”")
 
 
 def is_call_to_action(sentence: str) -> bool:

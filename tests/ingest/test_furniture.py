@@ -250,6 +250,15 @@ def test_call_to_action_sentences_go_and_the_news_around_them_stays() -> None:
     assert strip_furniture(line) == NEWS
 
 
+def test_a_pitch_that_talks_to_the_reader_goes_whole_and_a_quote_beside_one_stays() -> None:
+    pitch = ("If your morning starts with the harbour's news, let us introduce you to your new "
+             "favourite read. Sign up here for the Tide Notes newsletter.")
+    roundup = "Here's what you need to know to Get Up to Speed and On with Your Day."
+    assert strip_furniture(f"{pitch}\n\n{NEWS}\n\n{roundup}\n\n{NEWS}") == f"{NEWS}\n\n{NEWS}"
+    quoted = "\u201cIf you live near the gate, stay home,\u201d the mayor said."
+    assert strip_furniture(f"{quoted} Sign up here for alerts.") == quoted
+
+
 @pytest.mark.parametrize("line", [
     "The Herald urged readers to support local journalism by subscribing.",
     "Users can avoid the ads by subscribing to the premium tier.",
