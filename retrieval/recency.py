@@ -12,6 +12,11 @@ from ingest.dates import parse_published
 _LATEST = re.compile(
     r"\b(latest|newest|most recent|recent(ly)?|current(ly)?|now|breaking|(?-i:the new))\b", re.I
 )
+# A question in the present progressive, or about what remains, asks about now: "which virus
+# is spreading…", "which product remains hard to find…" ("Who is Xi Jinping?" does not)
+_ONGOING = re.compile(
+    r"\b(?:is|are)\s+(?:\w+ly\s+)?(?!(?:every|any|some|no)?thing\b|king\b|morning\b"
+    r"|evening\b|spring\b)(?-i:[a-z]\w*ing)\b|\b(?:remains?|still|ongoing)\b", re.IGNORECASE)
 _WINDOWS = (
     (re.compile(r"\btoday\b|\bthis morning\b|\btonight\b", re.I), timedelta(days=1)),
     (re.compile(r"\byesterday\b", re.I), timedelta(days=2)),
@@ -53,5 +58,6 @@ def time_intent(question: str, now: datetime) -> TimeIntent:
         if since is not None and since.year < 1971:
             since = since.replace(year=now.year)
     latest = bool(_LATEST.search(question))
-    prefer_recent = latest or window is not None or since is not None
+    prefer_recent = latest or window is not None or since is not None or bool(
+        _ONGOING.search(question))
     return TimeIntent(since=since, window=window, prefer_recent=prefer_recent, latest=latest)

@@ -16,6 +16,11 @@ NOW = datetime(2026, 12, 6, 12, tzinfo=UTC)
         ("What did the New York Times report about the summit?", False),
         ("When did Theresa May become prime minister?", False),
         ("Who won the final this week?", True),
+        # the present progressive, and what remains, ask about now
+        ("Which virus is spreading at unusually high levels?", True),
+        ("Which product remains difficult to find in stores?", True),
+        ("Who is Xi Jinping?", False),
+        ("What is everything the summit agreed?", False),
     ],
 )
 def test_a_question_that_asks_for_the_latest(question: str, recent: bool) -> None:
