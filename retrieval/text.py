@@ -48,8 +48,11 @@ _ABBREVIATIONS = frozenset(
         "p.m",
     ]
 )
-# Latin-style stops need a space after them; CJK full stops and the danda need none.
-_BOUNDARY = re.compile(r"[.!?؟]+[\"'”’)\]]*\s+|[。！？।]+[」』”’）)]*\s*|\n+")
+# Latin-style stops need a space after them; CJK full stops and the danda need none. Two
+# sentences a page glued together ("…led investigators to Crimo.Lake County Coroner…") part at
+# the stop between a lower-case word and a capitalised one (not in "www.Example", "St.Louis")
+_BOUNDARY = re.compile(r"[.!?؟]+[\"'”’)\]]*\s+|[。！？।]+[」』”’）)]*\s*|\n+"
+                       r"|(?<=[a-z]{2}[.!?])(?<!www\.)(?=[A-Z][a-z])")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
