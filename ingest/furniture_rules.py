@@ -87,10 +87,6 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("separator", re.compile(r"^[_—–\-=*•·~#]+$")),
     # a newsletter's host says hello: "👋 It's Julius here with Monday's news."
     ("newsletter greeting", re.compile(r"^👋")),
-    # a roundup's line between its intro and its items: "Here's what you need to know to Get Up
-    # to Speed and On with Your Day."
-    ("newsletter greeting", re.compile(r"^Here['’]s what you need to know to (?:Get Up to Speed"
-                                       r"|start your day)\b", re.IGNORECASE)),
 )
 
 _NAME = r"[A-Z][\w.'’-]+"
@@ -163,7 +159,10 @@ _PROMOTION = re.compile(
     # the outlet's podcast: "Prefer to listen? Check out the 5 Things podcast:", "LISTEN TO
     # OUR PODCAST", "… wherever you get your podcasts"
     r"|^Prefer to listen\?|^(?:Check out|Listen to) (?:the|our|my) [^.]{0,40}podcast\b"
-    r"|\bwherever you get your podcasts\b",
+    r"|\bwherever you get your podcasts\b"
+    # a roundup's turn from its intro to its items: "Here's what you need to know to Get Up to
+    # Speed and On with Your Day."
+    r"|^Here['’]s what you need to know to (?:Get Up to Speed|start your day)\b",
     re.IGNORECASE,
 )
 _LINK = re.compile(
@@ -235,7 +234,7 @@ def context_rule(line: str, before: str, after: str) -> str | None:
 # every call to action holds one of these: the regexes run only where one is (4x faster)
 _CUES = ("sign up", "inbox", "newsletter", "subscri", "journalism", "follow", "join", "version of",
          "click", "tap here", "read more", "form below", "roundup", "never miss", "podcast",
-         "prefer to listen", "forecast here", "neck of the woods")
+         "prefer to listen", "forecast here", "neck of the woods", "up to speed")
 
 
 def is_promotion(sentence: str) -> bool:

@@ -255,6 +255,7 @@ def test_a_pitch_that_talks_to_the_reader_goes_whole_and_a_quote_beside_one_stay
              "favourite read. Sign up here for the Tide Notes newsletter.")
     roundup = "Here's what you need to know to Get Up to Speed and On with Your Day."
     assert strip_furniture(f"{pitch}\n\n{NEWS}\n\n{roundup}\n\n{NEWS}") == f"{NEWS}\n\n{NEWS}"
+    assert strip_furniture(f"{NEWS} {roundup}") == NEWS  # closing the intro's paragraph
     quoted = "\u201cIf you live near the gate, stay home,\u201d the mayor said."
     assert strip_furniture(f"{quoted} Sign up here for alerts.") == quoted
 
