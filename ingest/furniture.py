@@ -22,10 +22,12 @@ class Cut:
 
 
 _EDGES = (("photo credit", rules.PHOTO_CREDIT_HEAD), ("dateline", rules.DATELINE),
-          ("photo credit", rules.PHOTO_CREDIT_TAIL), ("gallery caption", rules.GALLERY_TAIL))
+          ("photo credit", rules.PHOTO_CREDIT_TAIL), ("gallery caption", rules.GALLERY_TAIL),
+          ("credit", rules.CREDIT_TAIL))
 # the tails are searched for from every space: only in lines that hold their cue
 _TAIL_CUES = {rules.PHOTO_CREDIT_TAIL: ("/", "Getty", "Courtesy"),
-              rules.GALLERY_TAIL: ("photos", "pictures", "images")}
+              rules.GALLERY_TAIL: ("photos", "pictures", "images"),
+              rules.CREDIT_TAIL: ("Contributing: ",)}
 LEAD_IN_LINES = 20  # how far down a page's chrome can push the article's dateline line
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # sentence ends inside one paragraph: enough to find call-to-action sentences

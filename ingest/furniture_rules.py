@@ -43,6 +43,9 @@ GALLERY_TAIL = re.compile(
     r"(?:^|(?<= ))(?:(?:See|View) (?:more |the |all )?(?:photos|pictures|images) (?:from|of)"
     r" [^.!?\n]{1,80}?(?: The week in \d+ photos)?|In (?:photos|pictures): [^.!?\n]{1,100}"
     r"|The week in \d+ photos)$")
+# a credit line a page glued to the paragraph before it: "… at strawberry harvest
+# time.Contributing: The Associated Press"
+CREDIT_TAIL = re.compile(r"(?<=[.!?\"”’])\s?Contributing: [A-Z][^.!?\n]{0,120}$")
 # a label glued to a headline: "POLITICS:Headline", "COVID-19:Headline", never "at 1:30"
 _GLUED = r"(?:(?<=[A-Za-z?'’)]):(?=[A-Z0-9\"'“‘’])|(?<=\d):(?=[A-Z\"'“‘’]))"
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -234,6 +234,8 @@ def test_call_to_action_sentences_go_and_the_news_around_them_stays() -> None:
     assert strip_furniture(line) == NEWS
     line = "Jane Roe reported from Port Halden. Contributing: Sam Poe, Harbour Herald"
     assert strip_furniture(line) == "Jane Roe reported from Port Halden."
+    line = f"{NEWS[:-1]} on Tuesday.Contributing: The Associated Press"  # glued by the page
+    assert strip_furniture(line) == f"{NEWS[:-1]} on Tuesday."
     # a pitch in the last sentence takes only itself: the news before it stays
     line = f"{NEWS} Sign up here to hear when the application opens."
     assert strip_furniture(line) == NEWS
