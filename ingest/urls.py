@@ -68,9 +68,18 @@ def host_of(url: str) -> str:
         return ""
 
 
+# a mailing list's link host names the outlet after its own labels: "e.newsletters.cnn.com"
+_MAILING_LABELS = frozenset({"www", "e", "email", "mail", "newsletter", "newsletters", "click",
+                             "link", "links"})
+
+
 def outlet_host(url: str) -> str:
-    """The outlet a URL names when nothing else does: its host without "www." ("cnn.com")."""
-    return host_of(url).removeprefix("www.")
+    """The outlet a URL names when nothing else does: its host without "www." ("cnn.com"), or
+    a newsletter's link labels ("e.newsletters.cnn.com": "cnn.com")."""
+    labels = host_of(url).split(".")
+    while len(labels) > 2 and labels[0] in _MAILING_LABELS:
+        labels = labels[1:]
+    return ".".join(labels)
 
 
 def _host_problem(host: str) -> str | None:

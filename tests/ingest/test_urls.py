@@ -18,7 +18,7 @@ from ingest.identity import canonical_url
 from ingest.loaders import ItemFailure, LoadWarning, SourceLoader
 from ingest.loaders.base import LoadEvent
 from ingest.models import RawArticle
-from ingest.urls import checked_url, url_problem
+from ingest.urls import checked_url, outlet_host, url_problem
 from tests.ingest import feeds_fixtures as fx
 from tests.support.http_server import Canned, serve
 
@@ -188,3 +188,14 @@ def test_any_feed_links_leave_the_good_item_and_a_reason_for_each_other(
         assert isinstance(event, RawArticle | ItemFailure | LoadWarning)
         if isinstance(event, ItemFailure):
             assert event.reason
+
+
+@pytest.mark.parametrize(("url", "outlet"), [
+    ("https://www.harbourherald.example/news/1", "harbourherald.example"),
+    ("https://e.newsletters.harbourherald.example/click?id=1", "harbourherald.example"),
+    ("https://news.harbourherald.co.uk/a", "news.harbourherald.co.uk"),
+    ("https://www.e.example/a", "e.example"),
+])
+def test_an_outlet_is_named_by_its_host_without_www_or_a_newsletter_s_link_labels(
+        url: str, outlet: str) -> None:
+    assert outlet_host(url) == outlet
