@@ -145,8 +145,9 @@ def _opens_with_pitch(sentences: list[str]) -> bool:
 
 def _pitch_to_reader(sentences: list[str]) -> bool:
     """True when a promotion is among ``sentences`` and the others address the reader."""
-    return any(map(rules.is_promotion, sentences)) and all(
-        rules.is_promotion(s) or rules.speaks_to_reader(s) for s in sentences)
+    promotions = [rules.is_promotion(s) for s in sentences]
+    pairs = zip(sentences, promotions, strict=True)
+    return any(promotions) and all(promoted or rules.speaks_to_reader(s) for s, promoted in pairs)
 
 
 def _removable(sentence: str) -> str | None:
