@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import mul
@@ -28,6 +28,10 @@ MIN_SNIPPET = ANSWER_QUOTES.min_chars  # in display width (_width): CJK characte
 # A story is offered as "closest" only this close to the question (cosine): below it, a list of
 # unrelated headlines (a World Cup question offered the marathon) reads as a wrong answer.
 RELATED_FLOOR = 0.35
+# Another article that gives what the story does not may be last year's report of a yearly
+# event (a holiday, a festival), not an older one: six years back, "the final two candidates
+# to succeed Prime Minister David Cameron" is no answer to who became prime minister this week
+PRECISE_RIVAL_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -427,10 +431,32 @@ class ExtractiveAnswerer:
             return None
         best = max(judged[a] for a in story if a in judged)
         others = sorted((a for a in judged if a not in story), key=lambda a: -judged[a])
-        return others[0] if others and best - judged[others[0]] <= margin else None
+        if others and best - judged[others[0]] <= margin:
+            return others[0]
+        return _precise_rival(sentences, story,
+                              lambda s: self._selection.relevance(s.score, s.features))
 
 
 _Quote = tuple[int, int, _Sentence]  # offsets in the hit text, and the sentence quoted
+
+
+def _precise_rival(sentences: Sequence[_Sentence], story: set[str],
+                   relevance: Callable[[_Sentence], float]) -> str | None:
+    """The article of the best sentence when it gives the very kind asked for, nothing in the
+    story does, it reads as relevant as the story's best before its answer is credited, and it
+    is at most a year older: "In addition to Halloween, which holiday was celebrated this
+    week?" is judged a Halloween story; another article names the Day of the Dead."""
+    best = sentences[0] if sentences else None
+    if best is None or best.hit.ref.article_id in story or not _answers_precisely(best.features):
+        return None
+    told = [s for s in sentences if s.hit.ref.article_id in story]
+    if not told or any(_answers_precisely(s.features) for s in told):
+        return None
+    lead = max(told, key=relevance)
+    if relevance(best) < relevance(lead) or _days_apart(
+            best.hit.ref.published, lead.hit.ref.published) > PRECISE_RIVAL_DAYS:
+        return None
+    return best.hit.ref.article_id
 
 
 def _answers_precisely(features: Sequence[float]) -> bool:

@@ -147,3 +147,47 @@ def test_a_sentence_whose_neighbours_the_lead_quotes_is_still_quoted_alone() -> 
     # the lead takes "pushing" as context; the opening's own context would overlap it, so the
     # opening is quoted by itself rather than lost
     assert [text[c.start:c.end] for c in shown] == [pushing + lead, opening.strip()]
+
+
+def _precise(article: str, text: str, score: float, story: float, precise: bool,
+             published: datetime = DAY) -> _Sentence:
+    from retrieval.answer.extractive import SENTENCE_FEATURES
+
+    ref = ArticleRef(article, f"Headline {article}", "Wire", f"https://x.example/{article}",
+                     published)
+    hit = SearchHit(f"{article}-0", ref, 0, len(text), text, 0.03, 0.6, story=story)
+    features = [0.0] * len(SENTENCE_FEATURES)
+    features[SENTENCE_FEATURES.index("precise_answer")] = float(precise)
+    return _Sentence(hit, 0, len(text), score, tuple(features))
+
+
+def holiday_answer(published: datetime = DAY, story_precise: bool = False,
+                   score: float = 2.7) -> list[tuple[str, bool]]:
+    """ "In addition to Halloween, which holiday was celebrated this week?": the judge is sure
+    of a costume story, which names no other holiday; another article names it."""
+    answerer = ExtractiveAnswerer.__new__(ExtractiveAnswerer)
+    answerer._selection = Selection()
+    sentences = sorted([
+        _precise("holiday", "The Mexican holiday, also known as Day of the Dead, spans the first "
+                 "two days of November.", score, 6.0, True, published),
+        _precise("costumes", "Witches and pirates top this Halloween's costume lists again.", 1.9,
+                 12.0, story_precise),
+    ], key=lambda s: -s.score)
+    coverage = {"costumes": 1.0, "holiday": 0.5}
+    kinship = {"costumes": 1.0, "holiday": 0.0}
+    shown, _ = answerer._pick(sentences, coverage, kinship, k=5)
+    return [(c.ref.article_id, c.other_story) for c in shown]
+
+
+def test_another_story_that_gives_the_kind_asked_for_is_quoted_when_the_story_does_not() -> None:
+    assert holiday_answer() == [("costumes", False), ("holiday", True)]
+    # last year's report of a yearly day still answers; one of years ago does not
+    assert holiday_answer(published=datetime(2021, 7, 2, tzinfo=UTC)) == [
+        ("costumes", False), ("holiday", True)]
+    assert holiday_answer(published=datetime(2016, 7, 1, tzinfo=UTC)) == [("costumes", False)]
+
+
+def test_no_precise_rival_when_the_story_answers_or_only_the_credit_lifts_it() -> None:
+    assert holiday_answer(story_precise=True) == [("costumes", False)]
+    # 2.4 less the precise credit (0.6) reads below the story's best (1.9)
+    assert holiday_answer(score=2.4) == [("costumes", False)]
