@@ -120,9 +120,10 @@ class Container:
 
         folder = self.settings.data_dir / "chroma"
         client = connect_chroma(self.settings.chroma_url, folder)
+        ef_search = self.settings.vector_ef_search
         if self.settings.chroma_url:
-            return VectorStore(client)
-        return VectorStore(client, reconnect=lambda: reopen_chroma(folder))
+            return VectorStore(client, ef_search=ef_search)
+        return VectorStore(client, ef_search=ef_search, reconnect=lambda: reopen_chroma(folder))
 
     @cached_property
     def lexical(self) -> LexicalIndex:

@@ -81,18 +81,31 @@ class VectorStore:
     """The chunk collection: replace an article's chunks, query by embedding."""
 
     def __init__(self, client: Any, collection: str = COLLECTION, *,
+                 ef_search: int | None = None,
                  reconnect: Callable[[], Any] | None = None) -> None:
         self.client = client  # the Chroma client (benchmarks hand it to LangChain's Chroma)
         self._reconnect = reconnect
         self._name = collection
+        self._ef_search = ef_search
         self._collection = self._open(client)
         self._max_batch = int(getattr(client, "get_max_batch_size", lambda: 5000)())
 
     def _open(self, client: Any) -> Any:
         with _chroma_errors(f"cannot open the Chroma collection {self._name}"):
-            return client.get_or_create_collection(
+            collection = client.get_or_create_collection(
                 self._name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
             )
+            if self._ef_search is not None and self.ef_search(collection) != self._ef_search:
+                # a search setting, kept with the collection: changed in place, nothing rebuilt
+                collection.modify(configuration={"hnsw": {"ef_search": self._ef_search}})
+            return collection
+
+    @staticmethod
+    def ef_search(collection: Any) -> int | None:
+        """The collection's HNSW ef_search, as Chroma keeps it (None: not an HNSW index)."""
+        hnsw = (collection.configuration or {}).get("hnsw") or {}
+        value = hnsw.get("ef_search")
+        return int(value) if value is not None else None
 
     def reopen(self) -> bool:
         """Open the store afresh (embedded: to see other processes' writes); False if it can't."""

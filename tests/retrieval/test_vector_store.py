@@ -12,7 +12,7 @@ from core.models import Chunk
 from ingest.pipeline import SourceSpec
 from ingest.sample_articles import SAMPLES_DIR
 from retrieval.embeddings import Embedder
-from retrieval.vector_store import VectorStore, connect_chroma
+from retrieval.vector_store import VectorStore, connect_chroma, reopen_chroma
 from tests.support.chroma import free_port
 
 
@@ -30,6 +30,7 @@ def test_ingest_and_search_through_a_chroma_server(
     # a second client sees the same collection on the server
     other = Container(settings, embedder=embedder)
     assert other.vectors.count() == container.articles.chunk_count()
+    assert VectorStore.ef_search(other.vectors._collection) == settings.vector_ef_search
     container.close()
     other.close()
 
@@ -80,3 +81,17 @@ def test_replace_deletes_only_what_an_article_holds(tmp_path: Path,
     assert deletes == [] and store.count() == 5
     store.remove(["b", "c"])
     assert len(deletes) == 1 and store.count() == 1
+
+
+def test_the_search_breadth_is_set_on_the_collection_and_changed_in_place(tmp_path: Path) -> None:
+    folder = tmp_path / "chroma"
+    store = VectorStore(connect_chroma("", folder), ef_search=400)
+    assert VectorStore.ef_search(store._collection) == 400
+    store.replace(["a"], [Chunk("a", 0, 0, 5, "text", {"article_id": "a"})],
+                  np.ones((1, 8), dtype=np.float32))
+    # another breadth on the next open changes the setting and keeps what is stored
+    again = VectorStore(reopen_chroma(folder), ef_search=150)
+    assert VectorStore.ef_search(again._collection) == 150
+    assert again.count() == 1
+    # none asked: Chroma's own (100 when created), or whatever the collection keeps
+    assert VectorStore.ef_search(VectorStore(reopen_chroma(folder))._collection) == 150
