@@ -165,7 +165,7 @@ _PROMOTION = re.compile(
     r"|\bwherever you get your podcasts\b"
     # a roundup's turn from its intro to its items: "Here's what you need to know to Get Up to
     # Speed and On with Your Day."
-    r"|^Here['’]s what you need to know to (?:Get Up to Speed|start your day)\b",
+    r"|^Here['’]s what (?:else )?you need to know to (?:Get Up to Speed|start your day)\b",
     re.IGNORECASE,
 )
 _LINK = re.compile(

@@ -258,6 +258,10 @@ def test_a_pitch_that_talks_to_the_reader_goes_whole_and_a_quote_beside_one_stay
     roundup = "Here's what you need to know to Get Up to Speed and On with Your Day."
     assert strip_furniture(f"{pitch}\n\n{NEWS}\n\n{roundup}\n\n{NEWS}") == f"{NEWS}\n\n{NEWS}"
     assert strip_furniture(f"{NEWS} {roundup}") == NEWS  # closing the intro's paragraph
+    # the intro's lead item first, then the turn to the rest
+    item = "But fares, which remain near record levels, are up 60% over the past year."
+    turn = "Here's what else you need to know to Get Up to Speed and On with Your Day."
+    assert strip_furniture(f"{item}\n\n{turn}\n\n{NEWS}") == f"{item}\n\n{NEWS}"
     quoted = "\u201cIf you live near the gate, stay home,\u201d the mayor said."
     assert strip_furniture(f"{quoted} Sign up here for alerts.") == quoted
 

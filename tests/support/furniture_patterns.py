@@ -51,7 +51,8 @@ FURNITURE_PATTERNS: dict[str, re.Pattern[str]] = {
     # a roundup's opening lines, spoken to the reader: "…let us introduce you to your new
     # favorite morning fix.", "Here's what you need to know to Get Up to Speed…"
     "roundup opener": re.compile(r"\blet us introduce you to your new\b"
-                                 r"|^Here['’]s what you need to know to Get Up to Speed\b"),
+                                 r"|^Here['’]s what (?:else )?you need to know to "
+                                 r"Get Up to Speed\b"),
     "podcast pitch": re.compile(r"^Prefer to listen\?|\bCheck out the [^.]{0,30}podcast\b"),
     "video teaser": re.compile(r"\b(?:JUST WATCHED|MUST WATCH|Video Ad Feedback)\b"
                                r"|\b\d{1,2}:\d{2} - Source: [A-Z]"),
