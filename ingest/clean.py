@@ -37,6 +37,10 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 _FIRST_SENTENCE = re.compile(r"(?<=[a-z0-9]{2}[.!?])[\"'”’]?\s+(?=[\"'“‘A-Z])")
 MAX_HEADLINE_CHARS = 120
 _SPACES = re.compile(r"[ \t\u00a0]+")
+# A link cut out of a page leaves its space before the comma or stop that followed it ("gas
+# prices , which remain near record levels , are up"): the space goes. Not before other marks,
+# which French sets apart by rule ("Quelle surprise !")
+_SPACE_BEFORE_STOP = re.compile(r"(?<=[\w\"”’)]) (?=[,.](?:\s|$))")
 
 
 def unspoofed(text: str) -> str:
@@ -50,7 +54,8 @@ def normalise_text(text: str) -> str:
     """NFC-normalise, drop control and spoofing characters, tidy spaces and blank lines."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = unspoofed(_CONTROL.sub("", text))
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [_SPACE_BEFORE_STOP.sub("", _SPACES.sub(" ", line)).strip()
+             for line in text.split("\n")]
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
 
 

@@ -49,6 +49,15 @@ def test_normalise_text_tidies_spaces_and_controls() -> None:
     assert normalise_text("a\u00a0 b\r\n\r\n\r\n\r\nc\x07") == "a b\n\nc"
 
 
+def test_a_cut_link_s_space_before_a_comma_or_stop_goes_and_french_spacing_stays() -> None:
+    page = "Tide levels , which the council tracks , rose again ."
+    assert normalise_text(page) == "Tide levels, which the council tracks, rose again."
+    assert normalise_text("« Quelle surprise ! » a-t-il dit : non.") == (
+        "« Quelle surprise ! » a-t-il dit : non.")
+    assert normalise_text("Wait ... then 3 .5 and the “barrier” , it said.") == (
+        "Wait ... then 3 .5 and the “barrier”, it said.")
+
+
 def test_boilerplate_detection() -> None:
     assert is_boilerplate("Related Articles")
     assert is_boilerplate("Home | News | World")
