@@ -182,6 +182,14 @@ _PLACE_ASKED = re.compile(r"\b(?:which|what) (?:(?:\w+ )?(country|nation|state)s
 _WHERE_ASKED = re.compile(r"^\W*where\b|\bwhere (?:is|are|was|were|did|do|does|will|has|have|"
                           r"had|can|could)\b|\bin (?:which|what) (?:city|town|region|place)\b",
                           re.IGNORECASE)
+# "Where did he say that?" asks where words were spoken: a place named after the saying
+# ("…, said at the Shangri-La Dialogue"), not every place the sentence names ("in the region")
+_SPEECH_ASKED = re.compile(r"\b(?:say|said|speak|spoke|tell|told|announce|announced)\b",
+                           re.IGNORECASE)
+_SPOKEN_AT = re.compile(
+    r"\b(?:said|says|saying|told|telling|spoke|speaking|announced|announcing|addressed|"
+    r"addressing)\b,?(?:\s+(?!that\b)[\w’'-]+,?){0,2}?\s+(?:at|in)\s+(?:the\s+)?"
+    r"([A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*)")
 _LOCATED = re.compile(
     rf"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Oo]utside)\s+(?:the\s+)?"
     rf"(?!(?:{_MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
@@ -198,6 +206,7 @@ class PreciseAsk:
     holds: re.Pattern[str] | None = None  # otherwise: the pattern of what answers
     ahead: bool = False  # "when will…": a day already past answers nothing
     located: bool = False  # "where…?": a place named after "in" or "at"
+    spoken: bool = False  # "where did he say that?": … named after the saying
 
     @property
     def detail(self) -> bool:
@@ -218,6 +227,8 @@ class PreciseAsk:
             return False
         if self.places:
             return any(t in self.places and self._new(t) for t in _place_terms(sentence))
+        if self.spoken:
+            return any(self._new(m.group(1)) for m in _SPOKEN_AT.finditer(sentence))
         if self.located:
             return any(self._new(m.group(1)) for m in _LOCATED.finditer(sentence))
         holds = self.holds
@@ -244,7 +255,7 @@ def precise_ask(question: str, focus: str | None = None) -> PreciseAsk | None:
         state = place.group(1).lower() == "state"
         return PreciseAsk(said, places=places() | (US_STATES if state else frozenset()))
     if _WHERE_ASKED.search(focus):
-        return PreciseAsk(said, located=True)
+        return PreciseAsk(said, located=True, spoken=bool(_SPEECH_ASKED.search(focus)))
     for asks, holds in _ASKS:
         if asks.search(focus):
             return PreciseAsk(said, holds=holds, ahead=bool(_AHEAD.search(focus)))

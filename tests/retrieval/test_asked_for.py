@@ -93,6 +93,15 @@ def test_the_asking_words_may_come_after_a_clause(question: str, kind: Asked) ->
     ("It was held in January, on a Monday.", "Where was the funeral held?", False),
     ("In New Jersey, it's illegal to pump your own gas.", "Where is it illegal to pump gas?",
      True),
+    # "where did he say that?": where the words were spoken, not a place they name
+    ("Seruiratu, Fiji's Minister for Defense, said at the Shangri-La Dialogue, Asia's top "
+     "security meeting.", "Where did he say that?", True),
+    ("Climate change is the biggest threat in the Asia-Pacific region, Seruiratu said.",
+     "Where did he say that?", False),
+    ("Beijing has said that it is not building a base in the Solomon Islands.",
+     "Where did he say that?", False),
+    ("The mayor told reporters in Port Halden on Friday that the barrier holds.",
+     "Where did the mayor say that?", True),
     # an amount, a share, a full name, a month
     ("The regulator fined it 405 million euros.", "How much was Instagram fined?", True),
     ("The regulator fined it again.", "How much was Instagram fined?", False),
