@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import mul
@@ -373,7 +373,7 @@ class ExtractiveAnswerer:
         }
         on_story.add(top.hit.ref.article_id)
         lead = next(s for s in sentences if s.hit.ref.article_id in on_story)
-        rival = self._rival(sentences, on_story)
+        rival = self._rival(sentences, on_story, relevance)
         # a sentence that answers precisely opens its quote: the answer first, context after
         shown: list[_Quote] = [(*_span(lead, rules.lead_chars,
                                        previous=not _answers_precisely(lead.features)), lead)]
@@ -414,8 +414,10 @@ class ExtractiveAnswerer:
         return [_focused(first, lead), *rest, *cited(other, other_story=True)], cited(
             sorted(more, key=lambda c: numbers[c[2].hit.ref.article_id]))
 
-    def _rival(self, sentences: Sequence[_Sentence], story: set[str]) -> str | None:
-        """Another story's article the judge rates within ``rival_margin`` of the story's best.
+    def _rival(self, sentences: Sequence[_Sentence], story: set[str],
+               relevance: dict[int, float]) -> str | None:
+        """Another story's article the judge rates within ``rival_margin`` of the story's best,
+        else one that gives what the story does not (``_precise_rival``; ``relevance`` by id).
 
         Another week's report of the subject qualifies: it is not the lead's story, but when the
         judge is unsure, it is as likely the one asked about (bench/answer_quality.py).
@@ -433,15 +435,14 @@ class ExtractiveAnswerer:
         others = sorted((a for a in judged if a not in story), key=lambda a: -judged[a])
         if others and best - judged[others[0]] <= margin:
             return others[0]
-        return _precise_rival(sentences, story,
-                              lambda s: self._selection.relevance(s.score, s.features))
+        return _precise_rival(sentences, story, relevance)
 
 
 _Quote = tuple[int, int, _Sentence]  # offsets in the hit text, and the sentence quoted
 
 
 def _precise_rival(sentences: Sequence[_Sentence], story: set[str],
-                   relevance: Callable[[_Sentence], float]) -> str | None:
+                   relevance: dict[int, float]) -> str | None:
     """The article of the best sentence when it gives the very kind asked for, nothing in the
     story does, it reads as relevant as the story's best before its answer is credited, and it
     is at most a year older: "In addition to Halloween, which holiday was celebrated this
@@ -452,8 +453,8 @@ def _precise_rival(sentences: Sequence[_Sentence], story: set[str],
     told = [s for s in sentences if s.hit.ref.article_id in story]
     if not told or any(_answers_precisely(s.features) for s in told):
         return None
-    lead = max(told, key=relevance)
-    if relevance(best) < relevance(lead) or _days_apart(
+    lead = max(told, key=lambda s: relevance[id(s)])
+    if relevance[id(best)] < relevance[id(lead)] or _days_apart(
             best.hit.ref.published, lead.hit.ref.published) > PRECISE_RIVAL_DAYS:
         return None
     return best.hit.ref.article_id
