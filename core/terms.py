@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from core.word_forms import PLACE_FORMS, PLACE_NAMES
@@ -263,6 +263,19 @@ def _tokens(text: str) -> tuple[str, ...]:
 def tokenize(text: str) -> list[str]:
     """Content tokens for BM25 and overlap scoring: folded, stopwords out, light stemming."""
     return list(_tokens(text))
+
+
+def word_list_terms(words: Iterable[str]) -> Iterator[list[str]]:
+    """``tokenize`` of each word of a long word list, without passing it through the caches
+    that serve articles and questions (a list of 100,000 words would evict them all)."""
+    plain_stem = stem.__wrapped__
+    for word in words:
+        if word.isascii() and word.isalpha():  # one token, folded by lowercasing alone
+            lowered = word.lower()
+            keep = len(lowered) > 1 and lowered not in STOPWORDS
+            yield [plain_stem(lowered)] if keep else []
+        else:
+            yield _tokenize(word)
 
 
 def chunk_terms(title: str, text: str) -> str:

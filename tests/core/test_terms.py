@@ -12,9 +12,11 @@ from core.terms import (
     fold,
     holds_phrase,
     holds_word,
+    stem,
     text_terms,
     tokenize,
     with_places,
+    word_list_terms,
 )
 from core.word_forms import PLACE_FORMS, PLACE_NAMES
 
@@ -157,3 +159,15 @@ def test_a_passage_s_terms_are_read_off_its_stored_terms_under_its_headline() ->
     # written under another headline, or not read at all: tokenized
     assert list(text_terms("Lee visits Japan", text, stored)) == tokenize(text)
     assert list(text_terms(title, text)) == tokenize(text)
+
+
+def test_a_word_list_is_tokenized_as_tokenize_does_without_filling_its_caches() -> None:
+    import wordfreq
+
+    words = [w for w, f in wordfreq.get_frequency_dict("en").items() if f >= 1e-7]
+    words += ["Zürich", "don't", "co-op", "東京", "3,518", "THE", "Nara", "a", "es"]
+    stem.cache_clear()
+    listed = list(word_list_terms(words))
+    # plain words (nearly all of them) leave the caches to articles and questions
+    assert stem.cache_info().currsize < len(words) / 10
+    assert listed == [tokenize(word) for word in words]
