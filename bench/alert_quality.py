@@ -140,13 +140,15 @@ def ingest_pool(folder: Path, embedder: Any) -> tuple[
 
 def topic_scores(matcher: TopicMatcher, topics: Sequence[Topic],
                  labelled: dict[str, ChangedArticle], chunks: dict[str, np.ndarray],
-                 ) -> list[dict[str, float]]:
+                 hybrid: bool = False) -> list[dict[str, float]]:
     """Each topic's score for each labelled article that it admits, by name: the matcher's own
-    hybrid score (the BBC topics' pool only); phrases and exclusions apply, and a topic with
-    no meaning part (phrases only) scores 1 on every article it admits."""
+    (the about-ness model on the hybrid score's scale; the hybrid score alone with
+    ``hybrid``); phrases and exclusions apply, and a topic with no meaning part (phrases only)
+    scores 1 on every article it admits."""
     articles = [NewArticle(a.article_id, a.title, a.text, a.terms, chunks[a.article_id],
                            SOME_DAY) for a in labelled.values()]
-    meaning = matcher.scores([t for t in topics if t.meaning], articles)
+    score = matcher.hybrid_scores if hybrid else matcher.scores
+    meaning = score([t for t in topics if t.meaning], articles)
     rows = iter(range(len(meaning)))
     scored = []
     for topic in topics:

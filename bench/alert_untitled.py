@@ -8,9 +8,9 @@ Ingests every RealTime QA record labelled in bench/alert_labels.REALTIMEQA_UNTIT
 corpus file has them (url, title or none, text, published), into a temporary store (or DIR,
 kept and reopened between runs): ingest makes a record without a title a headline from its text
 (ingest.clean.headline_from). Every topic is scored against every stored record it admits with
-the matcher the bot uses (alerts.matching.TopicMatcher), at the shipped bar (DEFAULT_THRESHOLD,
-the score alone, what bench/alert_quality.py reads) and as shipped (alerts.matching.matches_at:
-the bar, or a name the story names up front within NAME_MARGIN under it). Recall is read on the
+the matcher the bot uses (alerts.matching.TopicMatcher: the about-ness model on the hybrid
+score's scale) at the shipped bar (DEFAULT_THRESHOLD, what bench/alert_quality.py reads), and
+by the hybrid score alone at the same bar (what matched before the model). Recall is read on the
 relevant records that came with a title and on those that came without; precision on the
 matches among titled records and among untitled ones. A topic's unclear records are left out
 of its scoring; a record relevant to another topic only is a negative. The titled records are
@@ -33,7 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from alerts.matching import DEFAULT_THRESHOLD, NAME_MARGIN, matches_at
+from alerts.matching import DEFAULT_THRESHOLD
 from alerts.topics import parse_topic
 from bench.alert_labels import REALTIMEQA_UNTITLED_TOPICS as LABELLED
 from bench.alert_quality import as_untitled, prf, stored_articles, topic_scores
@@ -115,14 +115,13 @@ def read(container: Container, kind: dict[str, str]) -> dict[str, Any]:
     admitted: list[int] = []
     for name, articles in readings.items():
         scores = topic_scores(container.matcher, topics, articles, chunks)
+        hybrid = topic_scores(container.matcher, topics, articles, chunks, hybrid=True)
         admitted = admitted or [len(s) for s in scores]
         decisions[name] = {
-            "shipped_bar_score_only": {(n, u) for n, s in enumerate(scores)
+            "hybrid_score_at_the_bar": {(n, u) for n, s in enumerate(hybrid)
+                                        for u, v in s.items() if v >= DEFAULT_THRESHOLD},
+            "as_shipped_about_model": {(n, u) for n, s in enumerate(scores)
                                        for u, v in s.items() if v >= DEFAULT_THRESHOLD},
-            "as_shipped_with_names": {
-                (n, u) for n, s in enumerate(scores) for u, v in s.items()
-                if matches_at(topics[n], v, DEFAULT_THRESHOLD, articles[u].title,
-                              articles[u].text)},
         }
     both = {n for n, (_, rel, _, _) in enumerate(LABELLED)
             if {kind[u] for u in rel if u in by_url} == {"titled", "untitled"}}
@@ -167,7 +166,7 @@ def read(container: Container, kind: dict[str, str]) -> dict[str, Any]:
         "labelled_not_stored": sorted(labelled - set(by_url)),
         "relevant_pairs": {k: len(truth & pairs) for k, pairs in of_kind.items()},
         "topics_with_both_kinds": sorted(LABELLED[n][0] for n in both),
-        "bar": DEFAULT_THRESHOLD, "name_margin": NAME_MARGIN,
+        "bar": DEFAULT_THRESHOLD,
         "figures": {reading: {rule: {"all_topics": figures(found),
                                      "topics_with_both_kinds": figures(found, both),
                                      "macro_recall_all_topics": macro(

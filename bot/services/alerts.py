@@ -22,7 +22,6 @@ from alerts.matching import (
     NewArticle,
     TopicMatcher,
     UpFront,
-    matches_at,
 )
 from alerts.quotes import why_quotes
 from alerts.stories import StoryLead, assign_stories
@@ -30,7 +29,7 @@ from alerts.timing import digest_due, next_digest_time, quiet_until
 from alerts.topics import Topic, archive_spelling, looks_like_name, parse_topic
 from bot.services.subscriptions import TopicPreview
 from core.errors import ArticleNotFound, SearchIndexError, SubscriptionError
-from core.models import DIGEST, ArticleRef, Subscription, chunk_id
+from core.models import DIGEST, Subscription, chunk_id
 from core.terms import tokenize
 from retrieval.quoting import Quote, is_verbatim
 from storage.alerts import (
@@ -271,26 +270,21 @@ class AlertService:
         """The newest stored stories the topic would have matched (for /subscribe's reply),
         and up to CLOSE_CALLS that scored just below its bar."""
         hits = self._searcher().search(topic.query, k=20)
-        best: dict[str, float] = {}
-        refs: dict[str, ArticleRef] = {}
-        for hit in hits:
-            best[hit.ref.article_id] = max(best.get(hit.ref.article_id, -1.0), hit.similarity)
-            refs[hit.ref.article_id] = hit.ref
-        stored = self._articles.get_many(list(refs))
+        refs = {hit.ref.article_id: hit.ref for hit in hits}
+        stored = [a for a in self._alerts.stored(list(refs))
+                  if a.indexed and topic.admits(f"{a.title}\n{a.text}")]
         matcher = self._matcher()
-        admitted = [(key, stored[key], similarity) for key, similarity in best.items()
-                    if key in stored and topic.admits(f"{stored[key].title}\n{stored[key].text}")]
-        headlines = (matcher.headline_similarities([topic], [a.title for _, a, _ in admitted])[0]
-                     if topic.meaning else np.zeros(len(admitted)))
+        scores: Sequence[float] = [1.0] * len(stored)
+        if topic.meaning and stored:
+            articles = [a for a in self._with_vectors(stored) if len(a.vectors)]
+            stored = [a for a in stored if a.article_id in {n.article_id for n in articles}]
+            scores = matcher.scores([topic], articles)[0].tolist()
         found, close = [], []
-        for (key, article, similarity), headline in zip(admitted, headlines, strict=True):
-            score = (matcher.score(topic, similarity, float(headline),
-                                   UpFront.of(article.title, article.text))
-                     if topic.meaning else 1.0)
-            if matches_at(topic, score, matcher.threshold, article.title, article.text):
-                found.append(refs[key])
+        for article, score in zip(stored, scores, strict=True):
+            if score >= matcher.threshold:
+                found.append(refs[article.article_id])
             elif score >= matcher.threshold - NEAR:
-                close.append((score, refs[key]))
+                close.append((score, refs[article.article_id]))
         far_past = datetime.min.replace(tzinfo=UTC)
         found.sort(key=lambda r: r.published or far_past, reverse=True)
         close.sort(key=lambda pair: -pair[0])
@@ -336,8 +330,8 @@ class AlertService:
 
     def story_score(self, topic: Topic, article_id: str,
                     vector: np.ndarray | None = None) -> float | None:
-        """A stored story's hybrid score for the topic (whose vector is ``vector`` when
-        kept), as matching computes it; None when the story is gone or not indexed yet."""
+        """A stored story's score for the topic (whose vector is ``vector`` when kept), as
+        matching computes it; None when the story is gone or not indexed yet."""
         found = [a for a in self._alerts.stored([article_id]) if a.indexed]
         if not found or not topic.meaning:
             return None

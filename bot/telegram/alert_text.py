@@ -58,10 +58,10 @@ def subscribed_html(done: Subscribed) -> str:
                   "taps, here and under every alert."]
     if done.quotable_name:
         name = escape(done.quotable_name)
-        lines += ["", f"Tip: I follow <b>{name}</b> by meaning and by name: a story about it "
-                  "alerts, and so does one that names it in its headline or first lines. To be "
-                  "alerted to every story that names it, even in passing, press the button "
-                  f"below or send /subscribe \"{name}\" (in quotes)."]
+        lines += ["", f"Tip: I follow <b>{name}</b> by what a story is about: one that names it "
+                  "in its headline or first lines counts, one that mentions it in passing "
+                  "does not. To be alerted to every story that names it, even in passing, "
+                  f"press the button below or send /subscribe \"{name}\" (in quotes)."]
     return "\n".join(lines)
 
 

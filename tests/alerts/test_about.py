@@ -10,14 +10,18 @@ from alerts.about import (
     FEATURES,
     THRESHOLD,
     WEIGHTS,
+    ArticleTerms,
     Similarity,
+    about_logits,
     has_real_headline,
     is_roundup,
     lead_of,
     pair_features,
     probability,
+    shares_of,
 )
 from core.terms import tokenize
+from ingest.clean import headline_from
 
 SIMILAR = Similarity(score=0.5, dense=0.6, lead=0.55, headline=0.4)
 SUMMIT = (
@@ -47,6 +51,7 @@ def test_words_up_front_weigh_their_rarity() -> None:
     about = features("Nara summit opens", SUMMIT)
     assert about["headline_share"] == pytest.approx(1.0)
     assert about["lead_share"] == pytest.approx(1.0)
+    assert about["first_share"] == pytest.approx(0.75)  # the first sentence names Nara only
     assert about["body_share"] == pytest.approx(1.0)
     # of 14 content words, "nara" (share 0.75) is the third, "summit" (0.25) the fifth
     assert about["first_at"] == pytest.approx(0.75 * 2 / 14 + 0.25 * 4 / 14)
@@ -134,3 +139,23 @@ def test_the_fitted_weights_cover_every_feature() -> None:
     mention = pair_features(tokenize("Nara summit"), WEIGHTS_OF_TERMS, "Club wins again",
                             FOOTBALL, Similarity(0.35, 0.4, 0.2, 0.1))
     assert probability(about)[0] > THRESHOLD > probability(mention)[0]
+
+
+def test_the_model_over_every_pair_at_once_equals_it_pair_by_pair() -> None:
+    topics = [["nara", "summit"], ["summit"], ["club"], []]
+    articles = [("Nara summit opens", SUMMIT), ("Club wins again", FOOTBALL),
+                (headline_from(SUMMIT), SUMMIT), ("5 things to know", "1. A summit.\n" * 6)]
+    rng = np.random.default_rng(7)
+    cosines = {name: rng.uniform(0.1, 0.7, (len(topics), len(articles)))
+               for name in ("score", "dense", "lead_cosine", "headline_cosine")}
+    named = rng.integers(0, 2, (len(topics), len(articles))).astype(float)
+    logits = about_logits([shares_of(t, WEIGHTS_OF_TERMS) for t in topics],
+                          [ArticleTerms.of(title, text) for title, text in articles],
+                          cosines, named)
+    for i, terms in enumerate(topics):
+        for j, (title, text) in enumerate(articles):
+            similarity = Similarity(*(float(cosines[n][i, j]) for n in (
+                "score", "dense", "lead_cosine", "headline_cosine")))
+            p = float(probability(pair_features(terms, WEIGHTS_OF_TERMS, title, text, similarity,
+                                                named_up_front=bool(named[i, j])))[0])
+            assert logits[i, j] == pytest.approx(np.log(p / (1 - p)), abs=1e-9)
