@@ -18,7 +18,7 @@ import numpy as np
 from scipy import sparse
 
 from core.terms import with_places
-from ingest.clean import headline_from
+from ingest.clean import headline_from, normalise_text
 from retrieval.text import sentence_spans
 
 LEAD_SENTENCES = 2  # the lead: what a reader sees under the headline
@@ -72,6 +72,8 @@ _ROUNDUP_HEADLINE = re.compile(
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]\s|[•·▪*–-]\s)")
 _TIMESTAMP = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?\s*$|"
                         r"^\s*\d{1,2}[:.]\d{2}\s*[ap]\.?m\.?\b", re.IGNORECASE)
+_PROBE_CHARS = 60
+_OPENING_CHARS = 5000  # past any furniture a made headline can follow
 LIST_ITEMS = 5  # a roundup has at least this many numbered or bulleted lines ...
 LIST_SHARE = 0.3  # ... making this share of its lines
 TIMESTAMPS = 3  # a live blog stamps at least this many of its posts
@@ -102,7 +104,14 @@ def is_roundup(title: str, text: str) -> bool:
 def has_real_headline(title: str, text: str) -> bool:
     """The headline is the article's own, not one ingest made from its text."""
     title = " ".join(title.split())
-    return bool(title) and title != headline_from(text)
+    if not title:
+        return False
+    # a made headline is the text's opening words: a title not among them is real, and the
+    # cleaner (which making one runs over the whole text) is left for the few that are
+    opening = " ".join(normalise_text(text[:_OPENING_CHARS]).split())
+    if title.removesuffix("…")[:_PROBE_CHARS] not in opening:
+        return True
+    return title != headline_from(text)
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,7 @@ _CJK = (
 # away. Elsewhere marks are parts of letters (Cyrillic й is not и, Indic vowel signs, kana
 # voicing marks) and are kept.
 _CJK_RUN = re.compile(f"[{_CJK}]+")
+_CJK_FIRST = _CJK[0]  # below it no character is CJK: most tokens skip the pattern
 
 
 @lru_cache(maxsize=1)
@@ -314,24 +315,27 @@ def with_places(text: str) -> list[str]:
 
 def _tokenize(text: str, places: bool = False) -> list[str]:
     tokens: list[str] = []
+    place_of = _places() if places else None
     for raw in _token_pattern().findall(fold(text)):
-        if _CJK_RUN.fullmatch(raw):
+        first = raw[0]
+        if first >= _CJK_FIRST and _CJK_RUN.fullmatch(raw):
             tokens.extend(_character_pairs(raw))
-        elif raw[0].isdigit():
+        elif first.isdigit():
             tokens.append(raw)
             plain = raw.replace(",", "")
             if plain != raw:
                 tokens.append(plain)
         else:
             # most words have no apostrophe or hyphen: skip the split for them
-            parts = _JOINERS.split(raw) if _JOINERS.search(raw) else (raw,)
-            for part in parts:
+            joined = "'" in raw or "’" in raw or "-" in raw
+            for part in _JOINERS.split(raw) if joined else (raw,):
                 if len(part) > 1 and part not in STOPWORDS:
                     term = stem(part)
                     tokens.append(term)
-                    place = _places().get(part) if places else None
-                    if place is not None and place != term:
-                        tokens.append(place)
+                    if place_of is not None:
+                        place = place_of.get(part)
+                        if place is not None and place != term:
+                            tokens.append(place)
     return tokens
 
 

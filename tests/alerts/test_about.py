@@ -159,3 +159,11 @@ def test_the_model_over_every_pair_at_once_equals_it_pair_by_pair() -> None:
             p = float(probability(pair_features(terms, WEIGHTS_OF_TERMS, title, text, similarity,
                                                 named_up_front=bool(named[i, j])))[0])
             assert logits[i, j] == pytest.approx(np.log(p / (1 - p)), abs=1e-9)
+
+
+def test_a_headline_made_behind_furniture_is_not_real_and_a_quoted_one_is() -> None:
+    text = "CNN —\n\n" + SUMMIT
+    made = headline_from(text)
+    assert not has_real_headline(made, text)
+    # a real headline the text happens to open with again is still told apart by the cleaner
+    assert has_real_headline("Leaders met in Nara", SUMMIT)
