@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py [--sizes 50000 250000] [--questions 50] [--probes 3]
         [--engines memory database database-exact] [--postings N] [--batch N] [--build-only]
+        [--postgres [URL] [--chroma-url URL]]
 
 Builds archives of SIZE passages on SQLite + embedded Chroma under bench/.cache/scale-SIZE (kept
 and reused; a larger one starts from a copy of the next smaller) from the RealTime QA eval index
@@ -37,6 +38,18 @@ up (below 99.5% of its size) puts them back. Last, one alert-matching round of a
 (--alerts chats subscribed to headline topics as bench/alerts.py cuts them, 100 archive
 articles written again, the second such round timed). Ratios are to the first size of the same
 run (the machine is shared and noisy). Results: docs/benchmarks.md, "Scale (issue 23 item 3)".
+
+With --postgres (a server URL; bare: bench/databases.py's DEFAULT_POSTGRES) the archives are on
+PostgreSQL + a Chroma server instead, as a scaled-out deployment runs: database
+newsdesk_scale_SIZE on that server (a larger one starts as a copy of the next smaller, CREATE
+DATABASE ... TEMPLATE) and a `chroma run` the bench starts per size, on a free port, with its
+data in bench/.cache/scale-server-SIZE/chroma (copied from the next smaller too) and stopped
+once that size is measured: the product's collection name is fixed, so one server holds one
+archive. --chroma-url uses a running server instead (one size only). The warm asks, the fresh
+worker (NEWSDESK_DATABASE_URL and NEWSDESK_CHROMA_URL in its environment: it opens no HNSW index
+itself), the ingests (the empty store: database newsdesk_scale_empty and a Chroma server of its
+own), the prune and the alert round all use the server archive. Reported as well: the size of
+the database and of the Chroma server's folder, and the server's RSS after the measurement.
 """
 
 from __future__ import annotations
@@ -45,24 +58,30 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+import httpx
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import MODEL_CACHE, NEWSDATA, machine, read_jsonl
+from bench.databases import DEFAULT_POSTGRES, postgres_database
 from bench.latency import one_article_ingests, percentile, probe_articles, timed_each
 from bot.container import Container
 from bot.settings import Settings
@@ -82,8 +101,18 @@ NOISE = 0.02
 BUILD_CACHE_KIB = 3_000_000  # the build's SQLite page cache: 3 GB
 
 
-def settings(folder: Path, engine: str = "memory") -> Settings:
-    return Settings(data_dir=folder, database_url="", embedding_backend=EMBEDDING,
+@dataclass(frozen=True)
+class Store:
+    """Where an archive is: SQLite + embedded Chroma in ``folder``, or on servers."""
+
+    folder: Path
+    database_url: str = ""  # empty: SQLite in folder
+    chroma_url: str = ""  # empty: embedded Chroma in folder
+
+
+def settings(store: Store, engine: str = "memory") -> Settings:
+    return Settings(data_dir=store.folder, database_url=store.database_url,
+                    chroma_url=store.chroma_url, embedding_backend=EMBEDDING,
                     model_cache_dir=MODEL_CACHE,
                     lexical_engine="database" if engine.startswith("database") else "memory")
 
@@ -95,11 +124,11 @@ def engine_search(container: Container, engine: str, postings: int,
                                None if engine == "database-exact" else postings, rescored)
 
 
-def lexical_agreement(folder: Path, questions: list[str], variants: list[tuple[int, int]],
+def lexical_agreement(store: Store, questions: list[str], variants: list[tuple[int, int]],
                       k: int = 40) -> list[dict[str, float]]:
     """The database search with each (postings per term, rescored) against the exact one: the
     overlap of their top k, and the time of each alone (second of two passes)."""
-    container = Container(settings(folder, "database"), embedder=None)
+    container = Container(settings(store, "database"), embedder=None)
 
     def run(search: EngineLexicalSearch) -> tuple[list[list[str]], list[float]]:
         for _ in range(2):
@@ -190,7 +219,8 @@ def build(source: Container, target: Container, wanted: int, batch: int = 1000) 
     spent = {"database": 0.0, "chroma": 0.0}
     # the build's own connections: a page cache that holds the postings' B-tree while a
     # batch writes into it, and no fsync (production's connections keep their settings)
-    sa.event.listen(target.database.engine, "connect", _build_cache)
+    session = _build_cache if target.database.dialect == "sqlite" else _build_session
+    sa.event.listen(target.database.engine, "connect", session)
     target.database.dispose()
 
     chroma = ThreadPoolExecutor(1)  # Chroma adds one batch while the database takes the next
@@ -255,7 +285,7 @@ def build(source: Container, target: Container, wanted: int, batch: int = 1000) 
               file=sys.stderr)
         copy += 1
     chroma.shutdown()
-    sa.event.remove(target.database.engine, "connect", _build_cache)
+    sa.event.remove(target.database.engine, "connect", session)
     target.database.dispose()
 
 
@@ -266,30 +296,156 @@ def _build_cache(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _build_session(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET synchronous_commit = off")  # PostgreSQL's: no wait for the WAL flush
+    cursor.close()
+    dbapi_connection.commit()  # else the pool's rollback on return would undo the SET
+
+
 def _article_ids(container: Container) -> list[str]:
     with container.database.read() as conn:
         return [str(v) for v in conn.execute(sa.select(articles_table.c.id)).scalars()]
 
 
-def archive(source: Container, size: int, smaller: Path | None,
-            batch: int = 1000) -> tuple[Path, float]:
+def archive(source: Container, size: int, smaller: Store | None,
+            batch: int = 1000) -> tuple[Store, float]:
     """The archive of ``size`` passages (built, or completed, now: seconds spent)."""
     folder = CACHE / f"scale-{size}"
     started = time.perf_counter()
     if not (folder / "newsdesk.sqlite3").exists() and smaller is not None:
-        shutil.copytree(smaller, folder)
-    target = Container(settings(folder), embedder=source.embedder)
+        shutil.copytree(smaller.folder, folder)
+    store = Store(folder)
+    _complete(source, store, size, batch)
+    return store, time.perf_counter() - started
+
+
+def _complete(source: Container, store: Store, size: int, batch: int) -> None:
+    """Top the archive up to ``size`` passages when below 99.5% of it."""
+    target = Container(settings(store), embedder=source.embedder)
     if target.articles.chunk_count() < size * 0.995:
-        print(f"building {size} passages in {folder}...", file=sys.stderr)
+        print(f"building {size} passages in {store.database_url or store.folder}...",
+              file=sys.stderr)
         build(source, target, size, batch)
     target.close()
-    return folder, time.perf_counter() - started
 
 
-def warm_asks(folder: Path, engine: str, questions: list[str], embedder: Any,
+@dataclass(frozen=True)
+class Servers:
+    """The --postgres server and, if given, the running Chroma server (--chroma-url)."""
+
+    postgres: str
+    chroma_url: str = ""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def chroma_server(folder: Path) -> Iterator[tuple[str, int]]:
+    """`chroma run` from the venv on a free port with its data in ``folder``: URL and pid."""
+    folder.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    with (folder.parent / "chroma-server.log").open("ab") as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(folder),
+             "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300  # a big collection is read before it answers
+        while True:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"chroma run did not start: {folder.parent}/chroma-server.log")
+            time.sleep(0.2)
+        yield url, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def _postgres_names(server: str) -> set[str]:
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        names = {str(n) for n in conn.execute(sa.text("SELECT datname FROM pg_database"))
+                 .scalars()}
+    admin.dispose()
+    return names
+
+
+def _postgres_copy(server: str, name: str, template: str) -> None:
+    """Database ``name`` on ``server`` as a copy of ``template`` (nobody may be connected to it)."""
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+
+
+def server_archive(source: Container, size: int, smaller: Store | None, *, batch: int,
+                   servers: Servers, running: ExitStack) -> tuple[Store, float, int | None]:
+    """The archive of ``size`` passages on PostgreSQL + a Chroma server (started into
+    ``running`` unless --chroma-url names one): the store, seconds spent, the server's pid."""
+    folder = CACHE / f"scale-server-{size}"
+    name = f"newsdesk_scale_{size}"
+    started = time.perf_counter()
+    pid = None
+    if servers.chroma_url:
+        url = servers.chroma_url
+    else:
+        vectors = folder / "chroma"
+        if name not in _postgres_names(servers.postgres) or not vectors.exists():
+            # the two halves of an archive are made together, or not at all
+            shutil.rmtree(folder, ignore_errors=True)
+            if smaller is not None:
+                _postgres_copy(servers.postgres, name,
+                               make_url(smaller.database_url).database or "")
+                shutil.copytree(smaller.folder / "chroma", vectors)
+            else:
+                postgres_database(servers.postgres, name, fresh=True)
+        url, pid = running.enter_context(chroma_server(vectors))
+    store = Store(folder, postgres_database(servers.postgres, name, fresh=False), url)
+    probe = Container(settings(store), embedder=None)
+    passages, held = probe.articles.chunk_count(), probe.vectors.count()
+    probe.close()
+    if passages != held:
+        if held:
+            sys.exit(f"{name} holds {passages} passages, the Chroma server at {url} {held}: "
+                     f"not one archive (a build cut short? drop {name} and remove {folder}, "
+                     "or give an empty server)")
+        store = replace(store, database_url=postgres_database(servers.postgres, name, True))
+    _complete(source, store, size, batch)
+    return store, time.perf_counter() - started, pid
+
+
+def server_sizes(store: Store, pid: int | None) -> dict[str, float]:
+    """The archive's database on disk, and the Chroma server's folder and RSS (MB) when the
+    bench started it (``pid``: of a --chroma-url server it knows neither)."""
+    engine = sa.create_engine(store.database_url)
+    with engine.connect() as conn:
+        database = conn.execute(sa.text("SELECT pg_database_size(current_database())")).scalar()
+    engine.dispose()
+    sizes: dict[str, float] = {"postgres_mb": round(int(database or 0) / 2**20)}
+    if pid is not None:
+        sizes["chroma_mb"] = round(sum(f.stat().st_size for f in (store.folder / "chroma")
+                                       .rglob("*") if f.is_file()) / 2**20)
+        status = Path(f"/proc/{pid}/status").read_text()
+        rss = next(line for line in status.splitlines() if line.startswith("VmRSS:"))
+        sizes["chroma_server_rss_mb"] = round(int(rss.split()[1]) / 1024)
+    return sizes
+
+
+def warm_asks(store: Store, engine: str, questions: list[str], embedder: Any,
               postings: int = POSTINGS_PER_TERM, *, rounds: int = 2) -> dict[str, float]:
     """Warm ask percentiles and the median query embedding, timed in alternating loops."""
-    container = Container(settings(folder, engine), embedder=embedder)
+    container = Container(settings(store, engine), embedder=embedder)
     if engine.startswith("database"):
         # no setting chooses the exact search or another postings bound: set here
         container.lexical._engine = engine_search(container, engine, postings)
@@ -310,11 +466,12 @@ def warm_asks(folder: Path, engine: str, questions: list[str], embedder: Any,
             "p95_to_embedding": round(percentile(ask_ms, 0.95) / embed, 2)}
 
 
-def fresh_worker(folder: Path, engine: str, question: str) -> dict[str, float]:
+def fresh_worker(store: Store, engine: str, question: str) -> dict[str, float]:
     """A new process answering one question: wall time from spawn to exit, and its memory."""
-    env = {**os.environ, "NEWSDESK_LEXICAL_ENGINE": engine, "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "NEWSDESK_LEXICAL_ENGINE": engine, "HF_HUB_OFFLINE": "1",
+           "NEWSDESK_DATABASE_URL": store.database_url, "NEWSDESK_CHROMA_URL": store.chroma_url}
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, __file__, "worker", str(folder), question],
+    done = subprocess.run([sys.executable, __file__, "worker", str(store.folder), question],
                           env=env, capture_output=True, text=True, check=True)
     wall = time.perf_counter() - started
     inside = json.loads(done.stdout.strip().splitlines()[-1])
@@ -322,7 +479,8 @@ def fresh_worker(folder: Path, engine: str, question: str) -> dict[str, float]:
 
 
 def worker(folder: Path, question: str) -> None:
-    """What ``fresh_worker`` runs: settings from the environment, as a bot worker reads them."""
+    """What ``fresh_worker`` runs: settings from the environment, as a bot worker reads them
+    (the database and the Chroma server too, when the archive is on servers)."""
     started = time.perf_counter()
     container = Container(Settings(data_dir=folder, embedding_backend=EMBEDDING,
                                    model_cache_dir=MODEL_CACHE))
@@ -337,30 +495,38 @@ def worker(folder: Path, question: str) -> None:
                       "peak_rss_mb": round(int(status["VmHWM"].split()[0]) / 1024)}))
 
 
-def ingests(folder: Path, embedder: Any, probes: int, offset: int) -> dict[str, float]:
-    """Median seconds to ingest one BBC News text into the archive and into an empty store."""
-    with tempfile.TemporaryDirectory() as empty_dir, tempfile.TemporaryDirectory() as texts:
-        empty = Container(settings(Path(empty_dir)), embedder=embedder)
+def ingests(store: Store, embedder: Any, probes: int, offset: int,
+            postgres: str = "") -> dict[str, float]:
+    """Median seconds to ingest one BBC News text into the archive and into an empty store (on
+    the ``postgres`` server and a Chroma server of its own when given)."""
+    with tempfile.TemporaryDirectory() as empty_dir, tempfile.TemporaryDirectory() as texts, \
+            ExitStack() as running:
+        empty_store = Store(Path(empty_dir))
+        if postgres:
+            url, _ = running.enter_context(chroma_server(Path(empty_dir) / "chroma"))
+            empty_store = Store(Path(empty_dir),
+                                postgres_database(postgres, "newsdesk_scale_empty", True), url)
+        empty = Container(settings(empty_store), embedder=embedder)
         into_empty = one_article_ingests(empty, probe_articles(probes, offset, Path(texts)))
         empty.close()
-        full = Container(settings(folder), embedder=embedder)
+        full = Container(settings(store), embedder=embedder)
         into_full = one_article_ingests(full, probe_articles(probes, offset + 1, Path(texts)))
         full.close()
     return {"ingest_empty_s": round(into_empty, 3), "ingest_s": round(into_full, 3),
             "ingest_to_empty": round(into_full / into_empty, 2)}
 
 
-def prune_a_day(folder: Path, embedder: Any) -> dict[str, float]:
+def prune_a_day(store: Store, embedder: Any) -> dict[str, float]:
     """Prune the articles stored in the archive's oldest day, as `prune --older-than 365` would
     366 days after it."""
-    probe = Container(settings(folder), embedder=embedder)
+    probe = Container(settings(store), embedder=embedder)
     with probe.database.read() as conn:
         oldest = conn.execute(sa.select(sa.func.min(articles_table.c.fetched_at))).scalar()
     probe.close()
     assert isinstance(oldest, datetime)
     oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
     now = oldest + timedelta(days=366)
-    container = Container(settings(folder), embedder=embedder, clock=lambda: now)
+    container = Container(settings(store), embedder=embedder, clock=lambda: now)
     started = time.perf_counter()
     report = container.retention.prune(365)
     seconds = time.perf_counter() - started
@@ -369,7 +535,7 @@ def prune_a_day(folder: Path, embedder: Any) -> dict[str, float]:
             "pruned_passages": report.passages}
 
 
-def alert_round(folder: Path, embedder: Any, subscriptions: int, fresh: int,
+def alert_round(store: Store, embedder: Any, subscriptions: int, fresh: int,
                 step: int) -> dict[str, float]:
     """One alert-matching round of a warm worker: ``fresh`` archive articles written again
     (new revisions, as an update would) matched against ``subscriptions`` chats' topics."""
@@ -378,7 +544,7 @@ def alert_round(folder: Path, embedder: Any, subscriptions: int, fresh: int,
     from core.errors import SubscriptionError
     from storage.subscriptions import SubscriptionRepository
 
-    base = settings(folder)
+    base = settings(store)
     container = Container(base.model_copy(update={"alert_max_age_hours": 24 * 365 * 50}),
                           embedder=embedder)
     repo = SubscriptionRepository(container.database)
@@ -420,6 +586,42 @@ def ratios(results: list[dict[str, Any]]) -> None:
             and key in base and base[key] and key not in ("size",)}
 
 
+def measure_size(store: Store, size: int, args: argparse.Namespace, *, step: int,
+                 build_s: float, questions: list[str], embedder: Any) -> dict[str, Any]:
+    """Everything measured at one size (the module docstring's list)."""
+    probe = Container(settings(store), embedder=embedder)
+    result: dict[str, Any] = {"size": size, "passages": probe.articles.chunk_count(),
+                              "articles": len(_article_ids(probe)),
+                              "build_s": round(build_s)}
+    probe.close()
+    for engine in args.engines:
+        warm = warm_asks(store, engine, questions, embedder, args.postings)
+        result.update({f"{engine}_{k}": v for k, v in warm.items()})
+        print(json.dumps(result), file=sys.stderr)
+    if "database" in args.engines:
+        variants = [(args.postings, RESCORED)] + [
+            (int(v.split(",")[0]), int(v.split(",")[1])) for v in args.sweep]
+        shipped, *sweep = lexical_agreement(store, questions, variants)
+        result.update({key: v for key, v in shipped.items() if key.startswith("lexical")})
+        if sweep:
+            result["sweep"] = sweep
+        print(json.dumps(result), file=sys.stderr)
+    for engine in (e for e in args.engines if e != "database-exact"):
+        fresh = fresh_worker(store, engine, questions[0])
+        result.update({f"{engine}_{k}": v for k, v in fresh.items()})
+        print(json.dumps(result), file=sys.stderr)
+    if args.probes:
+        result.update(ingests(store, embedder, args.probes, 2 * step, args.postgres))
+    result.update(prune_a_day(store, embedder))
+    if args.alerts:
+        try:
+            result.update(alert_round(store, embedder, args.alerts, 100, step))
+        except Exception as error:  # keep the figures measured so far
+            result["alert_error"] = repr(error)
+    print(json.dumps(result), file=sys.stderr)
+    return result
+
+
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "worker":
         worker(Path(sys.argv[2]), sys.argv[3])
@@ -440,53 +642,44 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--batch", type=int, default=1000,
                         help="articles a database transaction and a Chroma write in the build")
+    parser.add_argument("--postgres", nargs="?", const=DEFAULT_POSTGRES, default="",
+                        metavar="URL", help="archives on this PostgreSQL server and Chroma "
+                        f"servers (bare: {DEFAULT_POSTGRES})")
+    parser.add_argument("--chroma-url", default="", metavar="URL",
+                        help="with --postgres: a running Chroma server for the one size, "
+                        "rather than one started per size")
     args = parser.parse_args()
-    source = Container(settings(source_copy()), embedder=None)
+    if args.chroma_url and (not args.postgres or len(args.sizes) > 1):
+        parser.error("--chroma-url needs --postgres and one size: the collection name is fixed")
+    servers = Servers(args.postgres, args.chroma_url) if args.postgres else None
+    source = Container(settings(Store(source_copy())), embedder=None)
     embedder = source.embedder
     embedder.warm_up()
     questions = [q["question"] for q in read_jsonl(NEWSDATA / "realtimeqa_eval.jsonl",
                                                    args.questions)]
     results: list[dict[str, Any]] = []
-    smaller: Path | None = None
+    smaller: Store | None = None
     for step, size in enumerate(sorted(args.sizes)):
-        folder, build_s = archive(source, size, smaller, args.batch)
-        smaller = folder
-        if args.build_only:
-            continue
-        probe = Container(settings(folder), embedder=embedder)
-        result: dict[str, Any] = {"size": size, "passages": probe.articles.chunk_count(),
-                                  "articles": len(_article_ids(probe)),
-                                  "build_s": round(build_s)}
-        probe.close()
-        for engine in args.engines:
-            warm = warm_asks(folder, engine, questions, embedder, args.postings)
-            result.update({f"{engine}_{k}": v for k, v in warm.items()})
-            print(json.dumps(result), file=sys.stderr)
-        if "database" in args.engines:
-            variants = [(args.postings, RESCORED)] + [
-                (int(v.split(",")[0]), int(v.split(",")[1])) for v in args.sweep]
-            shipped, *sweep = lexical_agreement(folder, questions, variants)
-            result.update({key: v for key, v in shipped.items() if key.startswith("lexical")})
-            if sweep:
-                result["sweep"] = sweep
-            print(json.dumps(result), file=sys.stderr)
-        for engine in (e for e in args.engines if e != "database-exact"):
-            fresh = fresh_worker(folder, engine, questions[0])
-            result.update({f"{engine}_{k}": v for k, v in fresh.items()})
-            print(json.dumps(result), file=sys.stderr)
-        if args.probes:
-            result.update(ingests(folder, embedder, args.probes, 2 * step))
-        result.update(prune_a_day(folder, embedder))
-        if args.alerts:
-            try:
-                result.update(alert_round(folder, embedder, args.alerts, 100, step))
-            except Exception as error:  # keep the figures measured so far
-                result["alert_error"] = repr(error)
-        print(json.dumps(result), file=sys.stderr)
-        results.append(result)
+        with ExitStack() as running:  # this size's Chroma server, stopped before the next
+            pid = None
+            if servers is None:
+                store, build_s = archive(source, size, smaller, args.batch)
+            else:
+                store, build_s, pid = server_archive(source, size, smaller, batch=args.batch,
+                                                     servers=servers, running=running)
+            smaller = store
+            if args.build_only:
+                continue
+            results.append(measure_size(store, size, args, step=step, build_s=build_s,
+                                        questions=questions, embedder=embedder))
+            if servers is not None:
+                results[-1].update(server_sizes(store, pid))
+                print(json.dumps(results[-1]), file=sys.stderr)
     ratios(results)
     source.close()
     print(json.dumps({"machine": machine(), "questions": len(questions), "postings": args.postings,
+                      "stores": "PostgreSQL + a Chroma server" if servers else (
+                          "SQLite + embedded Chroma"),
                       "results": results},
                      indent=2))
 
