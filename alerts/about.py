@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -185,10 +185,13 @@ def pair_features(terms: Sequence[str], weights: Mapping[str, float], title: str
 def about_logits(shares: Sequence[Mapping[str, float]], articles: Sequence[ArticleTerms],
                  cosines: Mapping[str, np.ndarray], named: np.ndarray) -> np.ndarray:
     """The model's log-odds for every topic against every article (topics x articles), as
-    ``pair_features`` and ``probability`` would give them one pair at a time: the word
-    features as sparse products. ``shares``: each topic's ``shares_of``; ``cosines``: the
-    "score", "dense", "lead_cosine" and "headline_cosine" matrices; ``named``: 1 where a name
-    topic is named up front."""
+    ``pair_features`` and ``probability`` would give them one pair at a time. ``shares``: each
+    topic's ``shares_of``; ``cosines``: the "score", "dense", "lead_cosine" and
+    "headline_cosine" matrices; ``named``: 1 where a name topic is named up front.
+
+    The word features are linear in a topic's shares, so their weighted sum is one sparse
+    product of the topics' shares with a table of each article's weighted terms (and one more
+    for the term counts under the logarithm), taken ROW_BLOCK topics at a time."""
     column_of: dict[str, int] = {}
     rows, columns, values = [], [], []
     for row, topic in enumerate(shares):
@@ -198,42 +201,58 @@ def about_logits(shares: Sequence[Mapping[str, float]], articles: Sequence[Artic
             values.append(share)
     width = max(1, len(column_of))
     topics = sparse.csr_matrix((values, (rows, columns)), shape=(len(shares), width))
-
-    def per_term(values: Callable[[ArticleTerms], Mapping[str, float]]) -> np.ndarray:
-        """Each topic's shares summed over the terms an article has, weighted by ``values``."""
-        cells: tuple[list[int], list[int], list[float]] = ([], [], [])
-        for row, article in enumerate(articles):
-            for term, value in values(article).items():
-                column = column_of.get(term)
-                if column is not None and value:
-                    cells[0].append(row)
-                    cells[1].append(column)
-                    cells[2].append(value)
-        by_article = sparse.csr_matrix((cells[2], (cells[0], cells[1])),
-                                       shape=(len(articles), width))
-        return np.asarray((topics @ by_article.T).toarray())
-
-    def present(terms: frozenset[str]) -> Mapping[str, float]:
-        return dict.fromkeys(terms, 1.0)
-
+    words, counted = _article_tables(articles, column_of, width)
+    w = WEIGHTS
     real = np.array([a.real_headline for a in articles], dtype=np.float64)
     lengths = np.array([a.length for a in articles], dtype=np.float64)
+    fixed = (INTERCEPT + w["real_headline"] * real + w["first_at"]
+             + w["roundup"] * np.array([a.roundup for a in articles], dtype=np.float64))
+    logits = np.empty((len(shares), len(articles)), dtype=np.float64)
+    for start in range(0, len(shares), ROW_BLOCK):
+        block = slice(start, start + ROW_BLOCK)
+        logits[block] = (
+            fixed + w["score"] * cosines["score"][block] + w["dense"] * cosines["dense"][block]
+            + w["lead_cosine"] * cosines["lead_cosine"][block]
+            + w["headline_cosine"] * cosines["headline_cosine"][block] * real
+            + w["named_up_front"] * named[block]
+            + (topics[block] @ words.T).toarray()
+            + w["per_thousand"] * np.log1p(1000 * (topics[block] @ counted.T).toarray()
+                                           / lengths))
+    return logits
+
+
+ROW_BLOCK = 2048  # topics scored at once: bounds a round's memory with many subscriptions
+
+
+def _article_tables(articles: Sequence[ArticleTerms], column_of: Mapping[str, int],
+                    width: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """Per article and topic term: the word features' weights summed where it has the term
+    (headline, lead, first sentence, body, and how early: first_at's share is 1 where absent,
+    so a present term takes 1 - its place off it); and how often it has the term."""
     w = WEIGHTS
-    logits = (INTERCEPT + w["score"] * cosines["score"] + w["dense"] * cosines["dense"]
-              + w["lead_cosine"] * cosines["lead_cosine"]
-              + w["headline_cosine"] * cosines["headline_cosine"] * real
-              + w["real_headline"] * real
-              + w["roundup"] * np.array([a.roundup for a in articles], dtype=np.float64)
-              + w["named_up_front"] * named)
-    logits = logits + w["headline_share"] * per_term(lambda a: present(a.headline))
-    logits = logits + w["lead_share"] * per_term(lambda a: present(a.lead))
-    logits = logits + w["first_share"] * per_term(lambda a: present(a.first_sentence))
-    logits = logits + w["body_share"] * per_term(lambda a: present(frozenset(a.counts)))
-    # first_at is a share's place, 1 where absent: 1 - the shares x (1 - place) present
-    logits = logits + w["first_at"] * (
-        1.0 - per_term(lambda a: {t: 1.0 - at for t, at in a.first_at.items()}))
-    counted = per_term(lambda a: {t: float(n) for t, n in a.counts.items()})
-    return np.asarray(logits + w["per_thousand"] * np.log1p(1000 * counted / lengths))
+    weighted: tuple[list[int], list[int], list[float]] = ([], [], [])
+    counts: tuple[list[int], list[int], list[float]] = ([], [], [])
+    for row, article in enumerate(articles):
+        found: dict[int, float] = {}
+        for term, n in article.counts.items():
+            if (column := column_of.get(term)) is not None:
+                found[column] = w["body_share"] - w["first_at"] * (1.0 - article.first_at[term])
+                counts[0].append(row)
+                counts[1].append(column)
+                counts[2].append(float(n))
+        for terms, weight in ((article.headline, w["headline_share"]),
+                              (article.lead, w["lead_share"]),
+                              (article.first_sentence, w["first_share"])):
+            for term in terms:
+                if (column := column_of.get(term)) is not None:
+                    found[column] = found.get(column, 0.0) + weight
+        for column, value in found.items():
+            weighted[0].append(row)
+            weighted[1].append(column)
+            weighted[2].append(value)
+    shape = (len(articles), width)
+    return (sparse.csr_matrix((weighted[2], (weighted[0], weighted[1])), shape=shape),
+            sparse.csr_matrix((counts[2], (counts[0], counts[1])), shape=shape))
 
 
 def probability(features: np.ndarray, weights: Mapping[str, float] | None = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from alerts import about
 from alerts.about import (
     FEATURES,
     THRESHOLD,
@@ -141,7 +142,10 @@ def test_the_fitted_weights_cover_every_feature() -> None:
     assert probability(about)[0] > THRESHOLD > probability(mention)[0]
 
 
-def test_the_model_over_every_pair_at_once_equals_it_pair_by_pair() -> None:
+@pytest.mark.parametrize("block", [1, 3, 2048])
+def test_the_model_over_every_pair_at_once_equals_it_pair_by_pair(
+        block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(about, "ROW_BLOCK", block)  # topics taken a few at a time, or all
     topics = [["nara", "summit"], ["summit"], ["club"], []]
     articles = [("Nara summit opens", SUMMIT), ("Club wins again", FOOTBALL),
                 (headline_from(SUMMIT), SUMMIT), ("5 things to know", "1. A summit.\n" * 6)]
