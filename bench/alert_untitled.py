@@ -157,7 +157,7 @@ def read(container: Container, kind: dict[str, str]) -> dict[str, Any]:
                              "false": len((found & mine & pairs) - truth)}
                          for k, pairs in of_kind.items()}
         row["untitled_missed_as_shipped"] = sorted(
-            u for m, u in (truth & of_kind["untitled"]) - published["as_shipped_with_names"]
+            u for m, u in (truth & of_kind["untitled"]) - published["as_shipped_about_model"]
             if m == n)
         per_topic[text] = row
     return {
