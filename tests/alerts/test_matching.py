@@ -209,3 +209,15 @@ def test_kept_weights_ask_the_archive_once_per_term() -> None:
     assert kept(["summit", "unknown"]) == {"summit": 2.0, "unknown": 0.0}
     assert kept(["nara", "unknown"]) == {"nara": 2.0, "unknown": 0.0}
     assert asked == [{"nara", "summit"}, {"unknown"}]
+
+
+def test_an_article_no_topic_comes_near_is_not_read_for_about_ness() -> None:
+    matcher = TopicMatcher(embed, uniform)
+    near = article("near", "The summit opened.", unit(1, 0.1, 0), title="Summit opens")
+    far = article("far", "Rain again.", unit(0, 0, 1), title="Rain again")
+    topics = [parse_topic("summit")]
+    strength = matcher.scores(topics, [near, far])[0]
+    hybrid = matcher.hybrid_scores(topics, [near, far])[0]
+    assert hybrid[1] < 0.25 <= hybrid[0]
+    assert "about" in near.__dict__ and "about" not in far.__dict__  # its words never read
+    assert strength[1] == hybrid[1] and strength[0] != hybrid[0]
