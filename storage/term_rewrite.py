@@ -1,7 +1,8 @@
 """Migrations that change how text becomes terms rewrite the stored chunk terms through here.
 
 The terms are written by ``core.terms.chunk_terms``, as every save writes them; the
-engine's lexical index follows by its triggers, in the same transaction, and the changed
+engine's lexical index follows by its triggers, in the same transaction (on PostgreSQL its
+counters are counted again once at the end instead: storage.lexical_search), and the changed
 articles take a new revision so that every running process reloads them.
 """
 
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from core.terms import chunk_terms
+from storage.lexical_search import counters_recounted_after
 from storage.meta import bump_revision
 
 _PAGE = 2000
@@ -32,18 +34,19 @@ def rewrite_chunk_terms(bind: Connection,
     update = sa.text("UPDATE chunks SET terms = :terms WHERE article_id = :a AND idx = :i")
     changed: set[str] = set()
     after: dict[str, Any] = {"a": "", "i": -1, "n": _PAGE}
-    while rows := bind.execute(select, after).all():
-        values = []
-        for article_id, index, title, text, terms in rows:
-            if not wanted(f"{title}{text}"):
-                continue
-            fresh = chunk_terms(title, text)
-            if fresh != terms:
-                values.append({"a": article_id, "i": index, "terms": fresh})
-                changed.add(article_id)
-        if values:
-            bind.execute(update, values)
-        after = {"a": rows[-1][0], "i": rows[-1][1], "n": _PAGE}
+    with counters_recounted_after(bind):
+        while rows := bind.execute(select, after).all():
+            values = []
+            for article_id, index, title, text, terms in rows:
+                if not wanted(f"{title}{text}"):
+                    continue
+                fresh = chunk_terms(title, text)
+                if fresh != terms:
+                    values.append({"a": article_id, "i": index, "terms": fresh})
+                    changed.add(article_id)
+            if values:
+                bind.execute(update, values)
+            after = {"a": rows[-1][0], "i": rows[-1][1], "n": _PAGE}
     if changed:
         stamp = bump_revision(bind)
         ids = sorted(changed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -238,7 +239,31 @@ def test_plurals_of_words_ending_in_e_get_new_terms_everywhere_search_reads_them
         storm_terms = " ".join(conn.execute(sa.text(
             "SELECT terms FROM chunks WHERE article_id = :a"), {"a": storm.id}).scalars())
     assert "hurricane" in storm_terms.split() and "hurrican" not in storm_terms.split()
+    assert _counters(database) == _counted(database)  # recounted after the rewrite
+    more = make_article("Hurricanes again.", title="More storms", url="https://w.example/more")
+    ArticleRepository(database).save(more, Chunker(300, 30).split(more))  # kept from then on
+    assert _counters(database) == _counted(database)
+    assert _counters(database)[0]["hurricane"] == 2
     database.dispose()
+
+
+def _counters(database: Database) -> tuple[dict[str, int], tuple[int, int]]:
+    """What the engine's lexical index counts: chunks per term, and chunks and terms."""
+    with database.read() as conn:
+        terms = {str(t): int(n) for t, n in conn.execute(sa.text(
+            "SELECT term, chunks FROM chunk_search_terms WHERE chunks > 0"))}
+        chunks, total = conn.execute(sa.text(
+            "SELECT chunks, terms FROM chunk_search_totals")).one()
+    return terms, (int(chunks), int(total))
+
+
+def _counted(database: Database) -> tuple[dict[str, int], tuple[int, int]]:
+    """The same counts made from the stored chunks."""
+    with database.read() as conn:
+        stored = [str(t).split() for t in conn.execute(sa.text("SELECT terms FROM chunks"))
+                  .scalars()]
+    return dict(Counter(t for words in stored for t in set(words))), (
+        len(stored), sum(len(words) for words in stored))
 
 
 def test_sent_alerts_learn_the_subscription_that_sent_them(
