@@ -315,7 +315,7 @@ class Container:
     @cached_property
     def retention(self) -> RetentionService:
         """Prunes articles stored more than N days ago, taking turns with ingests."""
-        from bot.services.retention import RetentionService
+        from bot.services.retention import BATCH, POSTGRES_BATCH, RetentionService
         from ingest.writer import WriterLock
         from storage.retention import RetentionRepository
 
@@ -323,6 +323,7 @@ class Container:
             RetentionRepository(self.database), self.articles, lambda: self.vectors,
             keeps=SourceRepository(self.database).keeps,
             exclusive=WriterLock(LeaseRepository(self.database)).held, clock=self.clock,
+            batch=POSTGRES_BATCH if self.database.dialect == "postgresql" else BATCH,
         )
 
     def close(self) -> None:

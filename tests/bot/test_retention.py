@@ -139,3 +139,18 @@ def test_retention_days_is_off_by_default_and_bounded() -> None:
     for wrong in (-1, 3651):
         with pytest.raises(ValidationError, match="retention_days"):
             Settings(retention_days=wrong)
+
+
+def test_a_prune_in_batches_of_one_article_removes_every_old_one(
+        container: Container, tmp_path: Path) -> None:
+    from bot.services.retention import RetentionService
+    from storage.retention import RetentionRepository
+
+    write_news(tmp_path / "news")
+    assert container.pipeline.run([SourceSpec(str(tmp_path / "news"))]).added == 3
+    old = {stored_days_ago(container, name, 40) for name in ("zanzibar", "lighthouse")}
+    service = RetentionService(RetentionRepository(container.database), container.articles,
+                               lambda: container.vectors, batch=1)
+    assert service.prune(30).articles == 2
+    assert old.isdisjoint(a.id for a in container.articles.iter_articles())
+    assert container.vectors.count() == container.articles.chunk_count()
