@@ -277,7 +277,8 @@ class AlertService:
         scores: Sequence[float] = [1.0] * len(stored)
         if topic.meaning and stored:
             articles = [a for a in self._with_vectors(stored) if len(a.vectors)]
-            stored = [a for a in stored if a.article_id in {n.article_id for n in articles}]
+            with_vectors = {a.article_id for a in articles}
+            stored = [a for a in stored if a.article_id in with_vectors]
             scores = matcher.scores([topic], articles)[0].tolist()
         found, close = [], []
         for article, score in zip(stored, scores, strict=True):
