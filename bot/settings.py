@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: float = Field(default=60.0, gt=0)  # how often due sources are run
     alert_tick_seconds: float = Field(default=5.0, gt=0)  # how often alerts are matched and sent
     alert_max_age_hours: float = Field(default=48.0, gt=0)  # older stories never alert
-    alert_threshold: float = Field(default=0.47, ge=0, le=1)  # hybrid score a match needs
+    alert_threshold: float = Field(default=0.47, ge=0, le=1)  # how much a match is about it
     max_topics_per_chat: int = Field(default=20, ge=1)
     alert_senders: int = Field(default=1, ge=1, le=32)  # alert messages in flight at once
     paid_broadcast: bool = False  # send alerts with allow_paid_broadcast (Telegram bills it)
