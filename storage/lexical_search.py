@@ -303,7 +303,8 @@ def counters_recounted_after(conn: Connection) -> Iterator[None]:
     (8,000 rewritten at once: 287 s, 26 s without it). SQLite updates rows in place, so its
     triggers stay on. The postings and the tsvector follow their own triggers as before."""
     counted = conn.dialect.name == "postgresql" and bool(conn.execute(sa.text(
-        "SELECT 1 FROM pg_trigger WHERE tgname = 'chunk_search_count'")).first())
+        "SELECT 1 FROM pg_trigger WHERE tgrelid = 'chunks'::regclass"
+        " AND tgname = 'chunk_search_count'")).first())  # this schema's chunks, not another's
     if counted:
         conn.exec_driver_sql("ALTER TABLE chunks DISABLE TRIGGER chunk_search_count")
     yield
