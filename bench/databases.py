@@ -22,6 +22,26 @@ def postgres_database(server: str, name: str, fresh: bool) -> str:
     return make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
+def postgres_database_exists(server: str, name: str) -> bool:
+    """Whether database ``name`` is on ``server``."""
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                              {"n": name}).scalar()
+    admin.dispose()
+    return bool(exists)
+
+
+def copy_postgres_database(server: str, name: str, template: str) -> None:
+    """Database ``name`` on ``server`` made afresh as a copy of ``template`` (nobody may be
+    connected to that)."""
+    drop_postgres_database(server, name)
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+
+
 def drop_postgres_database(server: str, name: str) -> None:
     """Drop database ``name`` on ``server``."""
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")

@@ -58,7 +58,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -73,7 +72,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-import httpx
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -81,7 +79,12 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import MODEL_CACHE, NEWSDATA, machine, read_jsonl
-from bench.databases import DEFAULT_POSTGRES, postgres_database
+from bench.databases import (
+    DEFAULT_POSTGRES,
+    copy_postgres_database,
+    postgres_database,
+    postgres_database_exists,
+)
 from bench.latency import one_article_ingests, percentile, probe_articles, timed_each
 from bot.container import Container
 from bot.settings import Settings
@@ -92,6 +95,7 @@ from ingest.identity import article_id
 from retrieval.engine_lexical import POSTINGS_PER_TERM, RESCORED, EngineLexicalSearch
 from storage.lexical_search import LexicalSearchRepository
 from storage.schema import articles as articles_table
+from tests.support.chroma import chroma_process
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
@@ -343,55 +347,13 @@ class Servers:
     chroma_url: str = ""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def chroma_server(folder: Path) -> Iterator[tuple[str, int]]:
     """`chroma run` from the venv on a free port with its data in ``folder``: URL and pid."""
     folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    with (folder.parent / "chroma-server.log").open("ab") as log:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(folder),
-             "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300  # a big collection is read before it answers
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"chroma run did not start: {folder.parent}/chroma-server.log")
-            time.sleep(0.2)
-        yield url, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-
-
-def _postgres_names(server: str) -> set[str]:
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        names = {str(n) for n in conn.execute(sa.text("SELECT datname FROM pg_database"))
-                 .scalars()}
-    admin.dispose()
-    return names
-
-
-def _postgres_copy(server: str, name: str, template: str) -> None:
-    """Database ``name`` on ``server`` as a copy of ``template`` (nobody may be connected to it)."""
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    admin.dispose()
+    with (folder.parent / "chroma-server.log").open("ab") as log, chroma_process(
+            folder, log=log, start_seconds=300, stop_seconds=60) as started:  # a big
+        yield started  # collection is read before the server answers
 
 
 def server_archive(source: Container, size: int, smaller: Store | None, *, batch: int,
@@ -406,12 +368,12 @@ def server_archive(source: Container, size: int, smaller: Store | None, *, batch
         url = servers.chroma_url
     else:
         vectors = folder / "chroma"
-        if name not in _postgres_names(servers.postgres) or not vectors.exists():
+        if not postgres_database_exists(servers.postgres, name) or not vectors.exists():
             # the two halves of an archive are made together, or not at all
             shutil.rmtree(folder, ignore_errors=True)
             if smaller is not None:
-                _postgres_copy(servers.postgres, name,
-                               make_url(smaller.database_url).database or "")
+                copy_postgres_database(servers.postgres, name,
+                                       make_url(smaller.database_url).database or "")
                 shutil.copytree(smaller.folder / "chroma", vectors)
             else:
                 postgres_database(servers.postgres, name, fresh=True)
