@@ -5,6 +5,7 @@ matcher (issue 22 item 3).
     .venv/bin/python bench/alert_about.py              # seen sets only (choices are made here)
     .venv/bin/python bench/alert_about.py --read-later # and the late + fifth sets, read once
     .venv/bin/python bench/alert_about.py --read-later --read-sixth  # and the sixth set, once
+    .venv/bin/python bench/alert_about.py --read-later --read-sixth --read-seventh  # at the end
 
 Ingests the labelled BBC pool as bench/alert_quality.py does (kept in bench/.cache/alert-about
 between runs), scores every topic of the seen, late and fifth sets against every article it
@@ -14,7 +15,9 @@ readings) scoring at least FLOOR; its threshold is chosen on out-of-fold probabi
 seen set predicted by a fit on the others) by alert_quality.py's rule (the worse margin over
 precision 0.9 and recall 0.8, largest). Then one fit on every seen pair gives the weights to
 paste into alerts/about.py. Pairs under FLOOR never match. The sixth set (labelled before the
-about-ness work) is scored only with --read-sixth.
+about-ness work) is scored only with --read-sixth. The seventh set (labelled on 2026-12-08) is
+scored only with --read-seventh, once, at the very end: only then do its articles join the pool
+(a store of its own, bench/.cache/alert-about-seventh), and the fit never sees them.
 """
 
 from __future__ import annotations
@@ -40,11 +43,12 @@ from bench.alert_labels import (
     FIFTH_TOPICS,
     FRESH_TOPICS,
     LATE_TOPICS,
+    SEVENTH_TOPICS,
     SIXTH_TOPICS,
     TOPICS,
     UNSEEN_TOPICS,
 )
-from bench.alert_quality import URL, ingest_pool, margin, prf, stored_articles
+from bench.alert_quality import URL, ingest_pool, margin, pool, prf, stored_articles
 from bench.common import machine, warm_embedder
 from bot.container import Container
 from bot.settings import Settings
@@ -54,6 +58,7 @@ from retrieval.embeddings import BACKENDS, default_backend
 from storage.alerts import ChangedArticle
 
 CACHE = Path(__file__).resolve().parent / ".cache" / "alert-about"
+CACHE_SEVENTH = CACHE.with_name("alert-about-seventh")  # the pool with the seventh set's articles
 SOME_DAY = datetime(2005, 1, 1, tzinfo=UTC)
 LABELLED = TOPICS + FRESH_TOPICS + UNSEEN_TOPICS + LATE_TOPICS + FIFTH_TOPICS
 REGULARISATION = (0.1, 1.0, 10.0)  # scikit-learn's C, chosen on the seen sets
@@ -61,8 +66,9 @@ GRID = [round(0.05 + 0.01 * n, 2) for n in range(91)]
 SEEN = (0, 1, 2, 3)
 LATER = (4, 5)
 SIXTH = 6
+SEVENTH = 7
 NAME_MARGIN = 0.11  # the name rule that matched before the model (alerts.matching until then)
-SPLITS = ["dev", "held-out", "fresh", "unseen", "late", "fifth", "sixth"]
+SPLITS = ["dev", "held-out", "fresh", "unseen", "late", "fifth", "sixth", "seventh"]
 
 
 def split(n: int) -> int:
@@ -78,15 +84,30 @@ def split(n: int) -> int:
     return 5 if n < len(FIFTH_TOPICS) else SIXTH
 
 
-def store(embedder: Any) -> tuple[Container, dict[str, ChangedArticle], dict[str, np.ndarray]]:
-    """The labelled pool, ingested once into CACHE and opened from there afterwards."""
-    if (CACHE / "ingested").exists():
-        container = Container(Settings(data_dir=CACHE / "data"), embedder=embedder)
+def scored_topics(sixth: bool, seventh: bool) -> tuple[list[tuple[str, list[str], list[str]]],
+                                                       list[int]]:
+    """The topics scored and each one's split: LABELLED, then the sixth set and the seventh set
+    when asked for."""
+    topics = LABELLED + (SIXTH_TOPICS if sixth else [])
+    parts = [split(n) for n in range(len(topics))]
+    if seventh:
+        topics = topics + SEVENTH_TOPICS
+        parts += [SEVENTH] * len(SEVENTH_TOPICS)
+    return topics, parts
+
+
+def store(embedder: Any, seventh: bool = False) -> tuple[
+        Container, dict[str, ChangedArticle], dict[str, np.ndarray]]:
+    """The labelled pool, ingested once into CACHE and opened from there afterwards; with
+    ``seventh``, the pool with the seventh set's articles, in CACHE_SEVENTH."""
+    cache = CACHE_SEVENTH if seventh else CACHE
+    if (cache / "ingested").exists():
+        container = Container(Settings(data_dir=cache / "data"), embedder=embedder)
         by_url, chunks = stored_articles(container)
         return container, {u.removeprefix(URL): a for u, a in by_url.items()}, chunks
-    CACHE.mkdir(parents=True, exist_ok=True)
-    stored = ingest_pool(CACHE, embedder)
-    (CACHE / "ingested").touch()
+    cache.mkdir(parents=True, exist_ok=True)
+    stored = ingest_pool(cache, embedder, seventh=seventh)
+    (cache / "ingested").touch()
     return stored
 
 
@@ -158,9 +179,11 @@ def main() -> None:
                         help="also read the late and fifth sets (once, after the choices)")
     parser.add_argument("--read-sixth", action="store_true",
                         help="also score and read the sixth set (once, at the very end)")
+    parser.add_argument("--read-seventh", action="store_true",
+                        help="also score and read the seventh set (once, at the very end)")
     args = parser.parse_args()
-    container, labelled, chunks = store(warm_embedder(args.backend))
-    labelled_topics = LABELLED + (SIXTH_TOPICS if args.read_sixth else [])
+    container, labelled, chunks = store(warm_embedder(args.backend), args.read_seventh)
+    labelled_topics, part_of = scored_topics(args.read_sixth, args.read_seventh)
     topics = [parse_topic(text) for text, _, _ in labelled_topics]
     relevant = {(n, a) for n, (_, rel, _) in enumerate(labelled_topics) for a in rel}
     untitled = {name: replace(a, title=headline_from(a.text)) for name, a in labelled.items()}
@@ -170,18 +193,20 @@ def main() -> None:
     for reading in readings.values():
         for row in reading:
             row["y"] = (row["topic"], row["article"]) in relevant
-            row["split"] = split(row["topic"])
+            row["split"] = part_of[row["topic"]]
 
     def truth(parts: tuple[int, ...]) -> set[tuple[int, str]]:
-        return {(n, a) for n, a in relevant if split(n) in parts}
+        return {(n, a) for n, a in relevant if part_of[n] in parts}
 
     def read(reading: str, parts: tuple[int, ...], decide: Any) -> dict[str, float]:
         found = {(r["topic"], r["article"]) for r in readings[reading]
                  if r["split"] in parts and decide(r)}
         return prf(found, truth(parts))
 
+    # the fit never sees the articles only the seventh set labels (stored with --read-seventh)
+    seventh_only = set(pool(seventh=True)) - set(pool())
     train = [r for reading in readings.values() for r in reading
-             if r["split"] in SEEN and "x" in r]
+             if r["split"] in SEEN and "x" in r and r["article"] not in seventh_only]
     x = np.stack([r["x"] for r in train])
     y = np.array([r["y"] for r in train])
     # out-of-fold: each seen set predicted by a fit on the other seen sets; the regularisation
@@ -210,6 +235,8 @@ def main() -> None:
         groups |= {SPLITS[p]: (p,) for p in LATER}
     if args.read_sixth:
         groups["sixth"] = (SIXTH,)
+    if args.read_seventh:
+        groups["seventh"] = (SEVENTH,)
     rules = {
         "today_score_at_0.47": lambda r: r["score"] >= DEFAULT_THRESHOLD,
         "today_with_names_up_front": lambda r: r["today_names"],
@@ -217,7 +244,7 @@ def main() -> None:
     }
     result = {
         "machine": machine(), "embedding_backend": args.backend, "articles": len(labelled),
-        "topics": {name: sum(split(n) in parts for n in range(len(labelled_topics)))
+        "topics": {name: sum(part in parts for part in part_of)
                    for name, parts in groups.items()},
         "floor": FLOOR, "training_pairs": len(train), "training_relevant": int(y.sum()),
         "relevant_under_floor": {name: sum(1 for r in readings["published"]

@@ -1,6 +1,7 @@
 """Alerts that learn from taps: a simulated reader's 👍 / 👎 replayed over the labelled topics.
 
     .venv/bin/python bench/alert_taps.py [--backend onnx] [--seeds 0 1 2] [--sweep | --seen-only]
+        [--sixth] [--seventh]
 
 Ingests the labelled BBC pool once and scores every topic against every article with the
 matcher the bot uses (bench/alert_quality.py's helpers: phrases and exclusions exactly, the
@@ -23,7 +24,9 @@ force when it arrived; a tapped alert was sent), pooled over topics, for 3 seeds
 Rules are tuned on the seen sets (``--sweep`` reads only those: learned_threshold's constants
 and the preview's shape over a grid, then a topic vector moved by the taps, Rocchio-style, at
 the best of them); later + fifth are reported; ``--sixth`` adds the held-out sixth set, to be
-read once after every choice.
+read once after every choice; ``--seventh`` adds the held-out seventh set (labelled on
+2026-12-08), read once, at the end: only with it are its topics scored and its articles in the
+pool.
 """
 
 from __future__ import annotations
@@ -49,10 +52,11 @@ from alerts.learning import Tap, learned_threshold
 from alerts.matching import DEFAULT_THRESHOLD, DENSE_WEIGHT, HEADLINE_WEIGHT
 from alerts.topics import parse_topic
 from bench.alert_quality import (
-    ALL_TOPICS,
     SEEN,
+    SEVENTH,
     SPLITS,
     ingest_pool,
+    labelled_topics,
     prf,
     split,
     topic_scores,
@@ -137,15 +141,18 @@ class Preview:
 Learn = Callable[[float, Sequence[Tap]], float]
 
 
-def scored_pool(backend: str) -> Pool:
-    """Ingest the labelled pool and score it (as bench/alert_quality.py does)."""
+def scored_pool(backend: str, seventh: bool = False) -> Pool:
+    """Ingest the labelled pool and score it (as bench/alert_quality.py does); the seventh set's
+    topics and articles only with ``seventh``."""
+    labelled_sets = labelled_topics(seventh)
     with tempfile.TemporaryDirectory() as tmp:
-        container, labelled, chunks = ingest_pool(Path(tmp), warm_embedder(backend))
-        topics = [parse_topic(text) for text, _, _ in ALL_TOPICS]
+        container, labelled, chunks = ingest_pool(Path(tmp), warm_embedder(backend),
+                                                  seventh=seventh)
+        topics = [parse_topic(text) for text, _, _ in labelled_sets]
         found = topic_scores(container.matcher, topics, labelled, chunks)
         # every labelled name, as alert_quality.py counts them: a text the store took for a
         # copy of another (so not stored) is never alerted, yet still relevant
-        names = sorted(set(labelled_names()) | set(labelled))
+        names = sorted(set(labelled_names(seventh)) | set(labelled))
         meaning = [n for n, t in enumerate(topics) if t.meaning]
         topic_vectors = np.zeros((len(topics), chunks[next(iter(labelled.values())).article_id]
                                   .shape[1]), dtype=np.float32)
@@ -174,8 +181,8 @@ def scored_pool(backend: str) -> Pool:
     for row in meaning:
         words = scores[row] - vectors.scores(topic_vectors[row], np.zeros(len(names)))
         vectors.words[row] = np.where(np.isfinite(scores[row]), words, -np.inf)
-    return Pool(names, scores, [{column[n] for n in relevant} for _, relevant, _ in ALL_TOPICS],
-                vectors)
+    return Pool(names, scores,
+                [{column[n] for n in relevant} for _, relevant, _ in labelled_sets], vectors)
 
 
 def replay(pool: Pool, topic: int, order: Sequence[int], budget: int, reader: str, *,
@@ -241,7 +248,7 @@ def measure(pool: Pool, parts: Sequence[int], budget: int, reader: str, seed: in
     stream = set(order[int(ARCHIVE * len(order)):])
     found: set[tuple[int, str]] = set()
     truth: set[tuple[int, str]] = set()
-    for topic in range(len(ALL_TOPICS)):
+    for topic in range(len(pool.relevant)):
         if split(topic) in parts:
             alerted = replay(pool, topic, order, budget, reader, learn=learn, preview=preview,
                              rocchio=rocchio)
@@ -332,41 +339,53 @@ def main() -> None:
                         help="tune on the seen sets only (nothing else is read)")
     parser.add_argument("--sixth", action="store_true",
                         help="also report the held-out sixth set (once, after every choice)")
+    parser.add_argument("--seventh", action="store_true",
+                        help="also score and report the held-out seventh set (once, at the end)")
     parser.add_argument("--seen-only", action="store_true",
                         help="report the seen sets only (while choosing a rule)")
     parser.add_argument("--cache", type=Path,
                         help="keep the scored pool in this .npz (development runs)")
     args = parser.parse_args()
+    if args.seventh and (args.sweep or args.seen_only):
+        parser.error("--seventh is read once, at the end: not with --sweep or --seen-only")
+    labelled_sets = labelled_topics(args.seventh)
     with stopwatch() as elapsed:
-        if args.cache and args.cache.exists():
-            saved = np.load(args.cache, allow_pickle=False)
+        saved = (np.load(args.cache, allow_pickle=False)
+                 if args.cache and args.cache.exists() else None)
+        # a cache holds the seventh set only if scored with --seventh; if not as asked, rescore
+        cached_seventh = saved is not None and "seventh" in saved.files and bool(saved["seventh"])
+        if saved is not None and cached_seventh == args.seventh:
             names = [str(n) for n in saved["names"]]
             column = {name: k for k, name in enumerate(names)}
             pool = Pool(names, saved["scores"],
-                        [{column[n] for n in relevant} for _, relevant, _ in ALL_TOPICS],
+                        [{column[n] for n in relevant} for _, relevant, _ in labelled_sets],
                         Vectors(*(saved[f] for f in VECTOR_FIELDS)))
         else:
-            pool = scored_pool(args.backend)
+            pool = scored_pool(args.backend, seventh=args.seventh)
             if args.cache and pool.vectors is not None:
                 np.savez(args.cache, names=np.array(pool.names), scores=pool.scores,
+                         seventh=np.array(args.seventh),
                          **{f: getattr(pool.vectors, f) for f in VECTOR_FIELDS})
         ingest_seconds = round(elapsed(), 1)
     if args.sweep:
         print(json.dumps(sweep(pool, args.seeds), indent=2))
         return
+    reported = {**GROUPS, **({"seventh": (SEVENTH,)} if args.seventh else {})}
     result = {
         "machine": machine(), "embedding_backend": args.backend,
-        "articles": len(pool.names), "topics": len(ALL_TOPICS),
-        "topics_per_group": {g: sum(split(n) in p for n in range(len(ALL_TOPICS)))
-                             for g, p in GROUPS.items()},
+        "articles": len(pool.names), "topics": len(labelled_sets),
+        "topics_per_group": {g: sum(split(n) in p for n in range(len(labelled_sets)))
+                             for g, p in reported.items()},
         "ingest_and_score_seconds": ingest_seconds,
         "default_threshold": DEFAULT_THRESHOLD,
         "rule": {name: getattr(learning, name) for name in dir(learning)
                  if name.isupper() and not name.startswith("_")},
         "preview": {"matches": PREVIEW_MATCHES, "close": PREVIEW_CLOSE, "near": NEAR},
-        "archive_share": ARCHIVE, "seeds": args.seeds, "splits": SPLITS,
+        "archive_share": ARCHIVE, "seeds": args.seeds,
+        "splits": SPLITS if args.seventh else SPLITS[:SEVENTH],
         **table(pool, {"seen": SEEN} if args.seen_only
-                else {**GROUPS, "sixth": (SIXTH,)} if args.sixth else GROUPS, args.seeds),
+                else {**GROUPS, **({"sixth": (SIXTH,)} if args.sixth else {}),
+                      **({"seventh": (SEVENTH,)} if args.seventh else {})}, args.seeds),
     }
     print(json.dumps(result, indent=2))
 
