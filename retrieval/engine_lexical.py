@@ -27,10 +27,13 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from retrieval.inverted_index import K1, B, LexicalHit
+from storage.lexical_search import IMPACT_B, IMPACT_K1, IMPACT_SCALE, REFERENCE_LENGTH
 
 MAX_CACHED_TERMS = 50_000  # document frequencies kept between two writes
 POSTINGS_PER_TERM = 2_000  # read per query term (docs/benchmarks.md, "Scale": measured)
-RESCORED = 500  # best partial sums scored again exactly (at least k)
+RESCORED = 500  # best partial sums that may be scored again exactly (at least k)
+RESCORE_BLOCK = 50  # read and scored again at a time, until no later sum can make the top k
+_ROUNDING = 1e-9  # the engine sums in floating point: a sum a hair over its score is no bound
 # terms whose postings are read, the weightiest (SQLite takes at most 500 SELECTs in a
 # UNION); the rescoring counts every term
 MAX_READ_TERMS = 250
@@ -66,6 +69,25 @@ class EngineTerms(Protocol):
         """Chunk number -> (chunk id, stored terms)."""
         ...
 
+    def last_impacts(self, terms: Iterable[str], limit: int) -> dict[str, int]:
+        """The impact of each term's ``limit``-th best posting, for terms with that many."""
+        ...
+
+
+def unread_bound(weight: float, impact: int, mean_length: float) -> float:
+    """The most ``weight`` x tf / (tf + K1 x (1 - B + B x length / mean_length)) can be for a
+    posting whose impact (storage.lexical_search: the same part with IMPACT_K1, IMPACT_B and
+    REFERENCE_LENGTH, scaled and rounded) is at most ``impact``, whatever its tf and length."""
+    share = min(1.0, (impact + 0.5) / (IMPACT_SCALE * (IMPACT_K1 + 1)))
+    if share >= 1.0:
+        return weight
+    # the impact bounds tf / (tf + D_i) by ``share``, so tf <= share / (1 - share) x D_i; the
+    # score's part grows with tf, and D / D_i (two lines in the length) is least at a length
+    # of 0 or of infinity
+    ratio = min(K1 * (1 - B) / (IMPACT_K1 * (1 - IMPACT_B)),
+                (K1 * B / mean_length) / (IMPACT_K1 * IMPACT_B / REFERENCE_LENGTH))
+    return weight / (1 + ratio * (1 - share) / share)
+
 
 def idf(chunks: int, df: int) -> float:
     """Lucene's idf, as retrieval.inverted_index computes it."""
@@ -76,8 +98,9 @@ class EngineLexicalSearch:
     """Search, term weights and the chunk count, read from the engine's index."""
 
     def __init__(self, engine: EngineTerms, postings_per_term: int | None = POSTINGS_PER_TERM,
-                 rescored: int = RESCORED) -> None:
+                 rescored: int = RESCORED, rescore_block: int = RESCORE_BLOCK) -> None:
         self._engine = engine
+        self._rescore_block = rescore_block
         self._postings_per_term = postings_per_term
         self._rescored = rescored
         self._lock = threading.Lock()
@@ -118,10 +141,39 @@ class EngineLexicalSearch:
             {t: weights[t] * counts[t] * (K1 + 1) for t in read},
             (K1 * (1 - B), K1 * B / self._mean_length), self._postings_per_term,
             max(k, self._rescored))
-        stored = self._engine.stored_terms(chunk for chunk, _ in best)
-        scored = [(chunk, self._score(terms, counts, weights)) for chunk, terms in stored.values()]
+        slack = self._unread_at_most(read, counts, weights, df)
+        scored: list[tuple[str, float]] = []
+        kth: list[float] = []  # the k best exact scores so far, a min-heap
+        for start in range(0, len(best), max(k, self._rescore_block)):
+            # a sum is the chunk's score less what the postings not read would add: once the
+            # k-th best score beats the next sum by more than that, no later sum can reach it
+            if len(kth) == k and kth[0] > best[start][1] + slack + _ROUNDING:
+                break
+            block = best[start:start + max(k, self._rescore_block)]
+            stored = self._engine.stored_terms(chunk for chunk, _ in block)
+            for chunk, terms in stored.values():
+                score = self._score(terms, counts, weights)
+                scored.append((chunk, score))
+                if len(kth) < k:
+                    heapq.heappush(kth, score)
+                elif score > kth[0]:
+                    heapq.heapreplace(kth, score)
         ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0]))[:k]
         return [LexicalHit(chunk, score) for chunk, score in ranked if score > 0]
+
+    def _unread_at_most(self, read: list[str], counts: Counter[str], weights: dict[str, float],
+                        df: dict[str, int]) -> float:
+        """The most the postings a search did not read can add to one chunk's sum: a term
+        left out adds at most its weight; a term cut at postings_per_term adds at most what a
+        posting of its last impact read can score (unread_bound)."""
+        assert self._postings_per_term is not None
+        chosen = set(read)
+        slack = sum(weights[t] * counts[t] * (K1 + 1) for t in weights if t not in chosen)
+        cut = [t for t in read if df.get(t, 0) >= self._postings_per_term]
+        for term, impact in self._engine.last_impacts(cut, self._postings_per_term).items():
+            slack += unread_bound(weights[term] * counts[term] * (K1 + 1), impact,
+                                  self._mean_length)
+        return slack
 
     def _exact(self, counts: Counter[str], k: int, weights: dict[str, float]
                ) -> list[LexicalHit]:

@@ -46,6 +46,7 @@ _PG_COUNTERS_LOCK = 7_346_020_123  # chunk writers take turns at the shared coun
 IMPACT_K1, IMPACT_B = 1.2, 0.75
 REFERENCE_LENGTH = 80.0  # terms in a chunk, about the chunker's mean (80.2 on RealTime QA)
 IMPACT_SCALE = 10_000
+_TERMS_A_STATEMENT = 250  # SQLite takes at most 500 SELECTs in a UNION
 
 
 def _impact(tf: str, length: str) -> str:
@@ -389,6 +390,25 @@ class LexicalSearchRepository:
                 f"SELECT chunk, sum(part) AS score FROM ({parts}) AS u GROUP BY chunk"
                 " ORDER BY score DESC, chunk LIMIT :top"), values).all()
         return [(int(c), float(v)) for c, v in rows]
+
+    def last_impacts(self, terms: Iterable[str], limit: int) -> dict[str, int]:
+        """The impact of each term's ``limit``-th posting in ``best_sums``' order, for the terms
+        that have that many: every posting of the term not read has at most this impact."""
+        terms = sorted(set(terms))
+        if not terms or limit <= 0:
+            return {}
+        found: dict[str, int] = {}
+        with self._db.read() as conn:
+            for start in range(0, len(terms), _TERMS_A_STATEMENT):
+                part = terms[start:start + _TERMS_A_STATEMENT]
+                parts = " UNION ALL ".join(
+                    f"SELECT * FROM (SELECT term, impact FROM chunk_search_postings WHERE term ="
+                    f" :t{i} ORDER BY impact DESC, chunk DESC LIMIT 1 OFFSET :skip) AS p{i}"
+                    for i in range(len(part)))
+                values: dict[str, object] = {"skip": limit - 1}
+                values |= {f"t{i}": term for i, term in enumerate(part)}
+                found.update((str(t), int(v)) for t, v in conn.execute(sa.text(parts), values))
+        return found
 
     def stored_terms(self, chunks: Iterable[int]) -> dict[int, tuple[str, str]]:
         """Chunk number (as in the postings) -> (chunk id, stored terms)."""

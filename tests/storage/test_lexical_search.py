@@ -4,6 +4,7 @@ and the same answers as the in-memory index; a term's postings read best impact 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,13 +14,20 @@ import sqlalchemy as sa
 from core.models import Article
 from core.terms import tokenize
 from ingest.chunking import Chunker
-from retrieval.engine_lexical import EngineLexicalSearch
+from retrieval.engine_lexical import EngineLexicalSearch, unread_bound
+from retrieval.inverted_index import K1, B
 from retrieval.lexical import LexicalIndex
 from storage import migrate
 from storage.articles import ArticleRepository
 from storage.chunk_terms import ChunkTermsRepository
 from storage.database import Database
-from storage.lexical_search import LexicalSearchRepository
+from storage.lexical_search import (
+    IMPACT_B,
+    IMPACT_K1,
+    IMPACT_SCALE,
+    REFERENCE_LENGTH,
+    LexicalSearchRepository,
+)
 from storage.retention import Cutoffs, RetentionRepository
 from tests.ingest.factories import make_article
 
@@ -140,6 +148,64 @@ def test_a_term_s_postings_are_read_best_impact_first(database: Database) -> Non
     many = Counter(tokenize(words))
     assert len(many) > 500  # more SELECTs than SQLite takes in one UNION
     assert engine.search(many, 3)[0].chunk_id.startswith(long.id)
+
+
+class _CountingEngine:
+    """The engine's repository, counting the chunks whose stored terms a search reads."""
+
+    def __init__(self, inner: LexicalSearchRepository) -> None:
+        self.inner = inner
+        self.read = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def stored_terms(self, chunks: Iterable[int]) -> dict[int, tuple[str, str]]:
+        wanted = list(chunks)
+        self.read += len(wanted)
+        return self.inner.stored_terms(wanted)
+
+
+def test_sums_that_cannot_reach_the_top_are_not_scored_again(database: Database) -> None:
+    # 60 reports of a barrier (a term cut at 30 postings), two of them at Nara (a rare term)
+    reports = [make_article(f"The barrier closed at noon on day {n}. " * (1 + n % 4),
+                            title=f"Barrier day {n}", url=f"https://w.example/b{n}")
+               for n in range(60)]
+    reports += [make_article("Lee reached Nara; the barrier there held. " * 2,
+                             title=f"Nara {n}", url=f"https://w.example/n{n}") for n in range(2)]
+    _store(database, reports)
+    question = Counter(tokenize("Nara barrier"))
+    pruned, whole = (_CountingEngine(LexicalSearchRepository(database)) for _ in range(2))
+    for k in (1, 2):  # the two Nara reports lead: the barrier's other sums cannot reach them
+        got = EngineLexicalSearch(pruned, postings_per_term=30, rescored=60,  # type: ignore[arg-type]
+                                  rescore_block=2).search(question, k)
+        # one block of every sum: what the search did before it stopped early
+        want = EngineLexicalSearch(whole, postings_per_term=30, rescored=60,  # type: ignore[arg-type]
+                                   rescore_block=10_000).search(question, k)
+        assert [(h.chunk_id, h.score) for h in got] == [(h.chunk_id, h.score) for h in want]
+        assert all(h.chunk_id.startswith(tuple(a.id for a in reports[-2:])) for h in got[:2])
+    assert pruned.read < whole.read / 3
+    # a third place is a barrier report like many: every sum is scored again, as before
+    third = EngineLexicalSearch(LexicalSearchRepository(database), postings_per_term=30,
+                                rescored=60, rescore_block=2).search(question, 3)
+    assert [h.chunk_id for h in third] == [h.chunk_id for h in EngineLexicalSearch(
+        LexicalSearchRepository(database), postings_per_term=30, rescored=60).search(question, 3)]
+
+
+def test_the_unread_bound_holds_for_any_count_and_length() -> None:
+    for mean in (20.0, 80.0, 300.0):
+        for impact in (500, 5_000, 12_000, 21_999, 22_000):
+            bound = unread_bound(2.0, impact, mean)
+            for tf in range(1, 60):
+                for length in (1, 5, 20, 80, 200, 1_000, 5_000):
+                    if length < tf:
+                        continue
+                    posted = round(IMPACT_SCALE * (IMPACT_K1 + 1) * tf / (tf + IMPACT_K1 * (
+                        1 - IMPACT_B + IMPACT_B * length / REFERENCE_LENGTH)))
+                    if posted <= impact:
+                        part = 2.0 * tf / (tf + K1 * (1 - B + B * length / mean))
+                        assert part <= bound + 1e-12
+    assert unread_bound(2.0, 0, 80.0) < 0.01  # an impact of 0: next to nothing unread
 
 
 def test_replaced_forgotten_and_pruned_chunks_leave_the_engine(database: Database) -> None:
