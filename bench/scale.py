@@ -14,7 +14,8 @@ the copies: embedding 250k passages would take the model most of a day here. The
 --batch articles (default 1,000) a database transaction, each saved as an ingest saves it, so
 the chunks' triggers keep the FTS5 table, the postings and the term counters as in production
 (checked: identical rows to one transaction per article), and the same articles a Chroma write
-(in a thread, while the next batch goes to the database; marked indexed once in Chroma); its
+(by a process of its own, while the next batch goes to the database: in a thread the
+two took turns at the interpreter lock; marked indexed once in Chroma); its
 own connections have a 3 GB page cache and no fsync. Varied so that no
 two passages are identical: copy N's title ends with " (N)" (part of every chunk's terms), and
 a marker " [N.I]" is inserted into the part of chunk I that no neighbouring chunk overlaps (the
@@ -56,7 +57,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
+import queue
 import shutil
 import statistics
 import subprocess
@@ -65,7 +68,6 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -212,6 +214,61 @@ def marked(article: Article, spans: list[Chunk], copy: int) -> tuple[str, list[C
     return new_text, chunks
 
 
+class VectorWriter:
+    """Chroma writes made by a process of its own (embedded Chroma in the same folder, or the
+    same server), one batch at a time, while this process writes the database."""
+
+    def __init__(self, settings: Settings) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._batches: Any = context.Queue(maxsize=1)
+        self._done: Any = context.Queue()
+        self._process = context.Process(target=_write_vectors,
+                                        args=(settings, self._batches, self._done))
+        self._process.start()
+        self._waiting = 0
+
+    def submit(self, article_ids: list[str], chunks: list[Chunk], vectors: np.ndarray) -> None:
+        """Hand over one batch: ``VectorStore.replace`` of these articles."""
+        self._batches.put((article_ids, chunks, vectors))
+        self._waiting += 1
+
+    def wait(self) -> float:
+        """Seconds the batches handed over took, once they are written."""
+        spent = 0.0
+        while self._waiting:
+            while True:
+                try:
+                    done = self._done.get(timeout=5)
+                    break
+                except queue.Empty:
+                    if not self._process.is_alive():
+                        sys.exit(f"the Chroma writer died (exit {self._process.exitcode})")
+            if isinstance(done, str):
+                sys.exit(f"the Chroma writer failed: {done}")
+            spent += done
+            self._waiting -= 1
+        return spent
+
+    def close(self) -> None:
+        """Stop the process once its batches are written."""
+        self.wait()
+        self._batches.put(None)
+        self._process.join()
+
+
+def _write_vectors(settings: Settings, batches: Any, done: Any) -> None:
+    """VectorWriter's process: a store of its own, each batch's time (or failure) reported."""
+    vectors = Container(settings, embedder=None).vectors
+    while (batch := batches.get()) is not None:
+        started = time.perf_counter()
+        try:
+            vectors.replace(*batch)
+        except Exception as exc:  # reported to the build, which stops
+            done.put(repr(exc))
+            return
+        done.put(time.perf_counter() - started)
+
+
 def build(source: Container, target: Container, wanted: int, batch: int = 1000) -> None:
     """Add originals, then varied copies, each article absent from ``target``, up to ``wanted``
     passages: ``batch`` articles a database transaction and a Chroma write."""
@@ -232,20 +289,16 @@ def build(source: Container, target: Container, wanted: int, batch: int = 1000) 
     sa.event.listen(target.database.engine, "connect", session)
     target.database.dispose()
 
-    chroma = ThreadPoolExecutor(1)  # Chroma adds one batch while the database takes the next
-    indexing: list[tuple[Future[None], list[str]]] = []
+    # Chroma adds one batch while the database takes the next, in a process of its own: in a
+    # thread of this one the two took turns at the interpreter lock (the build ran on one core)
+    writer = VectorWriter(target.settings)
+    in_flight: list[str] = []
 
-    def add_vectors(batch: list[tuple[Article, list[Chunk], np.ndarray]]) -> None:
-        started = time.perf_counter()
-        target.vectors.replace([p[0].id for p in batch], [c for p in batch for c in p[1]],
-                               np.concatenate([p[2] for p in batch]))
-        spent["chroma"] += time.perf_counter() - started
-
-    def indexed() -> None:  # marked from this thread: one SQLite writer at a time
-        for future, article_ids in indexing:
-            future.result()
-            target.articles.mark_indexed(article_ids)
-        indexing.clear()
+    def indexed() -> None:  # marked from this process: one SQLite writer at a time
+        if in_flight:
+            spent["chroma"] += writer.wait()
+            target.articles.mark_indexed(in_flight)
+            in_flight.clear()
 
     def flush() -> None:
         if pending:
@@ -253,8 +306,9 @@ def build(source: Container, target: Container, wanted: int, batch: int = 1000) 
             target.articles.save_many((p[0], p[1]) for p in pending)
             spent["database"] += time.perf_counter() - started
             indexed()
-            indexing.append((chroma.submit(add_vectors, list(pending)),
-                             [p[0].id for p in pending]))
+            writer.submit([p[0].id for p in pending], [c for p in pending for c in p[1]],
+                          np.concatenate([p[2] for p in pending]))
+            in_flight.extend(p[0].id for p in pending)
             pending.clear()
 
     copy = 0
@@ -293,7 +347,7 @@ def build(source: Container, target: Container, wanted: int, batch: int = 1000) 
               f" (database {spent['database']:.0f} s, Chroma {spent['chroma']:.0f} s)",
               file=sys.stderr)
         copy += 1
-    chroma.shutdown()
+    writer.close()
     sa.event.remove(target.database.engine, "connect", session)
     target.database.dispose()
 
