@@ -195,13 +195,19 @@ class EngineLexicalSearch:
         return [LexicalHit(chunk, score) for chunk, score in ranked if score > 0]
 
     def _score(self, terms: str, counts: Counter[str], weights: dict[str, float]) -> float:
-        words = terms.split()
-        norm = K1 * (1 - B + B * len(words) / self._mean_length)
+        words: list[str] = []
+        norm = 0.0
         score = 0.0
-        # a chunk holds few of the query's terms: count only those (cheaper than a Counter)
-        for term in weights.keys() & set(words):
-            tf = words.count(term)
-            score += weights[term] * counts[term] * tf * (K1 + 1) / (tf + norm)
+        # a chunk holds few of the query's terms: a substring test rules most out before the
+        # terms are split and counted (cheaper than a Counter or a set of every word)
+        for term, weight in weights.items():
+            if term in terms:
+                if not words:
+                    words = terms.split()
+                    norm = K1 * (1 - B + B * len(words) / self._mean_length)
+                tf = words.count(term)
+                if tf:
+                    score += weight * counts[term] * tf * (K1 + 1) / (tf + norm)
         return score
 
     def _idf(self, tokens: set[str]) -> dict[str, float]:
