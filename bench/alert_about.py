@@ -66,6 +66,7 @@ GRID = [round(0.05 + 0.01 * n, 2) for n in range(91)]
 SEEN = (0, 1, 2, 3)
 LATER = (4, 5)
 SIXTH = 6
+SPENT = (*SEEN, *LATER, SIXTH)  # every set read already: none can judge a change any more
 SEVENTH = 7
 NAME_MARGIN = 0.11  # the name rule that matched before the model (alerts.matching until then)
 SPLITS = ["dev", "held-out", "fresh", "unseen", "late", "fifth", "sixth", "seventh"]
@@ -172,6 +173,33 @@ def best(sweep: dict[float, dict[str, float]]) -> dict[str, float]:
             **sweep[max(GRID, key=lambda t: (margin(sweep[t]), -t))]}
 
 
+def leave_set_out(train: list[dict[str, Any]], read: Any) -> dict[str, Any]:
+    """Every spent set predicted by a fit on all the others (published and as-if-untitled
+    pairs), the regularisation and threshold chosen on those predictions pooled: what more
+    labelled topics would give the model on topics it has not seen."""
+    x = np.stack([r["x"] for r in train])
+    y = np.array([r["y"] for r in train])
+    sweeps: dict[float, dict[float, dict[str, float]]] = {}
+    for c in REGULARISATION:
+        for part in SPENT:
+            held = np.array([r["split"] == part for r in train])
+            weights, intercept = fit(x[~held], y[~held], c)
+            for r, p in zip([r for r, h in zip(train, held, strict=True) if h],
+                            predict(x[held], weights, intercept), strict=True):
+                r["left_out"] = float(p)
+        sweeps[c] = {t: read("published", SPENT, lambda r, t=t: r.get("left_out", 0.0) >= t)
+                     for t in GRID}
+        for r in train:  # the next regularisation predicts every pair again
+            r[f"left_out_{c}"] = r.pop("left_out")
+    c, chosen = max(((c, t) for c in REGULARISATION for t in GRID),
+                    key=lambda ct: (margin(sweeps[ct[0]][ct[1]]), -ct[1]))
+    groups = {"seen": SEEN, "later_and_fifth": LATER, "sixth": (SIXTH,), "spent": SPENT}
+    return {"c": c, "threshold": chosen, **{
+        f"{name} {reading}": read(reading, parts,
+                                  lambda r: r.get(f"left_out_{c}", 0.0) >= chosen)
+        for name, parts in groups.items() for reading in ("published", "as_if_untitled")}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backend", choices=BACKENDS, default=default_backend())
@@ -181,7 +209,12 @@ def main() -> None:
                         help="also score and read the sixth set (once, at the very end)")
     parser.add_argument("--read-seventh", action="store_true",
                         help="also score and read the seventh set (once, at the very end)")
+    parser.add_argument("--leave-set-out", action="store_true",
+                        help="with --read-later --read-sixth: each spent set (seen, late, "
+                        "fifth, sixth) predicted by a fit on all the others")
     args = parser.parse_args()
+    if args.leave_set_out and not (args.read_later and args.read_sixth):
+        parser.error("--leave-set-out needs --read-later and --read-sixth (every spent set)")
     container, labelled, chunks = store(warm_embedder(args.backend), args.read_seventh)
     labelled_topics, part_of = scored_topics(args.read_sixth, args.read_seventh)
     topics = [parse_topic(text) for text, _, _ in labelled_topics]
@@ -261,6 +294,10 @@ def main() -> None:
         "weights": {k: round(v, 4) for k, v in weights.items()},
         "intercept": round(intercept, 4),
     }
+    if args.leave_set_out:
+        result["leave_set_out"] = leave_set_out(
+            [r for reading in readings.values() for r in reading
+             if r["split"] in SPENT and "x" in r and r["article"] not in seventh_only], read)
     print(json.dumps(result, indent=2))
     print("\n# paste into alerts/about.py")
     print("WEIGHTS: dict[str, float] = {")
