@@ -346,12 +346,14 @@ def build(source: Container, target: Container, wanted: int, batch: int = 1000) 
             count += len(chunks)
             if len(pending) >= batch:
                 flush()
-        flush()
-        indexed()
+        # a batch runs on into the next copy: one that ended with the copy (and waited for
+        # Chroma there) left the two processes taking turns, not working side by side
         print(f"  copy {copy}: {count} passages, {time.perf_counter() - started:.0f} s"
               f" (database {spent['database']:.0f} s, Chroma {spent['chroma']:.0f} s)",
               file=sys.stderr)
         copy += 1
+    flush()
+    indexed()
     writer.close()
     sa.event.remove(target.database.engine, "connect", session)
     target.database.dispose()
