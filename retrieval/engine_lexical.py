@@ -141,7 +141,7 @@ class EngineLexicalSearch:
             {t: weights[t] * counts[t] * (K1 + 1) for t in read},
             (K1 * (1 - B), K1 * B / self._mean_length), self._postings_per_term,
             max(k, self._rescored))
-        slack = self._unread_at_most(read, counts, weights, df)
+        slack = self._unread_at_most(read, counts, weights)
         scored: list[tuple[str, float]] = []
         kth: list[float] = []  # the k best exact scores so far, a min-heap
         for start in range(0, len(best), max(k, self._rescore_block)):
@@ -161,16 +161,17 @@ class EngineLexicalSearch:
         ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0]))[:k]
         return [LexicalHit(chunk, score) for chunk, score in ranked if score > 0]
 
-    def _unread_at_most(self, read: list[str], counts: Counter[str], weights: dict[str, float],
-                        df: dict[str, int]) -> float:
+    def _unread_at_most(self, read: list[str], counts: Counter[str], weights: dict[str, float]
+                        ) -> float:
         """The most the postings a search did not read can add to one chunk's sum: a term
         left out adds at most its weight; a term cut at postings_per_term adds at most what a
         posting of its last impact read can score (unread_bound)."""
         assert self._postings_per_term is not None
         chosen = set(read)
         slack = sum(weights[t] * counts[t] * (K1 + 1) for t in weights if t not in chosen)
-        cut = [t for t in read if df.get(t, 0) >= self._postings_per_term]
-        for term, impact in self._engine.last_impacts(cut, self._postings_per_term).items():
+        # asked of the postings themselves, not of the cached document frequencies: a write
+        # since they were read may have taken a term past the cut
+        for term, impact in self._engine.last_impacts(read, self._postings_per_term).items():
             slack += unread_bound(weights[term] * counts[term] * (K1 + 1), impact,
                                   self._mean_length)
         return slack
