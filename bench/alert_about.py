@@ -173,26 +173,33 @@ def best(sweep: dict[float, dict[str, float]]) -> dict[str, float]:
             **sweep[max(GRID, key=lambda t: (margin(sweep[t]), -t))]}
 
 
-def leave_set_out(train: list[dict[str, Any]], read: Any) -> dict[str, Any]:
-    """Every spent set predicted by a fit on all the others (published and as-if-untitled
-    pairs), the regularisation and threshold chosen on those predictions pooled: what more
-    labelled topics would give the model on topics it has not seen."""
+def out_of_fold(train: list[dict[str, Any]], folds: tuple[int, ...], read: Any,
+                key: str) -> tuple[float, float, dict[float, dict[float, dict[str, float]]]]:
+    """Each fold (a set) of ``train`` predicted by a fit on the other folds, for every
+    regularisation (kept in each row as ``key``_C); the regularisation and threshold whose
+    pooled out-of-fold margin over the goal is largest, and every sweep."""
     x = np.stack([r["x"] for r in train])
     y = np.array([r["y"] for r in train])
     sweeps: dict[float, dict[float, dict[str, float]]] = {}
     for c in REGULARISATION:
-        for part in SPENT:
+        for part in folds:
             held = np.array([r["split"] == part for r in train])
             weights, intercept = fit(x[~held], y[~held], c)
             for r, p in zip([r for r, h in zip(train, held, strict=True) if h],
                             predict(x[held], weights, intercept), strict=True):
-                r["left_out"] = float(p)
-        sweeps[c] = {t: read("published", SPENT, lambda r, t=t: r.get("left_out", 0.0) >= t)
-                     for t in GRID}
-        for r in train:  # the next regularisation predicts every pair again
-            r[f"left_out_{c}"] = r.pop("left_out")
+                r[f"{key}_{c}"] = float(p)
+        sweeps[c] = {t: read("published", folds,
+                             lambda r, t=t, c=c: r.get(f"{key}_{c}", 0.0) >= t) for t in GRID}
     c, chosen = max(((c, t) for c in REGULARISATION for t in GRID),
                     key=lambda ct: (margin(sweeps[ct[0]][ct[1]]), -ct[1]))
+    return c, chosen, sweeps
+
+
+def leave_set_out(train: list[dict[str, Any]], read: Any) -> dict[str, Any]:
+    """Every spent set predicted by a fit on all the others (published and as-if-untitled
+    pairs), the regularisation and threshold chosen on those predictions pooled: what more
+    labelled topics would give the model on topics it has not seen."""
+    c, chosen, _ = out_of_fold(train, SPENT, read, "left_out")
     groups = {"seen": SEEN, "later_and_fifth": LATER, "sixth": (SIXTH,), "spent": SPENT}
     return {"c": c, "threshold": chosen, **{
         f"{name} {reading}": read(reading, parts,
@@ -244,18 +251,7 @@ def main() -> None:
     y = np.array([r["y"] for r in train])
     # out-of-fold: each seen set predicted by a fit on the other seen sets; the regularisation
     # and the threshold are the pair whose out-of-fold margin over the goal is largest
-    sweeps: dict[float, dict[float, dict[str, float]]] = {}
-    for c in REGULARISATION:
-        for part in SEEN:
-            held = np.array([r["split"] == part for r in train])
-            weights, intercept = fit(x[~held], y[~held], c)
-            for r, p in zip([r for r, h in zip(train, held, strict=True) if h],
-                            predict(x[held], weights, intercept), strict=True):
-                r["oof"] = float(p)
-        sweeps[c] = {t: read("published", SEEN, lambda r, t=t: r.get("oof", 0.0) >= t)
-                     for t in GRID}
-    c, chosen = max(((c, t) for c in REGULARISATION for t in GRID),
-                    key=lambda ct: (margin(sweeps[ct[0]][ct[1]]), -ct[1]))
+    c, chosen, sweeps = out_of_fold(train, SEEN, read, "oof")
     oof = sweeps[c]
     weights, intercept = fit(x, y, c)
     for reading in readings.values():
