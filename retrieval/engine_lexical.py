@@ -26,8 +26,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
+from core.impact import IMPACT_B, IMPACT_K1, IMPACT_SCALE, REFERENCE_LENGTH
 from retrieval.inverted_index import K1, B, LexicalHit
-from storage.lexical_search import IMPACT_B, IMPACT_K1, IMPACT_SCALE, REFERENCE_LENGTH
 
 MAX_CACHED_TERMS = 50_000  # document frequencies kept between two writes
 POSTINGS_PER_TERM = 2_000  # read per query term (docs/benchmarks.md, "Scale": measured)
@@ -76,7 +76,7 @@ class EngineTerms(Protocol):
 
 def unread_bound(weight: float, impact: int, mean_length: float) -> float:
     """The most ``weight`` x tf / (tf + K1 x (1 - B + B x length / mean_length)) can be for a
-    posting whose impact (storage.lexical_search: the same part with IMPACT_K1, IMPACT_B and
+    posting whose impact (core.impact: the same part with IMPACT_K1, IMPACT_B and
     REFERENCE_LENGTH, scaled and rounded) is at most ``impact``, whatever its tf and length."""
     share = min(1.0, (impact + 0.5) / (IMPACT_SCALE * (IMPACT_K1 + 1)))
     if share >= 1.0:

@@ -33,19 +33,13 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from core.impact import IMPACT_B, IMPACT_K1, IMPACT_SCALE, REFERENCE_LENGTH
 from core.models import chunk_id
 from storage.database import Database, in_batches
 from storage.meta import read_revision
 
 TSVECTOR_MAX_LEXEME_BYTES = 2047  # PostgreSQL refuses a longer word: such terms are skipped
 _PG_COUNTERS_LOCK = 7_346_020_123  # chunk writers take turns at the shared counters
-# The impact's constants: a posting is deleted by its key, recomputed from the chunk's old
-# terms, so changing any of them needs a migration that rebuilds chunk_search_postings.
-# Not retrieval.inverted_index's K1 (1.5; its B is the same): the impact only orders a term's
-# postings for reading, scores use the index's own constants; aligning them needs a rebuild
-IMPACT_K1, IMPACT_B = 1.2, 0.75
-REFERENCE_LENGTH = 80.0  # terms in a chunk, about the chunker's mean (80.2 on RealTime QA)
-IMPACT_SCALE = 10_000
 _TERMS_A_STATEMENT = 250  # SQLite takes at most 500 SELECTs in a UNION
 
 

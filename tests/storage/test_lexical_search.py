@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from core.impact import IMPACT_B, IMPACT_K1, IMPACT_SCALE, REFERENCE_LENGTH
 from core.models import Article
 from core.terms import tokenize
 from ingest.chunking import Chunker
@@ -21,13 +22,7 @@ from storage import migrate
 from storage.articles import ArticleRepository
 from storage.chunk_terms import ChunkTermsRepository
 from storage.database import Database
-from storage.lexical_search import (
-    IMPACT_B,
-    IMPACT_K1,
-    IMPACT_SCALE,
-    REFERENCE_LENGTH,
-    LexicalSearchRepository,
-)
+from storage.lexical_search import LexicalSearchRepository
 from storage.retention import Cutoffs, RetentionRepository
 from tests.ingest.factories import make_article
 
