@@ -48,7 +48,7 @@ from bench.alert_labels import (
     TOPICS,
     UNSEEN_TOPICS,
 )
-from bench.alert_quality import URL, ingest_pool, margin, pool, prf, stored_articles
+from bench.alert_quality import URL, ingest_pool, margin, pool, prf, split, stored_articles
 from bench.common import machine, warm_embedder
 from bot.container import Container
 from bot.settings import Settings
@@ -70,19 +70,6 @@ SPENT = (*SEEN, *LATER, SIXTH)  # every set read already: none can judge a chang
 SEVENTH = 7
 NAME_MARGIN = 0.11  # the name rule that matched before the model (alerts.matching until then)
 SPLITS = ["dev", "held-out", "fresh", "unseen", "late", "fifth", "sixth", "seventh"]
-
-
-def split(n: int) -> int:
-    """As bench/alert_quality.split: 0 dev, 1 held-out, 2 fresh, 3 unseen, 4 late, 5 fifth,
-    6 sixth (topics after LABELLED)."""
-    if n < len(TOPICS):
-        return n % 2
-    n -= len(TOPICS)
-    for part, later in enumerate([FRESH_TOPICS, UNSEEN_TOPICS, LATE_TOPICS], start=2):
-        if n < len(later):
-            return part
-        n -= len(later)
-    return 5 if n < len(FIFTH_TOPICS) else SIXTH
 
 
 def scored_topics(sixth: bool, seventh: bool) -> tuple[list[tuple[str, list[str], list[str]]],
