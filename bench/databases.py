@@ -2,49 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
+@contextmanager
+def _admin(server: str) -> Iterator[Connection]:
+    """A connection to ``server`` outside any transaction (CREATE and DROP DATABASE need it)."""
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            yield conn
+    finally:
+        admin.dispose()
+
+
+def _exists(conn: Connection, name: str) -> bool:
+    return bool(conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                             {"n": name}).scalar())
+
+
 def postgres_database(server: str, name: str, fresh: bool) -> str:
     """The URL of database ``name`` on ``server``, created if missing (emptied when fresh)."""
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    with _admin(server) as conn:
         if fresh:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                              {"n": name}).scalar()
-        if not exists:
+        if not _exists(conn, name):
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
     return make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
 def postgres_database_exists(server: str, name: str) -> bool:
     """Whether database ``name`` is on ``server``."""
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                              {"n": name}).scalar()
-    admin.dispose()
-    return bool(exists)
+    with _admin(server) as conn:
+        return _exists(conn, name)
 
 
 def copy_postgres_database(server: str, name: str, template: str) -> None:
     """Database ``name`` on ``server`` made afresh as a copy of ``template`` (nobody may be
     connected to that)."""
-    drop_postgres_database(server, name)
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    with _admin(server) as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    admin.dispose()
 
 
 def drop_postgres_database(server: str, name: str) -> None:
     """Drop database ``name`` on ``server``."""
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    with _admin(server) as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
