@@ -141,14 +141,17 @@ class EngineLexicalSearch:
             {t: weights[t] * counts[t] * (K1 + 1) for t in read},
             (K1 * (1 - B), K1 * B / self._mean_length), self._postings_per_term,
             max(k, self._rescored))
-        slack = self._unread_at_most(read, counts, weights)
         scored: list[tuple[str, float]] = []
         kth: list[float] = []  # the k best exact scores so far, a min-heap
+        slack: float | None = None  # asked of the engine only when a second block is near
         for start in range(0, len(best), max(k, self._rescore_block)):
             # a sum is the chunk's score less what the postings not read would add: once the
             # k-th best score beats the next sum by more than that, no later sum can reach it
-            if len(kth) == k and kth[0] > best[start][1] + slack + _ROUNDING:
-                break
+            if len(kth) == k:
+                if slack is None:
+                    slack = self._unread_at_most(read, counts, weights)
+                if kth[0] > best[start][1] + slack + _ROUNDING:
+                    break
             block = best[start:start + max(k, self._rescore_block)]
             stored = self._engine.stored_terms(chunk for chunk, _ in block)
             for chunk, terms in stored.values():

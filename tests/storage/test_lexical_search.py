@@ -151,6 +151,7 @@ class _CountingEngine:
     def __init__(self, inner: LexicalSearchRepository) -> None:
         self.inner = inner
         self.read = 0
+        self.bounded = 0  # searches that asked for the bound of what they did not read
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)
@@ -159,6 +160,10 @@ class _CountingEngine:
         wanted = list(chunks)
         self.read += len(wanted)
         return self.inner.stored_terms(wanted)
+
+    def last_impacts(self, terms: Iterable[str], limit: int) -> dict[str, int]:
+        self.bounded += 1
+        return self.inner.last_impacts(terms, limit)
 
 
 def test_sums_that_cannot_reach_the_top_are_not_scored_again(database: Database) -> None:
@@ -180,6 +185,7 @@ def test_sums_that_cannot_reach_the_top_are_not_scored_again(database: Database)
         assert [(h.chunk_id, h.score) for h in got] == [(h.chunk_id, h.score) for h in want]
         assert all(h.chunk_id.startswith(tuple(a.id for a in reports[-2:])) for h in got[:2])
     assert pruned.read < whole.read / 3
+    assert whole.bounded == 0  # one block of every sum: no bound is needed, none is asked
     # a third place is a barrier report like many: every sum is scored again, as before
     third = EngineLexicalSearch(LexicalSearchRepository(database), postings_per_term=30,
                                 rescored=60, rescore_block=2).search(question, 3)
